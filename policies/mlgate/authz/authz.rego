@@ -1,0 +1,210 @@
+# METADATA
+# title: mlgate authorization
+# description: |
+#   Decides every request the gateway receives. The gateway authenticates the
+#   caller, maps the request to an MLflow operation and resolves the resources
+#   it touches (targets) before asking; this package only decides.
+#
+#   input:
+#     principal   {authenticated, username, is_admin, groups, auth_method}
+#     operation   MLflow operation name from the route catalogue, or null
+#     targets     [{type, id, via, exists, grants: {user, groups}}]
+#     request     {method, path}
+#     now_ms      request time (milliseconds since the epoch)
+#   data.config:
+#     default_permission  permission when no grant applies
+#     admin_groups        groups whose members are administrators
+package mlgate.authz
+
+import data.mlgate.operations
+import data.mlgate.permissions
+
+default _default_permission := "NO_PERMISSIONS"
+
+_default_permission := data.config.default_permission
+
+default _admin_groups := []
+
+_admin_groups := data.config.admin_groups
+
+_op := operations.table[input.operation]
+
+_public if _op.access == "public"
+
+_authenticated if input.principal.authenticated == true
+
+_admin if {
+	_authenticated
+	permissions.is_admin(input.principal, _admin_groups)
+}
+
+# Accesses a non-administrator may be granted through this package.
+_user_accesses := {"authenticated", "create", "list", "resource"}
+
+_resource_check if {
+	_authenticated
+	not _admin
+	_op.access == "resource"
+}
+
+_effective(target) := permissions.effective(object.get(target, "grants", {}), _default_permission)
+
+_existing_targets contains target if {
+	some target in input.targets
+	target.exists != false
+}
+
+# METADATA
+# description: Why the request is refused; empty when nothing stands in the way.
+deny contains "unauthenticated" if {
+	not _public
+	not _authenticated
+}
+
+deny contains "route-unknown" if {
+	_authenticated
+	not _admin
+	not _op
+}
+
+deny contains "admin-required" if {
+	_authenticated
+	not _admin
+	_op.access == "admin"
+}
+
+deny contains "operation-invalid" if {
+	_authenticated
+	not _admin
+	not _op.access in (_user_accesses | {"admin", "public"})
+}
+
+deny contains "no-targets" if {
+	_resource_check
+	count(input.targets) == 0
+	not _op.allow_no_targets
+}
+
+deny contains "resource-not-found" if {
+	_resource_check
+	some target in input.targets
+	target.exists == false
+}
+
+deny contains "no-permission" if {
+	_resource_check
+	some target in _existing_targets
+	not permissions.satisfies(_effective(target).permission, _op.permission)
+}
+
+deny contains "explicit-deny" if {
+	_resource_check
+	some target in _existing_targets
+	effective := _effective(target)
+	effective.permission == "NO_PERMISSIONS"
+	effective.source != "default"
+}
+
+# METADATA
+# description: True when the request may proceed.
+default allow := false
+
+allow if _public
+
+allow if _admin
+
+allow if {
+	_authenticated
+	_op.access in _user_accesses
+	count(deny) == 0
+}
+
+# Grounds of an allowed request, for logs and explanations.
+_grounds contains "public" if _public
+
+_grounds contains "admin" if {
+	not _public
+	_admin
+}
+
+_grounds contains "authenticated" if {
+	not _public
+	not _admin
+	_op.access in {"authenticated", "create", "list"}
+}
+
+_grounds contains concat(":", ["grant", _effective(target).source]) if {
+	_resource_check
+	some target in _existing_targets
+}
+
+_grounds contains "no-targets" if {
+	_resource_check
+	count(input.targets) == 0
+}
+
+# METADATA
+# description: What the gateway must do after a successful response.
+obligations contains {"type": "grant-creator", "permission": _op.creator_permission} if {
+	allow
+	_authenticated
+	_op.access == "create"
+}
+
+# METADATA
+# description: Per-target evaluation, for logs and explanations.
+checks contains check if {
+	_resource_check
+	some target in _existing_targets
+	effective := _effective(target)
+	check := {
+		"type": target.type,
+		"id": target.id,
+		"required": _op.permission,
+		"permission": effective.permission,
+		"source": effective.source,
+		"satisfied": _satisfied(effective.permission, _op.permission),
+	}
+}
+
+_satisfied(held, required) if permissions.satisfies(held, required)
+
+else := false
+
+_deny_reasons := sort(deny) if count(deny) > 0
+
+else := ["policy-default-deny"]
+
+# METADATA
+# description: The decision document for one request.
+# entrypoint: true
+decision := {
+	"allow": true,
+	"reasons": sort(_grounds),
+	"obligations": [o | some o in obligations],
+	"checks": [c | some c in checks],
+} if {
+	allow
+} else := {
+	"allow": false,
+	"reasons": _deny_reasons,
+	"obligations": [],
+	"checks": [c | some c in checks],
+}
+
+# METADATA
+# description: |
+#   Ids of the targets the principal may read; list responses are filtered to
+#   these rows.
+# entrypoint: true
+visible contains target.id if {
+	_admin
+	some target in input.targets
+}
+
+visible contains target.id if {
+	_authenticated
+	not _admin
+	some target in input.targets
+	permissions.satisfies(_effective(target).permission, "READ")
+}

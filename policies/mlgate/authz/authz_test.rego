@@ -1,0 +1,217 @@
+package mlgate.authz_test
+
+import data.mlgate.authz
+
+_config := {"default_permission": "NO_PERMISSIONS", "admin_groups": ["mlflow-admin"]}
+
+_alice := {"authenticated": true, "username": "alice", "is_admin": false, "groups": ["team-a"], "auth_method": "basic"}
+
+_root := {"authenticated": true, "username": "root", "is_admin": true, "groups": [], "auth_method": "basic"}
+
+_anonymous := {"authenticated": false, "groups": []}
+
+_experiment(id, user, groups) := {"type": "experiment", "id": id, "via": "experiment", "exists": true, "grants": {"user": user, "groups": groups}}
+
+_decide(principal, operation, targets) := d if {
+	d := authz.decision with input as {
+		"principal": principal,
+		"operation": operation,
+		"targets": targets,
+		"request": {"method": "GET", "path": "/"},
+		"now_ms": 0,
+	}
+		with data.config as _config
+}
+
+test_allow_public_operation_without_authentication if {
+	d := _decide(_anonymous, "Health", [])
+	d.allow
+	d.reasons == ["public"]
+}
+
+test_deny_unauthenticated_on_protected_operation if {
+	d := _decide(_anonymous, "GetExperiment", [_experiment("1", "MANAGE", {})])
+	not d.allow
+	d.reasons == ["unauthenticated"]
+}
+
+test_deny_unauthenticated_on_unknown_route if {
+	d := _decide(_anonymous, null, [])
+	not d.allow
+	d.reasons == ["unauthenticated"]
+}
+
+test_allow_admin_on_anything if {
+	_decide(_root, "DeleteExperiment", [_experiment("1", null, {})]).allow
+	_decide(_root, null, []).allow
+	_decide(_root, "NotAnOperation", []).reasons == ["admin"]
+}
+
+test_allow_admin_by_group_membership if {
+	member := object.union(_alice, {"groups": ["mlflow-admin"]})
+	d := _decide(member, "DeleteExperiment", [_experiment("1", null, {})])
+	d.allow
+	d.reasons == ["admin"]
+}
+
+test_deny_unknown_route_to_non_admin if {
+	d := _decide(_alice, null, [])
+	not d.allow
+	d.reasons == ["route-unknown"]
+	not _decide(_alice, "NotAnOperation", []).allow
+}
+
+test_allow_read_with_user_read_grant if {
+	d := _decide(_alice, "GetExperiment", [_experiment("1", "READ", {})])
+	d.allow
+	d.reasons == ["grant:user"]
+}
+
+test_deny_write_with_only_read_grant if {
+	d := _decide(_alice, "LogMetric", [_experiment("1", "READ", {})])
+	not d.allow
+	d.reasons == ["no-permission"]
+	d.checks == [{"type": "experiment", "id": "1", "required": "EDIT", "permission": "READ", "source": "user", "satisfied": false}]
+}
+
+test_allow_write_with_edit_grant if {
+	d := _decide(_alice, "LogMetric", [_experiment("1", "EDIT", {})])
+	d.allow
+	d.checks == [{"type": "experiment", "id": "1", "required": "EDIT", "permission": "EDIT", "source": "user", "satisfied": true}]
+	_decide(_alice, "CreateRun", [_experiment("1", "MANAGE", {})]).allow
+}
+
+test_deny_delete_with_edit_grant if {
+	not _decide(_alice, "DeleteRun", [_experiment("1", "EDIT", {})]).allow
+	_decide(_alice, "DeleteRun", [_experiment("1", "MANAGE", {})]).allow
+}
+
+test_allow_through_group_grant if {
+	d := _decide(_alice, "LogParam", [_experiment("1", null, {"team-a": "EDIT"})])
+	d.allow
+	d.reasons == ["grant:group"]
+}
+
+test_deny_without_any_grant_under_default_no_permissions if {
+	d := _decide(_alice, "GetExperiment", [_experiment("1", null, {})])
+	not d.allow
+	d.reasons == ["no-permission"]
+}
+
+test_allow_through_default_permission if {
+	d := authz.decision with input as {"principal": _alice, "operation": "GetRun", "targets": [_experiment("1", null, {})]}
+		with data.config as {"default_permission": "READ", "admin_groups": []}
+	d.allow
+	d.reasons == ["grant:default"]
+}
+
+test_deny_explicit_user_no_permissions_over_default if {
+	d := authz.decision with input as {"principal": _alice, "operation": "GetRun", "targets": [_experiment("1", "NO_PERMISSIONS", {"team-a": "MANAGE"})]}
+		with data.config as {"default_permission": "MANAGE", "admin_groups": []}
+	not d.allow
+	d.reasons == ["explicit-deny", "no-permission"]
+}
+
+test_deny_when_any_target_is_not_permitted if {
+	targets := [_experiment("1", "READ", {}), _experiment("2", null, {})]
+	d := _decide(_alice, "SearchRuns", targets)
+	not d.allow
+	d.reasons == ["no-permission"]
+}
+
+test_allow_when_every_target_is_permitted if {
+	targets := [_experiment("1", "READ", {}), _experiment("2", null, {"team-a": "READ"})]
+	_decide(_alice, "SearchRuns", targets).allow
+}
+
+test_allow_search_runs_without_targets if {
+	d := _decide(_alice, "SearchRuns", [])
+	d.allow
+	d.reasons == ["no-targets"]
+}
+
+test_deny_resource_operation_without_targets if {
+	d := _decide(_alice, "GetRun", [])
+	not d.allow
+	d.reasons == ["no-targets"]
+}
+
+test_deny_missing_resource_as_not_found if {
+	missing := {"type": "experiment", "id": "nope", "via": "experiment_name", "exists": false, "grants": {}}
+	d := _decide(_alice, "GetExperimentByName", [missing])
+	not d.allow
+	d.reasons == ["resource-not-found"]
+}
+
+test_allow_admin_on_missing_resource if {
+	missing := {"type": "experiment", "id": "nope", "via": "experiment_name", "exists": false, "grants": {}}
+	_decide(_root, "GetExperimentByName", [missing]).allow
+}
+
+test_allow_create_with_creator_obligation if {
+	d := _decide(_alice, "CreateExperiment", [])
+	d.allow
+	d.reasons == ["authenticated"]
+	d.obligations == [{"type": "grant-creator", "permission": "MANAGE"}]
+}
+
+test_deny_create_unauthenticated_without_obligation if {
+	d := _decide(_anonymous, "CreateExperiment", [])
+	not d.allow
+	d.obligations == []
+}
+
+test_allow_list_operation_for_any_authenticated_principal if {
+	_decide(_alice, "SearchExperiments", []).allow
+	not _decide(_anonymous, "SearchExperiments", []).allow
+}
+
+test_deny_unknown_permission_level_in_grant if {
+	not _decide(_alice, "GetRun", [_experiment("1", "OWNER", {})]).allow
+}
+
+test_deny_operation_with_invalid_access if {
+	d := _decide(_alice, "Odd", []) with data.mlgate.operations.table as {"Odd": {"access": "everyone"}}
+	not d.allow
+	d.reasons == ["operation-invalid"]
+}
+
+test_deny_admin_operation_to_non_admin if {
+	table := {"CreateWebhook": {"access": "admin"}}
+	d := _decide(_alice, "CreateWebhook", []) with data.mlgate.operations.table as table
+	not d.allow
+	d.reasons == ["admin-required"]
+	_decide(_root, "CreateWebhook", []).allow with data.mlgate.operations.table as table
+}
+
+test_deny_when_config_is_missing_defaults_to_no_permissions if {
+	d := authz.decision with input as {"principal": _alice, "operation": "GetRun", "targets": [_experiment("1", null, {})]}
+	not d.allow
+}
+
+test_visible_lists_only_readable_targets if {
+	targets := [_experiment("1", "READ", {}), _experiment("2", null, {}), _experiment("3", null, {"team-a": "EDIT"}), _experiment("4", "NO_PERMISSIONS", {"team-a": "MANAGE"})]
+	ids := authz.visible with input as {"principal": _alice, "operation": "SearchExperiments", "targets": targets}
+		with data.config as _config
+	ids == {"1", "3"}
+}
+
+test_visible_lists_everything_for_admin if {
+	targets := [_experiment("1", null, {}), _experiment("2", "NO_PERMISSIONS", {})]
+	ids := authz.visible with input as {"principal": _root, "operation": "SearchExperiments", "targets": targets}
+		with data.config as _config
+	ids == {"1", "2"}
+}
+
+test_visible_lists_nothing_for_anonymous if {
+	targets := [_experiment("1", "READ", {})]
+	ids := authz.visible with input as {"principal": _anonymous, "operation": "SearchExperiments", "targets": targets}
+		with data.config as {"default_permission": "READ", "admin_groups": []}
+	count(ids) == 0
+}
+
+test_deny_always_carries_a_reason if {
+	d := _decide(_anonymous, "GetRun", []) with authz.deny as set()
+	not d.allow
+	d.reasons == ["policy-default-deny"]
+}

@@ -1,0 +1,41 @@
+package mlgate.operations_test
+
+import data.mlgate.operations
+import data.mlgate.permissions
+
+_accesses := {"public", "authenticated", "create", "list", "resource", "admin"}
+
+test_every_operation_has_a_known_access if {
+	every name, op in operations.table {
+		name != ""
+		op.access in _accesses
+	}
+}
+
+test_every_resource_operation_names_a_grantable_level if {
+	every _, op in operations.table {
+		_resource_level_ok(op)
+	}
+}
+
+test_every_create_operation_names_a_creator_level if {
+	every _, op in operations.table {
+		_creator_level_ok(op)
+	}
+}
+
+_resource_level_ok(op) if op.access != "resource"
+
+_resource_level_ok(op) if permissions.levels[op.permission] > 0
+
+_creator_level_ok(op) if op.access != "create"
+
+_creator_level_ok(op) if permissions.levels[op.creator_permission] > 0
+
+test_writes_need_edit_and_deletes_need_manage if {
+	operations.table.LogMetric.permission == "EDIT"
+	operations.table.CreateRun.permission == "EDIT"
+	operations.table.DeleteRun.permission == "MANAGE"
+	operations.table.DeleteExperiment.permission == "MANAGE"
+	operations.table.GetRun.permission == "READ"
+}

@@ -1,0 +1,235 @@
+/**
+ * Starts the real components on loopback for the demo, the tests and the
+ * benchmarks: FerretDB (MongoDB wire protocol, SQLite backend), an MLflow
+ * tracking server from the project venv, and mlgate itself. Each runs as a
+ * child process with its log in the given directory and is stopped (and
+ * killed if need be) on stop() or when this process exits.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+
+import { packageRoot } from '../src/paths.js';
+
+export interface Service {
+  readonly url: string;
+  readonly logFile: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) {
+    signalGroup(child, 'SIGKILL');
+  }
+});
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) {
+    return;
+  }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export const ROOT = packageRoot();
+export const TOOLS = join(ROOT, '.tools', 'bin');
+export const VENV = join(ROOT, '.venv', 'bin');
+
+/** A TCP port that is free right now on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  child?: ChildProcess,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child !== undefined && child.exitCode !== null) {
+      throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
+    }
+    try {
+      if (await check()) {
+        return;
+      }
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} was not ready after ${timeoutMs} ms`);
+}
+
+function launch(
+  name: string,
+  dir: string,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; logFile: string } {
+  mkdirSync(dir, { recursive: true });
+  const logFile = join(dir, `${name}.log`);
+  const log = openSync(logFile, 'a');
+  // Each service leads its own process group, so stopping it also stops what it spawned.
+  const child = spawn(command, args, {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return { child, logFile };
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+        return;
+      }
+      const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        // Whatever the leader left behind goes too.
+        signalGroup(child, 'SIGKILL');
+        resolve();
+      });
+      signalGroup(child, 'SIGTERM');
+    });
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  const response = await fetch(url);
+  return response.ok;
+}
+
+export interface FerretDB extends Service {
+  /** MongoDB connection string. */
+  readonly uri: string;
+}
+
+/** FerretDB v1 with the SQLite backend, telemetry disabled, on loopback. */
+export async function startFerretDB(dir: string): Promise<FerretDB> {
+  const port = await freePort();
+  mkdirSync(join(dir, 'ferretdb-data'), { recursive: true });
+  const { child, logFile } = launch('ferretdb', dir, join(TOOLS, 'ferretdb'), [
+    '--handler=sqlite',
+    `--sqlite-url=file:${join(dir, 'ferretdb-data')}/`,
+    `--state-dir=${dir}`,
+    `--listen-addr=127.0.0.1:${port}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=warn',
+  ]);
+  await waitFor('FerretDB', () => tcpOpen(port), 30_000, child);
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  return { url: uri, uri, logFile, process: child, stop: stopper(child) };
+}
+
+/** An MLflow tracking server (SQLite backend, proxied artifacts) from the project venv. */
+export async function startMlflow(
+  dir: string,
+  options: { readonly port?: number; readonly workers?: number } = {},
+): Promise<Service> {
+  const port = options.port ?? (await freePort());
+  const { child, logFile } = launch(
+    'mlflow',
+    dir,
+    join(VENV, 'mlflow'),
+    [
+      'server',
+      '--backend-store-uri',
+      `sqlite:///${join(dir, 'mlflow.db')}`,
+      '--artifacts-destination',
+      join(dir, 'mlflow-artifacts'),
+      '--serve-artifacts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      String(options.workers ?? 1),
+    ],
+    {
+      MLFLOW_DISABLE_TELEMETRY: 'true',
+      DO_NOT_TRACK: 'true',
+      PYTHONUNBUFFERED: '1',
+      // The background job runner (GenAI jobs) is not needed and adds a dozen processes.
+      MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('MLflow', () => httpOk(`${url}/health`), 120_000, child);
+  return { url, logFile, process: child, stop: stopper(child) };
+}
+
+/** mlgate (`mlgate serve` from dist/) with the given environment on top of the defaults. */
+export async function startMlgate(dir: string, env: Readonly<Record<string, string>>): Promise<Service> {
+  const port = env['MLGATE_SERVER_PORT'] ?? String(await freePort());
+  const { child, logFile } = launch(
+    'mlgate',
+    dir,
+    process.execPath,
+    [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve'],
+    {
+      MLGATE_SERVER_HOST: '127.0.0.1',
+      MLGATE_SERVER_PORT: port,
+      ...env,
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('mlgate', () => httpOk(`${url}/_mlgate/health/ready`), 30_000, child);
+  return { url, logFile, process: child, stop: stopper(child) };
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the mlgate CLI (from dist/) and collects its output. */
+export function runCli(args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * The gateway's request pipeline, in order. Every request to MLflow passes
+ * every stage; the gateway's own endpoints live under /_mlgate/.
+ */
+import Koa from 'koa';
+
+import type { Authenticator } from './auth/principal.js';
+import { authenticateStage } from './http/authenticate.js';
+import { authorizeStage } from './http/authorize.js';
+import { errorBoundary } from './http/error-boundary.js';
+import { forwardStage } from './http/forward.js';
+import { healthRoutes } from './http/health-routes.js';
+import { matchRouteStage } from './http/match-route.js';
+import { ownRoutesNotFound } from './http/own-routes.js';
+import { readParamsStage } from './http/read-params.js';
+import { requestContext } from './http/request-context.js';
+import { resolveTargetsStage } from './http/resolve-targets.js';
+import type { GatewayState } from './http/state.js';
+import type { Logger } from './logging.js';
+import type { MlflowClient } from './mlflow/client.js';
+import type { RouteTable } from './mlflow/match.js';
+import type { Resolver } from './mlflow/resolve.js';
+import type { DecisionEngine } from './policy/engine.js';
+import type { Upstream } from './proxy/upstream.js';
+import type { GrantSource } from './store/grant-cache.js';
+import type { GrantRepository } from './store/types.js';
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly authenticators: readonly Authenticator[];
+  readonly realm: string;
+  readonly routes: RouteTable;
+  readonly resolver: Resolver;
+  readonly grantSource: GrantSource;
+  readonly grants: GrantRepository;
+  readonly engine: DecisionEngine;
+  readonly upstream: Upstream;
+  readonly client: MlflowClient;
+  readonly pingStore: () => Promise<void>;
+  readonly maxBodyBytes: number;
+  readonly searchMaxPages: number;
+  readonly now?: () => Date;
+}
+
+export function createApp(deps: AppDeps): Koa<GatewayState> {
+  const app = new Koa<GatewayState>();
+  const health = healthRoutes({ policyStatus: () => deps.engine.status(), pingStore: deps.pingStore });
+
+  app.use(requestContext(deps.logger, deps.now)); // request id, time, logger, access log
+  app.use(errorBoundary()); // the one place errors become responses
+  app.use(health.routes()); // /_mlgate/health/{live,ready}
+  app.use(ownRoutesNotFound()); // any other /_mlgate/ path: 404, never proxied
+  app.use(authenticateStage(deps)); // 1. who is calling
+  app.use(matchRouteStage(deps.routes)); // 2. what is being asked
+  app.use(readParamsStage(deps)); //    ... and with which parameters (read like MLflow)
+  app.use(resolveTargetsStage({ resolver: deps.resolver, grants: deps.grantSource })); // 3. which resources, and the caller's grants
+  app.use(authorizeStage(deps)); // 4. is it allowed (the policy decides)
+  app.use(forwardStage(deps)); // proxy to MLflow (streamed / filtered / captured)
+  return app;
+}

@@ -1,0 +1,197 @@
+/**
+ * Commands that manage users, access tokens and grants directly in the store,
+ * enough to run mlgate without an admin UI.
+ */
+import { generateToken, parseDuration } from '../auth/tokens.js';
+import { isValidGroupName, isValidUsername, normalizeUsername } from '../auth/usernames.js';
+import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
+import { MlgateError } from '../errors.js';
+import type { PrincipalType, Store } from '../store/types.js';
+
+export interface Output {
+  /** Machine-readable result (printed as JSON with --json). */
+  readonly data: unknown;
+  /** Human-readable lines. */
+  readonly lines: readonly string[];
+}
+
+function usage(message: string): MlgateError {
+  return new MlgateError('MLGATE_USAGE', `${message} Run "mlgate help" for usage.`);
+}
+
+export function requireUsername(raw: string | undefined): string {
+  if (raw === undefined) {
+    throw usage('A username is required.');
+  }
+  const username = normalizeUsername(raw);
+  if (!isValidUsername(username)) {
+    throw usage(`"${raw}" is not a valid username (letters, digits and . _ @ + -, at most 128 characters).`);
+  }
+  return username;
+}
+
+function requireGroup(raw: string): string {
+  if (!isValidGroupName(raw)) {
+    throw usage(`"${raw}" is not a valid group name.`);
+  }
+  return raw;
+}
+
+export async function createUser(
+  store: Store,
+  args: { username: string | undefined; admin: boolean; groups: readonly string[] },
+): Promise<Output> {
+  const username = requireUsername(args.username);
+  const groups = [...new Set(args.groups.map(requireGroup))];
+  const user = await store.users.create({ username, isAdmin: args.admin, groups });
+  return {
+    data: { username: user.username, is_admin: user.isAdmin, groups: user.groups },
+    lines: [
+      `Created ${user.isAdmin ? 'administrator' : 'user'} ${user.username}${groups.length ? ` (groups: ${groups.join(', ')})` : ''}.`,
+    ],
+  };
+}
+
+export async function listUsers(store: Store): Promise<Output> {
+  const users = await store.users.list();
+  return {
+    data: users.map((u) => ({ username: u.username, is_admin: u.isAdmin, groups: u.groups, created_at: u.createdAt })),
+    lines: users.map(
+      (u) => `${u.username}${u.isAdmin ? ' [admin]' : ''}${u.groups.length ? ` groups=${u.groups.join(',')}` : ''}`,
+    ),
+  };
+}
+
+export async function createToken(
+  store: Store,
+  args: { username: string | undefined; name: string | undefined; expiresIn: string | undefined },
+  now: Date = new Date(),
+): Promise<Output> {
+  const username = requireUsername(args.username);
+  if ((await store.users.get(username)) === null) {
+    throw new MlgateError(
+      'MLGATE_NO_SUCH_OBJECT',
+      `User "${username}" does not exist; create it first (mlgate user create).`,
+    );
+  }
+  let expiresAt: Date | null = null;
+  if (args.expiresIn !== undefined) {
+    const ms = parseDuration(args.expiresIn);
+    if (ms === undefined) {
+      throw usage(`--expires-in "${args.expiresIn}" is not a duration like 90d, 12h, 30m or 3600s.`);
+    }
+    expiresAt = new Date(now.getTime() + ms);
+  }
+  const token = generateToken();
+  const name = args.name ?? 'default';
+  await store.tokens.create({ id: token.id, username, name, hash: token.hash, createdAt: now, expiresAt });
+  return {
+    data: { username, id: token.id, name, token: token.token, expires_at: expiresAt },
+    lines: [token.token],
+  };
+}
+
+export async function listTokens(store: Store, args: { username: string | undefined }): Promise<Output> {
+  const username = requireUsername(args.username);
+  const tokens = await store.tokens.listForUser(username);
+  return {
+    data: tokens.map((t) => ({ id: t.id, name: t.name, created_at: t.createdAt, expires_at: t.expiresAt })),
+    lines: tokens.map(
+      (t) =>
+        `${t.id}  ${t.name}  created ${t.createdAt.toISOString()}  ${t.expiresAt ? `expires ${t.expiresAt.toISOString()}` : 'no expiry'}`,
+    ),
+  };
+}
+
+export async function revokeToken(
+  store: Store,
+  args: { username: string | undefined; id: string | undefined },
+): Promise<Output> {
+  const username = requireUsername(args.username);
+  if (args.id === undefined) {
+    throw usage('A token id is required (see mlgate token list).');
+  }
+  if (!(await store.tokens.revoke(username, args.id))) {
+    throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" has no token ${args.id}.`);
+  }
+  return { data: { revoked: args.id }, lines: [`Revoked token ${args.id} of ${username}.`] };
+}
+
+interface GrantTarget {
+  readonly experiment: string;
+  readonly principalType: PrincipalType;
+  readonly principal: string;
+}
+
+function grantTarget(args: {
+  experiment: string | undefined;
+  user: string | undefined;
+  group: string | undefined;
+}): GrantTarget {
+  if (args.experiment === undefined || !/^\d+$/.test(args.experiment)) {
+    throw usage('--experiment <id> is required (a numeric MLflow experiment id).');
+  }
+  if ((args.user === undefined) === (args.group === undefined)) {
+    throw usage('Give exactly one of --user <name> or --group <name>.');
+  }
+  return args.user !== undefined
+    ? { experiment: args.experiment, principalType: 'user', principal: requireUsername(args.user) }
+    : { experiment: args.experiment, principalType: 'group', principal: requireGroup(args.group as string) };
+}
+
+export async function grant(
+  store: Store,
+  args: {
+    experiment: string | undefined;
+    user: string | undefined;
+    group: string | undefined;
+    permission: string | undefined;
+  },
+): Promise<Output> {
+  const target = grantTarget(args);
+  const permission = args.permission?.toUpperCase();
+  if (permission === undefined || !PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
+    throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')}.`);
+  }
+  await store.grants.put({
+    resourceType: 'experiment',
+    resourceId: target.experiment,
+    principalType: target.principalType,
+    principal: target.principal,
+    permission: permission as PermissionLevel,
+    createdBy: 'cli',
+  });
+  return {
+    data: { experiment_id: target.experiment, [target.principalType]: target.principal, permission },
+    lines: [`Granted ${permission} on experiment ${target.experiment} to ${target.principalType} ${target.principal}.`],
+  };
+}
+
+export async function revoke(
+  store: Store,
+  args: { experiment: string | undefined; user: string | undefined; group: string | undefined },
+): Promise<Output> {
+  const target = grantTarget(args);
+  const removed = await store.grants.remove('experiment', target.experiment, target.principalType, target.principal);
+  if (!removed) {
+    throw new MlgateError(
+      'MLGATE_NO_SUCH_OBJECT',
+      `${target.principalType} ${target.principal} has no grant on experiment ${target.experiment}.`,
+    );
+  }
+  return {
+    data: { experiment_id: target.experiment, [target.principalType]: target.principal, revoked: true },
+    lines: [`Revoked the grant of ${target.principalType} ${target.principal} on experiment ${target.experiment}.`],
+  };
+}
+
+export async function listGrants(store: Store, args: { experiment: string | undefined }): Promise<Output> {
+  if (args.experiment === undefined) {
+    throw usage('--experiment <id> is required.');
+  }
+  const grants = await store.grants.listForResource('experiment', args.experiment);
+  return {
+    data: grants.map((g) => ({ principal_type: g.principalType, principal: g.principal, permission: g.permission })),
+    lines: grants.map((g) => `${g.principalType} ${g.principal}: ${g.permission}`),
+  };
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+/**
+ * The mlgate command line: `serve` runs the gateway; the other commands
+ * manage users, tokens and grants in MongoDB and check the configuration.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+import { renderExampleConfig } from '../config/example.js';
+import { ConfigError, type LoadedConfig, describeConfig, loadConfig } from '../config/load.js';
+import { MlgateError, toMlgateError } from '../errors.js';
+import { openMongoStore } from '../store/mongo/store.js';
+import type { Store } from '../store/types.js';
+import {
+  type Output,
+  createToken,
+  createUser,
+  grant,
+  listGrants,
+  listTokens,
+  listUsers,
+  revoke,
+  revokeToken,
+} from './admin-commands.js';
+import { startGateway } from './serve.js';
+
+const HELP = `mlgate: policy gateway in front of an MLflow tracking server
+
+Usage:
+  mlgate serve                                   run the gateway
+  mlgate config check                            validate the configuration and print it
+  mlgate config example                          print the documented default configuration (YAML)
+  mlgate user create <username> [--admin] [--group <name>]...
+  mlgate user list
+  mlgate token create <username> [--name <name>] [--expires-in <90d|12h|30m>]
+                                                 print a new access token (shown once)
+  mlgate token list <username>
+  mlgate token revoke <username> <token-id>
+  mlgate grant --experiment <id> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
+  mlgate revoke --experiment <id> (--user <name> | --group <name>)
+  mlgate grants --experiment <id>
+
+Options:
+  --config <file>   YAML configuration (default: $MLGATE_CONFIG, else built-in defaults)
+  --json            print results as JSON
+  -h, --help        show this help
+
+Environment variables override the file: MLGATE_<SECTION>_<KEY> (e.g. MLGATE_UPSTREAM_URL),
+and mlflow-oidc-auth names where they mean the same (MONGODB_URI, DEFAULT_MLFLOW_PERMISSION, ...).
+See docs/configuration.md.
+`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  admin: { type: 'boolean', default: false },
+  group: { type: 'string', multiple: true, default: [] as string[] },
+  name: { type: 'string' },
+  'expires-in': { type: 'string' },
+  experiment: { type: 'string' },
+  user: { type: 'string' },
+  permission: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    process.stderr.write(`mlgate: ${(error as Error).message}\nRun "mlgate help" for usage.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, sub, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+
+  let loaded: LoadedConfig;
+  try {
+    const file = values.config ?? env['MLGATE_CONFIG'];
+    loaded = loadConfig({ ...(file === undefined || file === '' ? {} : { file }), env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`mlgate: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  try {
+    if (command === 'serve') {
+      return await serve(loaded);
+    }
+    if (command === 'config' && sub === 'example') {
+      process.stdout.write(renderExampleConfig());
+      return 0;
+    }
+    if (command === 'config' && sub === 'check') {
+      for (const line of [...describeConfig(loaded), ...loaded.warnings.map((w) => `warning: ${w}`)]) {
+        process.stdout.write(line + '\n');
+      }
+      return 0;
+    }
+    const output = await withStore(loaded, (store) => runAdminCommand(store, command, sub, rest, values));
+    process.stdout.write(values.json ? JSON.stringify(output.data) + '\n' : output.lines.map((l) => l + '\n').join(''));
+    return 0;
+  } catch (thrown) {
+    const error = toMlgateError(thrown);
+    process.stderr.write(`mlgate: ${error.message} [${error.code}]\n`);
+    if (error.code === 'MLGATE_INTERNAL') {
+      process.stderr.write(`${String((thrown as Error).stack ?? thrown)}\n`);
+    }
+    return error.code === 'MLGATE_USAGE' ? 2 : 1;
+  }
+}
+
+type Values = {
+  admin: boolean;
+  group: string[];
+  name?: string | undefined;
+  'expires-in'?: string | undefined;
+  experiment?: string | undefined;
+  user?: string | undefined;
+  permission?: string | undefined;
+};
+
+function runAdminCommand(
+  store: Store,
+  command: string,
+  sub: string | undefined,
+  rest: string[],
+  values: Values,
+): Promise<Output> {
+  switch (`${command} ${sub ?? ''}`.trim()) {
+    case 'user create':
+      return createUser(store, { username: rest[0], admin: values.admin, groups: values.group });
+    case 'user list':
+      return listUsers(store);
+    case 'token create':
+      return createToken(store, { username: rest[0], name: values.name, expiresIn: values['expires-in'] });
+    case 'token list':
+      return listTokens(store, { username: rest[0] });
+    case 'token revoke':
+      return revokeToken(store, { username: rest[0], id: rest[1] });
+  }
+  switch (command) {
+    case 'grant':
+      return grant(store, {
+        experiment: values.experiment,
+        user: values.user,
+        group: values.group[0],
+        permission: values.permission,
+      });
+    case 'revoke':
+      return revoke(store, { experiment: values.experiment, user: values.user, group: values.group[0] });
+    case 'grants':
+      return listGrants(store, { experiment: values.experiment });
+  }
+  throw new MlgateError(
+    'MLGATE_USAGE',
+    `Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run "mlgate help" for usage.`,
+  );
+}
+
+async function withStore<T>(loaded: LoadedConfig, run: (store: Store) => Promise<T>): Promise<T> {
+  const { mongodb } = loaded.config;
+  const store = await openMongoStore({ uri: mongodb.uri, database: mongodb.database, timeoutMs: mongodb.timeout_ms });
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function serve(loaded: LoadedConfig): Promise<number> {
+  let gateway;
+  try {
+    gateway = await startGateway(loaded);
+  } catch (error) {
+    const mlgateError = error instanceof MlgateError ? error : toMlgateError(error);
+    process.stderr.write(`mlgate: cannot start: ${mlgateError.message} [${mlgateError.code}]\n`);
+    return 1;
+  }
+  const running = gateway;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      running.logger.info('stopping', { signal });
+      void running.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`mlgate: unexpected error: ${String((error as Error).stack ?? error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

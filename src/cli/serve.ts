@@ -1,0 +1,102 @@
+/**
+ * `mlgate serve`: the composition root. Builds every dependency from the
+ * validated configuration, starts the server and stops it cleanly on SIGINT
+ * or SIGTERM.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+
+import { createApp } from '../app.js';
+import { createBasicAuthenticator } from '../auth/basic-authenticator.js';
+import { createCredentialVerifier } from '../auth/credentials.js';
+import type { LoadedConfig } from '../config/load.js';
+import { createLogger, type Logger } from '../logging.js';
+import { createMlflowClient } from '../mlflow/client.js';
+import { createRouteTable } from '../mlflow/match.js';
+import { createResolver } from '../mlflow/resolve.js';
+import { ROUTES } from '../mlflow/routes.js';
+import { defaultBundlePath } from '../paths.js';
+import { readBundle } from '../policy/bundle.js';
+import { runtimeData } from '../policy/data.js';
+import { createDecisionEngine } from '../policy/engine.js';
+import { createUpstream } from '../proxy/upstream.js';
+import { createCachedGrantSource } from '../store/grant-cache.js';
+import { openMongoStore } from '../store/mongo/store.js';
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly logger: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway> {
+  const { config } = loaded;
+  const logger = createLogger({ level: config.logging.level, format: config.logging.format }).child({
+    component: 'mlgate',
+  });
+  for (const warning of loaded.warnings) {
+    logger.warn('configuration warning', { warning });
+  }
+
+  const bundlePath = config.policy.bundle === '' ? defaultBundlePath() : config.policy.bundle;
+  const engine = createDecisionEngine();
+  await engine.load(await readBundle(bundlePath), runtimeData(config));
+  logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
+
+  const store = await openMongoStore({
+    uri: config.mongodb.uri,
+    database: config.mongodb.database,
+    timeoutMs: config.mongodb.timeout_ms,
+  });
+  const verifier = createCredentialVerifier({
+    tokens: store.tokens,
+    users: store.users,
+    ttlMs: config.cache.ttl_ms,
+    maxEntries: config.cache.max_entries,
+  });
+  const grantSource = createCachedGrantSource(store.grants, {
+    ttlMs: config.cache.ttl_ms,
+    maxEntries: config.cache.max_entries,
+  });
+  const client = createMlflowClient({ baseUrl: config.upstream.url, timeoutMs: config.upstream.lookup_timeout_ms });
+  const upstream = createUpstream({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms });
+
+  const app = createApp({
+    logger,
+    authenticators: [createBasicAuthenticator({ verifier, realm: config.auth.realm })],
+    realm: config.auth.realm,
+    routes: createRouteTable(ROUTES),
+    resolver: createResolver({ client, maxEntries: config.cache.run_max_entries }),
+    grantSource,
+    grants: store.grants,
+    engine,
+    upstream,
+    client,
+    pingStore: () => store.ping(),
+    maxBodyBytes: config.server.max_json_body_bytes,
+    searchMaxPages: config.upstream.search_max_pages,
+  });
+  app.silent = true;
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.server.port, config.server.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info('listening', { url, upstream: config.upstream.url });
+
+  return {
+    url,
+    logger,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      upstream.close();
+      await store.close();
+    },
+  };
+}

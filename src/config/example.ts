@@ -1,0 +1,74 @@
+/**
+ * Renders the documented example configuration (config/mlgate.yaml) from the
+ * option table, so the file can never drift from what mlgate accepts.
+ */
+import { stringify } from 'yaml';
+
+import { OPTIONS, type OptionSpec, envNameOf } from './schema.js';
+
+const SECTION_TITLES: Readonly<Record<string, string>> = {
+  server: "The gateway's own HTTP listener.",
+  upstream: 'The MLflow tracking server behind the gateway.',
+  mongodb: 'MongoDB: users, groups, grants and access tokens, shared by every replica.',
+  policy: 'The authorization policy (Rego compiled to WebAssembly).',
+  auth: 'Authentication.',
+  permissions: 'Permission defaults (the rules themselves live in the policy).',
+  cache: 'In-process caches and their staleness bound.',
+  session: 'Browser sessions.',
+  logging: 'Logging.',
+};
+
+export function renderExampleConfig(): string {
+  const lines = [
+    '# mlgate configuration. Every option is listed with its default; delete what you do not change.',
+    '# Environment variables override this file: MLGATE_<SECTION>_<KEY> (e.g. MLGATE_SERVER_PORT),',
+    '# and the mlflow-oidc-auth names noted below. Run "mlgate config check" to validate and print it.',
+    '# This file is generated from src/config/schema.ts ("mlgate config example").',
+  ];
+  let section = '';
+  for (const option of OPTIONS) {
+    const [name, key] = option.path.split('.') as [string, string];
+    if (name !== section) {
+      section = name;
+      lines.push('', `# ${SECTION_TITLES[name] ?? name}`, `${name}:`);
+    }
+    for (const line of wrap(describe(option), 84)) {
+      lines.push(`  # ${line}`);
+    }
+    lines.push(
+      `  ${key}: ${stringify(option.default, { collectionStyle: 'flow', flowCollectionPadding: false }).trim()}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+function describe(option: OptionSpec): string {
+  const env = [envNameOf(option.path), ...(option.aliases ?? [])].join(', ');
+  let constraint = '';
+  switch (option.type) {
+    case 'integer':
+      constraint = ` Range ${option.min}..${option.max}.`;
+      break;
+    case 'enum':
+      constraint = ` One of: ${option.values.join(', ')}.`;
+      break;
+    default:
+      break;
+  }
+  return `${option.description}${constraint} Env: ${env}.`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

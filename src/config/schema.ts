@@ -1,0 +1,246 @@
+/**
+ * Every configuration option of mlgate: its key path, type, default, the
+ * environment variables that set it and what it means. This table is the
+ * single source for validation, environment overrides and the documented
+ * example file (config/mlgate.yaml is checked against it by a test).
+ */
+
+export const PERMISSION_LEVELS = ['NO_PERMISSIONS', 'READ', 'USE', 'EDIT', 'MANAGE'] as const;
+export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
+
+export interface Config {
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly max_json_body_bytes: number;
+  };
+  readonly upstream: {
+    readonly url: string;
+    readonly timeout_ms: number;
+    readonly lookup_timeout_ms: number;
+    readonly search_max_pages: number;
+  };
+  readonly mongodb: {
+    readonly uri: string;
+    readonly database: string;
+    readonly timeout_ms: number;
+  };
+  readonly policy: {
+    readonly bundle: string;
+  };
+  readonly auth: {
+    readonly admin_groups: readonly string[];
+    readonly realm: string;
+  };
+  readonly permissions: {
+    readonly default: PermissionLevel;
+  };
+  readonly cache: {
+    readonly ttl_ms: number;
+    readonly max_entries: number;
+    readonly run_max_entries: number;
+  };
+  readonly session: {
+    readonly secret_key: string;
+  };
+  readonly logging: {
+    readonly level: 'debug' | 'info' | 'warn' | 'error';
+    readonly format: 'json' | 'text';
+  };
+}
+
+interface BaseOption {
+  /** Dotted key path in the YAML file, e.g. "server.port". */
+  readonly path: string;
+  readonly description: string;
+  /** Environment variables accepted besides MLGATE_<PATH>, e.g. mlflow-oidc-auth names. */
+  readonly aliases?: readonly string[];
+  /** Never print the value (secrets). */
+  readonly secret?: boolean;
+}
+
+export type OptionSpec =
+  | (BaseOption & {
+      readonly type: 'string';
+      readonly default: string;
+      /** The value may not be empty. */
+      readonly required?: boolean;
+      /** Shortest accepted non-empty value. */
+      readonly minLength?: number;
+    })
+  | (BaseOption & { readonly type: 'url'; readonly default: string; readonly protocols: readonly string[] })
+  | (BaseOption & { readonly type: 'integer'; readonly default: number; readonly min: number; readonly max: number })
+  | (BaseOption & { readonly type: 'enum'; readonly default: string; readonly values: readonly string[] })
+  | (BaseOption & { readonly type: 'string-list'; readonly default: readonly string[] });
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    path: 'server.host',
+    type: 'string',
+    default: '127.0.0.1',
+    required: true,
+    description: 'Address the gateway listens on. Use 0.0.0.0 to accept connections from other hosts.',
+  },
+  {
+    path: 'server.port',
+    type: 'integer',
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: 'TCP port the gateway listens on (0 picks a free port).',
+  },
+  {
+    path: 'server.max_json_body_bytes',
+    type: 'integer',
+    default: 16 * 1024 * 1024,
+    min: 1024,
+    max: 1024 * 1024 * 1024,
+    description:
+      'Largest JSON request body the gateway reads to find resource ids (larger ones are refused with 413). ' +
+      'Other bodies, such as artifacts, are streamed and not limited here.',
+  },
+  {
+    path: 'upstream.url',
+    type: 'url',
+    default: 'http://127.0.0.1:5000',
+    protocols: ['http:', 'https:'],
+    description: 'Base URL of the MLflow tracking server. It must not be reachable by users except through mlgate.',
+  },
+  {
+    path: 'upstream.timeout_ms',
+    type: 'integer',
+    default: 300_000,
+    min: 100,
+    max: 86_400_000,
+    description: 'How long a proxied request may wait for MLflow to answer before the client gets 504.',
+  },
+  {
+    path: 'upstream.lookup_timeout_ms',
+    type: 'integer',
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+    description: "Timeout of the gateway's own MLflow look-ups (run -> experiment, name -> id, filtered searches).",
+  },
+  {
+    path: 'upstream.search_max_pages',
+    type: 'integer',
+    default: 20,
+    min: 1,
+    max: 1000,
+    description:
+      'Most MLflow pages one filtered search may read to fill a page of results; the client then gets a ' +
+      'shorter page and a next_page_token to continue.',
+  },
+  {
+    path: 'mongodb.uri',
+    type: 'url',
+    default: 'mongodb://127.0.0.1:27017',
+    protocols: ['mongodb:', 'mongodb+srv:'],
+    aliases: ['MONGODB_URI'],
+    secret: true,
+    description: 'MongoDB connection string (users, groups, grants, access tokens).',
+  },
+  {
+    path: 'mongodb.database',
+    type: 'string',
+    default: 'mlgate',
+    required: true,
+    description: 'MongoDB database name.',
+  },
+  {
+    path: 'mongodb.timeout_ms',
+    type: 'integer',
+    default: 5_000,
+    min: 100,
+    max: 120_000,
+    description: 'How long to wait for MongoDB before a request is refused with 503.',
+  },
+  {
+    path: 'policy.bundle',
+    type: 'string',
+    default: '',
+    description:
+      'OPA bundle to enforce: a bundle.tar.gz built with "opa build -t wasm", or a directory holding ' +
+      'policy.wasm (and optionally data.json and .manifest). Empty means the bundle shipped with mlgate.',
+  },
+  {
+    path: 'auth.admin_groups',
+    type: 'string-list',
+    default: ['mlflow-admin'],
+    aliases: ['OIDC_ADMIN_GROUP_NAME'],
+    description: 'Members of these groups are administrators (comma-separated in environment variables).',
+  },
+  {
+    path: 'auth.realm',
+    type: 'string',
+    default: 'mlgate',
+    required: true,
+    description: 'Realm named in the WWW-Authenticate challenge of 401 responses.',
+  },
+  {
+    path: 'permissions.default',
+    type: 'enum',
+    default: 'NO_PERMISSIONS',
+    values: ['NO_PERMISSIONS', 'READ', 'USE', 'EDIT', 'MANAGE'],
+    aliases: ['DEFAULT_MLFLOW_PERMISSION'],
+    description: 'Permission of an authenticated user on a resource when no user or group grant applies.',
+  },
+  {
+    path: 'cache.ttl_ms',
+    type: 'integer',
+    default: 5_000,
+    min: 0,
+    max: 3_600_000,
+    description:
+      'How long a replica may reuse credentials and grants read from MongoDB. This bounds how long a ' +
+      'revoked token or grant stays effective on other replicas. 0 disables the cache.',
+  },
+  {
+    path: 'cache.max_entries',
+    type: 'integer',
+    default: 50_000,
+    min: 1,
+    max: 10_000_000,
+    description: 'Most credential and grant entries kept in the cache.',
+  },
+  {
+    path: 'cache.run_max_entries',
+    type: 'integer',
+    default: 200_000,
+    min: 1,
+    max: 100_000_000,
+    description: 'Most run -> experiment and logged model -> experiment relations kept (they never change).',
+  },
+  {
+    path: 'session.secret_key',
+    type: 'string',
+    default: '',
+    aliases: ['SECRET_KEY'],
+    secret: true,
+    minLength: 32,
+    description:
+      'Secret used to sign cookies; at least 32 characters, the same on every replica. Empty means a random ' +
+      'key per process (a warning is logged).',
+  },
+  {
+    path: 'logging.level',
+    type: 'enum',
+    default: 'info',
+    values: ['debug', 'info', 'warn', 'error'],
+    aliases: ['LOG_LEVEL'],
+    description: 'Lowest level written to the log.',
+  },
+  {
+    path: 'logging.format',
+    type: 'enum',
+    default: 'json',
+    values: ['json', 'text'],
+    description: 'json: one JSON object per line; text: human-readable lines.',
+  },
+];
+
+/** The environment variable that always sets an option: MLGATE_ + path in upper case, dots as underscores. */
+export function envNameOf(path: string): string {
+  return 'MLGATE_' + path.toUpperCase().replaceAll('.', '_');
+}

@@ -1,0 +1,200 @@
+/**
+ * The one error family of mlgate. Every error a user can meet carries a stable
+ * `code` (documented in docs/errors.md), an HTTP status, the MLflow error code
+ * that MLflow clients understand, and a message that says what went wrong and
+ * what to do about it.
+ */
+
+interface ErrorSpec {
+  readonly status: number;
+  /** MLflow `error_code`, so MLflow clients raise a matching exception. */
+  readonly mlflowCode: string;
+  /** Default message: what went wrong and what to do. */
+  readonly message: string;
+}
+
+export const ERROR_CATALOGUE = {
+  MLGATE_AUTH_REQUIRED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'Authentication required. Send HTTP Basic credentials: your mlgate username and an access token ' +
+      '(for the MLflow client, set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD).',
+  },
+  MLGATE_AUTH_INVALID: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The username or access token is not valid. Check MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, ' +
+      'or ask an administrator for a new token (mlgate token create <username>).',
+  },
+  MLGATE_AUTH_TOKEN_EXPIRED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'The access token has expired. Create a new one (mlgate token create <username>) and use it instead.',
+  },
+  MLGATE_AUTH_MALFORMED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'The Authorization header could not be parsed. Send "Authorization: Basic base64(username:token)".',
+  },
+  MLGATE_AUTH_UNSUPPORTED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'This authorization scheme is not enabled on this gateway. Use HTTP Basic with an access token.',
+  },
+  MLGATE_PERMISSION_DENIED: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message:
+      'Permission denied. Ask a user with MANAGE permission on the resource, or an administrator, to grant you access.',
+  },
+  MLGATE_ADMIN_REQUIRED: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message: 'Only administrators may call this endpoint.',
+  },
+  MLGATE_ROUTE_UNKNOWN: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message:
+      "This route is not in the gateway's MLflow route catalogue, so only administrators may call it. " +
+      'If it is a real MLflow endpoint, report it to the mlgate maintainers.',
+  },
+  MLGATE_RESOURCE_NOT_FOUND: {
+    status: 404,
+    mlflowCode: 'RESOURCE_DOES_NOT_EXIST',
+    message: 'The requested resource does not exist. Check the id or name.',
+  },
+  MLGATE_NOT_FOUND: {
+    status: 404,
+    mlflowCode: 'ENDPOINT_NOT_FOUND',
+    message: 'No such gateway endpoint.',
+  },
+  MLGATE_REQUEST_INVALID: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message: 'The request is malformed or ambiguous. Fix the request parameters and retry.',
+  },
+  MLGATE_BODY_TOO_LARGE: {
+    status: 413,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message:
+      'The JSON request body is larger than the gateway reads (server.max_json_body_bytes). ' +
+      'Send a smaller request or raise the limit.',
+  },
+  MLGATE_POLICY_UNAVAILABLE: {
+    status: 503,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message: 'No authorization policy is loaded, so every request is refused. An operator must fix the policy bundle.',
+  },
+  MLGATE_POLICY_ERROR: {
+    status: 503,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message:
+      'The authorization policy failed to evaluate, so the request was refused. Retry later; ' +
+      'if it persists, an operator must check the policy bundle and the gateway logs.',
+  },
+  MLGATE_STORE_UNAVAILABLE: {
+    status: 503,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message:
+      'The permission store (MongoDB) is unreachable, so the request was refused. Retry later; ' +
+      'if it persists, an operator must check MongoDB.',
+  },
+  MLGATE_UPSTREAM_UNAVAILABLE: {
+    status: 502,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message: 'The MLflow tracking server is unreachable. Retry later; if it persists, an operator must check MLflow.',
+  },
+  MLGATE_UPSTREAM_TIMEOUT: {
+    status: 504,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message: 'The MLflow tracking server did not answer in time (upstream.timeout_ms). Retry later.',
+  },
+  MLGATE_UPSTREAM_INVALID_RESPONSE: {
+    status: 502,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message:
+      'The MLflow tracking server gave an answer the gateway could not use to check permissions. ' +
+      'Retry later; if it persists, check that the MLflow version is supported.',
+  },
+  MLGATE_INTERNAL: {
+    status: 500,
+    mlflowCode: 'INTERNAL_ERROR',
+    message: 'Internal gateway error. Retry later and report the request id if it persists.',
+  },
+  MLGATE_CONFIG_INVALID: {
+    status: 500,
+    mlflowCode: 'INTERNAL_ERROR',
+    message: 'The gateway configuration is invalid. Fix the listed problems and start again.',
+  },
+  MLGATE_USAGE: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message: 'Invalid command line. Run "mlgate help" for usage.',
+  },
+  MLGATE_CONFLICT: {
+    status: 409,
+    mlflowCode: 'RESOURCE_ALREADY_EXISTS',
+    message: 'The object already exists.',
+  },
+  MLGATE_NO_SUCH_OBJECT: {
+    status: 404,
+    mlflowCode: 'RESOURCE_DOES_NOT_EXIST',
+    message: 'The object does not exist.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface MlgateErrorOptions {
+  /** The lower-level error, kept for logs; never sent to clients. */
+  readonly cause?: unknown;
+  /** Structured, client-safe details (for example the reasons of a denial). */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** Extra response headers, e.g. WWW-Authenticate. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export class MlgateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly mlflowCode: string;
+  /** True when the message may be shown to the client (all 4xx, and our own 5xx texts). */
+  readonly expose = true;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, message?: string, options: MlgateErrorOptions = {}) {
+    const spec: ErrorSpec = ERROR_CATALOGUE[code];
+    super(message ?? spec.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MlgateError';
+    this.code = code;
+    this.status = spec.status;
+    this.mlflowCode = spec.mlflowCode;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** True for errors of the mlgate family. */
+export function isMlgateError(error: unknown): error is MlgateError {
+  return error instanceof MlgateError;
+}
+
+/** Wraps any thrown value into the family, keeping the original as `cause`. */
+export function toMlgateError(error: unknown): MlgateError {
+  return isMlgateError(error) ? error : new MlgateError('MLGATE_INTERNAL', undefined, { cause: error });
+}
+
+/** The JSON body of an error response, in MLflow's error format plus mlgate's own fields. */
+export function errorBody(error: MlgateError, requestId: string): Record<string, unknown> {
+  return {
+    error_code: error.mlflowCode,
+    message: error.message,
+    code: error.code,
+    request_id: requestId,
+    ...(error.details === undefined ? {} : { details: error.details }),
+  };
+}

@@ -1,0 +1,40 @@
+/** Is it allowed: one policy decision per request; a denial ends the request here. */
+import type { Middleware } from 'koa';
+
+import { ANONYMOUS } from '../auth/principal.js';
+import type { DecisionEngine } from '../policy/engine.js';
+import { buildPolicyInput } from '../policy/input.js';
+import { denialError } from './denial.js';
+import type { GatewayState } from './state.js';
+
+export function authorizeStage(deps: {
+  readonly engine: DecisionEngine;
+  readonly realm: string;
+}): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    const state = ctx.state;
+    const targets = state.targets ?? [];
+    const decision = deps.engine.decide(
+      buildPolicyInput({
+        principal: state.principal ?? ANONYMOUS,
+        operation: state.route?.operation ?? null,
+        targets,
+        grants: state.grants ?? new Map(),
+        method: ctx.method,
+        path: state.path,
+        now: state.now,
+      }),
+    );
+    state.decision = decision;
+    if (!decision.allow) {
+      throw denialError(decision, {
+        operation: state.route?.operation ?? null,
+        method: ctx.method,
+        path: state.path,
+        targets,
+        realm: deps.realm,
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Turns a denied decision into the error the client gets (pure). This is the
+ * one place where the policy's reasons become 401 / 403 / 404.
+ */
+import { MlgateError } from '../errors.js';
+import type { Decision } from '../policy/decision.js';
+import type { ResolvedTarget } from '../policy/input.js';
+
+export interface DenialContext {
+  readonly operation: string | null;
+  readonly method: string;
+  readonly path: string;
+  readonly targets: readonly ResolvedTarget[];
+  readonly realm: string;
+}
+
+export function denialError(decision: Decision, context: DenialContext): MlgateError {
+  const reasons = new Set(decision.reasons);
+  const details = { reasons: decision.reasons, operation: context.operation };
+  if (reasons.has('unauthenticated')) {
+    return new MlgateError('MLGATE_AUTH_REQUIRED', undefined, {
+      details,
+      headers: { 'WWW-Authenticate': `Basic realm="${context.realm}", charset="UTF-8"` },
+    });
+  }
+  if (reasons.has('route-unknown')) {
+    return new MlgateError(
+      'MLGATE_ROUTE_UNKNOWN',
+      `${context.method} ${context.path} is not in the gateway's MLflow route catalogue, so only administrators may ` +
+        'call it. If it is a real MLflow endpoint, report it to the mlgate maintainers.',
+      { details },
+    );
+  }
+  if (reasons.has('admin-required')) {
+    return new MlgateError(
+      'MLGATE_ADMIN_REQUIRED',
+      `Only administrators may call ${context.operation ?? 'this endpoint'}.`,
+      {
+        details,
+      },
+    );
+  }
+  if (reasons.has('resource-not-found') && !reasons.has('no-permission')) {
+    const missing = context.targets.find((target) => !target.exists);
+    return new MlgateError(
+      'MLGATE_RESOURCE_NOT_FOUND',
+      missing === undefined ? undefined : `${describeTarget(missing)} does not exist.`,
+      { details },
+    );
+  }
+  return new MlgateError('MLGATE_PERMISSION_DENIED', permissionMessage(decision, context), { details });
+}
+
+function permissionMessage(decision: Decision, context: DenialContext): string {
+  const failing = decision.checks.find((check) => !check.satisfied);
+  const advice = 'Ask a user with MANAGE permission on it, or an administrator, to grant you access.';
+  if (failing === undefined) {
+    return `Permission denied for ${context.operation ?? 'this request'}. ${advice}`;
+  }
+  const target = context.targets.find((t) => t.id === failing.id && t.exists);
+  const what = target === undefined ? `experiment ${failing.id}` : describeTarget(target);
+  const held =
+    failing.source === 'default'
+      ? `${failing.permission} (the default)`
+      : `${failing.permission} (${failing.source} grant)`;
+  return `Permission denied: ${context.operation ?? 'this request'} needs ${failing.required} on ${what}; you have ${held}. ${advice}`;
+}
+
+export function describeTarget(target: ResolvedTarget): string {
+  switch (target.via) {
+    case 'experiment':
+      return `experiment ${target.ref}`;
+    case 'experiment_name':
+      return `experiment "${target.ref}"`;
+    case 'run':
+      return `the experiment of run ${target.ref}`;
+    case 'logged_model':
+      return `the experiment of logged model ${target.ref}`;
+  }
+}

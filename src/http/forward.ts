@@ -1,0 +1,154 @@
+/**
+ * The last stage: the allowed request goes to MLflow. Most requests are
+ * streamed through; a created experiment's response is read to grant its
+ * creator; a search of experiments is run by the gateway and filtered.
+ */
+import type { Context, Middleware } from 'koa';
+
+import { MlgateError } from '../errors.js';
+import type { MlflowClient } from '../mlflow/client.js';
+import { filteredSearch } from '../mlflow/filtered-search.js';
+import { type RequestParams, readInteger, readList, readString } from '../mlflow/params.js';
+import type { DecisionEngine } from '../policy/engine.js';
+import { buildPolicyInput } from '../policy/input.js';
+import type { CapturedResponse, Upstream } from '../proxy/upstream.js';
+import { type ObligationDeps, grantCreator } from './obligations.js';
+import type { GatewayState } from './state.js';
+
+export interface ForwardDeps extends ObligationDeps {
+  readonly upstream: Upstream;
+  readonly client: MlflowClient;
+  readonly engine: DecisionEngine;
+  readonly searchMaxPages: number;
+}
+
+/** MLflow's default page size of SearchExperiments. */
+const DEFAULT_MAX_RESULTS = 1000;
+
+export function forwardStage(deps: ForwardDeps): Middleware<GatewayState> {
+  return async (ctx) => {
+    switch (ctx.state.route?.handling) {
+      case 'filter-experiments':
+        return searchExperiments(deps, ctx);
+      case 'capture-created-experiment':
+        return proxy(deps, ctx, (response) => afterCreate(deps, ctx, response));
+      default:
+        return proxy(deps, ctx);
+    }
+  };
+}
+
+async function proxy(
+  deps: ForwardDeps,
+  ctx: Context & { state: GatewayState },
+  onResponse?: (response: CapturedResponse) => Promise<CapturedResponse>,
+): Promise<void> {
+  ctx.respond = false;
+  try {
+    await deps.upstream.forward(ctx.req, ctx.res, {
+      requestId: ctx.state.requestId,
+      ...(ctx.state.body === undefined ? {} : { body: ctx.state.body }),
+      ...(onResponse === undefined ? {} : { onResponse }),
+    });
+  } catch (error) {
+    ctx.respond = true;
+    throw error;
+  }
+}
+
+async function afterCreate(
+  deps: ForwardDeps,
+  ctx: Context & { state: GatewayState },
+  response: CapturedResponse,
+): Promise<CapturedResponse> {
+  const { principal, decision } = ctx.state;
+  if (
+    response.status !== 200 ||
+    principal?.username == null ||
+    decision === undefined ||
+    decision.obligations.length === 0
+  ) {
+    return response;
+  }
+  let experimentId: unknown;
+  try {
+    experimentId = (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)['experiment_id'];
+  } catch {
+    experimentId = undefined;
+  }
+  if (typeof experimentId !== 'string' || experimentId === '') {
+    throw new MlgateError(
+      'MLGATE_UPSTREAM_INVALID_RESPONSE',
+      'MLflow created the experiment but its answer has no experiment_id, so the creator could not be granted access. ' +
+        'Ask an administrator to grant it.',
+    );
+  }
+  await grantCreator(deps, decision.obligations, { type: 'experiment', id: experimentId }, principal.username);
+  return response;
+}
+
+async function searchExperiments(deps: ForwardDeps, ctx: Context & { state: GatewayState }): Promise<void> {
+  const { params, principal } = ctx.state;
+  if (params === undefined || principal === undefined || principal.username === null) {
+    throw new MlgateError(
+      'MLGATE_INTERNAL',
+      'A filtered search reached the forward stage without parameters or principal.',
+    );
+  }
+  const username = principal.username;
+  const result = await filteredSearch(
+    {
+      fetchPage: (request) => deps.client.searchExperiments(request),
+      rowsField: 'experiments',
+      idOf: (row) => (typeof row['experiment_id'] === 'string' ? row['experiment_id'] : undefined),
+      visible: async (ids) => {
+        const grants = await deps.grantSource.forPrincipal('experiment', ids, username, principal.groups);
+        return deps.engine.visible(
+          buildPolicyInput({
+            principal,
+            operation: ctx.state.route?.operation ?? null,
+            targets: ids.map((id) => ({ type: 'experiment', id, via: 'experiment', ref: id, exists: true })),
+            grants,
+            method: ctx.method,
+            path: ctx.state.path,
+            now: ctx.state.now,
+          }),
+        );
+      },
+      maxPages: deps.searchMaxPages,
+      invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
+    },
+    searchRequest(params),
+  );
+  if (result.kind === 'upstream-error') {
+    ctx.status = result.answer.status;
+    ctx.type = result.answer.contentType ?? 'application/json';
+    ctx.body = result.answer.raw;
+    return;
+  }
+  ctx.status = 200;
+  ctx.body = {
+    ...(result.rows.length === 0 ? {} : { experiments: result.rows }),
+    ...(result.nextPageToken === undefined ? {} : { next_page_token: result.nextPageToken }),
+  };
+}
+
+/** The SearchExperiments fields, read as MLflow reads them, to be sent on with the gateway's own paging. */
+function searchRequest(params: RequestParams): {
+  passThrough: Record<string, unknown>;
+  maxResults: number;
+  pageToken: string | undefined;
+} {
+  const passThrough: Record<string, unknown> = {};
+  const filter = readString(params, 'filter');
+  if (filter !== undefined) passThrough['filter'] = filter;
+  const viewType = readString(params, 'view_type');
+  if (viewType !== undefined) passThrough['view_type'] = viewType;
+  const orderBy = readList(params, 'order_by');
+  if (orderBy.length > 0) passThrough['order_by'] = orderBy;
+  return {
+    passThrough,
+    maxResults: readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS,
+    pageToken: readString(params, 'page_token'),
+  };
+}

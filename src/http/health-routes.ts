@@ -1,0 +1,43 @@
+/**
+ * The gateway's own endpoints under /_mlgate/: liveness (the process serves
+ * requests) and readiness (a policy is loaded and MongoDB answers).
+ */
+import Router from 'koa-router';
+
+import type { PolicyStatus } from '../policy/engine.js';
+import type { GatewayState } from './state.js';
+
+export const OWN_PREFIX = '/_mlgate';
+
+export interface HealthDeps {
+  readonly policyStatus: () => PolicyStatus;
+  readonly pingStore: () => Promise<void>;
+}
+
+export function healthRoutes(deps: HealthDeps): Router<GatewayState> {
+  const router = new Router<GatewayState>({ prefix: OWN_PREFIX });
+  router.get('/health/live', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/health/ready', async (ctx) => {
+    const policy = deps.policyStatus();
+    let store: { ok: boolean; error?: string };
+    try {
+      await deps.pingStore();
+      store = { ok: true };
+    } catch (error) {
+      store = { ok: false, error: (error as Error).message };
+    }
+    const ready = policy.loaded && store.ok;
+    ctx.status = ready ? 200 : 503;
+    ctx.set('cache-control', 'no-store');
+    ctx.body = {
+      status: ready ? 'ready' : 'not-ready',
+      checks: {
+        policy: { ok: policy.loaded, revision: policy.revision, source: policy.source, loaded_at: policy.loadedAt },
+        store,
+      },
+    };
+  });
+  return router;
+}

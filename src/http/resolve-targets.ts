@@ -1,0 +1,36 @@
+/**
+ * Which resources it really is: the resources the request names, resolved to
+ * the experiments carrying their permissions, and the caller's grants on
+ * them. Only done for authenticated callers, so anonymous requests cause no
+ * look-ups.
+ */
+import type { Middleware } from 'koa';
+
+import { extractReferences } from '../mlflow/references.js';
+import type { Resolver } from '../mlflow/resolve.js';
+import type { GrantSource } from '../store/grant-cache.js';
+import type { GatewayState } from './state.js';
+
+export function resolveTargetsStage(deps: {
+  readonly resolver: Resolver;
+  readonly grants: GrantSource;
+}): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    const { route, params, principal } = ctx.state;
+    if (
+      route !== undefined &&
+      params !== undefined &&
+      principal?.authenticated === true &&
+      principal.username !== null
+    ) {
+      const targets = await deps.resolver.resolve(extractReferences(route, params));
+      const ids = targets.filter((target) => target.exists).map((target) => target.id);
+      ctx.state.targets = targets;
+      ctx.state.grants =
+        ids.length === 0
+          ? new Map()
+          : await deps.grants.forPrincipal('experiment', ids, principal.username, principal.groups);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The one typed per-request state. Each stage of the pipeline writes its own
+ * field once; later stages only read.
+ */
+import type { Principal } from '../auth/principal.js';
+import type { RequestParams } from '../mlflow/params.js';
+import type { RouteSpec } from '../mlflow/routes.js';
+import type { Decision } from '../policy/decision.js';
+import type { ResolvedTarget } from '../policy/input.js';
+import type { ResourceGrants } from '../store/types.js';
+import type { Logger } from '../logging.js';
+
+export interface GatewayState {
+  /** Request id (accepted from X-Request-Id when well-formed, else generated). */
+  requestId: string;
+  logger: Logger;
+  /** Request time, taken once. */
+  now: Date;
+  /** Path as MLflow sees it (percent-decoded). */
+  path: string;
+  principal?: Principal;
+  /** Catalogue entry; undefined for an unknown route. */
+  route?: RouteSpec;
+  /** The raw JSON body, when it had to be read (replayed to MLflow as is). */
+  body?: Buffer;
+  params?: RequestParams;
+  targets?: readonly ResolvedTarget[];
+  grants?: ReadonlyMap<string, ResourceGrants>;
+  decision?: Decision;
+}

@@ -1,0 +1,142 @@
+/**
+ * The gateway's own calls to MLflow: look-ups that resolve a request's
+ * resources (run -> experiment, name -> id) and the pages of a filtered
+ * search. MLflow is trusted and reached directly, without the client's
+ * credentials.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+import { MlgateError } from '../errors.js';
+
+export interface UpstreamAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  /** The raw bytes, to relay MLflow's own error answers unchanged. */
+  readonly raw: Buffer;
+  readonly contentType: string | undefined;
+}
+
+export interface MlflowClient {
+  /** The id of the experiment with this name, or null when there is none. */
+  experimentIdByName(name: string): Promise<string | null>;
+  /** The experiment of a run, or null when the run does not exist. */
+  runExperimentId(runId: string): Promise<string | null>;
+  /** The experiment of a logged model, or null when it does not exist. */
+  loggedModelExperimentId(modelId: string): Promise<string | null>;
+  /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
+  searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+}
+
+export interface MlflowClientOptions {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly agent?: http.Agent;
+}
+
+export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
+  const base = new URL(options.baseUrl);
+  const transport = base.protocol === 'https:' ? https : http;
+  const agent = options.agent ?? new transport.Agent({ keepAlive: true, maxSockets: 64 });
+  const basePath = base.pathname.replace(/\/+$/, '');
+
+  const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<UpstreamAnswer> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const started = Date.now();
+      const request = transport.request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          method,
+          path: basePath + path,
+          agent,
+          headers: {
+            accept: 'application/json',
+            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length }),
+          },
+          timeout: options.timeoutMs,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', (error) => reject(unavailable(error)));
+          response.on('end', () => {
+            const raw = Buffer.concat(chunks);
+            let parsed: unknown;
+            try {
+              parsed = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+            } catch {
+              parsed = undefined;
+            }
+            resolve({
+              status: response.statusCode ?? 0,
+              body: parsed,
+              raw,
+              contentType: response.headers['content-type'],
+            });
+          });
+        },
+      );
+      request.on('timeout', () => {
+        request.destroy(
+          new MlgateError('MLGATE_UPSTREAM_TIMEOUT', undefined, {
+            details: { path, elapsed_ms: Date.now() - started },
+          }),
+        );
+      });
+      request.on('error', (error) => reject(error instanceof MlgateError ? error : unavailable(error)));
+      request.end(payload);
+    });
+
+  const lookup = async (path: string, pick: (body: Record<string, unknown>) => unknown): Promise<string | null> => {
+    const answer = await call('GET', path);
+    if (answer.status === 404 || answer.status === 400) {
+      return null;
+    }
+    const id = answer.status === 200 && isObject(answer.body) ? pick(answer.body) : undefined;
+    if (typeof id !== 'string' || id === '') {
+      throw new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE', undefined, {
+        details: { path: path.split('?')[0], upstream_status: answer.status },
+      });
+    }
+    return id;
+  };
+
+  return {
+    experimentIdByName: (name) =>
+      lookup(
+        `/api/2.0/mlflow/experiments/get-by-name?${new URLSearchParams({ experiment_name: name }).toString()}`,
+        (body) => field(body, 'experiment', 'experiment_id'),
+      ),
+    runExperimentId: (runId) =>
+      lookup(`/api/2.0/mlflow/runs/get?${new URLSearchParams({ run_id: runId }).toString()}`, (body) =>
+        field(body, 'run', 'info', 'experiment_id'),
+      ),
+    loggedModelExperimentId: (modelId) =>
+      lookup(`/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`, (body) =>
+        field(body, 'model', 'info', 'experiment_id'),
+      ),
+    searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
+  };
+}
+
+function field(body: unknown, ...path: string[]): unknown {
+  let node = body;
+  for (const key of path) {
+    if (!isObject(node)) {
+      return undefined;
+    }
+    node = node[key];
+  }
+  return node;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function unavailable(cause: unknown): MlgateError {
+  return new MlgateError('MLGATE_UPSTREAM_UNAVAILABLE', undefined, { cause });
+}

@@ -1,0 +1,171 @@
+/**
+ * Reads request parameters the way MLflow's server does (pure), so the id
+ * the gateway authorizes is the id MLflow acts on:
+ *  - a GET with a non-empty query string is read from the query string
+ *    (snake_case names only; repeated keys for lists);
+ *  - any other request, including a GET without a query string and HEAD, is
+ *    read from the JSON body; a body that is a JSON string holding JSON is
+ *    decoded twice; lowerCamelCase aliases are accepted.
+ * Anything ambiguous (two spellings, repeated scalar keys with different
+ * values, run_id and run_uuid that disagree, ids that are not strings) is
+ * refused with 400 rather than guessed.
+ */
+import { MlgateError } from '../errors.js';
+
+export type RequestParams =
+  | { readonly source: 'query'; readonly query: URLSearchParams }
+  | { readonly source: 'body'; readonly body: Readonly<Record<string, unknown>> };
+
+/** True when MLflow reads this request's parameters from the JSON body. */
+export function readsBody(method: string, querystring: string): boolean {
+  return !(method === 'GET' && new URLSearchParams(querystring).size > 0);
+}
+
+/** Parses a JSON request body as MLflow does; an empty body is {}. */
+export function parseJsonBody(bytes: Buffer, method: string, contentType: string | undefined): Record<string, unknown> {
+  if ((method === 'POST' || method === 'PUT') && bytes.length > 0) {
+    const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json') {
+      throw invalid('The request body must be JSON with Content-Type: application/json.');
+    }
+  }
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') {
+    return {};
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+    if (typeof value === 'string') {
+      value = JSON.parse(value);
+    }
+  } catch {
+    throw invalid('The request body is not valid JSON.');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid('The request body must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** lowerCamelCase JSON name of a protobuf field name: run_uuid -> runUuid. */
+export function jsonName(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * The value of a scalar id field known by one or more names (e.g. run_id and
+ * its legacy alias run_uuid). Empty strings count as absent.
+ */
+export function readScalar(params: RequestParams, names: readonly string[]): string | undefined {
+  const values = new Set<string>();
+  for (const name of names) {
+    for (const value of scalarValues(params, name)) {
+      if (value !== '') {
+        values.add(value);
+      }
+    }
+  }
+  if (values.size > 1) {
+    throw invalid(`The request names ${names.join(' / ')} more than once with different values; send one.`);
+  }
+  return values.values().next().value;
+}
+
+/** The values of a repeated string field (e.g. experiment_ids). */
+export function readList(params: RequestParams, name: string): string[] {
+  if (params.source === 'query') {
+    return params.query.getAll(name).filter((value) => value !== '');
+  }
+  const value = bodyField(params.body, name);
+  if (value === undefined || value === null) {
+    return [];
+  }
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw invalid(`"${name}" must be a list of strings.`);
+  }
+  return (value as string[]).filter((item) => item !== '');
+}
+
+/** Scalar ids inside a list of objects in the body, e.g. metrics[].model_id. */
+export function readNested(params: RequestParams, list: string, names: readonly string[]): string[] {
+  if (params.source === 'query') {
+    return [];
+  }
+  const items = bodyField(params.body, list);
+  if (items === undefined || items === null) {
+    return [];
+  }
+  if (!Array.isArray(items)) {
+    throw invalid(`"${list}" must be a list.`);
+  }
+  const ids = new Set<string>();
+  for (const item of items) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw invalid(`Every entry of "${list}" must be an object.`);
+    }
+    const id = readScalar({ source: 'body', body: item as Record<string, unknown> }, names);
+    if (id !== undefined) {
+      ids.add(id);
+    }
+  }
+  return [...ids];
+}
+
+/** An optional integer parameter (e.g. max_results), from the query string or the body. */
+export function readInteger(params: RequestParams, name: string): number | undefined {
+  const raw = params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
+  if (raw === undefined || raw === null || raw === '') {
+    return undefined;
+  }
+  const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw invalid(`"${name}" must be an integer.`);
+  }
+  return value;
+}
+
+/** An optional string parameter that is not an id (filter, page_token, ...). */
+export function readString(params: RequestParams, name: string): string | undefined {
+  const raw = params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
+  if (raw === undefined || raw === null) {
+    return undefined;
+  }
+  if (typeof raw !== 'string') {
+    throw invalid(`"${name}" must be a string.`);
+  }
+  return raw;
+}
+
+function scalarValues(params: RequestParams, name: string): string[] {
+  if (params.source === 'query') {
+    const values = params.query.getAll(name);
+    if (new Set(values).size > 1) {
+      throw invalid(`The query string repeats "${name}" with different values; send it once.`);
+    }
+    return values.slice(0, 1);
+  }
+  const value = bodyField(params.body, name);
+  if (value === undefined || value === null) {
+    return [];
+  }
+  if (typeof value !== 'string') {
+    throw invalid(`"${name}" must be a string.`);
+  }
+  return [value];
+}
+
+/** A body field by its snake_case name or its lowerCamelCase alias; both at once is ambiguous. */
+function bodyField(body: Readonly<Record<string, unknown>>, name: string): unknown {
+  const alias = jsonName(name);
+  const hasName = Object.hasOwn(body, name);
+  const hasAlias = alias !== name && Object.hasOwn(body, alias);
+  if (hasName && hasAlias) {
+    throw invalid(`The request specifies both "${name}" and "${alias}"; provide only one of them.`);
+  }
+  return hasName ? body[name] : hasAlias ? body[alias] : undefined;
+}
+
+function invalid(message: string): MlgateError {
+  return new MlgateError('MLGATE_REQUEST_INVALID', message);
+}

@@ -1,0 +1,61 @@
+/** Finds the resources a request names, from its route and parameters (pure). */
+import { MlgateError } from '../errors.js';
+import { type RequestParams, readList, readNested, readScalar } from './params.js';
+import type { RouteSpec, TargetSource } from './routes.js';
+
+/** A resource as the request names it, before resolution. */
+export interface Reference {
+  readonly kind: 'experiment' | 'experiment_name' | 'run' | 'logged_model';
+  readonly value: string;
+}
+
+export function extractReferences(route: RouteSpec, params: RequestParams): Reference[] {
+  const references: Reference[] = [];
+  const seen = new Set<string>();
+  const add = (kind: Reference['kind'], value: string): void => {
+    const key = `${kind}\u0000${value}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      references.push({ kind, value });
+    }
+  };
+  for (const source of route.targets) {
+    for (const value of valuesOf(source, params)) {
+      add(kindOf(source), value);
+    }
+  }
+  return references;
+}
+
+function valuesOf(source: TargetSource, params: RequestParams): string[] {
+  switch (source.kind) {
+    case 'experiment':
+    case 'experiment_name':
+    case 'run':
+    case 'logged_model': {
+      const value = readScalar(params, source.field.names);
+      if (value === undefined) {
+        if (source.field.required) {
+          throw new MlgateError('MLGATE_REQUEST_INVALID', `Missing required parameter "${source.field.names[0]}".`);
+        }
+        return [];
+      }
+      return [value];
+    }
+    case 'experiment_list':
+      return readList(params, source.field.names[0] as string);
+    case 'logged_model_in_list':
+      return readNested(params, source.list, source.field.names);
+  }
+}
+
+function kindOf(source: TargetSource): Reference['kind'] {
+  switch (source.kind) {
+    case 'experiment_list':
+      return 'experiment';
+    case 'logged_model_in_list':
+      return 'logged_model';
+    default:
+      return source.kind;
+  }
+}

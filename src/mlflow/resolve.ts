@@ -1,0 +1,60 @@
+/**
+ * Resolves the resources a request names to the experiments that carry their
+ * permissions: a run, or a logged model, belongs to one experiment for ever
+ * (cached without expiry, bounded); experiment names can change, so they are
+ * looked up on every request.
+ */
+import type { ResolvedTarget } from '../policy/input.js';
+import { BoundedCache } from '../util/bounded-cache.js';
+import type { MlflowClient } from './client.js';
+import type { Reference } from './references.js';
+
+export interface Resolver {
+  resolve(references: readonly Reference[]): Promise<ResolvedTarget[]>;
+}
+
+export function createResolver(deps: { readonly client: MlflowClient; readonly maxEntries: number }): Resolver {
+  // Only found relations are cached: a run id that does not exist yet may exist later.
+  const runs = new BoundedCache<string, string>({ ttlMs: Infinity, maxEntries: deps.maxEntries });
+  const models = new BoundedCache<string, string>({ ttlMs: Infinity, maxEntries: deps.maxEntries });
+
+  const viaCache = async (
+    cache: BoundedCache<string, string>,
+    key: string,
+    load: (key: string) => Promise<string | null>,
+  ): Promise<string | null> => {
+    const cached = cache.get(key);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const loaded = await load(key);
+    if (loaded !== null) {
+      cache.set(key, loaded);
+    }
+    return loaded;
+  };
+
+  const resolveOne = async (reference: Reference): Promise<ResolvedTarget> => {
+    const target = (id: string | null): ResolvedTarget => ({
+      type: 'experiment',
+      id: id ?? reference.value,
+      via: reference.kind,
+      ref: reference.value,
+      exists: id !== null,
+    });
+    switch (reference.kind) {
+      case 'experiment':
+        return target(reference.value);
+      case 'experiment_name':
+        return target(await deps.client.experimentIdByName(reference.value));
+      case 'run':
+        return target(await viaCache(runs, reference.value, (id) => deps.client.runExperimentId(id)));
+      case 'logged_model':
+        return target(await viaCache(models, reference.value, (id) => deps.client.loggedModelExperimentId(id)));
+    }
+  };
+
+  return {
+    resolve: (references) => Promise.all(references.map(resolveOne)),
+  };
+}

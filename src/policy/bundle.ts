@@ -1,0 +1,84 @@
+/**
+ * Reads an OPA bundle built with `opa build -t wasm`: a bundle.tar.gz, or a
+ * directory holding policy.wasm with optional data.json and .manifest.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+import { MlgateError } from '../errors.js';
+import { readTar } from '../util/tar.js';
+
+export interface PolicyBundle {
+  readonly wasm: Buffer;
+  /** The bundle's own data document (data.json), merged under the gateway's runtime data. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The manifest revision, or "" when the bundle has none. */
+  readonly revision: string;
+  /** Where it was read from, for logs. */
+  readonly source: string;
+}
+
+export async function readBundle(path: string): Promise<PolicyBundle> {
+  try {
+    const info = await stat(path);
+    const files = info.isDirectory() ? await readDirectory(path) : readTar(gunzipSync(await readFile(path)));
+    return fromFiles(files, path);
+  } catch (error) {
+    if (error instanceof MlgateError) {
+      throw error;
+    }
+    throw unusable(path, (error as Error).message, error);
+  }
+}
+
+/** Builds a bundle from its files (paths as in the archive, e.g. "/policy.wasm"). */
+export function fromFiles(files: ReadonlyMap<string, Buffer>, source: string): PolicyBundle {
+  const wasm = files.get('/policy.wasm');
+  if (wasm === undefined) {
+    throw unusable(source, 'it has no /policy.wasm; build it with "opa build -t wasm"');
+  }
+  const data = parseJsonObject(files.get('/data.json'), source, 'data.json') ?? {};
+  const manifest = parseJsonObject(files.get('/.manifest'), source, '.manifest') ?? {};
+  const revision = typeof manifest['revision'] === 'string' ? manifest['revision'] : '';
+  return { wasm, data, revision, source };
+}
+
+async function readDirectory(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const name of ['policy.wasm', 'data.json', '.manifest']) {
+    try {
+      files.set('/' + name, await readFile(join(dir, name)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw error;
+      }
+    }
+  }
+  return files;
+}
+
+function parseJsonObject(bytes: Buffer | undefined, source: string, name: string): Record<string, unknown> | undefined {
+  if (bytes === undefined) {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw unusable(source, `its ${name} is not valid JSON`, error);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw unusable(source, `its ${name} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function unusable(source: string, why: string, cause?: unknown): MlgateError {
+  return new MlgateError(
+    'MLGATE_POLICY_UNAVAILABLE',
+    `Cannot use the policy bundle ${source}: ${why}. Point policy.bundle at a bundle built with ` +
+      '"opa build -t wasm -e mlgate/authz/decision -e mlgate/authz/visible", or leave it empty for the shipped one.',
+    { cause },
+  );
+}

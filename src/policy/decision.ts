@@ -1,0 +1,111 @@
+/**
+ * The policy's answer, parsed and checked (pure). Anything that is not a
+ * well-formed decision is an error: the caller denies.
+ */
+
+/** Reasons a request may be refused; the policy's fixed vocabulary. */
+export const DENY_REASONS = [
+  'unauthenticated',
+  'route-unknown',
+  'admin-required',
+  'operation-invalid',
+  'no-targets',
+  'resource-not-found',
+  'no-permission',
+  'explicit-deny',
+  'policy-default-deny',
+] as const;
+
+export type DenyReason = (typeof DENY_REASONS)[number];
+
+export interface Obligation {
+  readonly type: 'grant-creator';
+  readonly permission: string;
+}
+
+export interface TargetCheck {
+  readonly type: string;
+  readonly id: string;
+  readonly required: string;
+  readonly permission: string;
+  readonly source: string;
+  readonly satisfied: boolean;
+}
+
+export interface Decision {
+  readonly allow: boolean;
+  readonly reasons: readonly string[];
+  readonly obligations: readonly Obligation[];
+  readonly checks: readonly TargetCheck[];
+}
+
+/** Parses the result set of the decision entrypoint; throws a description of what is wrong. */
+export function parseDecision(resultSet: unknown): Decision {
+  const value = singleResult(resultSet);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error('the decision is not an object');
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record['allow'] !== 'boolean') {
+    throw new Error('the decision has no boolean "allow"');
+  }
+  const reasons = stringArray(record['reasons'], 'reasons');
+  if (!record['allow'] && reasons.length === 0) {
+    throw new Error('a denial must carry at least one reason');
+  }
+  const obligations = objectArray(record['obligations'] ?? [], 'obligations').map((o): Obligation => {
+    if (o['type'] !== 'grant-creator' || typeof o['permission'] !== 'string') {
+      throw new Error(`unknown obligation ${JSON.stringify(o)}`);
+    }
+    return { type: 'grant-creator', permission: o['permission'] };
+  });
+  const checks = objectArray(record['checks'] ?? [], 'checks').map((c): TargetCheck => {
+    const text = (key: string): string => {
+      const value = c[key];
+      return typeof value === 'string' ? value : '';
+    };
+    return {
+      type: text('type'),
+      id: text('id'),
+      required: text('required'),
+      permission: text('permission'),
+      source: text('source'),
+      satisfied: c['satisfied'] === true,
+    };
+  });
+  return { allow: record['allow'], reasons, obligations, checks };
+}
+
+/** Parses the result set of the visible entrypoint into a set of ids. */
+export function parseVisible(resultSet: unknown): Set<string> {
+  const value = singleResult(resultSet);
+  return new Set(stringArray(value, 'visible'));
+}
+
+function singleResult(resultSet: unknown): unknown {
+  if (!Array.isArray(resultSet)) {
+    throw new Error('the policy returned no result set');
+  }
+  if (resultSet.length !== 1) {
+    throw new Error(`the policy returned ${resultSet.length} results (the entrypoint is undefined or not unique)`);
+  }
+  const first = resultSet[0] as Record<string, unknown> | null;
+  if (first === null || typeof first !== 'object' || !('result' in first)) {
+    throw new Error('the policy result has no "result"');
+  }
+  return first['result'];
+}
+
+function stringArray(value: unknown, name: string): string[] {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new Error(`"${name}" is not a list of strings`);
+  }
+  return value as string[];
+}
+
+function objectArray(value: unknown, name: string): Record<string, unknown>[] {
+  if (!Array.isArray(value) || value.some((item) => item === null || typeof item !== 'object' || Array.isArray(item))) {
+    throw new Error(`"${name}" is not a list of objects`);
+  }
+  return value as Record<string, unknown>[];
+}

@@ -1,0 +1,95 @@
+/**
+ * The decision engine: the compiled Rego policy in WebAssembly. It starts
+ * empty; until a bundle is loaded, and whenever evaluation fails, every call
+ * throws, so the request is refused (503) and never allowed.
+ */
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+
+import { MlgateError } from '../errors.js';
+import type { PolicyBundle } from './bundle.js';
+import { type Decision, parseDecision, parseVisible } from './decision.js';
+import type { PolicyInput } from './input.js';
+
+export const DECISION_ENTRYPOINT = 'mlgate/authz/decision';
+export const VISIBLE_ENTRYPOINT = 'mlgate/authz/visible';
+
+export interface PolicyStatus {
+  readonly loaded: boolean;
+  readonly revision: string;
+  readonly source: string;
+  readonly loadedAt: Date | null;
+}
+
+export interface DecisionEngine {
+  /** Compiles and installs a bundle; on failure the previous one stays in place. */
+  load(bundle: PolicyBundle, runtimeData: object): Promise<void>;
+  decide(input: PolicyInput): Decision;
+  /** Ids of input.targets the principal may read. */
+  visible(input: PolicyInput): Set<string>;
+  status(): PolicyStatus;
+}
+
+interface Installed {
+  readonly policy: Awaited<ReturnType<typeof loadPolicy>>;
+  readonly status: PolicyStatus;
+}
+
+export function createDecisionEngine(): DecisionEngine {
+  let installed: Installed | undefined;
+
+  const evaluate = <T>(input: PolicyInput, entrypoint: string, parse: (result: unknown) => T): T => {
+    if (installed === undefined) {
+      throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
+    }
+    let result: unknown;
+    try {
+      result = installed.policy.evaluate(input, entrypoint);
+    } catch (error) {
+      throw new MlgateError('MLGATE_POLICY_ERROR', undefined, { cause: error, details: { entrypoint } });
+    }
+    try {
+      return parse(result);
+    } catch (error) {
+      throw new MlgateError('MLGATE_POLICY_ERROR', undefined, { cause: error, details: { entrypoint } });
+    }
+  };
+
+  return {
+    async load(bundle, runtimeData) {
+      let policy: Installed['policy'];
+      try {
+        policy = await loadPolicy(bundle.wasm);
+      } catch (error) {
+        throw new MlgateError(
+          'MLGATE_POLICY_UNAVAILABLE',
+          `Cannot load the policy bundle ${bundle.source}: its policy.wasm is not a valid OPA WebAssembly module ` +
+            `(${(error as Error).message}). Rebuild it with "opa build -t wasm".`,
+          { cause: error },
+        );
+      }
+      for (const entrypoint of [DECISION_ENTRYPOINT, VISIBLE_ENTRYPOINT]) {
+        if (!(entrypoint in policy.entrypoints)) {
+          throw new MlgateError(
+            'MLGATE_POLICY_UNAVAILABLE',
+            `The policy bundle ${bundle.source} has no entrypoint ${entrypoint} ` +
+              `(it has: ${Object.keys(policy.entrypoints as Record<string, number>).join(', ') || 'none'}). Build it with -e ${entrypoint}.`,
+          );
+        }
+      }
+      try {
+        policy.setData({ ...bundle.data, ...runtimeData });
+      } catch (error) {
+        throw new MlgateError('MLGATE_POLICY_UNAVAILABLE', `Cannot load data into the policy ${bundle.source}.`, {
+          cause: error,
+        });
+      }
+      installed = {
+        policy,
+        status: { loaded: true, revision: bundle.revision, source: bundle.source, loadedAt: new Date() },
+      };
+    },
+    decide: (input) => evaluate(input, DECISION_ENTRYPOINT, parseDecision),
+    visible: (input) => evaluate(input, VISIBLE_ENTRYPOINT, parseVisible),
+    status: () => installed?.status ?? { loaded: false, revision: '', source: '', loadedAt: null },
+  };
+}

@@ -1,0 +1,70 @@
+/** The policy's input document, built from what the gateway established (pure). */
+import type { Principal } from '../auth/principal.js';
+import type { ResourceGrants } from '../store/types.js';
+
+/** A resource the request touches, resolved to the resource that carries the permission. */
+export interface ResolvedTarget {
+  readonly type: 'experiment';
+  /** Id of the permission-bearing resource (the experiment id). */
+  readonly id: string;
+  /** How it was reached: the request named the experiment, its name, a run or a logged model. */
+  readonly via: 'experiment' | 'experiment_name' | 'run' | 'logged_model';
+  /** What the request named (run id, experiment name, ...). */
+  readonly ref: string;
+  /** False when the named resource does not exist. */
+  readonly exists: boolean;
+}
+
+export interface PolicyTarget {
+  readonly type: string;
+  readonly id: string;
+  readonly via: string;
+  readonly exists: boolean;
+  readonly grants: ResourceGrants;
+}
+
+export interface PolicyInput {
+  readonly principal: {
+    readonly authenticated: boolean;
+    readonly username: string | null;
+    readonly is_admin: boolean;
+    readonly groups: readonly string[];
+    readonly auth_method: string;
+  };
+  readonly operation: string | null;
+  readonly targets: readonly PolicyTarget[];
+  readonly request: { readonly method: string; readonly path: string };
+  readonly now_ms: number;
+}
+
+const NO_GRANTS: ResourceGrants = Object.freeze({ user: null, groups: Object.freeze({}) });
+
+export function buildPolicyInput(args: {
+  readonly principal: Principal;
+  readonly operation: string | null;
+  readonly targets: readonly ResolvedTarget[];
+  readonly grants: ReadonlyMap<string, ResourceGrants>;
+  readonly method: string;
+  readonly path: string;
+  readonly now: Date;
+}): PolicyInput {
+  return {
+    principal: {
+      authenticated: args.principal.authenticated,
+      username: args.principal.username,
+      is_admin: args.principal.isAdmin,
+      groups: args.principal.groups,
+      auth_method: args.principal.method,
+    },
+    operation: args.operation,
+    targets: args.targets.map((target) => ({
+      type: target.type,
+      id: target.id,
+      via: target.via,
+      exists: target.exists,
+      grants: args.grants.get(target.id) ?? NO_GRANTS,
+    })),
+    request: { method: args.method, path: args.path },
+    now_ms: args.now.getTime(),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Grants read through a bounded cache (cache.ttl_ms). Local writes forget the
+ * resource at once; writes made elsewhere are seen within the TTL.
+ */
+import { BoundedCache } from '../util/bounded-cache.js';
+import type { GrantRepository, ResourceGrants, ResourceType } from './types.js';
+
+export interface GrantSource {
+  forPrincipal(
+    resourceType: ResourceType,
+    resourceIds: readonly string[],
+    username: string,
+    groups: readonly string[],
+  ): Promise<Map<string, ResourceGrants>>;
+  /** Drop cached grants of a resource (after a local grant change). */
+  forgetResource(resourceType: ResourceType, resourceId: string): void;
+}
+
+export function createCachedGrantSource(
+  repository: GrantRepository,
+  options: { readonly ttlMs: number; readonly maxEntries: number },
+): GrantSource {
+  const cache = new BoundedCache<string, ResourceGrants>(options);
+  const keyOf = (type: string, id: string, username: string, groups: readonly string[]): string =>
+    JSON.stringify([type, id, username, groups]);
+
+  return {
+    async forPrincipal(resourceType, resourceIds, username, groups) {
+      const result = new Map<string, ResourceGrants>();
+      const missing: string[] = [];
+      for (const id of new Set(resourceIds)) {
+        const cached = cache.get(keyOf(resourceType, id, username, groups));
+        if (cached === undefined) {
+          missing.push(id);
+        } else {
+          result.set(id, cached);
+        }
+      }
+      if (missing.length > 0) {
+        const loaded = await repository.forPrincipal(resourceType, missing, username, groups);
+        for (const [id, grants] of loaded) {
+          cache.set(keyOf(resourceType, id, username, groups), grants);
+          result.set(id, grants);
+        }
+      }
+      return result;
+    },
+    forgetResource(resourceType, resourceId) {
+      const prefix = JSON.stringify([resourceType, resourceId]).slice(0, -1) + ',';
+      cache.deleteWhere((key) => key.startsWith(prefix));
+    },
+  };
+}

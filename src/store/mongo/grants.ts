@@ -1,0 +1,74 @@
+import type { PermissionLevel } from '../../config/schema.js';
+import type { GrantRecord, GrantRepository } from '../types.js';
+import { type Collections, type GrantDocument, grantKey } from './collections.js';
+import { guarded } from './errors.js';
+
+function toRecord(doc: GrantDocument): GrantRecord {
+  return {
+    resourceType: doc.resourceType,
+    resourceId: doc.resourceId,
+    principalType: doc.principalType,
+    principal: doc.principal,
+    permission: doc.permission,
+    createdAt: doc.createdAt,
+    createdBy: doc.createdBy,
+  };
+}
+
+export function createGrantRepository(collections: Collections, now: () => Date = () => new Date()): GrantRepository {
+  return {
+    async put(grant) {
+      const _id = grantKey(grant.resourceType, grant.resourceId, grant.principalType, grant.principal);
+      const doc: GrantDocument = { _id, ...grant, createdAt: now() };
+      await guarded('grants.put', () => collections.grants.replaceOne({ _id }, doc, { upsert: true }));
+    },
+    async remove(resourceType, resourceId, principalType, principal) {
+      const _id = grantKey(resourceType, resourceId, principalType, principal);
+      const result = await guarded('grants.remove', () => collections.grants.deleteOne({ _id }));
+      return result.deletedCount === 1;
+    },
+    async forPrincipal(resourceType, resourceIds, username, groups) {
+      // Every grant that could apply has a known key: look them up by _id (an index hit on any MongoDB).
+      const keys: string[] = [];
+      for (const resourceId of resourceIds) {
+        keys.push(grantKey(resourceType, resourceId, 'user', username));
+        for (const group of groups) {
+          keys.push(grantKey(resourceType, resourceId, 'group', group));
+        }
+      }
+      const found = new Map<string, { user: PermissionLevel | null; groups: Record<string, PermissionLevel> }>();
+      for (const resourceId of resourceIds) {
+        found.set(resourceId, { user: null, groups: {} });
+      }
+      if (keys.length === 0) {
+        return found;
+      }
+      const docs = await guarded('grants.forPrincipal', () =>
+        collections.grants
+          .find(
+            { _id: { $in: keys } },
+            { projection: { resourceId: 1, principalType: 1, principal: 1, permission: 1 } },
+          )
+          .toArray(),
+      );
+      for (const doc of docs) {
+        const entry = found.get(doc.resourceId);
+        if (entry === undefined) {
+          continue;
+        }
+        if (doc.principalType === 'user') {
+          entry.user = doc.permission;
+        } else {
+          entry.groups[doc.principal] = doc.permission;
+        }
+      }
+      return found;
+    },
+    async listForResource(resourceType, resourceId) {
+      const docs = await guarded('grants.list', () =>
+        collections.grants.find({ resourceType, resourceId }).sort({ principalType: 1, principal: 1 }).toArray(),
+      );
+      return docs.map(toRecord);
+    },
+  };
+}

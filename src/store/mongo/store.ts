@@ -1,0 +1,54 @@
+/** The MongoDB store: one client, the repositories over it, indexes ensured at start-up. */
+import { MongoClient } from 'mongodb';
+
+import { MlgateError } from '../../errors.js';
+import type { Store } from '../types.js';
+import { collectionsOf, ensureIndexes } from './collections.js';
+import { guarded } from './errors.js';
+import { createGrantRepository } from './grants.js';
+import { createTokenRepository } from './tokens.js';
+import { createUserRepository } from './users.js';
+
+export interface MongoStoreOptions {
+  readonly uri: string;
+  readonly database: string;
+  readonly timeoutMs: number;
+}
+
+/** Connects, ensures indexes and returns the store; fails with MLGATE_STORE_UNAVAILABLE when MongoDB cannot be reached. */
+export async function openMongoStore(options: MongoStoreOptions): Promise<Store> {
+  const client = new MongoClient(options.uri, {
+    appName: 'mlgate',
+    serverSelectionTimeoutMS: options.timeoutMs,
+    connectTimeoutMS: options.timeoutMs,
+    socketTimeoutMS: Math.max(options.timeoutMs * 6, 30_000),
+  });
+  try {
+    await client.connect();
+    const collections = collectionsOf(client.db(options.database));
+    await ensureIndexes(collections);
+    const db = client.db(options.database);
+    return {
+      users: createUserRepository(collections),
+      tokens: createTokenRepository(collections),
+      grants: createGrantRepository(collections),
+      ping: async () => {
+        await guarded('ping', () => db.command({ ping: 1 }, { timeoutMS: options.timeoutMs }));
+      },
+      close: () => client.close(),
+    };
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new MlgateError(
+      'MLGATE_STORE_UNAVAILABLE',
+      `Cannot connect to MongoDB at ${redactUri(options.uri)}: ${(error as Error).message}. ` +
+        'Check mongodb.uri (MONGODB_URI) and that MongoDB is running.',
+      { cause: error },
+    );
+  }
+}
+
+/** The URI without credentials, for messages. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, '//<credentials>@');
+}

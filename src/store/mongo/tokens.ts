@@ -1,0 +1,44 @@
+import type { TokenRecord, TokenRepository } from '../types.js';
+import type { Collections, TokenDocument } from './collections.js';
+import { guarded } from './errors.js';
+
+function toRecord(doc: TokenDocument): TokenRecord {
+  return {
+    id: doc._id,
+    username: doc.username,
+    name: doc.name,
+    hash: doc.hash,
+    createdAt: doc.createdAt,
+    expiresAt: doc.expiresAt,
+  };
+}
+
+export function createTokenRepository(collections: Collections): TokenRepository {
+  return {
+    async create(token) {
+      const doc: TokenDocument = {
+        _id: token.id,
+        username: token.username,
+        name: token.name,
+        hash: token.hash,
+        createdAt: token.createdAt,
+        expiresAt: token.expiresAt,
+      };
+      await guarded('tokens.create', () => collections.tokens.insertOne(doc));
+    },
+    async findByHash(hash) {
+      const doc = await guarded('tokens.findByHash', () => collections.tokens.findOne({ hash }));
+      return doc === null ? null : toRecord(doc);
+    },
+    async listForUser(username) {
+      const docs = await guarded('tokens.list', () =>
+        collections.tokens.find({ username }).sort({ createdAt: 1 }).toArray(),
+      );
+      return docs.map(toRecord);
+    },
+    async revoke(username, id) {
+      const result = await guarded('tokens.revoke', () => collections.tokens.deleteOne({ _id: id, username }));
+      return result.deletedCount === 1;
+    },
+  };
+}

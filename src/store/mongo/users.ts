@@ -1,0 +1,40 @@
+import { MlgateError } from '../../errors.js';
+import type { UserRecord, UserRepository } from '../types.js';
+import type { Collections, UserDocument } from './collections.js';
+import { guarded, isDuplicateKey } from './errors.js';
+
+function toRecord(doc: UserDocument): UserRecord {
+  return { username: doc._id, isAdmin: doc.isAdmin, groups: doc.groups, createdAt: doc.createdAt };
+}
+
+export function createUserRepository(collections: Collections, now: () => Date = () => new Date()): UserRepository {
+  return {
+    async create(user) {
+      const doc: UserDocument = {
+        _id: user.username,
+        isAdmin: user.isAdmin,
+        groups: [...user.groups],
+        createdAt: now(),
+      };
+      await guarded('users.create', async () => {
+        try {
+          await collections.users.insertOne(doc);
+        } catch (error) {
+          if (isDuplicateKey(error)) {
+            throw new MlgateError('MLGATE_CONFLICT', `User "${user.username}" already exists.`);
+          }
+          throw error;
+        }
+      });
+      return toRecord(doc);
+    },
+    async get(username) {
+      const doc = await guarded('users.get', () => collections.users.findOne({ _id: username }));
+      return doc === null ? null : toRecord(doc);
+    },
+    async list() {
+      const docs = await guarded('users.list', () => collections.users.find({}).sort({ _id: 1 }).toArray());
+      return docs.map(toRecord);
+    },
+  };
+}

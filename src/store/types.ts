@@ -1,0 +1,89 @@
+/**
+ * The store's records and repository interfaces (the "ports"). MongoDB is the
+ * implementation; any number of gateway replicas share it.
+ */
+import type { PermissionLevel } from '../config/schema.js';
+
+export interface UserRecord {
+  /** Lower-case login name; the key of the user. */
+  readonly username: string;
+  readonly isAdmin: boolean;
+  /** Group memberships known to the store. */
+  readonly groups: readonly string[];
+  readonly createdAt: Date;
+}
+
+export interface TokenRecord {
+  /** Public token id, safe to show and log. */
+  readonly id: string;
+  readonly username: string;
+  readonly name: string;
+  /** SHA-256 of the whole token, hex. The token itself is never stored. */
+  readonly hash: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date | null;
+}
+
+export type ResourceType = 'experiment';
+export type PrincipalType = 'user' | 'group';
+
+export interface GrantRecord {
+  readonly resourceType: ResourceType;
+  readonly resourceId: string;
+  readonly principalType: PrincipalType;
+  readonly principal: string;
+  readonly permission: PermissionLevel;
+  readonly createdAt: Date;
+  readonly createdBy: string;
+}
+
+/** The grants that matter for one principal on one resource. */
+export interface ResourceGrants {
+  /** The user's own grant, or null. */
+  readonly user: PermissionLevel | null;
+  /** Grants of the principal's groups, by group name. */
+  readonly groups: Readonly<Record<string, PermissionLevel>>;
+}
+
+export interface UserRepository {
+  create(user: { username: string; isAdmin: boolean; groups: readonly string[] }): Promise<UserRecord>;
+  get(username: string): Promise<UserRecord | null>;
+  list(): Promise<UserRecord[]>;
+}
+
+export interface TokenRepository {
+  create(token: TokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<TokenRecord | null>;
+  listForUser(username: string): Promise<TokenRecord[]>;
+  /** Deletes a token of `username`; false when it did not exist. */
+  revoke(username: string, id: string): Promise<boolean>;
+}
+
+export interface GrantRepository {
+  /** Creates or replaces the grant of a principal on a resource. */
+  put(grant: Omit<GrantRecord, 'createdAt'>): Promise<void>;
+  /** Removes it; false when there was none. */
+  remove(
+    resourceType: ResourceType,
+    resourceId: string,
+    principalType: PrincipalType,
+    principal: string,
+  ): Promise<boolean>;
+  /** The user's and the groups' grants on each of `resourceIds`, keyed by resource id. */
+  forPrincipal(
+    resourceType: ResourceType,
+    resourceIds: readonly string[],
+    username: string,
+    groups: readonly string[],
+  ): Promise<Map<string, ResourceGrants>>;
+  listForResource(resourceType: ResourceType, resourceId: string): Promise<GrantRecord[]>;
+}
+
+export interface Store {
+  readonly users: UserRepository;
+  readonly tokens: TokenRepository;
+  readonly grants: GrantRepository;
+  /** Round trip to the database, for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

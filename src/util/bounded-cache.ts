@@ -1,0 +1,90 @@
+/**
+ * A bounded in-process cache: least recently used entries are evicted past
+ * `maxEntries`, and entries older than `ttlMs` are never returned. `ttlMs` of
+ * 0 disables caching; Infinity keeps entries until evicted.
+ */
+export interface BoundedCacheOptions {
+  readonly maxEntries: number;
+  readonly ttlMs: number;
+  readonly now?: () => number;
+}
+
+interface Entry<V> {
+  readonly value: V;
+  readonly expires: number;
+}
+
+export class BoundedCache<K, V> {
+  readonly #entries = new Map<K, Entry<V>>();
+  readonly #maxEntries: number;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(options: BoundedCacheOptions) {
+    this.#maxEntries = options.maxEntries;
+    this.#ttlMs = options.ttlMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(key: K): V | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) {
+      return undefined;
+    }
+    this.#entries.delete(key);
+    if (entry.expires <= this.#now()) {
+      return undefined;
+    }
+    this.#entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: K, value: V): void {
+    if (this.#ttlMs <= 0) {
+      return;
+    }
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expires: this.#now() + this.#ttlMs });
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done === true) {
+        break;
+      }
+      this.#entries.delete(oldest.value);
+    }
+  }
+
+  /** The cached value, or the loaded one (cached when `shouldCache` accepts it). */
+  async getOrLoad(key: K, load: () => Promise<V>, shouldCache: (value: V) => boolean = () => true): Promise<V> {
+    const cached = this.get(key);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const value = await load();
+    if (shouldCache(value)) {
+      this.set(key, value);
+    }
+    return value;
+  }
+
+  delete(key: K): void {
+    this.#entries.delete(key);
+  }
+
+  /** Drops every entry whose key matches. */
+  deleteWhere(predicate: (key: K) => boolean): void {
+    for (const key of [...this.#entries.keys()]) {
+      if (predicate(key)) {
+        this.#entries.delete(key);
+      }
+    }
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,200 @@
+import { expect } from 'chai';
+
+import { createBasicAuthenticator } from '../../../src/auth/basic-authenticator.js';
+import { parseAuthorization } from '../../../src/auth/basic-header.js';
+import { authenticate } from '../../../src/auth/chain.js';
+import { createCredentialVerifier } from '../../../src/auth/credentials.js';
+import { ANONYMOUS, type Authenticator } from '../../../src/auth/principal.js';
+import { generateToken, hashToken, parseDuration } from '../../../src/auth/tokens.js';
+import { MlgateError } from '../../../src/errors.js';
+import type { TokenRecord, TokenRepository, UserRecord, UserRepository } from '../../../src/store/types.js';
+
+const basic = (credentials: string): string => 'Basic ' + Buffer.from(credentials).toString('base64');
+
+describe('Authorization header parsing', () => {
+  it('reads Basic credentials; the token may contain colons', () => {
+    expect(parseAuthorization(basic('alice:mlg_a:b'))).to.deep.equal({
+      kind: 'basic',
+      username: 'alice',
+      password: 'mlg_a:b',
+    });
+    expect(parseAuthorization('basic ' + Buffer.from('u:p').toString('base64'))).to.include({ kind: 'basic' });
+  });
+
+  it('reports no header, other schemes, and malformed credentials', () => {
+    expect(parseAuthorization(undefined)).to.deep.equal({ kind: 'none' });
+    expect(parseAuthorization('Bearer abc')).to.deep.equal({ kind: 'other', scheme: 'Bearer' });
+    expect(parseAuthorization('Basic !!!')).to.include({ kind: 'malformed' });
+    expect(parseAuthorization(basic('no-colon'))).to.include({ kind: 'malformed' });
+    expect(parseAuthorization(basic(':empty-user'))).to.include({ kind: 'malformed' });
+    expect(parseAuthorization('   ')).to.include({ kind: 'malformed' });
+    expect(parseAuthorization(['a', 'b'])).to.include({ kind: 'malformed' });
+  });
+});
+
+describe('access tokens', () => {
+  it('have the mlg_ prefix, 256 random bits and a SHA-256 hash', () => {
+    const token = generateToken();
+    expect(token.token).to.match(/^mlg_[A-Za-z0-9_-]{43}$/);
+    expect(token.hash).to.equal(hashToken(token.token));
+    expect(token.hash).to.match(/^[0-9a-f]{64}$/);
+    expect(token.id).to.match(/^[0-9a-f]{12}$/);
+    expect(generateToken().token).to.not.equal(token.token);
+  });
+
+  it('parse expiry durations', () => {
+    expect(parseDuration('90d')).to.equal(90 * 86_400_000);
+    expect(parseDuration('12h')).to.equal(12 * 3_600_000);
+    expect(parseDuration('30m')).to.equal(1_800_000);
+    expect(parseDuration('10s')).to.equal(10_000);
+    expect(parseDuration('0d')).to.equal(undefined);
+    expect(parseDuration('soon')).to.equal(undefined);
+  });
+});
+
+describe('basic authenticator', () => {
+  const now = new Date('2026-11-01T00:00:00Z');
+  const alice: UserRecord = { username: 'alice', isAdmin: false, groups: ['team-a'], createdAt: now };
+  const good = generateToken();
+  const expired = generateToken();
+  const tokens: TokenRecord[] = [
+    { id: good.id, username: 'alice', name: 'ci', hash: good.hash, createdAt: now, expiresAt: null },
+    {
+      id: expired.id,
+      username: 'alice',
+      name: 'old',
+      hash: expired.hash,
+      createdAt: now,
+      expiresAt: new Date('2026-10-01T00:00:00Z'),
+    },
+  ];
+  let lookups = 0;
+  const tokenRepo = {
+    findByHash: (hash: string) => {
+      lookups += 1;
+      return Promise.resolve(tokens.find((t) => t.hash === hash) ?? null);
+    },
+  } as unknown as TokenRepository;
+  const users = new Map<string, UserRecord>([['alice', alice]]);
+  const userRepo = { get: (name: string) => Promise.resolve(users.get(name) ?? null) } as unknown as UserRepository;
+
+  const authenticator = createBasicAuthenticator({
+    verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, ttlMs: 0, maxEntries: 10 }),
+    realm: 'mlgate',
+  });
+  const attempt = (authorization?: string) =>
+    authenticator.authenticate({ headers: authorization === undefined ? {} : { authorization }, now });
+
+  it('authenticates a user with a valid token, case-insensitively on the username', async () => {
+    const outcome = await attempt(basic(`Alice:${good.token}`));
+    expect(outcome.kind).to.equal('authenticated');
+    if (outcome.kind === 'authenticated') {
+      expect(outcome.principal).to.deep.include({
+        username: 'alice',
+        groups: ['team-a'],
+        method: 'basic',
+        credentialId: good.id,
+      });
+    }
+  });
+
+  it('rejects a wrong token, a token of another user and an unknown user with 401 MLGATE_AUTH_INVALID', async () => {
+    for (const header of [basic('alice:mlg_wrong'), basic(`bob:${good.token}`), basic('nobody:x')]) {
+      const outcome = await attempt(header);
+      expect(outcome.kind).to.equal('rejected');
+      if (outcome.kind === 'rejected') {
+        expect(outcome.error.code).to.equal('MLGATE_AUTH_INVALID');
+        expect(outcome.error.status).to.equal(401);
+        expect(outcome.error.headers['WWW-Authenticate']).to.equal('Basic realm="mlgate", charset="UTF-8"');
+      }
+    }
+  });
+
+  it('rejects an expired token with 401 MLGATE_AUTH_TOKEN_EXPIRED', async () => {
+    const outcome = await attempt(basic(`alice:${expired.token}`));
+    expect(outcome.kind === 'rejected' && outcome.error.code).to.equal('MLGATE_AUTH_TOKEN_EXPIRED');
+  });
+
+  it('rejects a token whose user was deleted', async () => {
+    users.delete('alice');
+    try {
+      const outcome = await attempt(basic(`alice:${good.token}`));
+      expect(outcome.kind === 'rejected' && outcome.error.code).to.equal('MLGATE_AUTH_INVALID');
+    } finally {
+      users.set('alice', alice);
+    }
+  });
+
+  it('rejects malformed Basic credentials', async () => {
+    const outcome = await attempt('Basic %%%');
+    expect(outcome.kind === 'rejected' && outcome.error.code).to.equal('MLGATE_AUTH_MALFORMED');
+  });
+
+  it('leaves requests without Basic credentials to others', async () => {
+    expect((await attempt()).kind).to.equal('not-mine');
+    expect((await attempt('Bearer x')).kind).to.equal('not-mine');
+  });
+
+  it('reuses verified tokens within the cache TTL only', async () => {
+    const cached = createBasicAuthenticator({
+      verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, ttlMs: 60_000, maxEntries: 10 }),
+      realm: 'mlgate',
+    });
+    lookups = 0;
+    for (let i = 0; i < 3; i++) {
+      await cached.authenticate({ headers: { authorization: basic(`alice:${good.token}`) }, now });
+    }
+    expect(lookups).to.equal(1);
+    lookups = 0;
+    for (let i = 0; i < 3; i++) {
+      await attempt(basic(`alice:${good.token}`));
+    }
+    expect(lookups).to.equal(3);
+  });
+});
+
+describe('authenticator chain', () => {
+  const now = new Date();
+  const principal = { authenticated: true, username: 'x', isAdmin: false, groups: [], method: 'basic' } as const;
+  const fixed = (outcome: Awaited<ReturnType<Authenticator['authenticate']>>): Authenticator => ({
+    name: 'fixed',
+    authenticate: () => Promise.resolve(outcome),
+  });
+
+  it('returns the first authenticated principal', async () => {
+    const result = await authenticate(
+      [fixed({ kind: 'not-mine' }), fixed({ kind: 'authenticated', principal })],
+      { headers: {}, now },
+      'r',
+    );
+    expect(result).to.equal(principal);
+  });
+
+  it('stops at a rejected credential, never falling back to anonymous', async () => {
+    const error = new MlgateError('MLGATE_AUTH_INVALID');
+    try {
+      await authenticate(
+        [fixed({ kind: 'rejected', error }), fixed({ kind: 'authenticated', principal })],
+        { headers: {}, now },
+        'r',
+      );
+      expect.fail('expected rejection');
+    } catch (thrown) {
+      expect(thrown).to.equal(error);
+    }
+  });
+
+  it('is anonymous without credentials', async () => {
+    expect(await authenticate([fixed({ kind: 'not-mine' })], { headers: {}, now }, 'r')).to.equal(ANONYMOUS);
+  });
+
+  it('rejects credentials nobody understands with 401 MLGATE_AUTH_UNSUPPORTED', async () => {
+    try {
+      await authenticate([fixed({ kind: 'not-mine' })], { headers: { authorization: 'Bearer abc' }, now }, 'r');
+      expect.fail('expected rejection');
+    } catch (thrown) {
+      expect((thrown as MlgateError).code).to.equal('MLGATE_AUTH_UNSUPPORTED');
+      expect((thrown as MlgateError).status).to.equal(401);
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+
+import type { Principal } from '../../../src/auth/principal.js';
+import { MlgateError } from '../../../src/errors.js';
+import { createRouteTable, decodePath } from '../../../src/mlflow/match.js';
+import { extractReferences } from '../../../src/mlflow/references.js';
+import { ROUTES, type RouteSpec } from '../../../src/mlflow/routes.js';
+import { defaultBundlePath } from '../../../src/paths.js';
+import { readBundle } from '../../../src/policy/bundle.js';
+import { createDecisionEngine } from '../../../src/policy/engine.js';
+import { buildPolicyInput } from '../../../src/policy/input.js';
+
+const table = createRouteTable(ROUTES);
+
+function route(method: string, path: string): RouteSpec {
+  const found = table.match(method, path);
+  expect(found, `${method} ${path}`).to.not.equal(undefined);
+  return found as RouteSpec;
+}
+
+describe('route catalogue', () => {
+  it('serves every protobuf route under /api and /ajax-api', () => {
+    expect(route('GET', '/api/2.0/mlflow/runs/get').operation).to.equal('GetRun');
+    expect(route('GET', '/ajax-api/2.0/mlflow/runs/get').operation).to.equal('GetRun');
+    expect(route('GET', '/api/3.0/mlflow/server-info').operation).to.equal('ServerInfo');
+    expect(route('GET', '/health').operation).to.equal('Health');
+  });
+
+  it('tells operations apart by method', () => {
+    expect(route('POST', '/api/2.0/mlflow/experiments/search').operation).to.equal('SearchExperiments');
+    expect(route('GET', '/api/2.0/mlflow/experiments/search').operation).to.equal('SearchExperiments');
+    expect(table.match('PUT', '/api/2.0/mlflow/experiments/search')).to.equal(undefined);
+    expect(table.match('POST', '/api/2.0/mlflow/runs/get')).to.equal(undefined);
+  });
+
+  it('matches HEAD like GET, because MLflow answers HEAD with the GET view', () => {
+    expect(route('HEAD', '/api/2.0/mlflow/runs/get').operation).to.equal('GetRun');
+  });
+
+  it('leaves unknown, trailing-slash and wrong-version paths unmatched', () => {
+    expect(table.match('GET', '/api/2.0/mlflow/runs/get/')).to.equal(undefined);
+    expect(table.match('GET', '/api/3.0/mlflow/runs/get')).to.equal(undefined);
+    expect(table.match('GET', '/api/2.0/mlflow/registered-models/search')).to.equal(undefined);
+    expect(table.match('GET', '//api/2.0/mlflow/runs/get')).to.equal(undefined);
+  });
+
+  it('refuses a catalogue that lists a route twice', () => {
+    const first = ROUTES[0] as RouteSpec;
+    expect(() => createRouteTable([first, first])).to.throw(/listed twice/);
+  });
+
+  it('decodes the path as MLflow does, and refuses malformed escapes', () => {
+    expect(decodePath('/api/2.0/mlflow/runs/%67et')).to.equal('/api/2.0/mlflow/runs/get');
+    expect(() => decodePath('/api/%zz')).to.throw(MlgateError);
+  });
+
+  it('names, for every route, an operation the shipped policy knows', async () => {
+    const engine = createDecisionEngine();
+    await engine.load(await readBundle(defaultBundlePath()), {
+      config: { default_permission: 'NO_PERMISSIONS', admin_groups: [] },
+    });
+    const user: Principal = { authenticated: true, username: 'u', isAdmin: false, groups: [], method: 'basic' };
+    for (const operation of new Set(ROUTES.map((r) => r.operation))) {
+      const decision = engine.decide(
+        buildPolicyInput({
+          principal: user,
+          operation,
+          targets: [],
+          grants: new Map(),
+          method: 'GET',
+          path: '/',
+          now: new Date(),
+        }),
+      );
+      expect(decision.reasons, operation).to.not.include('route-unknown');
+      expect(decision.reasons, operation).to.not.include('operation-invalid');
+    }
+  });
+});
+
+describe('resource references', () => {
+  const body = (value: Record<string, unknown>) => ({ source: 'body', body: value }) as const;
+
+  it('finds the run of a run route, whichever name it uses', () => {
+    expect(
+      extractReferences(route('POST', '/api/2.0/mlflow/runs/log-parameter'), body({ run_uuid: 'r1' })),
+    ).to.deep.equal([{ kind: 'run', value: 'r1' }]);
+  });
+
+  it('finds logged models next to the run (log-metric and log-batch)', () => {
+    expect(
+      extractReferences(route('POST', '/api/2.0/mlflow/runs/log-metric'), body({ run_id: 'r1', model_id: 'm-1' })),
+    ).to.deep.equal([
+      { kind: 'run', value: 'r1' },
+      { kind: 'logged_model', value: 'm-1' },
+    ]);
+    expect(
+      extractReferences(
+        route('POST', '/api/2.0/mlflow/runs/log-batch'),
+        body({ run_id: 'r1', metrics: [{ model_id: 'm-1' }, { model_id: 'm-2' }, {}] }),
+      ),
+    ).to.deep.equal([
+      { kind: 'run', value: 'r1' },
+      { kind: 'logged_model', value: 'm-1' },
+      { kind: 'logged_model', value: 'm-2' },
+    ]);
+  });
+
+  it('finds every experiment of a run search', () => {
+    expect(
+      extractReferences(route('POST', '/api/2.0/mlflow/runs/search'), body({ experiment_ids: ['1', '2', '1'] })),
+    ).to.deep.equal([
+      { kind: 'experiment', value: '1' },
+      { kind: 'experiment', value: '2' },
+    ]);
+    expect(extractReferences(route('POST', '/api/2.0/mlflow/runs/search'), body({}))).to.deep.equal([]);
+  });
+
+  it('finds an experiment by name', () => {
+    const params = { source: 'query', query: new URLSearchParams('experiment_name=my exp') } as const;
+    expect(extractReferences(route('GET', '/api/2.0/mlflow/experiments/get-by-name'), params)).to.deep.equal([
+      { kind: 'experiment_name', value: 'my exp' },
+    ]);
+  });
+
+  it('refuses a request without its required id (400)', () => {
+    try {
+      extractReferences(route('POST', '/api/2.0/mlflow/runs/create'), body({ run_name: 'x' }));
+      expect.fail('expected 400');
+    } catch (error) {
+      expect((error as MlgateError).code).to.equal('MLGATE_REQUEST_INVALID');
+      expect((error as Error).message).to.include('"experiment_id"');
+    }
+  });
+});

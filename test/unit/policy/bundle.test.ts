@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { expect } from 'chai';
+
+import { MlgateError } from '../../../src/errors.js';
+import { defaultBundlePath, packageRoot } from '../../../src/paths.js';
+import { readBundle } from '../../../src/policy/bundle.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const run = promisify(execFile);
+
+describe('policy bundles', () => {
+  const tmp = tempDir('bundle');
+  after(() => tmp.remove());
+
+  it('reads the shipped bundle.tar.gz: wasm, data and revision', async () => {
+    const bundle = await readBundle(defaultBundlePath());
+    expect(bundle.wasm.subarray(0, 4).toString('hex')).to.equal('0061736d'); // \0asm
+    expect(bundle.data).to.deep.equal({});
+    expect(bundle.revision).to.match(/^sha256:[0-9a-f]{16}$/);
+  });
+
+  it('reads a bundle directory', async () => {
+    const dir = join(tmp.path, 'dir');
+    mkdirSync(dir);
+    const shipped = await readBundle(defaultBundlePath());
+    writeFileSync(join(dir, 'policy.wasm'), shipped.wasm);
+    writeFileSync(join(dir, 'data.json'), '{"extra": {"a": 1}}');
+    writeFileSync(join(dir, '.manifest'), '{"revision": "r7"}');
+    const bundle = await readBundle(dir);
+    expect(bundle.data).to.deep.equal({ extra: { a: 1 } });
+    expect(bundle.revision).to.equal('r7');
+  });
+
+  async function expectUnusable(path: string, fragment: string): Promise<void> {
+    try {
+      await readBundle(path);
+      expect.fail('expected an unusable bundle');
+    } catch (error) {
+      expect(error).to.be.instanceOf(MlgateError);
+      expect((error as MlgateError).code).to.equal('MLGATE_POLICY_UNAVAILABLE');
+      expect((error as Error).message).to.include(fragment);
+    }
+  }
+
+  it('refuses a missing path, a bundle without policy.wasm and bad JSON, saying what to do', async () => {
+    await expectUnusable(join(tmp.path, 'nope.tar.gz'), 'ENOENT');
+    const empty = join(tmp.path, 'empty');
+    mkdirSync(empty);
+    await expectUnusable(empty, 'it has no /policy.wasm; build it with "opa build -t wasm"');
+    const badData = join(tmp.path, 'bad-data');
+    mkdirSync(badData);
+    writeFileSync(join(badData, 'policy.wasm'), 'x');
+    writeFileSync(join(badData, 'data.json'), '{oops');
+    await expectUnusable(badData, 'its data.json is not valid JSON');
+    writeFileSync(join(badData, 'data.json'), '[1]');
+    await expectUnusable(badData, 'its data.json is not a JSON object');
+  });
+
+  it('refuses a file that is not a gzipped tar', async () => {
+    const path = join(tmp.path, 'junk.tar.gz');
+    writeFileSync(path, 'junk');
+    await expectUnusable(path, 'Cannot use the policy bundle');
+  });
+
+  it('is up to date with policies/ (rebuilding gives the committed bytes)', async () => {
+    const rebuilt = join(tmp.path, 'rebuilt.tar.gz');
+    await run(join(packageRoot(), 'scripts', 'build-policy.sh'), [rebuilt]);
+    const same = readFileSync(rebuilt).equals(readFileSync(defaultBundlePath()));
+    expect(same, 'bundle/bundle.tar.gz is stale: run "make policy" and commit it').to.be.true;
+  });
+});

@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+
+import { parseDecision, parseVisible } from '../../../src/policy/decision.js';
+
+describe('decision parsing', () => {
+  it('reads a well-formed allow', () => {
+    const decision = parseDecision([
+      {
+        result: {
+          allow: true,
+          reasons: ['grant:user'],
+          obligations: [{ type: 'grant-creator', permission: 'MANAGE' }],
+        },
+      },
+    ]);
+    expect(decision).to.deep.equal({
+      allow: true,
+      reasons: ['grant:user'],
+      obligations: [{ type: 'grant-creator', permission: 'MANAGE' }],
+      checks: [],
+    });
+  });
+
+  it('reads target checks', () => {
+    const decision = parseDecision([
+      {
+        result: {
+          allow: false,
+          reasons: ['no-permission'],
+          checks: [
+            { type: 'experiment', id: '1', required: 'EDIT', permission: 'READ', source: 'user', satisfied: false },
+          ],
+        },
+      },
+    ]);
+    expect(decision.checks[0]).to.deep.equal({
+      type: 'experiment',
+      id: '1',
+      required: 'EDIT',
+      permission: 'READ',
+      source: 'user',
+      satisfied: false,
+    });
+  });
+
+  const malformed: [string, unknown][] = [
+    ['no result set', null],
+    ['an empty result set (undefined decision)', []],
+    ['two results', [{ result: { allow: true, reasons: [] } }, { result: { allow: true, reasons: [] } }]],
+    ['a result without "result"', [{ value: 1 }]],
+    ['a non-object decision', [{ result: true }]],
+    ['a missing allow', [{ result: { reasons: ['x'] } }]],
+    ['a string allow', [{ result: { allow: 'true', reasons: ['x'] } }]],
+    ['a denial without reasons', [{ result: { allow: false, reasons: [] } }]],
+    ['non-string reasons', [{ result: { allow: false, reasons: [403] } }]],
+    ['an unknown obligation', [{ result: { allow: true, reasons: [], obligations: [{ type: 'delete-everything' }] } }]],
+    ['checks that are not objects', [{ result: { allow: true, reasons: [], checks: ['x'] } }]],
+  ];
+  for (const [name, resultSet] of malformed) {
+    it(`refuses ${name}`, () => {
+      expect(() => parseDecision(resultSet)).to.throw(Error);
+    });
+  }
+
+  it('reads visible ids and refuses anything else', () => {
+    expect([...parseVisible([{ result: ['1', '2'] }])]).to.deep.equal(['1', '2']);
+    expect(() => parseVisible([{ result: [1] }])).to.throw(Error);
+    expect(() => parseVisible([])).to.throw(Error);
+  });
+});

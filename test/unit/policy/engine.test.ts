@@ -1,0 +1,176 @@
+import { expect } from 'chai';
+
+import type { Principal } from '../../../src/auth/principal.js';
+import { MlgateError } from '../../../src/errors.js';
+import { defaultBundlePath } from '../../../src/paths.js';
+import { type PolicyBundle, readBundle } from '../../../src/policy/bundle.js';
+import { createDecisionEngine } from '../../../src/policy/engine.js';
+import { type PolicyInput, buildPolicyInput } from '../../../src/policy/input.js';
+import { buildWasmBundle } from '../../helpers/opa.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const DATA = { config: { default_permission: 'NO_PERMISSIONS', admin_groups: ['mlflow-admin'] } };
+
+const alice: Principal = {
+  authenticated: true,
+  username: 'alice',
+  isAdmin: false,
+  groups: ['team-a'],
+  method: 'basic',
+};
+
+function input(operation: string | null, user: string | null, principal: Principal = alice): PolicyInput {
+  return buildPolicyInput({
+    principal,
+    operation,
+    targets: [{ type: 'experiment', id: '1', via: 'run', ref: 'r1', exists: true }],
+    grants: new Map([['1', { user: user as never, groups: {} }]]),
+    method: 'POST',
+    path: '/api/2.0/mlflow/runs/log-metric',
+    now: new Date(0),
+  });
+}
+
+function expectCode(run: () => unknown, code: string, status: number): void {
+  try {
+    run();
+  } catch (error) {
+    expect(error).to.be.instanceOf(MlgateError);
+    expect((error as MlgateError).code).to.equal(code);
+    expect((error as MlgateError).status).to.equal(status);
+    return;
+  }
+  expect.fail(`expected ${code}`);
+}
+
+describe('decision engine (opa-wasm)', () => {
+  let shipped: PolicyBundle;
+  const fixtures = tempDir('engine');
+
+  before(async () => {
+    shipped = await readBundle(defaultBundlePath());
+  });
+  after(() => fixtures.remove());
+
+  it('decides with the shipped bundle: EDIT may log a metric, READ may not', async () => {
+    const engine = createDecisionEngine();
+    await engine.load(shipped, DATA);
+    expect(engine.decide(input('LogMetric', 'EDIT'))).to.include({ allow: true });
+    const denied = engine.decide(input('LogMetric', 'READ'));
+    expect(denied.allow).to.be.false;
+    expect(denied.reasons).to.deep.equal(['no-permission']);
+    expect(denied.checks[0]).to.deep.include({ id: '1', required: 'EDIT', permission: 'READ', satisfied: false });
+  });
+
+  it('applies the runtime data: admin groups and the default permission', async () => {
+    const engine = createDecisionEngine();
+    await engine.load(shipped, { config: { default_permission: 'READ', admin_groups: ['team-a'] } });
+    expect(engine.decide(input('DeleteExperiment', null)).reasons).to.deep.equal(['admin']);
+    const other = createDecisionEngine();
+    await other.load(shipped, { config: { default_permission: 'READ', admin_groups: [] } });
+    expect(other.decide(input('GetRun', null)).reasons).to.deep.equal(['grant:default']);
+  });
+
+  it('answers visibility queries', async () => {
+    const engine = createDecisionEngine();
+    await engine.load(shipped, DATA);
+    expect([...engine.visible(input('SearchExperiments', 'READ'))]).to.deep.equal(['1']);
+    expect([...engine.visible(input('SearchExperiments', null))]).to.deep.equal([]);
+  });
+
+  it('reports the bundle revision once loaded', async () => {
+    const engine = createDecisionEngine();
+    expect(engine.status().loaded).to.be.false;
+    await engine.load(shipped, DATA);
+    expect(engine.status()).to.include({ loaded: true });
+    expect(engine.status().revision).to.match(/^sha256:[0-9a-f]{16}$/);
+  });
+
+  it('denies with 503 MLGATE_POLICY_UNAVAILABLE while no policy is loaded', () => {
+    const engine = createDecisionEngine();
+    expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_UNAVAILABLE', 503);
+    expectCode(() => engine.visible(input('SearchExperiments', 'MANAGE')), 'MLGATE_POLICY_UNAVAILABLE', 503);
+  });
+
+  it('refuses a bundle whose policy.wasm is not WebAssembly, and stays unloaded', async () => {
+    const engine = createDecisionEngine();
+    const broken: PolicyBundle = { ...shipped, wasm: Buffer.from('not wasm at all'), source: 'broken.tar.gz' };
+    try {
+      await engine.load(broken, DATA);
+      expect.fail('load should fail');
+    } catch (error) {
+      expect((error as MlgateError).code).to.equal('MLGATE_POLICY_UNAVAILABLE');
+      expect((error as Error).message).to.include('broken.tar.gz');
+    }
+    expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_UNAVAILABLE', 503);
+  });
+
+  it('keeps the last good policy when a new one fails to load', async () => {
+    const engine = createDecisionEngine();
+    await engine.load(shipped, DATA);
+    await engine.load({ ...shipped, wasm: Buffer.alloc(8) }, DATA).catch(() => undefined);
+    expect(engine.decide(input('GetRun', 'READ')).allow).to.be.true;
+  });
+
+  it('refuses a bundle without the mlgate entrypoints', async () => {
+    const path = await buildWasmBundle(fixtures.path + '/other', 'package other\n\nallow := true\n', ['other/allow']);
+    const engine = createDecisionEngine();
+    try {
+      await engine.load(await readBundle(path), DATA);
+      expect.fail('load should fail');
+    } catch (error) {
+      expect((error as MlgateError).code).to.equal('MLGATE_POLICY_UNAVAILABLE');
+      expect((error as Error).message).to.include('has no entrypoint mlgate/authz/decision (it has: other/allow)');
+    }
+  });
+
+  it('denies with 503 MLGATE_POLICY_ERROR when evaluation throws', async () => {
+    // time.now_ns is not available to wasm policies in the npm SDK: evaluation throws.
+    const rego = [
+      'package mlgate.authz',
+      '',
+      'decision := {"allow": true, "reasons": [sprintf("%d", [time.now_ns()])]}',
+      '',
+      'visible contains "x" if time.now_ns() > 0',
+    ].join('\n');
+    const path = await buildWasmBundle(fixtures.path + '/throws', rego, [
+      'mlgate/authz/decision',
+      'mlgate/authz/visible',
+    ]);
+    const engine = createDecisionEngine();
+    await engine.load(await readBundle(path), DATA);
+    expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_ERROR', 503);
+    expectCode(() => engine.visible(input('SearchExperiments', 'MANAGE')), 'MLGATE_POLICY_ERROR', 503);
+  });
+
+  it('denies with 503 MLGATE_POLICY_ERROR when the decision is malformed', async () => {
+    const cases = [
+      'decision := "allow"',
+      'decision := {"allow": "yes", "reasons": []}',
+      'decision := {"allow": false, "reasons": []}',
+      'decision := {"allow": true, "reasons": [1]}',
+    ];
+    for (const [i, line] of cases.entries()) {
+      const rego = `package mlgate.authz\n\n${line}\n\nvisible contains "x"\n`;
+      const path = await buildWasmBundle(`${fixtures.path}/malformed-${i}`, rego, [
+        'mlgate/authz/decision',
+        'mlgate/authz/visible',
+      ]);
+      const engine = createDecisionEngine();
+      await engine.load(await readBundle(path), DATA);
+      expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_ERROR', 503);
+    }
+  });
+
+  it('denies with 503 MLGATE_POLICY_ERROR when the decision is undefined', async () => {
+    const rego =
+      'package mlgate.authz\n\ndecision := {"allow": true, "reasons": []} if input.never\n\nvisible contains "x"\n';
+    const path = await buildWasmBundle(fixtures.path + '/undefined', rego, [
+      'mlgate/authz/decision',
+      'mlgate/authz/visible',
+    ]);
+    const engine = createDecisionEngine();
+    await engine.load(await readBundle(path), DATA);
+    expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_ERROR', 503);
+  });
+});
