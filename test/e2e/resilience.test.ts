@@ -1,0 +1,233 @@
+/**
+ * Failure and trust boundaries of the gateway process: what reaches MLflow
+ * (observed with a recording upstream), MLflow or MongoDB going away, a
+ * broken policy or configuration at start-up, and how long a revoked grant
+ * may live on in a replica's cache.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+import { expect } from 'chai';
+
+import { freePort, runCli, startFerretDB, startMlgate } from '../../scripts/services.js';
+import { tempDir } from '../helpers/tmp.js';
+import { basic, cli, startExtraGateway, world } from './world.js';
+
+interface Recorded {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** An HTTP server standing in for MLflow that records what it receives (it answers run look-ups). */
+async function recordingUpstream(): Promise<{ url: string; requests: Recorded[]; close: () => Promise<void> }> {
+  const requests: Recorded[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/api/2.0/mlflow/runs/get')) {
+        res.end(JSON.stringify({ run: { info: { run_id: 'r', experiment_id: world.sharedExperimentId } } }));
+      } else {
+        res.end('{}');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('gateway boundaries', () => {
+  describe('what reaches MLflow', () => {
+    it('replays a body the gateway read byte for byte, and strips client identity headers', async () => {
+      const upstream = await recordingUpstream();
+      try {
+        const gateway = await startExtraGateway('recording', { MLGATE_UPSTREAM_URL: upstream.url });
+        // Odd spacing, key order, escapes and non-ASCII: re-serialising would change these bytes.
+        const body = Buffer.from(
+          '{ "value":"v\\u00e9\u00e9 \ud83d\ude00",\n  "key" : "k",   "run_id":"0123456789abcdef0123456789abcdef" }',
+        );
+        const response = await fetch(`${gateway.url}/api/2.0/mlflow/runs/log-parameter`, {
+          method: 'POST',
+          headers: {
+            authorization: basic(world.users.editor),
+            'content-type': 'application/json',
+            'x-forwarded-user': 'admin',
+            'x-forwarded-email': 'admin@example.com',
+            'x-forwarded-groups': 'mlflow-admin',
+            'x-auth-request-user': 'admin',
+            'remote-user': 'admin',
+            'x-mlgate-user': 'admin',
+            'x-forwarded-for': '10.9.9.9',
+            'x-request-id': 'client-chosen-id',
+          },
+          body,
+        });
+        expect(response.status).to.equal(200);
+        const forwarded = upstream.requests.find((r) => r.url === '/api/2.0/mlflow/runs/log-parameter');
+        expect(forwarded, 'the request reached the upstream').to.not.equal(undefined);
+        expect(forwarded?.body.equals(body), 'body bytes').to.be.true;
+        const headers = forwarded?.headers ?? {};
+        for (const name of [
+          'authorization',
+          'x-forwarded-user',
+          'x-forwarded-email',
+          'x-forwarded-groups',
+          'x-auth-request-user',
+          'remote-user',
+          'x-mlgate-user',
+        ]) {
+          expect(headers, name).to.not.have.property(name);
+        }
+        expect(headers['x-forwarded-for']).to.equal('127.0.0.1');
+        expect(headers['x-mlgate-request-id']).to.equal('client-chosen-id');
+        expect(headers['content-length']).to.equal(String(body.length));
+        const lookup = upstream.requests.find((r) => r.url.startsWith('/api/2.0/mlflow/runs/get'));
+        expect(lookup?.headers, "the gateway's own look-up carries no client credentials").to.not.have.property(
+          'authorization',
+        );
+      } finally {
+        await upstream.close();
+      }
+    });
+
+    it('never forwards a refused request', async () => {
+      const upstream = await recordingUpstream();
+      try {
+        const gateway = await startExtraGateway('recording-refused', { MLGATE_UPSTREAM_URL: upstream.url });
+        const response = await fetch(`${gateway.url}/api/2.0/mlflow/runs/log-parameter`, {
+          method: 'POST',
+          headers: { authorization: basic(world.users.reader), 'content-type': 'application/json' },
+          body: JSON.stringify({ run_id: '0123456789abcdef0123456789abcdef', key: 'k', value: 'v' }),
+        });
+        expect(response.status).to.equal(403);
+        expect(upstream.requests.map((r) => r.url)).to.deep.equal([
+          '/api/2.0/mlflow/runs/get?run_id=0123456789abcdef0123456789abcdef',
+        ]);
+      } finally {
+        await upstream.close();
+      }
+    });
+  });
+
+  describe('MLflow unreachable', () => {
+    it('answers 502 MLGATE_UPSTREAM_UNAVAILABLE for proxied requests and look-ups alike', async () => {
+      const gateway = await startExtraGateway('no-upstream', {
+        MLGATE_UPSTREAM_URL: `http://127.0.0.1:${await freePort()}`,
+      });
+      const headers = { authorization: basic(world.users.admin) };
+      for (const path of [
+        `/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`,
+        '/api/2.0/mlflow/runs/get?run_id=0123456789abcdef0123456789abcdef',
+        '/api/2.0/mlflow/experiments/search?max_results=5',
+      ]) {
+        const response = await fetch(`${gateway.url}${path}`, { headers });
+        const body = (await response.json()) as Record<string, unknown>;
+        expect(response.status, path).to.equal(502);
+        expect(body['code'], path).to.equal('MLGATE_UPSTREAM_UNAVAILABLE');
+        expect(body['error_code'], path).to.equal('TEMPORARILY_UNAVAILABLE');
+      }
+    });
+  });
+
+  describe('MongoDB unreachable', () => {
+    it('refuses requests with 503 MLGATE_STORE_UNAVAILABLE and reports not ready', async () => {
+      const dir = tempDir('store-gone');
+      const ferret = await startFerretDB(dir.path);
+      const env = { ...world.env, MONGODB_URI: ferret.uri, MLGATE_MONGODB_TIMEOUT_MS: '500' };
+      await cli(['user', 'create', 'solo', '--admin'], env);
+      const token = await cli(['token', 'create', 'solo'], env);
+      const gateway = await startMlgate(join(dir.path, 'gateway'), env);
+      try {
+        const path = `/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`;
+        const headers = { authorization: basic({ username: 'solo', token }) };
+        expect((await fetch(`${gateway.url}${path}`, { headers })).status).to.equal(200);
+        await ferret.stop();
+        const response = await fetch(`${gateway.url}${path}`, { headers });
+        const body = (await response.json()) as Record<string, unknown>;
+        expect(response.status).to.equal(503);
+        expect(body['code']).to.equal('MLGATE_STORE_UNAVAILABLE');
+        const ready = await fetch(`${gateway.url}/_mlgate/health/ready`);
+        expect(ready.status).to.equal(503);
+        expect(((await ready.json()) as { checks: { store: { ok: boolean } } }).checks.store.ok).to.be.false;
+      } finally {
+        await gateway.stop();
+        await ferret.stop();
+        dir.remove();
+      }
+    });
+  });
+
+  describe('start-up', () => {
+    it('refuses to start with a policy bundle it cannot use, saying which and why', async () => {
+      const result = await runCli(['serve'], {
+        ...world.env,
+        MLGATE_POLICY_BUNDLE: '/nonexistent/bundle.tar.gz',
+        MLGATE_SERVER_PORT: '0',
+      });
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.include('cannot start: Cannot use the policy bundle /nonexistent/bundle.tar.gz');
+      expect(result.stderr).to.include('[MLGATE_POLICY_UNAVAILABLE]');
+    });
+
+    it('refuses to start with an invalid configuration, listing every problem', async () => {
+      const result = await runCli(['serve'], {
+        ...world.env,
+        MLGATE_UPSTREAM_URL: 'not a url',
+        MLGATE_SERVER_PORT: '99999',
+      });
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.include('2 problem(s)');
+      expect(result.stderr).to.include('MLGATE_UPSTREAM_URL (upstream.url): is not a valid URL');
+      expect(result.stderr).to.include('MLGATE_SERVER_PORT (server.port): must be between 0 and 65535');
+    });
+
+    it('refuses to start when MongoDB cannot be reached', async () => {
+      const result = await runCli(['serve'], {
+        ...world.env,
+        MONGODB_URI: `mongodb://127.0.0.1:${await freePort()}/`,
+        MLGATE_MONGODB_TIMEOUT_MS: '300',
+        MLGATE_SERVER_PORT: '0',
+      });
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.include('[MLGATE_STORE_UNAVAILABLE]');
+    });
+  });
+
+  describe('cache staleness bound', () => {
+    it('stops honouring a revoked grant within cache.ttl_ms on a replica that cached it', async () => {
+      const ttl = 1500;
+      const gateway = await startExtraGateway('cached', { MLGATE_CACHE_TTL_MS: String(ttl) });
+      await cli(['user', 'create', 'cached-user']);
+      const token = await cli(['token', 'create', 'cached-user']);
+      await cli(['grant', '--experiment', world.sharedExperimentId, '--user', 'cached-user', '--permission', 'READ']);
+      const path = `${gateway.url}/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`;
+      const headers = { authorization: basic({ username: 'cached-user', token }) };
+      expect((await fetch(path, { headers })).status).to.equal(200);
+      await cli(['revoke', '--experiment', world.sharedExperimentId, '--user', 'cached-user']);
+      const revokedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < ttl * 3) {
+        status = (await fetch(path, { headers })).status;
+        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const elapsed = Date.now() - revokedAt;
+      expect(status).to.equal(403);
+      expect(elapsed, `revocation took ${elapsed} ms`).to.be.at.most(ttl + 250);
+    });
+  });
+});

@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+
+import { type FerretDB, runCli, startFerretDB } from '../../scripts/services.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('mlgate CLI', () => {
+  const tmp = tempDir('cli');
+  let ferret: FerretDB;
+  let env: Record<string, string>;
+
+  before(async () => {
+    ferret = await startFerretDB(tmp.path);
+    env = { MONGODB_URI: ferret.uri, MLGATE_MONGODB_DATABASE: 'cli_test' };
+  });
+
+  after(async () => {
+    await ferret?.stop();
+    tmp.remove();
+  });
+
+  it('creates users, lower-casing names, and lists them', async () => {
+    expect((await runCli(['user', 'create', 'Alice', '--group', 'team-a', '--group', 'team-b'], env)).code).to.equal(0);
+    const admin = await runCli(['user', 'create', 'root', '--admin'], env);
+    expect(admin.stdout).to.include('Created administrator root.');
+    const list = await runCli(['user', 'list', '--json'], env);
+    const users = (JSON.parse(list.stdout) as { created_at: string }[]).map(({ created_at, ...rest }) => {
+      expect(Date.parse(created_at)).to.be.a('number').and.not.NaN;
+      return rest;
+    });
+    expect(users).to.deep.equal([
+      { username: 'alice', is_admin: false, groups: ['team-a', 'team-b'] },
+      { username: 'root', is_admin: true, groups: [] },
+    ]);
+  });
+
+  it('refuses a duplicate user (exit 1) and a bad name (exit 2)', async () => {
+    const duplicate = await runCli(['user', 'create', 'alice'], env);
+    expect(duplicate.code).to.equal(1);
+    expect(duplicate.stderr).to.include('User "alice" already exists.').and.to.include('[MLGATE_CONFLICT]');
+    const bad = await runCli(['user', 'create', 'no spaces'], env);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include('[MLGATE_USAGE]');
+  });
+
+  it('prints a new token once, on stdout alone, and lists it by id only', async () => {
+    const created = await runCli(['token', 'create', 'alice', '--name', 'ci', '--expires-in', '30d'], env);
+    expect(created.code).to.equal(0);
+    const token = created.stdout.trim();
+    expect(token).to.match(/^mlg_[A-Za-z0-9_-]{43}$/);
+    const listed = await runCli(['token', 'list', 'alice', '--json'], env);
+    const tokens = JSON.parse(listed.stdout) as { id: string; name: string; expires_at: string }[];
+    expect(tokens).to.have.length(1);
+    expect(tokens[0]?.name).to.equal('ci');
+    expect(listed.stdout).to.not.include(token);
+    const revoked = await runCli(['token', 'revoke', 'alice', tokens[0]?.id as string], env);
+    expect(revoked.code).to.equal(0);
+    expect(JSON.parse((await runCli(['token', 'list', 'alice', '--json'], env)).stdout)).to.deep.equal([]);
+  });
+
+  it('refuses a token for an unknown user and a malformed expiry', async () => {
+    expect((await runCli(['token', 'create', 'ghost'], env)).stderr).to.include('[MLGATE_NO_SUCH_OBJECT]');
+    const bad = await runCli(['token', 'create', 'alice', '--expires-in', 'tomorrow'], env);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include('is not a duration');
+  });
+
+  it('grants, lists and revokes permissions for users and groups', async () => {
+    expect(
+      (await runCli(['grant', '--experiment', '3', '--user', 'alice', '--permission', 'read'], env)).code,
+    ).to.equal(0);
+    expect(
+      (await runCli(['grant', '--experiment', '3', '--group', 'team-b', '--permission', 'EDIT'], env)).code,
+    ).to.equal(0);
+    const listed = await runCli(['grants', '--experiment', '3', '--json'], env);
+    expect(JSON.parse(listed.stdout)).to.deep.equal([
+      { principal_type: 'group', principal: 'team-b', permission: 'EDIT' },
+      { principal_type: 'user', principal: 'alice', permission: 'READ' },
+    ]);
+    expect((await runCli(['revoke', '--experiment', '3', '--user', 'alice'], env)).code).to.equal(0);
+    const again = await runCli(['revoke', '--experiment', '3', '--user', 'alice'], env);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.include('has no grant on experiment 3');
+  });
+
+  it('refuses incomplete or contradictory grant commands with exit status 2', async () => {
+    for (const args of [
+      ['grant', '--experiment', '3', '--permission', 'READ'],
+      ['grant', '--experiment', '3', '--user', 'a', '--group', 'b', '--permission', 'READ'],
+      ['grant', '--experiment', 'abc', '--user', 'a', '--permission', 'READ'],
+      ['grant', '--experiment', '3', '--user', 'a', '--permission', 'OWNER'],
+      ['frobnicate'],
+    ]) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(' ')).to.equal(2);
+      expect(result.stderr, args.join(' ')).to.include('mlgate help');
+    }
+  });
+
+  it('reports every configuration problem and exits with status 2', async () => {
+    const result = await runCli(['user', 'list'], {
+      ...env,
+      MLGATE_SERVER_PORT: 'x',
+      DEFAULT_MLFLOW_PERMISSION: 'ALL',
+    });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('2 problem(s)');
+    expect(result.stderr).to.include('MLGATE_SERVER_PORT (server.port): must be an integer');
+    expect(result.stderr).to.include('DEFAULT_MLFLOW_PERMISSION (permissions.default): must be one of');
+  });
+
+  it('prints the effective configuration with secrets hidden', async () => {
+    const result = await runCli(['config', 'check'], { ...env, SECRET_KEY: 's'.repeat(40) });
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.include('session.secret_key = <set>  (env:SECRET_KEY)');
+    expect(result.stdout).to.include('mongodb.uri = <set>  (env:MONGODB_URI)');
+    expect(result.stdout).to.not.include('s'.repeat(40));
+  });
+
+  it('says clearly when MongoDB cannot be reached', async () => {
+    const result = await runCli(['user', 'list'], {
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      MLGATE_MONGODB_TIMEOUT_MS: '300',
+    });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('Cannot connect to MongoDB at mongodb://127.0.0.1:1/');
+    expect(result.stderr).to.include('[MLGATE_STORE_UNAVAILABLE]');
+  });
+});

@@ -1,0 +1,240 @@
+import { expect } from 'chai';
+
+import { generateToken } from '../../src/auth/tokens.js';
+import { MlgateError } from '../../src/errors.js';
+import { createCachedGrantSource } from '../../src/store/grant-cache.js';
+import { openMongoStore } from '../../src/store/mongo/store.js';
+import type { Store } from '../../src/store/types.js';
+import { type FerretDB, startFerretDB } from '../../scripts/services.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('MongoDB store (on FerretDB)', () => {
+  const tmp = tempDir('store');
+  let ferret: FerretDB;
+  let store: Store;
+
+  before(async () => {
+    ferret = await startFerretDB(tmp.path);
+    store = await openMongoStore({ uri: ferret.uri, database: 'store_test', timeoutMs: 5000 });
+  });
+
+  after(async () => {
+    await store?.close();
+    await ferret?.stop();
+    tmp.remove();
+  });
+
+  describe('users', () => {
+    it('creates, reads and lists users', async () => {
+      await store.users.create({ username: 'alice', isAdmin: false, groups: ['team-a', 'team-b'] });
+      await store.users.create({ username: 'root', isAdmin: true, groups: [] });
+      const alice = await store.users.get('alice');
+      expect(alice).to.deep.include({ username: 'alice', isAdmin: false, groups: ['team-a', 'team-b'] });
+      expect(alice?.createdAt).to.be.instanceOf(Date);
+      expect((await store.users.list()).map((u) => u.username)).to.deep.equal(['alice', 'root']);
+      expect(await store.users.get('nobody')).to.equal(null);
+    });
+
+    it('refuses a duplicate user with MLGATE_CONFLICT', async () => {
+      try {
+        await store.users.create({ username: 'alice', isAdmin: true, groups: [] });
+        expect.fail('expected a conflict');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
+      }
+      expect((await store.users.get('alice'))?.isAdmin).to.equal(false);
+    });
+  });
+
+  describe('access tokens', () => {
+    const token = generateToken();
+
+    it('stores only the hash and finds the token by it', async () => {
+      await store.tokens.create({
+        id: token.id,
+        username: 'alice',
+        name: 'ci',
+        hash: token.hash,
+        createdAt: new Date(),
+        expiresAt: null,
+      });
+      const found = await store.tokens.findByHash(token.hash);
+      expect(found).to.deep.include({ id: token.id, username: 'alice', name: 'ci', expiresAt: null });
+      expect(JSON.stringify(found)).to.not.include(token.token);
+      expect(await store.tokens.findByHash(generateToken().hash)).to.equal(null);
+    });
+
+    it('enforces unique hashes', async () => {
+      try {
+        await store.tokens.create({
+          id: 'other',
+          username: 'root',
+          name: 'x',
+          hash: token.hash,
+          createdAt: new Date(),
+          expiresAt: null,
+        });
+        expect.fail('expected a duplicate-key failure');
+      } catch (error) {
+        expect(error).to.be.instanceOf(MlgateError);
+      }
+    });
+
+    it("lists and revokes a user's tokens", async () => {
+      const second = generateToken();
+      const expiresAt = new Date(Date.now() + 60_000);
+      await store.tokens.create({
+        id: second.id,
+        username: 'alice',
+        name: 'laptop',
+        hash: second.hash,
+        createdAt: new Date(),
+        expiresAt,
+      });
+      const listed = await store.tokens.listForUser('alice');
+      expect(listed.map((t) => t.name)).to.deep.equal(['ci', 'laptop']);
+      expect(listed[1]?.expiresAt?.getTime()).to.equal(expiresAt.getTime());
+      expect(await store.tokens.revoke('root', second.id)).to.equal(false);
+      expect(await store.tokens.revoke('alice', second.id)).to.equal(true);
+      expect(await store.tokens.findByHash(second.hash)).to.equal(null);
+    });
+  });
+
+  describe('grants', () => {
+    it("gathers the user's and the groups' grants per resource", async () => {
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '1',
+        principalType: 'user',
+        principal: 'alice',
+        permission: 'READ',
+        createdBy: 't',
+      });
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '1',
+        principalType: 'group',
+        principal: 'team-a',
+        permission: 'EDIT',
+        createdBy: 't',
+      });
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '2',
+        principalType: 'group',
+        principal: 'team-b',
+        permission: 'MANAGE',
+        createdBy: 't',
+      });
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '2',
+        principalType: 'group',
+        principal: 'team-z',
+        permission: 'MANAGE',
+        createdBy: 't',
+      });
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '3',
+        principalType: 'user',
+        principal: 'bob',
+        permission: 'MANAGE',
+        createdBy: 't',
+      });
+      const grants = await store.grants.forPrincipal('experiment', ['1', '2', '3', '4'], 'alice', ['team-a', 'team-b']);
+      expect(grants.get('1')).to.deep.equal({ user: 'READ', groups: { 'team-a': 'EDIT' } });
+      expect(grants.get('2')).to.deep.equal({ user: null, groups: { 'team-b': 'MANAGE' } });
+      expect(grants.get('3')).to.deep.equal({ user: null, groups: {} });
+      expect(grants.get('4')).to.deep.equal({ user: null, groups: {} });
+    });
+
+    it('replaces a grant instead of adding a second one', async () => {
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '1',
+        principalType: 'user',
+        principal: 'alice',
+        permission: 'MANAGE',
+        createdBy: 't',
+      });
+      const listed = await store.grants.listForResource('experiment', '1');
+      expect(listed.map((g) => `${g.principalType}:${g.principal}:${g.permission}`)).to.deep.equal([
+        'group:team-a:EDIT',
+        'user:alice:MANAGE',
+      ]);
+    });
+
+    it('keeps names with separators apart', async () => {
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '9',
+        principalType: 'group',
+        principal: 'a/b',
+        permission: 'READ',
+        createdBy: 't',
+      });
+      const grants = await store.grants.forPrincipal('experiment', ['9'], 'x', ['a', 'a%2Fb', 'a/b']);
+      expect(grants.get('9')).to.deep.equal({ user: null, groups: { 'a/b': 'READ' } });
+    });
+
+    it('removes grants', async () => {
+      expect(await store.grants.remove('experiment', '1', 'user', 'alice')).to.equal(true);
+      expect(await store.grants.remove('experiment', '1', 'user', 'alice')).to.equal(false);
+      expect((await store.grants.forPrincipal('experiment', ['1'], 'alice', [])).get('1')).to.deep.equal({
+        user: null,
+        groups: {},
+      });
+    });
+
+    it('serves grants from the cache within its TTL and forgets a resource on local change', async () => {
+      const source = createCachedGrantSource(store.grants, { ttlMs: 60_000, maxEntries: 100 });
+      expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal(null);
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '5',
+        principalType: 'user',
+        principal: 'carol',
+        permission: 'EDIT',
+        createdBy: 't',
+      });
+      expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal(null);
+      source.forgetResource('experiment', '5');
+      expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal('EDIT');
+    });
+  });
+
+  it('answers ping', async () => {
+    await store.ping();
+  });
+
+  it('fails with MLGATE_STORE_UNAVAILABLE, naming the URI without credentials, when MongoDB is unreachable', async () => {
+    try {
+      await openMongoStore({ uri: 'mongodb://user:pw@127.0.0.1:1/', database: 'x', timeoutMs: 500 });
+      expect.fail('expected a failure');
+    } catch (error) {
+      expect((error as MlgateError).code).to.equal('MLGATE_STORE_UNAVAILABLE');
+      expect((error as Error).message).to.include('mongodb://<credentials>@127.0.0.1:1/');
+      expect((error as Error).message).to.not.include('pw');
+    }
+  });
+
+  it('fails requests with MLGATE_STORE_UNAVAILABLE once MongoDB goes away', async () => {
+    const dir = tempDir('store-down');
+    const second = await startFerretDB(dir.path);
+    const doomed = await openMongoStore({ uri: second.uri, database: 'x', timeoutMs: 500 });
+    try {
+      await second.stop();
+      try {
+        await doomed.users.get('alice');
+        expect.fail('expected a failure');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_STORE_UNAVAILABLE');
+        expect((error as MlgateError).status).to.equal(503);
+      }
+    } finally {
+      await doomed.close();
+      dir.remove();
+    }
+  });
+});
