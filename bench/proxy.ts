@@ -1,0 +1,198 @@
+/**
+ * Gateway overhead, measured in one run against the same MLflow server: the
+ * same authenticated GetExperiment and LogMetric requests sent directly to
+ * MLflow (the baseline) and through mlgate, at a few concurrency levels.
+ * Prints requests/s, p50 and p99 latency for both, and mlgate/direct ratios.
+ * Run with `make bench` (BENCH_SECONDS and BENCH_CONCURRENCY tune it).
+ */
+import http from 'node:http';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ROOT, type Service, runCli, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import { type Summary, fixed, summarize, table } from './stats.js';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '1,8').split(',').map(Number);
+// MLflow 3.17 with several uvicorn workers stalls ~40 ms on every keep-alive response (see docs/operations.md);
+// one worker measures the gateway's overhead without that floor.
+const MLFLOW_WORKERS = Number(process.env['BENCH_MLFLOW_WORKERS'] ?? 1);
+
+interface Workload {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: () => string;
+}
+
+/** Sends `workload` with `concurrency` keep-alive connections for `seconds`; returns latencies in ms. */
+async function load(
+  baseUrl: string,
+  workload: Workload,
+  concurrency: number,
+  seconds: number,
+  authorization?: string,
+): Promise<Summary> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(baseUrl);
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const once = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const payload = workload.body?.();
+      const started = process.hrtime.bigint();
+      const request = http.request(
+        {
+          hostname: url.hostname,
+          port: url.port,
+          path: workload.path,
+          method: workload.method,
+          agent,
+          headers: {
+            ...(authorization === undefined ? {} : { authorization }),
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            if (response.statusCode === 200) {
+              latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+            } else {
+              failures += 1;
+            }
+            resolve();
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(payload);
+    });
+  const began = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        await once();
+      }
+    }),
+  );
+  agent.destroy();
+  if (failures > 0) {
+    throw new Error(`${failures} requests of ${workload.name} failed against ${baseUrl}`);
+  }
+  return summarize(latencies, (Date.now() - began) / 1000);
+}
+
+async function cli(args: string[], env: Record<string, string>): Promise<string> {
+  const result = await runCli(args, env);
+  if (result.code !== 0) throw new Error(`mlgate ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+async function post(url: string, path: string, body: object, authorization?: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const dir = join(ROOT, '.run', 'bench');
+  rmSync(dir, { recursive: true, force: true });
+  const services: Service[] = [];
+  try {
+    const ferret = await startFerretDB(dir);
+    services.push(ferret);
+    const mlflow = await startMlflow(dir, { workers: MLFLOW_WORKERS });
+    services.push(mlflow);
+    const env = { MONGODB_URI: ferret.uri, MLGATE_UPSTREAM_URL: mlflow.url, MLGATE_LOGGING_LEVEL: 'warn' };
+    const gateway = await startMlgate(dir, env);
+    services.push(gateway);
+
+    await cli(['user', 'create', 'bench'], env);
+    const token = await cli(['token', 'create', 'bench'], env);
+    const authorization = 'Basic ' + Buffer.from(`bench:${token}`).toString('base64');
+    const experimentId = (await post(mlflow.url, '/api/2.0/mlflow/experiments/create', { name: 'bench' }))[
+      'experiment_id'
+    ] as string;
+    await cli(['grant', '--experiment', experimentId, '--user', 'bench', '--permission', 'EDIT'], env);
+    const run = (await post(mlflow.url, '/api/2.0/mlflow/runs/create', { experiment_id: experimentId }))['run'] as {
+      info: { run_id: string };
+    };
+    let step = 0;
+    const workloads: Workload[] = [
+      { name: 'GetExperiment', method: 'GET', path: `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}` },
+      {
+        name: 'LogMetric',
+        method: 'POST',
+        path: '/api/2.0/mlflow/runs/log-metric',
+        body: () =>
+          JSON.stringify({
+            run_id: run.info.run_id,
+            key: 'loss',
+            value: Math.random(),
+            timestamp: Date.now(),
+            step: step++,
+          }),
+      },
+    ];
+
+    const rows: string[][] = [];
+    for (const workload of workloads) {
+      for (const concurrency of CONCURRENCY) {
+        await load(mlflow.url, workload, concurrency, 2);
+        await load(gateway.url, workload, concurrency, 2, authorization);
+        const direct = await load(mlflow.url, workload, concurrency, SECONDS);
+        const viaGateway = await load(gateway.url, workload, concurrency, SECONDS, authorization);
+        rows.push([
+          workload.name,
+          String(concurrency),
+          fixed(direct.rps, 0),
+          fixed(viaGateway.rps, 0),
+          fixed(viaGateway.rps / direct.rps),
+          fixed(direct.p50),
+          fixed(viaGateway.p50),
+          fixed(direct.p99),
+          fixed(viaGateway.p99),
+          fixed(viaGateway.p50 - direct.p50),
+        ]);
+      }
+    }
+    console.log(
+      `mlgate vs direct MLflow (same MLflow ${mlflow.url}, ${MLFLOW_WORKERS} uvicorn worker(s); ${SECONDS}s per measurement after a 2s warm-up;\n` +
+        `mlgate authenticates with Basic + access token and decides in Rego/wasm; cache.ttl_ms=5000)\n`,
+    );
+    console.log(
+      table(
+        [
+          'workload',
+          'conc',
+          'direct rps',
+          'mlgate rps',
+          'rps ratio',
+          'direct p50 ms',
+          'mlgate p50 ms',
+          'direct p99 ms',
+          'mlgate p99 ms',
+          'added p50 ms',
+        ],
+        rows,
+      ),
+    );
+  } finally {
+    for (const service of services.reverse()) {
+      await service.stop();
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
