@@ -171,4 +171,15 @@ describe('config/mlgate.yaml', () => {
   it('is exactly what "mlgate config example" renders from the option table', () => {
     expect(text).to.equal(renderExampleConfig());
   });
+
+  it('is matched by docs/configuration.md, which documents every option and its variables', () => {
+    const docs = readFileSync(join(packageRoot(), 'docs', 'configuration.md'), 'utf8');
+    for (const option of OPTIONS) {
+      const row = docs.split('\n').find((line) => line.startsWith(`| \`${option.path}\` |`));
+      expect(row, option.path).to.be.a('string');
+      for (const env of [envNameOf(option.path), ...(option.aliases ?? [])]) {
+        expect(row, `${option.path} names ${env}`).to.include(`\`${env}\``);
+      }
+    }
+  });
 });
