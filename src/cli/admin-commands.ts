@@ -6,6 +6,7 @@ import { generateToken, parseDuration } from '../auth/tokens.js';
 import { isValidGroupName, isValidUsername, normalizeUsername } from '../auth/usernames.js';
 import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
+import { isCanonicalExperimentId } from '../mlflow/references.js';
 import type { PrincipalType, Store } from '../store/types.js';
 
 export interface Output {
@@ -128,8 +129,8 @@ function grantTarget(args: {
   user: string | undefined;
   group: string | undefined;
 }): GrantTarget {
-  if (args.experiment === undefined || !/^\d+$/.test(args.experiment)) {
-    throw usage('--experiment <id> is required (a numeric MLflow experiment id).');
+  if (args.experiment === undefined || !isCanonicalExperimentId(args.experiment)) {
+    throw usage('--experiment <id> is required: an MLflow experiment id as MLflow prints it (e.g. 7, not 007).');
   }
   if ((args.user === undefined) === (args.group === undefined)) {
     throw usage('Give exactly one of --user <name> or --group <name>.');
@@ -186,8 +187,8 @@ export async function revoke(
 }
 
 export async function listGrants(store: Store, args: { experiment: string | undefined }): Promise<Output> {
-  if (args.experiment === undefined) {
-    throw usage('--experiment <id> is required.');
+  if (args.experiment === undefined || !isCanonicalExperimentId(args.experiment)) {
+    throw usage('--experiment <id> is required: an MLflow experiment id as MLflow prints it (e.g. 7, not 007).');
   }
   const grants = await store.grants.listForResource('experiment', args.experiment);
   return {

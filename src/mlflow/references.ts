@@ -20,11 +20,33 @@ export function extractReferences(route: RouteSpec, params: RequestParams): Refe
     }
   };
   for (const source of route.targets) {
+    const kind = kindOf(source);
     for (const value of valuesOf(source, params)) {
-      add(kindOf(source), value);
+      if (kind === 'experiment') {
+        requireCanonicalExperimentId(value);
+      }
+      add(kind, value);
     }
   }
   return references;
+}
+
+/**
+ * MLflow's SQL store turns experiment ids into integers with Python's int(), which also accepts "007", " 7",
+ * "+7", "7_0" and non-ASCII digits: all of them name experiment 7 (or 70) to MLflow but a different id to the
+ * grants. Only the canonical decimal form is accepted, so the id the policy sees is the one MLflow uses.
+ */
+export function requireCanonicalExperimentId(value: string): void {
+  if (!isCanonicalExperimentId(value)) {
+    throw new MlgateError(
+      'MLGATE_REQUEST_INVALID',
+      `Experiment id "${value}" is not in canonical form: use the decimal digits MLflow returns (e.g. "7", not "007").`,
+    );
+  }
+}
+
+export function isCanonicalExperimentId(value: string): boolean {
+  return /^(0|[1-9][0-9]{0,18})$/.test(value);
 }
 
 function valuesOf(source: TargetSource, params: RequestParams): string[] {

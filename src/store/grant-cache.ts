@@ -5,13 +5,7 @@
 import { BoundedCache } from '../util/bounded-cache.js';
 import type { GrantRepository, ResourceGrants, ResourceType } from './types.js';
 
-export interface GrantSource {
-  forPrincipal(
-    resourceType: ResourceType,
-    resourceIds: readonly string[],
-    username: string,
-    groups: readonly string[],
-  ): Promise<Map<string, ResourceGrants>>;
+export interface GrantSource extends Pick<GrantRepository, 'forPrincipal'> {
   /** Drop cached grants of a resource (after a local grant change). */
   forgetResource(resourceType: ResourceType, resourceId: string): void;
 }

@@ -7,7 +7,7 @@ import http from 'node:http';
 
 import { expect } from 'chai';
 
-import { type Credentials, basic, cli, world } from './world.js';
+import { type Credentials, basic, cli, startExtraGateway, world } from './world.js';
 
 interface Answer {
   readonly status: number;
@@ -23,6 +23,7 @@ async function call(
     authorization?: string;
     body?: string | object;
     contentType?: string;
+    baseUrl?: string;
   } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = {};
@@ -36,7 +37,7 @@ async function call(
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers['content-type'] = options.contentType ?? 'application/json';
   }
-  const response = await fetch(`${world.gateway.url}${path}`, {
+  const response = await fetch(`${options.baseUrl ?? world.gateway.url}${path}`, {
     method,
     headers,
     ...(body === undefined ? {} : { body }),
@@ -225,6 +226,35 @@ describe('mlgate over HTTP', () => {
         body: { run_id: runId, runId: 'ffffffffffffffffffffffffffffffff', key: 'k', value: 'v' },
       });
       expectError(answer, 400, 'MLGATE_REQUEST_INVALID');
+    });
+
+    it('refuses non-canonical experiment ids, which MLflow would read as another experiment', async () => {
+      // With the default permission READ, an explicit NO_PERMISSIONS on experiment N must not be bypassed by "0N".
+      const gateway = await startExtraGateway('default-read', { DEFAULT_MLFLOW_PERMISSION: 'READ' });
+      const denied = await newUser('denied-one');
+      await cli([
+        'grant',
+        '--experiment',
+        world.sharedExperimentId,
+        '--user',
+        'denied-one',
+        '--permission',
+        'NO_PERMISSIONS',
+      ]);
+      const get = (id: string) =>
+        call('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${encodeURIComponent(id)}`, {
+          credentials: denied,
+          baseUrl: gateway.url,
+        });
+      expectError(await get(world.sharedExperimentId), 403, 'MLGATE_PERMISSION_DENIED');
+      expect((await get('0')).status, 'the default READ applies elsewhere').to.equal(200);
+      for (const id of [
+        `0${world.sharedExperimentId}`,
+        `+${world.sharedExperimentId}`,
+        ` ${world.sharedExperimentId}`,
+      ]) {
+        expectError(await get(id), 400, 'MLGATE_REQUEST_INVALID');
+      }
     });
 
     it('refuses invalid JSON, non-JSON POST bodies, non-string ids and repeated query keys', async () => {

@@ -123,6 +123,22 @@ describe('resource references', () => {
     ]);
   });
 
+  it('accepts only canonical experiment ids: MLflow reads "007", " 7", "+7", "7_0" and "７" as numbers', () => {
+    const get = route('GET', '/api/2.0/mlflow/experiments/get');
+    const search = route('POST', '/api/2.0/mlflow/runs/search');
+    for (const id of ['0', '7', '1234567890']) {
+      expect(extractReferences(get, body({ experiment_id: id }))).to.deep.equal([{ kind: 'experiment', value: id }]);
+    }
+    for (const id of ['00', '007', ' 7', '7 ', '+7', '-0', '7_0', '\uff17', '7.0', '0x7', 'abc']) {
+      expect(() => extractReferences(get, body({ experiment_id: id })), JSON.stringify(id))
+        .to.throw(MlgateError)
+        .with.property('code', 'MLGATE_REQUEST_INVALID');
+      expect(() => extractReferences(search, body({ experiment_ids: ['1', id] })), JSON.stringify(id)).to.throw(
+        MlgateError,
+      );
+    }
+  });
+
   it('refuses a request without its required id (400)', () => {
     try {
       extractReferences(route('POST', '/api/2.0/mlflow/runs/create'), body({ run_name: 'x' }));
