@@ -8,8 +8,8 @@ import { join } from 'node:path';
 
 import { ROOT, type Service, VENV, runCli, startFerretDB, startMlflow, startMlgate } from './services.js';
 
-const dir = join(ROOT, '.run', 'demo');
-const port = process.env['MLGATE_DEMO_PORT'] ?? '8080';
+const dir = process.env['DEMO_DIR'] ?? join(ROOT, '.run', 'demo');
+const port = process.env['DEMO_PORT'] ?? '8080';
 
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
   const result = await runCli(args, env);

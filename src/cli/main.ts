@@ -3,6 +3,8 @@
  * The mlgate command line: `serve` runs the gateway; the other commands
  * manage users, tokens and grants in MongoDB and check the configuration.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 import { renderExampleConfig } from '../config/example.js';
@@ -199,7 +201,9 @@ async function serve(loaded: LoadedConfig): Promise<number> {
   return 0;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+// Run when executed (node dist/src/cli/main.js, or the npm bin link to it), not when imported by tests.
+const invokedDirectly =
+  process.argv[1] !== undefined && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1]);
 if (invokedDirectly) {
   main(process.argv.slice(2), process.env).then(
     (code) => {

@@ -1,10 +1,12 @@
-/** First stage: request id, request time, per-request logger and the access log line. */
+/**
+ * First stage: request id, request time, per-request logger and the access log line. The path is
+ * percent-decoded by the next stage (inside the error boundary); until then it is the raw path.
+ */
 import { randomUUID } from 'node:crypto';
 
 import type { Middleware } from 'koa';
 
 import type { Logger } from '../logging.js';
-import { decodePath } from '../mlflow/match.js';
 import type { GatewayState } from './state.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -20,7 +22,6 @@ export function requestContext(logger: Logger, now: () => Date = () => new Date(
     ctx.state.path = ctx.path;
     ctx.set('x-request-id', requestId);
     try {
-      ctx.state.path = decodePath(ctx.path);
       await next();
     } finally {
       const state = ctx.state;

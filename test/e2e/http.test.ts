@@ -189,6 +189,14 @@ describe('mlgate over HTTP', () => {
       expect((await call('GET', path, { credentials: world.users.reader })).status).to.equal(200);
     });
 
+    it('refuses a malformed percent-escape in the path with a JSON 400', async () => {
+      expectError(
+        await call('GET', '/api/2.0/mlflow/runs/%zz', { credentials: world.users.admin }),
+        400,
+        'MLGATE_REQUEST_INVALID',
+      );
+    });
+
     it('authorizes the /ajax-api twins like the /api routes', async () => {
       const path = `/ajax-api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`;
       expectError(await call('GET', path, { credentials: world.users.outsider }), 403, 'MLGATE_PERMISSION_DENIED');

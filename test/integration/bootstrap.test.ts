@@ -1,0 +1,59 @@
+/** The bootstrap names a missing prerequisite instead of failing somewhere later. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { expect } from 'chai';
+
+import { ROOT } from '../../scripts/services.js';
+import { tempDir } from '../helpers/tmp.js';
+
+function which(command: string): string {
+  const found = spawnSync('bash', ['-c', `command -v ${command}`])
+    .stdout.toString()
+    .trim();
+  expect(found, command).to.not.equal('');
+  return found;
+}
+
+/** A PATH holding only the named commands. */
+function pathWith(dir: string, commands: readonly string[]): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  for (const command of commands) {
+    symlinkSync(which(command), join(bin, command));
+  }
+  return bin;
+}
+
+function bootstrap(path: string): { status: number | null; stderr: string } {
+  const result = spawnSync(join(ROOT, 'scripts', 'bootstrap.sh'), [], {
+    env: { PATH: path, HOME: process.env['HOME'] ?? '/' },
+  });
+  return { status: result.status, stderr: result.stderr.toString() };
+}
+
+describe('bootstrap prerequisites', () => {
+  const tmp = tempDir('bootstrap');
+  after(() => tmp.remove());
+
+  it('stops and names Go when it is missing', () => {
+    const result = bootstrap(pathWith(join(tmp.path, 'no-go'), ['bash', 'node', 'npm', 'python3', 'dirname', 'mkdir']));
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.include(
+      "Go is required (1.25 or newer) to build opa and FerretDB, but 'go' is not on PATH.",
+    );
+  });
+
+  it('stops and names Python when it is missing', () => {
+    const result = bootstrap(pathWith(join(tmp.path, 'no-python'), ['bash', 'node', 'npm', 'go', 'dirname', 'mkdir']));
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.include("Python is required (3.10 or newer) for MLflow, but 'python3' is not on PATH.");
+  });
+
+  it('stops and names Node.js when it is missing', () => {
+    const result = bootstrap(pathWith(join(tmp.path, 'no-node'), ['bash', 'go', 'python3', 'dirname', 'mkdir']));
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.include("Node.js is required (20.19 or newer) but 'node' is not on PATH.");
+  });
+});
