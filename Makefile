@@ -62,6 +62,7 @@ demo: build ## run FerretDB, MLflow and mlgate with a demo admin and user; print
 
 bench: build ## benchmarks: gateway vs direct MLflow, and policy decision latency
 	@node dist/bench/decision.js
+	@node dist/bench/overhead.js
 	@node dist/bench/proxy.js
 
 clean: ## remove build outputs (keeps the toolchain)
