@@ -83,7 +83,12 @@ async function afterCreate(
         'Ask an administrator to grant it.',
     );
   }
-  await grantCreator(deps, decision.obligations, { type: 'experiment', id: experimentId }, principal.username);
+  await grantCreator(
+    { ...deps, logger: ctx.state.logger },
+    decision.obligations,
+    { type: 'experiment', id: experimentId },
+    principal.username,
+  );
   return response;
 }
 
