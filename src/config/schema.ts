@@ -220,8 +220,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     secret: true,
     minLength: 32,
     description:
-      'Secret used to sign cookies; at least 32 characters, the same on every replica. Empty means a random ' +
-      'key per process (a warning is logged).',
+      'Secret that signs browser session cookies (once OIDC login is enabled); at least 32 characters, the ' +
+      'same on every replica. Empty logs a warning.',
   },
   {
     path: 'logging.level',
