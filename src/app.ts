@@ -11,7 +11,7 @@ import { errorBoundary } from './http/error-boundary.js';
 import { forwardStage } from './http/forward.js';
 import { healthRoutes } from './http/health-routes.js';
 import { decodePathStage, matchRouteStage } from './http/match-route.js';
-import { ownRoutesNotFound } from './http/own-routes.js';
+import { ownRoutes } from './http/own-routes.js';
 import { readParamsStage } from './http/read-params.js';
 import { requestContext } from './http/request-context.js';
 import { resolveTargetsStage } from './http/resolve-targets.js';
@@ -49,8 +49,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.use(requestContext(deps.logger, deps.now)); // request id, time, logger, access log
   app.use(errorBoundary()); // the one place errors become responses
   app.use(decodePathStage()); // the path as MLflow sees it (percent-decoded)
-  app.use(health.routes()); // /_mlgate/health/{live,ready}
-  app.use(ownRoutesNotFound()); // any other /_mlgate/ path: 404, never proxied
+  app.use(ownRoutes(health)); // /_mlgate/health/{live,ready}; any other /_mlgate/ path: 404, never proxied
   app.use(authenticateStage(deps)); // 1. who is calling
   app.use(matchRouteStage(deps.routes)); // 2. what is being asked
   app.use(readParamsStage(deps)); //    ... and with which parameters (read like MLflow)

@@ -5,9 +5,8 @@
 import Router from 'koa-router';
 
 import type { PolicyStatus } from '../policy/engine.js';
+import { OWN_PREFIX } from './own-routes.js';
 import type { GatewayState } from './state.js';
-
-export const OWN_PREFIX = '/_mlgate';
 
 export interface HealthDeps {
   readonly policyStatus: () => PolicyStatus;
