@@ -14,8 +14,6 @@ export type VerifyResult =
 
 export interface CredentialVerifier {
   verify(username: string, token: string, now: Date): Promise<VerifyResult>;
-  /** Forget cached entries of a user (after local writes). */
-  forgetUser(username: string): void;
 }
 
 export function createCredentialVerifier(deps: {
@@ -24,28 +22,25 @@ export function createCredentialVerifier(deps: {
   readonly ttlMs: number;
   readonly maxEntries: number;
 }): CredentialVerifier {
-  const tokenCache = new BoundedCache<string, TokenRecord>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries });
-  const userCache = new BoundedCache<string, UserRecord>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries });
+  // Entries are stored on a miss only, so a user who keeps calling is still re-read every ttlMs.
+  const tokenCache = new BoundedCache<string, TokenRecord | null>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries });
+  const userCache = new BoundedCache<string, UserRecord | null>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries });
+  const found = (value: unknown): boolean => value !== null;
 
   return {
     async verify(username, token, now) {
       const hash = hashToken(token);
-      const cachedToken = tokenCache.get(hash);
-      const record = cachedToken ?? (await deps.tokens.findByHash(hash));
+      const record = await tokenCache.getOrLoad(hash, () => deps.tokens.findByHash(hash), found);
       if (record === null || record.username !== normalizeUsername(username)) {
         return { kind: 'invalid' };
-      }
-      if (cachedToken === undefined) {
-        tokenCache.set(hash, record);
       }
       if (record.expiresAt !== null && record.expiresAt.getTime() <= now.getTime()) {
         return { kind: 'expired' };
       }
-      const user = userCache.get(record.username) ?? (await deps.users.get(record.username));
+      const user = await userCache.getOrLoad(record.username, () => deps.users.get(record.username), found);
       if (user === null) {
         return { kind: 'invalid' };
       }
-      userCache.set(user.username, user);
       return {
         kind: 'ok',
         principal: {
@@ -57,9 +52,6 @@ export function createCredentialVerifier(deps: {
           credentialId: record.id,
         },
       };
-    },
-    forgetUser(username) {
-      userCache.delete(normalizeUsername(username));
     },
   };
 }

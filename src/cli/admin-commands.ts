@@ -53,6 +53,55 @@ export async function createUser(
   };
 }
 
+export async function setAdmin(
+  store: Store,
+  args: { username: string | undefined; value: string | undefined },
+): Promise<Output> {
+  const username = requireUsername(args.username);
+  if (args.value !== 'true' && args.value !== 'false') {
+    throw usage('Give true or false: mlgate user set-admin <username> <true|false>.');
+  }
+  const user = await store.users.update(username, { isAdmin: args.value === 'true' });
+  if (user === null) {
+    throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" does not exist.`);
+  }
+  return {
+    data: { username, is_admin: user.isAdmin },
+    lines: [`${username} is ${user.isAdmin ? 'now' : 'no longer'} an administrator.`],
+  };
+}
+
+export async function setGroups(
+  store: Store,
+  args: { username: string | undefined; groups: readonly string[] },
+): Promise<Output> {
+  const username = requireUsername(args.username);
+  const groups = [...new Set(args.groups.map(requireGroup))];
+  const user = await store.users.update(username, { groups });
+  if (user === null) {
+    throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" does not exist.`);
+  }
+  return {
+    data: { username, groups: user.groups },
+    lines: [`${username} is in ${groups.length === 0 ? 'no groups' : `groups ${groups.join(', ')}`}.`],
+  };
+}
+
+/** Deletes a user with their tokens and their own grants (grants of their groups stay). */
+export async function deleteUser(store: Store, args: { username: string | undefined }): Promise<Output> {
+  const username = requireUsername(args.username);
+  // Tokens first: a half-finished deletion must leave no working credential behind.
+  const tokens = await store.tokens.revokeAll(username);
+  const grants = await store.grants.removeAllForPrincipal('user', username);
+  if (!(await store.users.delete(username))) {
+    throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" does not exist.`);
+  }
+  return {
+    data: { username, deleted: true, tokens_revoked: tokens, grants_removed: grants },
+    lines: [`Deleted ${username} (${tokens} token(s) revoked, ${grants} grant(s) removed).`],
+  };
+}
+
 export async function listUsers(store: Store): Promise<Output> {
   const users = await store.users.list();
   return {

@@ -16,12 +16,15 @@ import {
   type Output,
   createToken,
   createUser,
+  deleteUser,
   grant,
   listGrants,
   listTokens,
   listUsers,
   revoke,
   revokeToken,
+  setAdmin,
+  setGroups,
 } from './admin-commands.js';
 import { startGateway } from './serve.js';
 
@@ -33,6 +36,9 @@ Usage:
   mlgate config example                          print the documented default configuration (YAML)
   mlgate user create <username> [--admin] [--group <name>]...
   mlgate user list
+  mlgate user set-admin <username> <true|false>
+  mlgate user set-groups <username> [--group <name>]...   replaces the user's groups
+  mlgate user delete <username>                  also revokes their tokens and removes their own grants
   mlgate token create <username> [--name <name>] [--expires-in <90d|12h|30m>]
                                                  print a new access token (shown once)
   mlgate token list <username>
@@ -144,6 +150,12 @@ function runAdminCommand(
       return createUser(store, { username: rest[0], admin: values.admin, groups: values.group });
     case 'user list':
       return listUsers(store);
+    case 'user set-admin':
+      return setAdmin(store, { username: rest[0], value: rest[1] });
+    case 'user set-groups':
+      return setGroups(store, { username: rest[0], groups: values.group });
+    case 'user delete':
+      return deleteUser(store, { username: rest[0] });
     case 'token create':
       return createToken(store, { username: rest[0], name: values.name, expiresIn: values['expires-in'] });
     case 'token list':

@@ -49,6 +49,10 @@ export interface UserRepository {
   create(user: { username: string; isAdmin: boolean; groups: readonly string[] }): Promise<UserRecord>;
   get(username: string): Promise<UserRecord | null>;
   list(): Promise<UserRecord[]>;
+  /** Changes the admin flag and/or the groups; null when the user does not exist. */
+  update(username: string, changes: { isAdmin?: boolean; groups?: readonly string[] }): Promise<UserRecord | null>;
+  /** Deletes the user; false when there was none. */
+  delete(username: string): Promise<boolean>;
 }
 
 export interface TokenRepository {
@@ -57,6 +61,8 @@ export interface TokenRepository {
   listForUser(username: string): Promise<TokenRecord[]>;
   /** Deletes a token of `username`; false when it did not exist. */
   revoke(username: string, id: string): Promise<boolean>;
+  /** Deletes every token of `username`; returns how many. */
+  revokeAll(username: string): Promise<number>;
 }
 
 export interface GrantRepository {
@@ -77,6 +83,10 @@ export interface GrantRepository {
     groups: readonly string[],
   ): Promise<Map<string, ResourceGrants>>;
   listForResource(resourceType: ResourceType, resourceId: string): Promise<GrantRecord[]>;
+  /** Removes every grant on a resource (a new resource starts with none); returns how many. */
+  removeAllForResource(resourceType: ResourceType, resourceId: string): Promise<number>;
+  /** Removes every grant of a principal; returns how many. */
+  removeAllForPrincipal(principalType: PrincipalType, principal: string): Promise<number>;
 }
 
 export interface Store {

@@ -33,6 +33,33 @@ describe('mlgate CLI', () => {
     ]);
   });
 
+  it('changes the admin flag and the groups, and deletes a user with their tokens and grants', async () => {
+    await runCli(['user', 'create', 'temp', '--group', 'x'], env);
+    await runCli(['token', 'create', 'temp'], env);
+    await runCli(['grant', '--experiment', '9', '--user', 'temp', '--permission', 'READ'], env);
+    expect((await runCli(['user', 'set-admin', 'temp', 'true'], env)).stdout).to.include(
+      'temp is now an administrator.',
+    );
+    expect((await runCli(['user', 'set-groups', 'temp', '--group', 'y', '--group', 'z'], env)).stdout).to.include(
+      'groups y, z',
+    );
+    const listed = JSON.parse((await runCli(['user', 'list', '--json'], env)).stdout) as {
+      username: string;
+      is_admin: boolean;
+      groups: string[];
+    }[];
+    expect(listed.find((u) => u.username === 'temp')).to.deep.include({ is_admin: true, groups: ['y', 'z'] });
+    const deleted = await runCli(['user', 'delete', 'temp', '--json'], env);
+    expect(JSON.parse(deleted.stdout)).to.deep.equal({
+      username: 'temp',
+      deleted: true,
+      tokens_revoked: 1,
+      grants_removed: 1,
+    });
+    expect((await runCli(['user', 'delete', 'temp'], env)).code).to.equal(1);
+    expect((await runCli(['user', 'set-admin', 'temp', 'maybe'], env)).code).to.equal(2);
+  });
+
   it('refuses a duplicate user (exit 1) and a bad name (exit 2)', async () => {
     const duplicate = await runCli(['user', 'create', 'alice'], env);
     expect(duplicate.code).to.equal(1);

@@ -35,6 +35,19 @@ describe('MongoDB store (on FerretDB)', () => {
       expect(await store.users.get('nobody')).to.equal(null);
     });
 
+    it('updates the admin flag and groups, and deletes users', async () => {
+      await store.users.create({ username: 'temp', isAdmin: false, groups: ['a'] });
+      expect(await store.users.update('temp', { isAdmin: true })).to.deep.include({ isAdmin: true, groups: ['a'] });
+      expect(await store.users.update('temp', { groups: ['b', 'c'] })).to.deep.include({
+        isAdmin: true,
+        groups: ['b', 'c'],
+      });
+      expect(await store.users.update('ghost', { isAdmin: true })).to.equal(null);
+      expect(await store.users.delete('temp')).to.equal(true);
+      expect(await store.users.delete('temp')).to.equal(false);
+      expect(await store.users.get('temp')).to.equal(null);
+    });
+
     it('refuses a duplicate user with MLGATE_CONFLICT', async () => {
       try {
         await store.users.create({ username: 'alice', isAdmin: true, groups: [] });
@@ -97,6 +110,22 @@ describe('MongoDB store (on FerretDB)', () => {
       expect(await store.tokens.revoke('root', second.id)).to.equal(false);
       expect(await store.tokens.revoke('alice', second.id)).to.equal(true);
       expect(await store.tokens.findByHash(second.hash)).to.equal(null);
+    });
+
+    it("revokes all of a user's tokens at once", async () => {
+      for (const name of ['one', 'two']) {
+        const t = generateToken();
+        await store.tokens.create({
+          id: t.id,
+          username: 'bulk',
+          name,
+          hash: t.hash,
+          createdAt: new Date(),
+          expiresAt: null,
+        });
+      }
+      expect(await store.tokens.revokeAll('bulk')).to.equal(2);
+      expect(await store.tokens.listForUser('bulk')).to.deep.equal([]);
     });
   });
 
@@ -176,6 +205,26 @@ describe('MongoDB store (on FerretDB)', () => {
       });
       const grants = await store.grants.forPrincipal('experiment', ['9'], 'x', ['a', 'a%2Fb', 'a/b']);
       expect(grants.get('9')).to.deep.equal({ user: null, groups: { 'a/b': 'READ' } });
+    });
+
+    it('removes every grant of a resource, and every grant of a principal', async () => {
+      const put = (resourceId: string, principalType: 'user' | 'group', principal: string) =>
+        store.grants.put({
+          resourceType: 'experiment',
+          resourceId,
+          principalType,
+          principal,
+          permission: 'READ',
+          createdBy: 't',
+        });
+      await put('70', 'user', 'dora');
+      await put('70', 'group', 'g70');
+      await put('71', 'user', 'dora');
+      await put('71', 'user', 'erin');
+      expect(await store.grants.removeAllForResource('experiment', '70')).to.equal(2);
+      expect(await store.grants.listForResource('experiment', '70')).to.deep.equal([]);
+      expect(await store.grants.removeAllForPrincipal('user', 'dora')).to.equal(1);
+      expect((await store.grants.listForResource('experiment', '71')).map((g) => g.principal)).to.deep.equal(['erin']);
     });
 
     it('removes grants', async () => {

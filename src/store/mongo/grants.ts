@@ -64,6 +64,18 @@ export function createGrantRepository(collections: Collections, now: () => Date 
       }
       return found;
     },
+    async removeAllForResource(resourceType, resourceId) {
+      const result = await guarded('grants.removeAllForResource', () =>
+        collections.grants.deleteMany({ resourceType, resourceId }),
+      );
+      return result.deletedCount;
+    },
+    async removeAllForPrincipal(principalType, principal) {
+      const result = await guarded('grants.removeAllForPrincipal', () =>
+        collections.grants.deleteMany({ principalType, principal }),
+      );
+      return result.deletedCount;
+    },
     async listForResource(resourceType, resourceId) {
       const docs = await guarded('grants.list', () =>
         collections.grants.find({ resourceType, resourceId }).sort({ principalType: 1, principal: 1 }).toArray(),

@@ -2,6 +2,7 @@
 import { MongoClient } from 'mongodb';
 
 import { MlgateError } from '../../errors.js';
+import { redactUri } from '../../util/redact-uri.js';
 import type { Store } from '../types.js';
 import { collectionsOf, ensureIndexes } from './collections.js';
 import { guarded } from './errors.js';
@@ -46,9 +47,4 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       { cause: error },
     );
   }
-}
-
-/** The URI without credentials, for messages. */
-export function redactUri(uri: string): string {
-  return uri.replace(/\/\/[^@/]*@/, '//<credentials>@');
 }

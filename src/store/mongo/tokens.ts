@@ -36,6 +36,10 @@ export function createTokenRepository(collections: Collections): TokenRepository
       );
       return docs.map(toRecord);
     },
+    async revokeAll(username) {
+      const result = await guarded('tokens.revokeAll', () => collections.tokens.deleteMany({ username }));
+      return result.deletedCount;
+    },
     async revoke(username, id) {
       const result = await guarded('tokens.revoke', () => collections.tokens.deleteOne({ _id: id, username }));
       return result.deletedCount === 1;

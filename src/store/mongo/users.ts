@@ -32,6 +32,19 @@ export function createUserRepository(collections: Collections, now: () => Date =
       const doc = await guarded('users.get', () => collections.users.findOne({ _id: username }));
       return doc === null ? null : toRecord(doc);
     },
+    async update(username, changes) {
+      const set: Partial<UserDocument> = {};
+      if (changes.isAdmin !== undefined) set.isAdmin = changes.isAdmin;
+      if (changes.groups !== undefined) set.groups = [...changes.groups];
+      const doc = await guarded('users.update', () =>
+        collections.users.findOneAndUpdate({ _id: username }, { $set: set }, { returnDocument: 'after' }),
+      );
+      return doc === null ? null : toRecord(doc);
+    },
+    async delete(username) {
+      const result = await guarded('users.delete', () => collections.users.deleteOne({ _id: username }));
+      return result.deletedCount === 1;
+    },
     async list() {
       const docs = await guarded('users.list', () => collections.users.find({}).sort({ _id: 1 }).toArray());
       return docs.map(toRecord);

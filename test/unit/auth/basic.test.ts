@@ -135,6 +135,35 @@ describe('basic authenticator', () => {
     expect((await attempt('Bearer x')).kind).to.equal('not-mine');
   });
 
+  it('re-reads a user after the TTL even while the user keeps calling (demotion takes effect)', async () => {
+    const admin: UserRecord = { username: 'boss', isAdmin: true, groups: ['mlflow-admin'], createdAt: now };
+    const bossToken = generateToken();
+    tokens.push({
+      id: bossToken.id,
+      username: 'boss',
+      name: 'x',
+      hash: bossToken.hash,
+      createdAt: now,
+      expiresAt: null,
+    });
+    users.set('boss', admin);
+    const cached = createBasicAuthenticator({
+      verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, ttlMs: 150, maxEntries: 10 }),
+      realm: 'mlgate',
+    });
+    const isAdmin = async (): Promise<boolean> => {
+      const outcome = await cached.authenticate({ headers: { authorization: basic(`boss:${bossToken.token}`) }, now });
+      return outcome.kind === 'authenticated' && outcome.principal.isAdmin;
+    };
+    expect(await isAdmin()).to.be.true;
+    users.set('boss', { ...admin, isAdmin: false, groups: [] });
+    const demotedAt = Date.now();
+    while ((await isAdmin()) && Date.now() - demotedAt < 2_000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(Date.now() - demotedAt, 'demotion seen within the TTL').to.be.below(150 + 100);
+  });
+
   it('reuses verified tokens within the cache TTL only', async () => {
     const cached = createBasicAuthenticator({
       verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, ttlMs: 60_000, maxEntries: 10 }),
