@@ -38,6 +38,7 @@ export interface AppDeps {
   readonly client: MlflowClient;
   readonly pingStore: () => Promise<void>;
   readonly maxBodyBytes: number;
+  readonly maxResources: number;
   readonly searchMaxPages: number;
   readonly now?: () => Date;
 }
@@ -53,7 +54,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.use(authenticateStage(deps)); // 1. who is calling
   app.use(matchRouteStage(deps.routes)); // 2. what is being asked
   app.use(readParamsStage(deps)); //    ... and with which parameters (read like MLflow)
-  app.use(resolveTargetsStage({ resolver: deps.resolver, grants: deps.grantSource })); // 3. which resources, and the caller's grants
+  app.use(resolveTargetsStage(deps)); // 3. which resources, and the caller's grants
   app.use(authorizeStage(deps)); // 4. is it allowed (the policy decides)
   app.use(forwardStage(deps)); // proxy to MLflow (streamed / filtered / captured)
   return app;

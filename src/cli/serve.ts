@@ -22,6 +22,7 @@ import { createDecisionEngine } from '../policy/engine.js';
 import { createUpstream } from '../proxy/upstream.js';
 import { createCachedGrantSource } from '../store/grant-cache.js';
 import { openMongoStore } from '../store/mongo/store.js';
+import { redactUri } from '../util/redact-uri.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -74,6 +75,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     client,
     pingStore: () => store.ping(),
     maxBodyBytes: config.server.max_json_body_bytes,
+    maxResources: config.server.max_resources_per_request,
     searchMaxPages: config.upstream.search_max_pages,
   });
   app.silent = true;
@@ -85,7 +87,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info('listening', { url, upstream: config.upstream.url });
+  logger.info('listening', { url, upstream: redactUri(config.upstream.url) });
 
   return {
     url,

@@ -13,6 +13,7 @@ export interface Config {
     readonly host: string;
     readonly port: number;
     readonly max_json_body_bytes: number;
+    readonly max_resources_per_request: number;
   };
   readonly upstream: {
     readonly url: string;
@@ -98,6 +99,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       'Largest JSON request body the gateway reads to find resource ids (larger ones are refused with 413). ' +
       'Other bodies, such as artifacts, are streamed and not limited here.',
+  },
+  {
+    path: 'server.max_resources_per_request',
+    type: 'integer',
+    default: 1000,
+    min: 1,
+    max: 100_000,
+    description:
+      'Most distinct resources (runs, experiments, logged models) one request may name; each may need a look-up ' +
+      'in MLflow before the decision, so more are refused with 400. MLflow itself accepts at most 1000 metrics ' +
+      'per batch.',
   },
   {
     path: 'upstream.url',

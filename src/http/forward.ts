@@ -8,7 +8,7 @@ import type { Context, Middleware } from 'koa';
 import { MlgateError } from '../errors.js';
 import type { MlflowClient } from '../mlflow/client.js';
 import { filteredSearch } from '../mlflow/filtered-search.js';
-import { type RequestParams, readInteger, readList, readString } from '../mlflow/params.js';
+import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../mlflow/params.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import { buildPolicyInput } from '../policy/input.js';
 import type { CapturedResponse, Upstream } from '../proxy/upstream.js';
@@ -56,12 +56,18 @@ async function proxy(
   }
 }
 
+/**
+ * After MLflow created an experiment: carry out the policy's obligations (the creator's grant). The experiment
+ * exists whatever happens here, so a failure does not turn the answer into an error (MLflow clients would retry
+ * the create and get RESOURCE_ALREADY_EXISTS): it is logged with the command that repairs it, and the response
+ * carries an X-Mlgate-Warning header.
+ */
 async function afterCreate(
   deps: ForwardDeps,
   ctx: Context & { state: GatewayState },
   response: CapturedResponse,
 ): Promise<CapturedResponse> {
-  const { principal, decision } = ctx.state;
+  const { principal, decision, logger } = ctx.state;
   if (
     response.status !== 200 ||
     principal?.username == null ||
@@ -70,26 +76,33 @@ async function afterCreate(
   ) {
     return response;
   }
-  let experimentId: unknown;
+  const username = principal.username;
+  const experimentId = createdExperimentId(response.body);
   try {
-    experimentId = (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)['experiment_id'];
+    if (experimentId === undefined) {
+      throw new Error('the answer of MLflow has no experiment_id');
+    }
+    await grantCreator({ ...deps, logger }, decision.obligations, { type: 'experiment', id: experimentId }, username);
+    return response;
+  } catch (error) {
+    const permissions = decision.obligations.map((o) => o.permission).join(', ');
+    const repair =
+      experimentId === undefined
+        ? 'find the experiment id in MLflow and grant it'
+        : `mlgate grant --experiment ${experimentId} --user ${username} --permission ${permissions}`;
+    logger.error('creator grant failed', { experiment_id: experimentId ?? null, user: username, repair, error });
+    const warning = `the experiment was created, but granting its creator ${permissions} failed; an administrator must run: ${repair}`;
+    return { ...response, headers: { ...response.headers, 'x-mlgate-warning': warning } };
+  }
+}
+
+function createdExperimentId(body: Buffer): string | undefined {
+  try {
+    const id = (JSON.parse(body.toString('utf8')) as Record<string, unknown>)['experiment_id'];
+    return typeof id === 'string' && id !== '' ? id : undefined;
   } catch {
-    experimentId = undefined;
+    return undefined;
   }
-  if (typeof experimentId !== 'string' || experimentId === '') {
-    throw new MlgateError(
-      'MLGATE_UPSTREAM_INVALID_RESPONSE',
-      'MLflow created the experiment but its answer has no experiment_id, so the creator could not be granted access. ' +
-        'Ask an administrator to grant it.',
-    );
-  }
-  await grantCreator(
-    { ...deps, logger: ctx.state.logger },
-    decision.obligations,
-    { type: 'experiment', id: experimentId },
-    principal.username,
-  );
-  return response;
 }
 
 async function searchExperiments(deps: ForwardDeps, ctx: Context & { state: GatewayState }): Promise<void> {
@@ -147,7 +160,8 @@ function searchRequest(params: RequestParams): {
   const passThrough: Record<string, unknown> = {};
   const filter = readString(params, 'filter');
   if (filter !== undefined) passThrough['filter'] = filter;
-  const viewType = readString(params, 'view_type');
+  // An enum: its name ("ACTIVE_ONLY") or its number (1), as protobuf JSON allows.
+  const viewType = readStringOrInteger(params, 'view_type');
   if (viewType !== undefined) passThrough['view_type'] = viewType;
   const orderBy = readList(params, 'order_by');
   if (orderBy.length > 0) passThrough['order_by'] = orderBy;

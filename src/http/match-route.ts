@@ -2,6 +2,7 @@
 import type { Middleware } from 'koa';
 
 import { type RouteTable, decodePath } from '../mlflow/match.js';
+import { requireDefaultWorkspace } from '../mlflow/workspace.js';
 import type { GatewayState } from './state.js';
 
 /** The path as MLflow sees it (percent-decoded); a malformed escape is a 400, inside the error boundary. */
@@ -14,6 +15,7 @@ export function decodePathStage(): Middleware<GatewayState> {
 
 export function matchRouteStage(table: RouteTable): Middleware<GatewayState> {
   return async (ctx, next) => {
+    requireDefaultWorkspace(ctx.req.headers);
     ctx.state.route = table.match(ctx.method, ctx.state.path);
     await next();
   };

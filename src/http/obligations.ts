@@ -1,21 +1,25 @@
 /**
  * Carries out what an allowed decision obliges the gateway to do once MLflow
  * has answered successfully: today, granting the creator of an experiment the
- * permission the policy names.
+ * permission the policy names. A new experiment starts with no other grant:
+ * grants left on its id by an experiment that was deleted for good (MLflow
+ * may reuse the id) are removed first.
  */
-import type { PermissionLevel } from '../config/schema.js';
+import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { Obligation } from '../policy/decision.js';
 import type { GrantSource } from '../store/grant-cache.js';
 import type { GrantRepository } from '../store/types.js';
-import { PERMISSION_LEVELS } from '../config/schema.js';
 
 export interface ObligationDeps {
   readonly grants: GrantRepository;
   readonly grantSource: GrantSource;
   readonly logger: Logger;
 }
+
+/** Store writes are retried this many times, after these pauses (ms), before the obligation fails. */
+const RETRY_PAUSES_MS = [100, 400];
 
 export async function grantCreator(
   deps: ObligationDeps,
@@ -24,9 +28,6 @@ export async function grantCreator(
   username: string,
 ): Promise<void> {
   for (const obligation of obligations) {
-    if (obligation.type !== 'grant-creator') {
-      continue;
-    }
     const permission = obligation.permission as PermissionLevel;
     if (!PERMISSION_LEVELS.includes(permission)) {
       throw new MlgateError(
@@ -35,24 +36,35 @@ export async function grantCreator(
       );
     }
     try {
-      await deps.grants.put({
-        resourceType: created.type,
-        resourceId: created.id,
-        principalType: 'user',
-        principal: username,
-        permission,
-        createdBy: 'mlgate:creator',
+      await withRetries(async () => {
+        await deps.grants.removeAllForResource(created.type, created.id);
+        await deps.grants.put({
+          resourceType: created.type,
+          resourceId: created.id,
+          principalType: 'user',
+          principal: username,
+          permission,
+          createdBy: 'mlgate:creator',
+        });
       });
-    } catch (error) {
-      throw new MlgateError(
-        'MLGATE_STORE_UNAVAILABLE',
-        `Experiment ${created.id} was created, but granting you ${permission} on it failed. Ask an administrator to run: ` +
-          `mlgate grant --experiment ${created.id} --user ${username} --permission ${permission}`,
-        { cause: error, details: { experiment_id: created.id } },
-      );
     } finally {
       deps.grantSource.forgetResource(created.type, created.id);
     }
     deps.logger.info('creator granted', { experiment_id: created.id, user: username, permission });
+  }
+}
+
+async function withRetries(run: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await run();
+      return;
+    } catch (error) {
+      const pause = RETRY_PAUSES_MS[attempt];
+      if (pause === undefined) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }

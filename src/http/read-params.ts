@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 
 import { MlgateError } from '../errors.js';
-import { parseJsonBody, readsBody } from '../mlflow/params.js';
+import { parseJsonBody, parseQuery, readsBody } from '../mlflow/params.js';
 import type { GatewayState } from './state.js';
 
 export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middleware<GatewayState> {
@@ -25,7 +25,7 @@ export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middle
           body: parseJsonBody(body, ctx.method, ctx.get('content-type') || undefined),
         };
       } else {
-        ctx.state.params = { source: 'query', query: new URLSearchParams(ctx.querystring) };
+        ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
       }
     }
     await next();

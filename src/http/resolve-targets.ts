@@ -13,7 +13,8 @@ import type { GatewayState } from './state.js';
 
 export function resolveTargetsStage(deps: {
   readonly resolver: Resolver;
-  readonly grants: GrantSource;
+  readonly grantSource: GrantSource;
+  readonly maxResources: number;
 }): Middleware<GatewayState> {
   return async (ctx, next) => {
     const { route, params, principal } = ctx.state;
@@ -23,13 +24,13 @@ export function resolveTargetsStage(deps: {
       principal?.authenticated === true &&
       principal.username !== null
     ) {
-      const targets = await deps.resolver.resolve(extractReferences(route, params));
+      const targets = await deps.resolver.resolve(extractReferences(route, params, deps.maxResources));
       const ids = targets.filter((target) => target.exists).map((target) => target.id);
       ctx.state.targets = targets;
       ctx.state.grants =
         ids.length === 0
           ? new Map()
-          : await deps.grants.forPrincipal('experiment', ids, principal.username, principal.groups);
+          : await deps.grantSource.forPrincipal('experiment', ids, principal.username, principal.groups);
     }
     await next();
   };

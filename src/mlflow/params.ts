@@ -16,9 +16,17 @@ export type RequestParams =
   | { readonly source: 'query'; readonly query: URLSearchParams }
   | { readonly source: 'body'; readonly body: Readonly<Record<string, unknown>> };
 
+/**
+ * The query string parsed as MLflow's server (werkzeug) parses it. `querystring` is everything after the first
+ * "?"; a further leading "?" belongs to the first key (URLSearchParams would drop it, werkzeug does not).
+ */
+export function parseQuery(querystring: string): URLSearchParams {
+  return new URLSearchParams('?' + querystring);
+}
+
 /** True when MLflow reads this request's parameters from the JSON body. */
 export function readsBody(method: string, querystring: string): boolean {
-  return !(method === 'GET' && new URLSearchParams(querystring).size > 0);
+  return !(method === 'GET' && parseQuery(querystring).size > 0);
 }
 
 /** Parses a JSON request body as MLflow does; an empty body is {}. */
@@ -133,6 +141,18 @@ export function readString(params: RequestParams, name: string): string | undefi
   }
   if (typeof raw !== 'string') {
     throw invalid(`"${name}" must be a string.`);
+  }
+  return raw;
+}
+
+/** An optional field that may be a string or an integer (protobuf enums in JSON). */
+export function readStringOrInteger(params: RequestParams, name: string): string | number | undefined {
+  const raw = params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
+  if (raw === undefined || raw === null) {
+    return undefined;
+  }
+  if (typeof raw !== 'string' && !(typeof raw === 'number' && Number.isSafeInteger(raw))) {
+    throw invalid(`"${name}" must be a string or an integer.`);
   }
   return raw;
 }

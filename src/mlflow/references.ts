@@ -9,7 +9,11 @@ export interface Reference {
   readonly value: string;
 }
 
-export function extractReferences(route: RouteSpec, params: RequestParams): Reference[] {
+/**
+ * The resources a request names, de-duplicated. More than `limit` is refused (400): each may cost a look-up in
+ * MLflow before the decision is made.
+ */
+export function extractReferences(route: RouteSpec, params: RequestParams, limit = Infinity): Reference[] {
   const references: Reference[] = [];
   const seen = new Set<string>();
   const add = (kind: Reference['kind'], value: string): void => {
@@ -26,6 +30,13 @@ export function extractReferences(route: RouteSpec, params: RequestParams): Refe
         requireCanonicalExperimentId(value);
       }
       add(kind, value);
+      if (references.length > limit) {
+        throw new MlgateError(
+          'MLGATE_REQUEST_INVALID',
+          `The request names more than ${limit} resources; the gateway checks at most ${limit} per request ` +
+            '(server.max_resources_per_request). Split it into smaller requests.',
+        );
+      }
     }
   }
   return references;

@@ -6,8 +6,12 @@
  */
 import type { ResolvedTarget } from '../policy/input.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { mapLimited } from '../util/concurrency.js';
 import type { MlflowClient } from './client.js';
 import type { Reference } from './references.js';
+
+/** Look-ups one request may have in flight against MLflow at once. */
+export const LOOKUP_CONCURRENCY = 8;
 
 export interface Resolver {
   resolve(references: readonly Reference[]): Promise<ResolvedTarget[]>;
@@ -55,6 +59,6 @@ export function createResolver(deps: { readonly client: MlflowClient; readonly m
   };
 
   return {
-    resolve: (references) => Promise.all(references.map(resolveOne)),
+    resolve: (references) => mapLimited(references, LOOKUP_CONCURRENCY, resolveOne),
   };
 }

@@ -50,7 +50,20 @@ export function createUpstream(options: { readonly url: string; readonly timeout
     proxyTimeout: options.timeoutMs,
   });
   const hooks = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
-  proxy.on('proxyRes', (proxyRes, req) => hooks.get(req)?.(proxyRes));
+  proxy.on('proxyRes', (proxyRes, req, res) => {
+    const hook = hooks.get(req);
+    if (hook !== undefined) {
+      hook(proxyRes);
+      return;
+    }
+    // MLflow went away in the middle of a streamed response: nothing can be said to the client any more,
+    // so its connection is cut (a truncated body must not look complete, and the request must not hang).
+    proxyRes.once('close', () => {
+      if (!proxyRes.complete) {
+        res.destroy();
+      }
+    });
+  });
 
   return {
     forward(req, res, forwardOptions) {
@@ -113,6 +126,13 @@ function collect(stream: IncomingMessage): Promise<Buffer> {
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
+    stream.on('close', () => {
+      if (!stream.complete) {
+        reject(
+          new MlgateError('MLGATE_UPSTREAM_UNAVAILABLE', 'MLflow closed the connection in the middle of its answer.'),
+        );
+      }
+    });
   });
 }
 

@@ -357,12 +357,66 @@ describe('mlgate over HTTP', () => {
       ).to.equal(200);
     });
 
+    it('refuses a request naming more resources than the gateway checks per request', async () => {
+      const metrics = Array.from({ length: 1001 }, (_, i) => ({
+        key: 'm',
+        value: 1,
+        timestamp: 1,
+        step: i,
+        model_id: `m-${i}`,
+      }));
+      const answer = await call('POST', '/api/2.0/mlflow/runs/log-batch', {
+        credentials: world.users.editor,
+        body: { run_id: runId, metrics },
+      });
+      expectError(answer, 400, 'MLGATE_REQUEST_INVALID');
+      expect(answer.body['message']).to.include('server.max_resources_per_request');
+    });
+
+    it('reads a query string with a second leading "?" as MLflow does (the id is not there)', async () => {
+      expectError(
+        await call('GET', `/api/2.0/mlflow/runs/get??run_id=${runId}`, { credentials: world.users.reader }),
+        400,
+        'MLGATE_REQUEST_INVALID',
+      );
+    });
+
+    it('refuses requests for an MLflow workspace other than the default', async () => {
+      const path = `/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`;
+      const answer = await fetch(`${world.gateway.url}${path}`, {
+        headers: { authorization: basic(world.users.admin), 'x-mlflow-workspace': 'team-a' },
+      });
+      expect(answer.status).to.equal(400);
+      expect(((await answer.json()) as { code: string }).code).to.equal('MLGATE_REQUEST_INVALID');
+    });
+
     it('refuses JSON bodies larger than the read limit with 413', async () => {
       const big = { run_id: runId, params: [{ key: 'k', value: 'x'.repeat(17 * 1024 * 1024) }] };
       expectError(
         await call('POST', '/api/2.0/mlflow/runs/log-batch', { credentials: world.users.editor, body: big }),
         413,
         'MLGATE_BODY_TOO_LARGE',
+      );
+    });
+  });
+
+  describe('experiment creation', () => {
+    it('gives the creator MANAGE and nobody else the grants an earlier experiment left on a reused id', async () => {
+      // MLflow may hand out the id of an experiment deleted for good; a grant left on it must not carry over.
+      const last = await createExperiment('before-reuse');
+      const next = String(Number(last) + 1);
+      await cli(['grant', '--experiment', next, '--user', 'outsider', '--permission', 'MANAGE']);
+      const created = await createExperiment('reused-id', world.users.editor);
+      expect(created).to.equal(next);
+      expect(JSON.parse(await cli(['grants', '--experiment', created, '--json']))).to.deep.equal([
+        { principal_type: 'user', principal: 'editor', permission: 'MANAGE' },
+      ]);
+      expectError(
+        await call('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${created}`, {
+          credentials: world.users.outsider,
+        }),
+        403,
+        'MLGATE_PERMISSION_DENIED',
       );
     });
   });
@@ -461,6 +515,17 @@ describe('mlgate over HTTP', () => {
         });
       }
     }
+
+    it('accepts view_type as a name or a number, like MLflow', async () => {
+      for (const view_type of ['ALL', 3]) {
+        const answer = await call('POST', '/api/2.0/mlflow/experiments/search', {
+          credentials: pager,
+          body: { view_type, filter: "name LIKE 'page-%'", max_results: 100 },
+        });
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+        expect((answer.body['experiments'] as unknown[]).length).to.equal(readable.length);
+      }
+    });
 
     it('shows administrators every experiment', async () => {
       const answer = await call('POST', '/api/2.0/mlflow/experiments/search', {

@@ -124,6 +124,44 @@ describe('gateway boundaries', () => {
     });
   });
 
+  describe('MLflow failing mid-answer', () => {
+    it('cuts the client connection instead of hanging or passing a truncated body off as complete', async () => {
+      const broken = http.createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+        res.write('{"experiment": {"experiment_id": "');
+        setTimeout(() => res.socket?.destroy(), 50);
+      });
+      await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+      try {
+        const gateway = await startExtraGateway('broken-upstream', {
+          MLGATE_UPSTREAM_URL: `http://127.0.0.1:${(broken.address() as AddressInfo).port}`,
+        });
+        const started = Date.now();
+        const outcome = await new Promise<string>((resolve) => {
+          const request = http.get(
+            `${gateway.url}/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`,
+            { headers: { authorization: basic(world.users.admin) } },
+            (response) => {
+              response.on('data', () => undefined);
+              response.on('end', () => resolve('complete'));
+              response.on('aborted', () => resolve('aborted'));
+              response.on('error', () => resolve('error'));
+            },
+          );
+          request.on('error', () => resolve('error'));
+          setTimeout(() => resolve('hung'), 10_000);
+        });
+        expect(outcome).to.be.oneOf(['aborted', 'error']);
+        expect(Date.now() - started).to.be.below(5_000);
+        // The gateway keeps serving.
+        expect((await fetch(`${gateway.url}/_mlgate/health/live`)).status).to.equal(200);
+      } finally {
+        await new Promise<void>((resolve) => broken.close(() => resolve()));
+      }
+    });
+  });
+
   describe('MLflow unreachable', () => {
     it('answers 502 MLGATE_UPSTREAM_UNAVAILABLE for proxied requests and look-ups alike', async () => {
       const gateway = await startExtraGateway('no-upstream', {
@@ -208,6 +246,46 @@ describe('gateway boundaries', () => {
     });
   });
 
+  describe('creator grant when MongoDB fails', () => {
+    it('still answers 200 for the created experiment, with a warning and a logged repair command', async () => {
+      const dir = tempDir('grant-fails');
+      const ferret = await startFerretDB(dir.path);
+      const env = {
+        ...world.env,
+        MONGODB_URI: ferret.uri,
+        MLGATE_MONGODB_TIMEOUT_MS: '300',
+        MLGATE_CACHE_TTL_MS: '60000',
+      };
+      await cli(['user', 'create', 'maker'], env);
+      const token = await cli(['token', 'create', 'maker'], env);
+      const gateway = await startMlgate(join(dir.path, 'gateway'), env);
+      try {
+        const headers = { authorization: basic({ username: 'maker', token }), 'content-type': 'application/json' };
+        // Authenticate once so the credentials are cached, then lose MongoDB.
+        expect((await fetch(`${gateway.url}/api/3.0/mlflow/server-info`, { headers })).status).to.equal(200);
+        await ferret.stop();
+        const response = await fetch(`${gateway.url}/api/2.0/mlflow/experiments/create`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ name: 'made-while-mongo-was-down' }),
+        });
+        const body = (await response.json()) as { experiment_id: string };
+        expect(response.status).to.equal(200);
+        expect(response.headers.get('x-mlgate-warning')).to.include(
+          `mlgate grant --experiment ${body.experiment_id} --user maker --permission MANAGE`,
+        );
+        const mlflow = await fetch(
+          `${world.mlflow.url}/api/2.0/mlflow/experiments/get?experiment_id=${body.experiment_id}`,
+        );
+        expect(mlflow.status, 'the experiment exists in MLflow').to.equal(200);
+      } finally {
+        await gateway.stop();
+        await ferret.stop();
+        dir.remove();
+      }
+    });
+  });
+
   describe('cache staleness bound', () => {
     it('stops honouring a revoked grant within cache.ttl_ms on a replica that cached it', async () => {
       const ttl = 1500;
@@ -228,6 +306,26 @@ describe('gateway boundaries', () => {
       const elapsed = Date.now() - revokedAt;
       expect(status).to.equal(403);
       expect(elapsed, `revocation took ${elapsed} ms`).to.be.at.most(ttl + 250);
+    });
+
+    it('stops treating a demoted administrator as one within cache.ttl_ms, however often they call', async () => {
+      const ttl = 1500;
+      const gateway = await startExtraGateway('cached-admin', { MLGATE_CACHE_TTL_MS: String(ttl) });
+      await cli(['user', 'create', 'temp-admin', '--admin']);
+      const token = await cli(['token', 'create', 'temp-admin']);
+      const path = `${gateway.url}/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`;
+      const headers = { authorization: basic({ username: 'temp-admin', token }) };
+      expect((await fetch(path, { headers })).status).to.equal(200);
+      await cli(['user', 'set-admin', 'temp-admin', 'false']);
+      const demotedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - demotedAt < ttl * 3) {
+        status = (await fetch(path, { headers })).status;
+        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const elapsed = Date.now() - demotedAt;
+      expect(status).to.equal(403);
+      expect(elapsed, `demotion took ${elapsed} ms`).to.be.at.most(ttl + 250);
     });
   });
 });

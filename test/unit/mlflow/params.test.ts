@@ -10,7 +10,9 @@ import {
   readNested,
   readScalar,
   readString,
+  readStringOrInteger,
   readsBody,
+  parseQuery,
 } from '../../../src/mlflow/params.js';
 
 const query = (qs: string): RequestParams => ({ source: 'query', query: new URLSearchParams(qs) });
@@ -39,6 +41,9 @@ describe('MLflow parameter parsing', () => {
       ['HEAD', 'run_id=1', true],
       ['POST', 'run_id=1', true],
       ['DELETE', 'run_id=1', true],
+      // werkzeug keeps a second "?" in the first key: the query string is not empty.
+      ['GET', '?', false],
+      ['GET', '?run_id=1', false],
     ];
     for (const [method, qs, fromBody] of cases) {
       it(`${method} ?${qs} is read from the ${fromBody ? 'JSON body' : 'query string'}`, () => {
@@ -92,6 +97,13 @@ describe('MLflow parameter parsing', () => {
       expect(readScalar(body({ runId: 'a' }), ['run_id', 'run_uuid'])).to.equal('a');
       expect(readScalar(body({ run_uuid: 'a' }), ['run_id', 'run_uuid'])).to.equal('a');
       expect(readScalar(body({ runUuid: 'a' }), ['run_id', 'run_uuid'])).to.equal('a');
+    });
+
+    it('keeps a leading "?" in the first key, as werkzeug does', () => {
+      const params: RequestParams = { source: 'query', query: parseQuery('?run_id=a') };
+      expect(readScalar(params, ['run_id'])).to.equal(undefined);
+      expect(parseQuery('?run_id=a').get('?run_id')).to.equal('a');
+      expect(parseQuery('a=1&&b=2').size).to.equal(2);
     });
 
     it('reads only snake_case names from the query string, as MLflow does', () => {
@@ -167,6 +179,12 @@ describe('MLflow parameter parsing', () => {
       expect(readInteger(body({}), 'max_results')).to.equal(undefined);
       expectInvalid(() => readInteger(body({ max_results: 1.5 }), 'max_results'), 'must be an integer');
       expectInvalid(() => readInteger(query('max_results=ten'), 'max_results'), 'must be an integer');
+    });
+
+    it('reads enum values as names or numbers', () => {
+      expect(readStringOrInteger(body({ view_type: 1 }), 'view_type')).to.equal(1);
+      expect(readStringOrInteger(body({ view_type: 'ALL' }), 'view_type')).to.equal('ALL');
+      expectInvalid(() => readStringOrInteger(body({ view_type: [1] }), 'view_type'), 'string or an integer');
     });
 
     it('reads strings', () => {

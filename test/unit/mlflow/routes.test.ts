@@ -139,6 +139,16 @@ describe('resource references', () => {
     }
   });
 
+  it('refuses a request naming more resources than the limit (each may cost a look-up)', () => {
+    const batch = route('POST', '/api/2.0/mlflow/runs/log-batch');
+    const metrics = (n: number) => Array.from({ length: n }, (_, i) => ({ model_id: `m-${i}` }));
+    expect(extractReferences(batch, body({ run_id: 'r', metrics: metrics(9) }), 10)).to.have.length(10);
+    expect(() => extractReferences(batch, body({ run_id: 'r', metrics: metrics(10) }), 10))
+      .to.throw(MlgateError)
+      .with.property('message')
+      .that.includes('server.max_resources_per_request');
+  });
+
   it('refuses a request without its required id (400)', () => {
     try {
       extractReferences(route('POST', '/api/2.0/mlflow/runs/create'), body({ run_name: 'x' }));
