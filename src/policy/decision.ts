@@ -14,6 +14,7 @@ export const DENY_REASONS = [
   'no-permission',
   'explicit-deny',
   'policy-default-deny',
+  'input-invalid',
 ] as const;
 
 export type DenyReason = (typeof DENY_REASONS)[number];
@@ -50,8 +51,8 @@ export function parseDecision(resultSet: unknown): Decision {
     throw new Error('the decision has no boolean "allow"');
   }
   const reasons = stringArray(record['reasons'], 'reasons');
-  if (!record['allow'] && reasons.length === 0) {
-    throw new Error('a denial must carry at least one reason');
+  if (reasons.length === 0) {
+    throw new Error(`a decision must carry at least one reason (allow: ${String(record['allow'])})`);
   }
   const obligations = objectArray(record['obligations'] ?? [], 'obligations').map((o): Obligation => {
     if (o['type'] !== 'grant-creator' || typeof o['permission'] !== 'string') {

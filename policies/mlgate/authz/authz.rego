@@ -51,11 +51,53 @@ _effective(target) := permissions.effective(object.get(target, "grants", {}), _d
 
 _existing_targets contains target if {
 	some target in input.targets
-	target.exists != false
+	target.exists == true
 }
+
+# The gateway always sends well-formed input; anything else is refused, never guessed at.
+# (Fields are read with _get: `not f(input.x)` is undefined, not true, when input.x is missing.)
+_get(value, key) := object.get(value, key, null) if is_object(value)
+
+else := null
+
+default _principal := null
+
+_principal := _get(input, "principal")
+
+_input_invalid contains "principal" if not is_object(_principal)
+
+_input_invalid contains "principal.authenticated" if not is_boolean(_get(_principal, "authenticated"))
+
+_input_invalid contains "principal.groups" if not is_array(_get(_principal, "groups"))
+
+_input_invalid contains "targets" if not is_array(_get(input, "targets"))
+
+_input_invalid contains "target" if {
+	some target in input.targets
+	not _valid_target(target)
+}
+
+_valid_target(target) if {
+	is_string(target.id)
+	is_boolean(target.exists)
+	is_object(target.grants)
+	_valid_user_grant(object.get(target.grants, "user", null))
+	is_object(object.get(target.grants, "groups", {}))
+	every permission in object.get(target.grants, "groups", {}) {
+		is_string(permission)
+	}
+}
+
+_valid_user_grant(grant) if grant == null
+
+_valid_user_grant(grant) if is_string(grant)
+
+_valid_input if count(_input_invalid) == 0
 
 # METADATA
 # description: Why the request is refused; empty when nothing stands in the way.
+deny contains "input-invalid" if not _valid_input
+
 deny contains "unauthenticated" if {
 	not _public
 	not _authenticated
@@ -76,8 +118,11 @@ deny contains "admin-required" if {
 deny contains "operation-invalid" if {
 	_authenticated
 	not _admin
-	not _op.access in (_user_accesses | {"admin", "public"})
+	_op
+	not _known_access
 }
+
+_known_access if _op.access in (_user_accesses | {"admin", "public"})
 
 deny contains "no-targets" if {
 	_resource_check
@@ -94,8 +139,11 @@ deny contains "resource-not-found" if {
 deny contains "no-permission" if {
 	_resource_check
 	some target in _existing_targets
-	not permissions.satisfies(_effective(target).permission, _op.permission)
+	not _permitted(target)
 }
+
+# A function, so that a missing _op.permission makes it undefined (and the target refused).
+_permitted(target) if permissions.satisfies(_effective(target).permission, _op.permission)
 
 deny contains "explicit-deny" if {
 	_resource_check
@@ -109,11 +157,18 @@ deny contains "explicit-deny" if {
 # description: True when the request may proceed.
 default allow := false
 
-allow if _public
-
-allow if _admin
+allow if {
+	_valid_input
+	_public
+}
 
 allow if {
+	_valid_input
+	_admin
+}
+
+allow if {
+	_valid_input
 	_authenticated
 	_op.access in _user_accesses
 	count(deny) == 0
@@ -198,11 +253,13 @@ decision := {
 #   these rows.
 # entrypoint: true
 visible contains target.id if {
+	_valid_input
 	_admin
 	some target in input.targets
 }
 
 visible contains target.id if {
+	_valid_input
 	_authenticated
 	not _admin
 	some target in input.targets

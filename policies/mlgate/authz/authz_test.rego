@@ -215,3 +215,97 @@ test_deny_always_carries_a_reason if {
 	not d.allow
 	d.reasons == ["policy-default-deny"]
 }
+
+_input(principal, operation, targets) := {
+	"principal": principal,
+	"operation": operation,
+	"targets": targets,
+}
+
+test_deny_target_without_exists if {
+	target := {"type": "experiment", "id": "1", "via": "run", "grants": {"user": null, "groups": {}}}
+	d := authz.decision with input as _input(_alice, "GetRun", [target]) with data.config as _config
+	not d.allow
+	"input-invalid" in d.reasons
+}
+
+test_deny_malformed_targets if {
+	every targets in [null, 5, "x", {"a": 1}] {
+		d := authz.decision with input as _input(_alice, "DeleteExperiment", targets) with data.config as _config
+		not d.allow
+		"input-invalid" in d.reasons
+	}
+}
+
+test_deny_missing_targets if {
+	d := authz.decision with input as {"principal": _alice, "operation": "SearchRuns"} with data.config as _config
+	not d.allow
+	d.reasons == ["input-invalid"]
+}
+
+test_deny_malformed_grants if {
+	bad := [
+		{"user": 0, "groups": {}},
+		{"user": null, "groups": ["READ"]},
+		{"user": null, "groups": {"team-a": 3}},
+		"READ",
+	]
+	every grants in bad {
+		target := {"type": "experiment", "id": "1", "via": "run", "exists": true, "grants": grants}
+		d := authz.decision with input as _input(_alice, "GetRun", [target])
+			with data.config as {"default_permission": "READ", "admin_groups": []}
+		not d.allow
+		"input-invalid" in d.reasons
+	}
+}
+
+test_deny_admin_with_malformed_input if {
+	d := authz.decision with input as _input(_root, "GetRun", null) with data.config as _config
+	not d.allow
+	d.reasons == ["input-invalid"]
+}
+
+test_deny_public_with_malformed_input if {
+	d := authz.decision with input as {"principal": null, "operation": "Health", "targets": []} with data.config as _config
+	not d.allow
+}
+
+test_deny_admin_groups_given_as_an_object if {
+	principal := object.union(_alice, {"groups": {"x": "mlflow-admin"}})
+	d := _decide(principal, "DeleteExperiment", [_experiment("1", null, {})])
+	not d.allow
+	"input-invalid" in d.reasons
+}
+
+test_deny_misspelt_group_deny_under_a_positive_default if {
+	targets := [_experiment("1", null, {"team-a": "no_permissions", "team-b": "EDIT"})]
+	d := authz.decision with input as _input(_alice, "GetRun", targets)
+		with data.config as {"default_permission": "READ", "admin_groups": []}
+	not d.allow
+	d.reasons == ["explicit-deny", "no-permission"]
+}
+
+test_visible_lists_nothing_for_malformed_input if {
+	targets := [{"type": "experiment", "id": "1", "via": "experiment", "grants": {"user": "READ"}}]
+	ids := authz.visible with input as _input(_root, "SearchExperiments", targets) with data.config as _config
+	count(ids) == 0
+}
+
+test_deny_resource_operation_whose_permission_is_misspelt if {
+	table := {"Odd": {"access": "resource", "permision": "READ"}}
+	d := _decide(_alice, "Odd", [_experiment("1", "MANAGE", {})]) with data.mlgate.operations.table as table
+	not d.allow
+	d.reasons == ["no-permission"]
+}
+
+test_deny_operation_without_access if {
+	d := _decide(_alice, "Odd", []) with data.mlgate.operations.table as {"Odd": {"permission": "READ"}}
+	not d.allow
+	d.reasons == ["operation-invalid"]
+}
+
+test_deny_without_any_input if {
+	d := authz.decision with data.config as _config
+	not d.allow
+	"input-invalid" in d.reasons
+}

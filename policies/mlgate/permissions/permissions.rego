@@ -28,9 +28,19 @@ satisfies(held, required) if {
 is_admin(principal, _) if principal.is_admin == true
 
 is_admin(principal, admin_groups) if {
+	is_array(principal.groups)
 	some group in principal.groups
 	group in admin_groups
 }
+
+# METADATA
+# description: |
+#   A grant's level as the policy applies it: a known positive level as it is,
+#   anything else (NO_PERMISSIONS, an unknown or misspelt level, a non-string)
+#   as NO_PERMISSIONS, so a bad grant denies instead of being ignored.
+level_of(permission) := permission if levels[permission] > 0
+
+else := "NO_PERMISSIONS"
 
 # METADATA
 # description: |
@@ -38,19 +48,19 @@ is_admin(principal, admin_groups) if {
 #   A direct user grant wins; otherwise the groups decide (an explicit
 #   NO_PERMISSIONS on any group wins over positive group grants, else the
 #   highest group grant); otherwise the configured default applies.
-effective(grants, default_permission) := {"permission": grants.user, "source": "user"} if {
-	is_string(grants.user)
+effective(grants, default_permission) := {"permission": level_of(grants.user), "source": "user"} if {
+	grants.user != null
 } else := {"permission": permission, "source": "group"} if {
-	permission := _group_permission(object.get(grants, "groups", {}))
+	groups := object.get(grants, "groups", {})
+	count(groups) > 0
+	permission := _group_permission(groups)
 } else := {"permission": default_permission, "source": "default"}
 
 _group_permission(groups) := "NO_PERMISSIONS" if {
 	some permission in groups
-	permission == "NO_PERMISSIONS"
+	level_of(permission) == "NO_PERMISSIONS"
 } else := permission if {
-	ranks := [levels[p] | some p in groups]
-	count(ranks) > 0
-	top := max(ranks)
+	top := max([levels[p] | some p in groups])
 	some permission in groups
 	levels[permission] == top
 }

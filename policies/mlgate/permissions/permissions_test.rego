@@ -59,3 +59,24 @@ test_default_applies_without_grants if {
 	permissions.effective({"user": null, "groups": {}}, "READ") == {"permission": "READ", "source": "default"}
 	permissions.effective({}, "NO_PERMISSIONS") == {"permission": "NO_PERMISSIONS", "source": "default"}
 }
+
+test_level_of_keeps_known_levels_and_denies_anything_else if {
+	permissions.level_of("EDIT") == "EDIT"
+	permissions.level_of("NO_PERMISSIONS") == "NO_PERMISSIONS"
+	permissions.level_of("no_permissions") == "NO_PERMISSIONS"
+	permissions.level_of("OWNER") == "NO_PERMISSIONS"
+	permissions.level_of(3) == "NO_PERMISSIONS"
+}
+
+test_unknown_group_level_denies_instead_of_being_ignored if {
+	result := permissions.effective({"user": null, "groups": {"a": "OWNER", "b": "READ"}}, "READ")
+	result == {"permission": "NO_PERMISSIONS", "source": "group"}
+}
+
+test_unknown_user_level_denies if {
+	permissions.effective({"user": "ADMIN", "groups": {}}, "MANAGE") == {"permission": "NO_PERMISSIONS", "source": "user"}
+}
+
+test_deny_admin_by_groups_that_are_not_a_list if {
+	not permissions.is_admin({"is_admin": false, "groups": {"x": "mlflow-admin"}}, ["mlflow-admin"])
+}

@@ -52,9 +52,13 @@ describe('decision parsing', () => {
     ['a missing allow', [{ result: { reasons: ['x'] } }]],
     ['a string allow', [{ result: { allow: 'true', reasons: ['x'] } }]],
     ['a denial without reasons', [{ result: { allow: false, reasons: [] } }]],
+    ['an allow without reasons', [{ result: { allow: true, reasons: [] } }]],
     ['non-string reasons', [{ result: { allow: false, reasons: [403] } }]],
-    ['an unknown obligation', [{ result: { allow: true, reasons: [], obligations: [{ type: 'delete-everything' }] } }]],
-    ['checks that are not objects', [{ result: { allow: true, reasons: [], checks: ['x'] } }]],
+    [
+      'an unknown obligation',
+      [{ result: { allow: true, reasons: ['x'], obligations: [{ type: 'delete-everything' }] } }],
+    ],
+    ['checks that are not objects', [{ result: { allow: true, reasons: ['x'], checks: ['x'] } }]],
   ];
   for (const [name, resultSet] of malformed) {
     it(`refuses ${name}`, () => {

@@ -71,6 +71,24 @@ describe('decision engine (opa-wasm)', () => {
     expect(other.decide(input('GetRun', null)).reasons).to.deep.equal(['grant:default']);
   });
 
+  it('refuses malformed input in WebAssembly as in Rego (input-invalid, never allowed)', async () => {
+    const engine = createDecisionEngine();
+    await engine.load(shipped, DATA);
+    const good = input('GetRun', 'MANAGE');
+    const malformed: unknown[] = [
+      { ...good, targets: null },
+      { ...good, targets: [{ ...good.targets[0], exists: undefined }] },
+      { ...good, targets: [{ ...good.targets[0], grants: { user: 4, groups: {} } }] },
+      { ...good, principal: { ...good.principal, groups: { x: 'mlflow-admin' } } },
+      { principal: good.principal, operation: 'GetRun' },
+    ];
+    for (const bad of malformed) {
+      const decision = engine.decide(bad as PolicyInput);
+      expect(decision.allow, JSON.stringify(bad)).to.be.false;
+      expect(decision.reasons, JSON.stringify(bad)).to.include('input-invalid');
+    }
+  });
+
   it('answers visibility queries', async () => {
     const engine = createDecisionEngine();
     await engine.load(shipped, DATA);
