@@ -13,20 +13,13 @@ const STRIPPED = new Set([
   'x-remote-user',
   'x-user',
   'x-email',
-  'x-forwarded-user',
-  'x-forwarded-email',
-  'x-forwarded-preferred-username',
-  'x-forwarded-groups',
-  'x-forwarded-access-token',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-port',
-  'x-forwarded-proto',
   'x-real-ip',
   'forwarded',
 ]);
 
-const STRIPPED_PREFIXES = ['x-auth-request-', 'x-mlgate-'];
+// Every X-Forwarded-* (identity claims like -User, -Email, -Groups, and -For/-Host/-Proto, which the gateway sets
+// itself).
+const STRIPPED_PREFIXES = ['x-forwarded-', 'x-auth-request-', 'x-mlgate-'];
 
 /** True when a client-supplied header must be removed before proxying. */
 export function isStrippedHeader(name: string): boolean {

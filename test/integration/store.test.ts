@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { generateToken } from '../../src/auth/tokens.js';
-import { MlgateError } from '../../src/errors.js';
+import type { MlgateError } from '../../src/errors.js';
 import { createCachedGrantSource } from '../../src/store/grant-cache.js';
 import { openMongoStore } from '../../src/store/mongo/store.js';
 import type { Store } from '../../src/store/types.js';
@@ -77,7 +77,7 @@ describe('MongoDB store (on FerretDB)', () => {
       expect(await store.tokens.findByHash(generateToken().hash)).to.equal(null);
     });
 
-    it('enforces unique hashes', async () => {
+    it('enforces unique hashes (MLGATE_CONFLICT)', async () => {
       try {
         await store.tokens.create({
           id: 'other',
@@ -89,7 +89,7 @@ describe('MongoDB store (on FerretDB)', () => {
         });
         expect.fail('expected a duplicate-key failure');
       } catch (error) {
-        expect(error).to.be.instanceOf(MlgateError);
+        expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
       }
     });
 
@@ -192,6 +192,19 @@ describe('MongoDB store (on FerretDB)', () => {
         'group:team-a:EDIT',
         'user:alice:MANAGE',
       ]);
+    });
+
+    it('reads a grant of an unknown level as NO_PERMISSIONS', async () => {
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '88',
+        principalType: 'group',
+        principal: 'typo',
+        permission: 'no_permissions' as never,
+        createdBy: 't',
+      });
+      const grants = await store.grants.forPrincipal('experiment', ['88'], 'x', ['typo']);
+      expect(grants.get('88')).to.deep.equal({ user: null, groups: { typo: 'NO_PERMISSIONS' } });
     });
 
     it('keeps names with separators apart', async () => {

@@ -1,4 +1,4 @@
-import type { PermissionLevel } from '../../config/schema.js';
+import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
 import type { GrantRecord, GrantRepository } from '../types.js';
 import { type Collections, type GrantDocument, grantKey } from './collections.js';
 import { guarded } from './errors.js';
@@ -56,10 +56,12 @@ export function createGrantRepository(collections: Collections, now: () => Date 
         if (entry === undefined) {
           continue;
         }
+        // A level this version does not know (a manual edit, a newer writer) denies rather than being ignored.
+        const permission = PERMISSION_LEVELS.includes(doc.permission) ? doc.permission : 'NO_PERMISSIONS';
         if (doc.principalType === 'user') {
-          entry.user = doc.permission;
+          entry.user = permission;
         } else {
-          entry.groups[doc.principal] = doc.permission;
+          entry.groups[doc.principal] = permission;
         }
       }
       return found;

@@ -1,6 +1,7 @@
 import type { TokenRecord, TokenRepository } from '../types.js';
 import type { Collections, TokenDocument } from './collections.js';
-import { guarded } from './errors.js';
+import { MlgateError } from '../../errors.js';
+import { guarded, isDuplicateKey } from './errors.js';
 
 function toRecord(doc: TokenDocument): TokenRecord {
   return {
@@ -24,7 +25,16 @@ export function createTokenRepository(collections: Collections): TokenRepository
         createdAt: token.createdAt,
         expiresAt: token.expiresAt,
       };
-      await guarded('tokens.create', () => collections.tokens.insertOne(doc));
+      await guarded('tokens.create', async () => {
+        try {
+          await collections.tokens.insertOne(doc);
+        } catch (error) {
+          if (isDuplicateKey(error)) {
+            throw new MlgateError('MLGATE_CONFLICT', 'A token with this id or hash already exists.');
+          }
+          throw error;
+        }
+      });
     },
     async findByHash(hash) {
       const doc = await guarded('tokens.findByHash', () => collections.tokens.findOne({ hash }));

@@ -153,6 +153,8 @@ describe('basic authenticator', () => {
     });
     const isAdmin = async (): Promise<boolean> => {
       const outcome = await cached.authenticate({ headers: { authorization: basic(`boss:${bossToken.token}`) }, now });
+      // Demotion must not look like a failed authentication.
+      expect(outcome.kind).to.equal('authenticated');
       return outcome.kind === 'authenticated' && outcome.principal.isAdmin;
     };
     expect(await isAdmin()).to.be.true;

@@ -177,6 +177,9 @@ describe('config/mlgate.yaml', () => {
     for (const option of OPTIONS) {
       const row = docs.split('\n').find((line) => line.startsWith(`| \`${option.path}\` |`));
       expect(row, option.path).to.be.a('string');
+      expect(row, `${option.path} type and default`).to.include(
+        `| \`${option.path}\` | ${option.type} | \`${JSON.stringify(option.default)}\` |`,
+      );
       for (const env of [envNameOf(option.path), ...(option.aliases ?? [])]) {
         expect(row, `${option.path} names ${env}`).to.include(`\`${env}\``);
       }

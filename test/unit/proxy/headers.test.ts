@@ -15,6 +15,8 @@ describe('headers sent to MLflow', () => {
         'remote-user': 'admin',
         'x-forwarded-for': '1.2.3.4',
         forwarded: 'for=1.2.3.4',
+        'x-forwarded-prefix': '/evil',
+        'x-forwarded-ssl': 'on',
         'content-type': 'application/json',
         'x-mlflow-workspace': 'team',
         accept: '*/*',
