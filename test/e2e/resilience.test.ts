@@ -51,6 +51,21 @@ async function recordingUpstream(): Promise<{ url: string; requests: Recorded[];
   };
 }
 
+/** Repeats a GET while it answers 200 (as a busy client would); returns the first other status and when it came. */
+async function pollWhileOk(
+  url: string,
+  headers: Record<string, string>,
+  limitMs: number,
+): Promise<{ status: number; elapsed: number }> {
+  const started = Date.now();
+  let status = 200;
+  while (status === 200 && Date.now() - started < limitMs) {
+    status = (await fetch(url, { headers })).status;
+    if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { status, elapsed: Date.now() - started };
+}
+
 describe('gateway boundaries', () => {
   describe('what reaches MLflow', () => {
     it('replays a body the gateway read byte for byte, and strips client identity headers', async () => {
@@ -297,13 +312,7 @@ describe('gateway boundaries', () => {
       const headers = { authorization: basic({ username: 'cached-user', token }) };
       expect((await fetch(path, { headers })).status).to.equal(200);
       await cli(['revoke', '--experiment', world.sharedExperimentId, '--user', 'cached-user']);
-      const revokedAt = Date.now();
-      let status = 200;
-      while (status === 200 && Date.now() - revokedAt < ttl * 3) {
-        status = (await fetch(path, { headers })).status;
-        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const elapsed = Date.now() - revokedAt;
+      const { status, elapsed } = await pollWhileOk(path, headers, ttl * 3);
       expect(status).to.equal(403);
       expect(elapsed, `revocation took ${elapsed} ms`).to.be.at.most(ttl + 500);
     });
@@ -317,13 +326,7 @@ describe('gateway boundaries', () => {
       const headers = { authorization: basic({ username: 'temp-admin', token }) };
       expect((await fetch(path, { headers })).status).to.equal(200);
       await cli(['user', 'set-admin', 'temp-admin', 'false']);
-      const demotedAt = Date.now();
-      let status = 200;
-      while (status === 200 && Date.now() - demotedAt < ttl * 3) {
-        status = (await fetch(path, { headers })).status;
-        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const elapsed = Date.now() - demotedAt;
+      const { status, elapsed } = await pollWhileOk(path, headers, ttl * 3);
       expect(status).to.equal(403);
       expect(elapsed, `demotion took ${elapsed} ms`).to.be.at.most(ttl + 500);
     });
