@@ -122,7 +122,7 @@ export function readNested(params: RequestParams, list: string, names: readonly 
 
 /** An optional integer parameter (e.g. max_results), from the query string or the body. */
 export function readInteger(params: RequestParams, name: string): number | undefined {
-  const raw = params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
+  const raw = rawField(params, name);
   if (raw === undefined || raw === null || raw === '') {
     return undefined;
   }
@@ -135,7 +135,7 @@ export function readInteger(params: RequestParams, name: string): number | undef
 
 /** An optional string parameter that is not an id (filter, page_token, ...). */
 export function readString(params: RequestParams, name: string): string | undefined {
-  const raw = params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
+  const raw = rawField(params, name);
   if (raw === undefined || raw === null) {
     return undefined;
   }
@@ -147,7 +147,7 @@ export function readString(params: RequestParams, name: string): string | undefi
 
 /** An optional field that may be a string or an integer (protobuf enums in JSON). */
 export function readStringOrInteger(params: RequestParams, name: string): string | number | undefined {
-  const raw = params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
+  const raw = rawField(params, name);
   if (raw === undefined || raw === null) {
     return undefined;
   }
@@ -173,6 +173,11 @@ function scalarValues(params: RequestParams, name: string): string[] {
     throw invalid(`"${name}" must be a string.`);
   }
   return [value];
+}
+
+/** A non-id field as MLflow reads it: the first query value, or the body field (either spelling). */
+function rawField(params: RequestParams, name: string): unknown {
+  return params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
 }
 
 /** A body field by its snake_case name or its lowerCamelCase alias; both at once is ambiguous. */

@@ -19,24 +19,9 @@ export interface Resolver {
 
 export function createResolver(deps: { readonly client: MlflowClient; readonly maxEntries: number }): Resolver {
   // Only found relations are cached: a run id that does not exist yet may exist later.
-  const runs = new BoundedCache<string, string>({ ttlMs: Infinity, maxEntries: deps.maxEntries });
-  const models = new BoundedCache<string, string>({ ttlMs: Infinity, maxEntries: deps.maxEntries });
-
-  const viaCache = async (
-    cache: BoundedCache<string, string>,
-    key: string,
-    load: (key: string) => Promise<string | null>,
-  ): Promise<string | null> => {
-    const cached = cache.get(key);
-    if (cached !== undefined) {
-      return cached;
-    }
-    const loaded = await load(key);
-    if (loaded !== null) {
-      cache.set(key, loaded);
-    }
-    return loaded;
-  };
+  const runs = new BoundedCache<string, string | null>({ ttlMs: Infinity, maxEntries: deps.maxEntries });
+  const models = new BoundedCache<string, string | null>({ ttlMs: Infinity, maxEntries: deps.maxEntries });
+  const found = (id: string | null): boolean => id !== null;
 
   const resolveOne = async (reference: Reference): Promise<ResolvedTarget> => {
     const target = (id: string | null): ResolvedTarget => ({
@@ -52,9 +37,11 @@ export function createResolver(deps: { readonly client: MlflowClient; readonly m
       case 'experiment_name':
         return target(await deps.client.experimentIdByName(reference.value));
       case 'run':
-        return target(await viaCache(runs, reference.value, (id) => deps.client.runExperimentId(id)));
+        return target(await runs.getOrLoad(reference.value, () => deps.client.runExperimentId(reference.value), found));
       case 'logged_model':
-        return target(await viaCache(models, reference.value, (id) => deps.client.loggedModelExperimentId(id)));
+        return target(
+          await models.getOrLoad(reference.value, () => deps.client.loggedModelExperimentId(reference.value), found),
+        );
     }
   };
 

@@ -3,22 +3,6 @@
  * well-formed decision is an error: the caller denies.
  */
 
-/** Reasons a request may be refused; the policy's fixed vocabulary. */
-export const DENY_REASONS = [
-  'unauthenticated',
-  'route-unknown',
-  'admin-required',
-  'operation-invalid',
-  'no-targets',
-  'resource-not-found',
-  'no-permission',
-  'explicit-deny',
-  'policy-default-deny',
-  'input-invalid',
-] as const;
-
-export type DenyReason = (typeof DENY_REASONS)[number];
-
 export interface Obligation {
   readonly type: 'grant-creator';
   readonly permission: string;

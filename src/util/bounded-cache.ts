@@ -71,10 +71,6 @@ export class BoundedCache<K, V> {
     return value;
   }
 
-  delete(key: K): void {
-    this.#entries.delete(key);
-  }
-
   /** Drops every entry whose key matches. */
   deleteWhere(predicate: (key: K) => boolean): void {
     for (const key of [...this.#entries.keys()]) {
@@ -82,9 +78,5 @@ export class BoundedCache<K, V> {
         this.#entries.delete(key);
       }
     }
-  }
-
-  clear(): void {
-    this.#entries.clear();
   }
 }
