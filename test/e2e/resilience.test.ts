@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-import { freePort, runCli, startFerretDB, startMlgate } from '../../scripts/services.js';
+import { type FerretDB, type Service, freePort, runCli, startFerretDB, startMlgate } from '../../scripts/services.js';
 import { tempDir } from '../helpers/tmp.js';
 import { basic, cli, startExtraGateway, world } from './world.js';
 
@@ -64,6 +64,32 @@ async function pollWhileOk(
     if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { status, elapsed: Date.now() - started };
+}
+
+/**
+ * Runs `test` against a gateway with a MongoDB of its own (so the test may stop it) holding one user created with
+ * `user` (CLI arguments after "user create"); everything is stopped and removed afterwards.
+ */
+async function withOwnStore(
+  name: string,
+  user: string[],
+  env: Record<string, string>,
+  test: (context: { gateway: Service; ferret: FerretDB; authorization: string }) => Promise<void>,
+): Promise<void> {
+  const dir = tempDir(name);
+  const ferret = await startFerretDB(dir.path);
+  const fullEnv = { ...world.env, MONGODB_URI: ferret.uri, MLGATE_MONGODB_TIMEOUT_MS: '500', ...env };
+  const username = user[0] as string;
+  await cli(['user', 'create', ...user], fullEnv);
+  const token = await cli(['token', 'create', username], fullEnv);
+  const gateway = await startMlgate(join(dir.path, 'gateway'), fullEnv);
+  try {
+    await test({ gateway, ferret, authorization: basic({ username, token }) });
+  } finally {
+    await gateway.stop();
+    await ferret.stop();
+    dir.remove();
+  }
 }
 
 describe('gateway boundaries', () => {
@@ -199,15 +225,9 @@ describe('gateway boundaries', () => {
 
   describe('MongoDB unreachable', () => {
     it('refuses requests with 503 MLGATE_STORE_UNAVAILABLE and reports not ready', async () => {
-      const dir = tempDir('store-gone');
-      const ferret = await startFerretDB(dir.path);
-      const env = { ...world.env, MONGODB_URI: ferret.uri, MLGATE_MONGODB_TIMEOUT_MS: '500' };
-      await cli(['user', 'create', 'solo', '--admin'], env);
-      const token = await cli(['token', 'create', 'solo'], env);
-      const gateway = await startMlgate(join(dir.path, 'gateway'), env);
-      try {
+      await withOwnStore('store-gone', ['solo', '--admin'], {}, async ({ gateway, ferret, authorization }) => {
         const path = `/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`;
-        const headers = { authorization: basic({ username: 'solo', token }) };
+        const headers = { authorization };
         expect((await fetch(`${gateway.url}${path}`, { headers })).status).to.equal(200);
         await ferret.stop();
         const response = await fetch(`${gateway.url}${path}`, { headers });
@@ -217,11 +237,7 @@ describe('gateway boundaries', () => {
         const ready = await fetch(`${gateway.url}/_mlgate/health/ready`);
         expect(ready.status).to.equal(503);
         expect(((await ready.json()) as { checks: { store: { ok: boolean } } }).checks.store.ok).to.be.false;
-      } finally {
-        await gateway.stop();
-        await ferret.stop();
-        dir.remove();
-      }
+      });
     });
   });
 
@@ -263,19 +279,9 @@ describe('gateway boundaries', () => {
 
   describe('creator grant when MongoDB fails', () => {
     it('still answers 200 for the created experiment, with a warning and a logged repair command', async () => {
-      const dir = tempDir('grant-fails');
-      const ferret = await startFerretDB(dir.path);
-      const env = {
-        ...world.env,
-        MONGODB_URI: ferret.uri,
-        MLGATE_MONGODB_TIMEOUT_MS: '300',
-        MLGATE_CACHE_TTL_MS: '60000',
-      };
-      await cli(['user', 'create', 'maker'], env);
-      const token = await cli(['token', 'create', 'maker'], env);
-      const gateway = await startMlgate(join(dir.path, 'gateway'), env);
-      try {
-        const headers = { authorization: basic({ username: 'maker', token }), 'content-type': 'application/json' };
+      const env = { MLGATE_MONGODB_TIMEOUT_MS: '300', MLGATE_CACHE_TTL_MS: '60000' };
+      await withOwnStore('grant-fails', ['maker'], env, async ({ gateway, ferret, authorization }) => {
+        const headers = { authorization, 'content-type': 'application/json' };
         // Authenticate once so the credentials are cached, then lose MongoDB.
         expect((await fetch(`${gateway.url}/api/3.0/mlflow/server-info`, { headers })).status).to.equal(200);
         await ferret.stop();
@@ -293,11 +299,7 @@ describe('gateway boundaries', () => {
           `${world.mlflow.url}/api/2.0/mlflow/experiments/get?experiment_id=${body.experiment_id}`,
         );
         expect(mlflow.status, 'the experiment exists in MLflow').to.equal(200);
-      } finally {
-        await gateway.stop();
-        await ferret.stop();
-        dir.remove();
-      }
+      });
     });
   });
 

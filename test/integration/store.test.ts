@@ -4,7 +4,8 @@ import { generateToken } from '../../src/auth/tokens.js';
 import type { MlgateError } from '../../src/errors.js';
 import { createCachedGrantSource } from '../../src/store/grant-cache.js';
 import { openMongoStore } from '../../src/store/mongo/store.js';
-import type { Store } from '../../src/store/types.js';
+import type { PermissionLevel } from '../../src/config/schema.js';
+import type { PrincipalType, Store } from '../../src/store/types.js';
 import { type FerretDB, startFerretDB } from '../../scripts/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -130,47 +131,22 @@ describe('MongoDB store (on FerretDB)', () => {
   });
 
   describe('grants', () => {
+    const grant = (resourceId: string, principalType: PrincipalType, principal: string, permission: PermissionLevel) =>
+      store.grants.put({
+        resourceType: 'experiment',
+        resourceId,
+        principalType,
+        principal,
+        permission,
+        createdBy: 't',
+      });
+
     it("gathers the user's and the groups' grants per resource", async () => {
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '1',
-        principalType: 'user',
-        principal: 'alice',
-        permission: 'READ',
-        createdBy: 't',
-      });
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '1',
-        principalType: 'group',
-        principal: 'team-a',
-        permission: 'EDIT',
-        createdBy: 't',
-      });
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '2',
-        principalType: 'group',
-        principal: 'team-b',
-        permission: 'MANAGE',
-        createdBy: 't',
-      });
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '2',
-        principalType: 'group',
-        principal: 'team-z',
-        permission: 'MANAGE',
-        createdBy: 't',
-      });
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '3',
-        principalType: 'user',
-        principal: 'bob',
-        permission: 'MANAGE',
-        createdBy: 't',
-      });
+      await grant('1', 'user', 'alice', 'READ');
+      await grant('1', 'group', 'team-a', 'EDIT');
+      await grant('2', 'group', 'team-b', 'MANAGE');
+      await grant('2', 'group', 'team-z', 'MANAGE');
+      await grant('3', 'user', 'bob', 'MANAGE');
       const grants = await store.grants.forPrincipal('experiment', ['1', '2', '3', '4'], 'alice', ['team-a', 'team-b']);
       expect(grants.get('1')).to.deep.equal({ user: 'READ', groups: { 'team-a': 'EDIT' } });
       expect(grants.get('2')).to.deep.equal({ user: null, groups: { 'team-b': 'MANAGE' } });
@@ -179,14 +155,7 @@ describe('MongoDB store (on FerretDB)', () => {
     });
 
     it('replaces a grant instead of adding a second one', async () => {
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '1',
-        principalType: 'user',
-        principal: 'alice',
-        permission: 'MANAGE',
-        createdBy: 't',
-      });
+      await grant('1', 'user', 'alice', 'MANAGE');
       const listed = await store.grants.listForResource('experiment', '1');
       expect(listed.map((g) => `${g.principalType}:${g.principal}:${g.permission}`)).to.deep.equal([
         'group:team-a:EDIT',
@@ -195,45 +164,22 @@ describe('MongoDB store (on FerretDB)', () => {
     });
 
     it('reads a grant of an unknown level as NO_PERMISSIONS', async () => {
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '88',
-        principalType: 'group',
-        principal: 'typo',
-        permission: 'no_permissions' as never,
-        createdBy: 't',
-      });
+      await grant('88', 'group', 'typo', 'no_permissions' as never);
       const grants = await store.grants.forPrincipal('experiment', ['88'], 'x', ['typo']);
       expect(grants.get('88')).to.deep.equal({ user: null, groups: { typo: 'NO_PERMISSIONS' } });
     });
 
     it('keeps names with separators apart', async () => {
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '9',
-        principalType: 'group',
-        principal: 'a/b',
-        permission: 'READ',
-        createdBy: 't',
-      });
+      await grant('9', 'group', 'a/b', 'READ');
       const grants = await store.grants.forPrincipal('experiment', ['9'], 'x', ['a', 'a%2Fb', 'a/b']);
       expect(grants.get('9')).to.deep.equal({ user: null, groups: { 'a/b': 'READ' } });
     });
 
     it('removes every grant of a resource, and every grant of a principal', async () => {
-      const put = (resourceId: string, principalType: 'user' | 'group', principal: string) =>
-        store.grants.put({
-          resourceType: 'experiment',
-          resourceId,
-          principalType,
-          principal,
-          permission: 'READ',
-          createdBy: 't',
-        });
-      await put('70', 'user', 'dora');
-      await put('70', 'group', 'g70');
-      await put('71', 'user', 'dora');
-      await put('71', 'user', 'erin');
+      await grant('70', 'user', 'dora', 'READ');
+      await grant('70', 'group', 'g70', 'READ');
+      await grant('71', 'user', 'dora', 'READ');
+      await grant('71', 'user', 'erin', 'READ');
       expect(await store.grants.removeAllForResource('experiment', '70')).to.equal(2);
       expect(await store.grants.listForResource('experiment', '70')).to.deep.equal([]);
       expect(await store.grants.removeAllForPrincipal('user', 'dora')).to.equal(1);
@@ -252,14 +198,7 @@ describe('MongoDB store (on FerretDB)', () => {
     it('serves grants from the cache within its TTL and forgets a resource on local change', async () => {
       const source = createCachedGrantSource(store.grants, { ttlMs: 60_000, maxEntries: 100 });
       expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal(null);
-      await store.grants.put({
-        resourceType: 'experiment',
-        resourceId: '5',
-        principalType: 'user',
-        principal: 'carol',
-        permission: 'EDIT',
-        createdBy: 't',
-      });
+      await grant('5', 'user', 'carol', 'EDIT');
       expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal(null);
       source.forgetResource('experiment', '5');
       expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal('EDIT');
