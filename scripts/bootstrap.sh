@@ -18,8 +18,8 @@ step() { printf '==> %s\n' "$*"; }
 ok() { printf '    %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 
-# version_at_least <have> <want>: true when have >= want (dotted numbers).
-version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 
 step "Checking prerequisites"
 command -v node >/dev/null || die "Node.js is required (20.19 or newer) but 'node' is not on PATH."
@@ -45,7 +45,7 @@ else
 fi
 
 step "opa $OPA_VERSION (go install)"
-if [ -x "$tools/bin/opa" ] && "$tools/bin/opa" version 2>/dev/null | grep -qx "Version: $OPA_VERSION"; then
+if [ -x "$tools/bin/opa" ] && reports_line "Version: $OPA_VERSION" "$tools/bin/opa" version; then
   ok "already built"
 elif GOBIN="$tools/bin" go install "github.com/open-policy-agent/opa@v$OPA_VERSION"; then
   ok "built $tools/bin/opa"
@@ -59,7 +59,7 @@ else
 fi
 
 step "FerretDB v$FERRETDB_VERSION (Go module proxy)"
-if [ -x "$tools/bin/ferretdb" ] && "$tools/bin/ferretdb" --version 2>/dev/null | grep -qx "version: v$FERRETDB_VERSION"; then
+if [ -x "$tools/bin/ferretdb" ] && reports_line "version: v$FERRETDB_VERSION" "$tools/bin/ferretdb" --version; then
   ok "already built"
 else
   # `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v$FERRETDB_VERSION` builds, but the binary
@@ -71,7 +71,7 @@ else
   cp -r "$src_dir" "$build_dir" && chmod -R u+w "$build_dir"
   echo "v$FERRETDB_VERSION" > "$build_dir/build/version/version.txt"
   (cd "$build_dir" && go build -o "$tools/bin/ferretdb" ./cmd/ferretdb)
-  "$tools/bin/ferretdb" --version | grep -qx "version: v$FERRETDB_VERSION" || die "the FerretDB build does not report v$FERRETDB_VERSION"
+  reports_line "version: v$FERRETDB_VERSION" "$tools/bin/ferretdb" --version || die "the FerretDB build does not report v$FERRETDB_VERSION"
   ok "built $tools/bin/ferretdb"
 fi
 

@@ -13,6 +13,7 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   policy: 'The authorization policy (Rego compiled to WebAssembly).',
   auth: 'Authentication.',
   permissions: 'Permission defaults (the rules themselves live in the policy).',
+  artifacts: 'Where artifacts may be stored.',
   cache: 'In-process caches and their staleness bound.',
   session: 'Browser sessions.',
   logging: 'Logging.',

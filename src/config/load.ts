@@ -271,8 +271,8 @@ function warningsFor(config: Config): string[] {
   const warnings: string[] = [];
   if (config.session.secret_key === '') {
     warnings.push(
-      'session.secret_key (SECRET_KEY) is not set: browser sessions (once enabled) would use a random key per ' +
-        'process, breaking on restart and across replicas. Set a stable value of 32+ characters.',
+      'session.secret_key (SECRET_KEY) is not set: search page tokens (and browser sessions, once enabled) use a ' +
+        'random key per process, breaking on restart and across replicas. Set a stable value of 32+ characters.',
     );
   }
   if (config.permissions.default !== 'NO_PERMISSIONS') {

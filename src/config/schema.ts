@@ -13,13 +13,19 @@ export interface Config {
     readonly host: string;
     readonly port: number;
     readonly max_json_body_bytes: number;
+    readonly max_artifact_upload_bytes: number;
     readonly max_resources_per_request: number;
+    readonly headers_timeout_ms: number;
+    readonly body_idle_timeout_ms: number;
+    readonly request_timeout_ms: number;
+    readonly keep_alive_timeout_ms: number;
   };
   readonly upstream: {
     readonly url: string;
     readonly timeout_ms: number;
     readonly lookup_timeout_ms: number;
     readonly search_max_pages: number;
+    readonly lookup_max_response_bytes: number;
   };
   readonly mongodb: {
     readonly uri: string;
@@ -28,6 +34,7 @@ export interface Config {
   };
   readonly policy: {
     readonly bundle: string;
+    readonly max_bundle_bytes: number;
   };
   readonly auth: {
     readonly admin_groups: readonly string[];
@@ -36,10 +43,14 @@ export interface Config {
   readonly permissions: {
     readonly default: PermissionLevel;
   };
+  readonly artifacts: {
+    readonly allowed_roots: readonly string[];
+  };
   readonly cache: {
     readonly ttl_ms: number;
     readonly max_entries: number;
     readonly run_max_entries: number;
+    readonly missing_ttl_ms: number;
   };
   readonly session: {
     readonly secret_key: string;
@@ -97,8 +108,18 @@ export const OPTIONS: readonly OptionSpec[] = [
     min: 1024,
     max: 1024 * 1024 * 1024,
     description:
-      'Largest JSON request body the gateway reads to find resource ids (larger ones are refused with 413). ' +
-      'Other bodies, such as artifacts, are streamed and not limited here.',
+      'Largest request body a non-administrator may send (larger ones are refused with 413). MLflow API bodies ' +
+      'are JSON; the gateway reads them to find resource ids and replays them to MLflow. Artifact uploads are ' +
+      'streamed and limited by server.max_artifact_upload_bytes instead; administrators are not limited.',
+  },
+  {
+    path: 'server.max_artifact_upload_bytes',
+    type: 'integer',
+    default: 10 * 1024 * 1024 * 1024,
+    min: 1024,
+    max: 1024 * 1024 * 1024 * 1024,
+    description:
+      'Largest artifact upload (streamed to MLflow, never buffered); a larger one is cut and refused with 413.',
   },
   {
     path: 'server.max_resources_per_request',
@@ -110,6 +131,44 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Most distinct resources (runs, experiments, logged models) one request may name; each may need a look-up ' +
       'in MLflow before the decision, so more are refused with 400. MLflow itself accepts at most 1000 metrics ' +
       'per batch.',
+  },
+  {
+    path: 'server.headers_timeout_ms',
+    type: 'integer',
+    default: 30_000,
+    min: 1_000,
+    max: 600_000,
+    description: 'How long a client may take to send the request line and headers before its connection is closed.',
+  },
+  {
+    path: 'server.body_idle_timeout_ms',
+    type: 'integer',
+    default: 30_000,
+    min: 1_000,
+    max: 3_600_000,
+    description:
+      'How long a request body may stall (no bytes received) before the connection is cut. Protects the gateway ' +
+      'and MLflow from clients that announce a body and never send it.',
+  },
+  {
+    path: 'server.request_timeout_ms',
+    type: 'integer',
+    default: 3_600_000,
+    min: 0,
+    max: 86_400_000,
+    description:
+      'Longest time a client may take to send a whole request, body included (0: no limit). Large artifact ' +
+      'uploads over slow links need a generous value.',
+  },
+  {
+    path: 'server.keep_alive_timeout_ms',
+    type: 'integer',
+    default: 65_000,
+    min: 1_000,
+    max: 3_600_000,
+    description:
+      'How long an idle keep-alive connection stays open. Keep it above the idle timeout of any load balancer ' +
+      'in front of mlgate.',
   },
   {
     path: 'upstream.url',
@@ -145,6 +204,16 @@ export const OPTIONS: readonly OptionSpec[] = [
       'shorter page and a next_page_token to continue.',
   },
   {
+    path: 'upstream.lookup_max_response_bytes',
+    type: 'integer',
+    default: 64 * 1024 * 1024,
+    min: 64 * 1024,
+    max: 1024 * 1024 * 1024,
+    description:
+      'Largest MLflow answer the gateway reads for its own look-ups and search pages; a larger one is refused ' +
+      'with 502.',
+  },
+  {
     path: 'mongodb.uri',
     type: 'url',
     default: 'mongodb://127.0.0.1:27017',
@@ -177,6 +246,14 @@ export const OPTIONS: readonly OptionSpec[] = [
       'policy.wasm (and optionally data.json and .manifest). Empty means the bundle shipped with mlgate.',
   },
   {
+    path: 'policy.max_bundle_bytes',
+    type: 'integer',
+    default: 64 * 1024 * 1024,
+    min: 64 * 1024,
+    max: 1024 * 1024 * 1024,
+    description: 'Largest policy bundle accepted, unpacked; a larger one is refused and the last good policy kept.',
+  },
+  {
     path: 'auth.admin_groups',
     type: 'string-list',
     default: ['mlflow-admin'],
@@ -197,6 +274,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     values: ['NO_PERMISSIONS', 'READ', 'USE', 'EDIT', 'MANAGE'],
     aliases: ['DEFAULT_MLFLOW_PERMISSION'],
     description: 'Permission of an authenticated user on a resource when no user or group grant applies.',
+  },
+  {
+    path: 'artifacts.allowed_roots',
+    type: 'string-list',
+    default: [],
+    description:
+      'Locations under which a non-administrator may place the artifacts of an experiment they create ' +
+      '(artifact_location), e.g. s3://ml-bucket/teams/. Empty: non-administrators must leave artifact_location ' +
+      'unset and MLflow chooses. Administrators are not limited.',
   },
   {
     path: 'cache.ttl_ms',
@@ -225,6 +311,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Most run -> experiment and logged model -> experiment relations kept (they never change).',
   },
   {
+    path: 'cache.missing_ttl_ms',
+    type: 'integer',
+    default: 2_000,
+    min: 0,
+    max: 60_000,
+    description:
+      'How long a replica remembers that a run or logged model does not exist, so requests naming many missing ' +
+      'ids cannot flood MLflow with look-ups. 0 disables it.',
+  },
+  {
     path: 'session.secret_key',
     type: 'string',
     default: '',
@@ -232,8 +328,9 @@ export const OPTIONS: readonly OptionSpec[] = [
     secret: true,
     minLength: 32,
     description:
-      'Secret that signs browser session cookies (once OIDC login is enabled); at least 32 characters, the ' +
-      'same on every replica. Empty logs a warning.',
+      'Secret that signs browser session cookies (once OIDC login is enabled) and the page tokens of filtered ' +
+      'searches; at least 32 characters, the same on every replica. Empty: a random key per process (tokens ' +
+      'do not survive a restart or move between replicas), with a warning.',
   },
   {
     path: 'logging.level',

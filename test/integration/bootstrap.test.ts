@@ -57,3 +57,39 @@ describe('bootstrap prerequisites', () => {
     expect(result.stderr).to.include("Node.js is required (20.19 or newer) but 'node' is not on PATH.");
   });
 });
+
+/**
+ * The version checks capture a tool's output before matching it. The old shape, `tool --version | grep -qx …`
+ * under pipefail, failed whenever grep exited before the tool finished writing (SIGPIPE): here a tool that writes
+ * its version line and then a lot more makes that failure certain instead of 1 run in 20.
+ */
+describe('bootstrap version checks (scripts/lib.sh)', () => {
+  const tmp = tempDir('bootstrap-lib');
+  after(() => tmp.remove());
+
+  function check(script: string): number | null {
+    const lib = join(ROOT, 'scripts', 'lib.sh');
+    return spawnSync('bash', ['-c', `set -euo pipefail; source '${lib}'; ${script}`], { cwd: tmp.path }).status;
+  }
+
+  const chatty = `printf 'version: v1.24.2\\n'; head -c 4000000 /dev/zero | tr '\\\\0' x; echo`;
+
+  it('finds the version line of a tool that keeps writing after it', () => {
+    expect(check(`reports_line 'version: v1.24.2' bash -c "${chatty}"`)).to.equal(0);
+  });
+
+  it('the old pipe into grep -q fails on the same tool (the flake this replaces)', () => {
+    expect(check(`bash -c "${chatty}" | grep -qx 'version: v1.24.2'`)).to.not.equal(0);
+  });
+
+  it('refuses a different version, a partial line and a failing tool', () => {
+    expect(check(`reports_line 'version: v1.24.2' echo 'version: v1.24.3'`)).to.equal(1);
+    expect(check(`reports_line 'version: v1.24' echo 'version: v1.24.2'`)).to.equal(1);
+    expect(check(`reports_line 'version: v1.24.2' bash -c 'echo "version: v1.24.2"; exit 3'`)).to.equal(1);
+  });
+
+  it('compares dotted versions', () => {
+    expect(check('version_at_least 20.19.1 20.19.0')).to.equal(0);
+    expect(check('version_at_least 20.9.0 20.19.0')).to.equal(1);
+  });
+});
