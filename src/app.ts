@@ -15,6 +15,7 @@ import { ownRoutes } from './http/own-routes.js';
 import { readParamsStage } from './http/read-params.js';
 import { requestContext } from './http/request-context.js';
 import { resolveTargetsStage } from './http/resolve-targets.js';
+import { stampIdentityStage } from './http/stamp-identity.js';
 import type { GatewayState } from './http/state.js';
 import type { Logger } from './logging.js';
 import type { MlflowClient } from './mlflow/client.js';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.use(readParamsStage(deps)); //    ... and with which parameters (read like MLflow)
   app.use(resolveTargetsStage(deps)); // 3. which resources, and the caller's grants
   app.use(authorizeStage(deps)); // 4. is it allowed (the policy decides)
+  app.use(stampIdentityStage()); // a run's author is the caller, whatever the client filled in
   app.use(forwardStage(deps)); // proxy to MLflow (streamed / filtered / captured)
   return app;
 }

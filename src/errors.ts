@@ -80,7 +80,7 @@ export const ERROR_CATALOGUE = {
     status: 413,
     mlflowCode: 'INVALID_PARAMETER_VALUE',
     message:
-      'The JSON request body is larger than the gateway reads (server.max_json_body_bytes). ' +
+      'The request body is larger than the gateway accepts on MLflow API routes (server.max_json_body_bytes). ' +
       'Send a smaller request or raise the limit.',
   },
   MLGATE_POLICY_UNAVAILABLE: {

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 
 import { ANONYMOUS } from '../auth/principal.js';
 import type { DecisionEngine } from '../policy/engine.js';
+import { readString } from '../mlflow/params.js';
 import { buildPolicyInput } from '../policy/input.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
@@ -22,6 +23,7 @@ export function authorizeStage(deps: {
         grants: state.grants ?? new Map(),
         method: ctx.method,
         path: state.path,
+        attributes: readAttributes(state),
         now: state.now,
       }),
     );
@@ -37,4 +39,19 @@ export function authorizeStage(deps: {
     }
     await next();
   };
+}
+
+/** The request fields the route hands to the policy; an absent field is left out. */
+function readAttributes(state: GatewayState): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  const { route, params } = state;
+  if (route?.attributes !== undefined && params !== undefined) {
+    for (const name of route.attributes) {
+      const value = readString(params, name);
+      if (value !== undefined) {
+        attributes[name] = value;
+      }
+    }
+  }
+  return attributes;
 }

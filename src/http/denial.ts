@@ -40,6 +40,14 @@ export function denialError(decision: Decision, context: DenialContext): MlgateE
       },
     );
   }
+  if (reasons.has('artifact-location-not-allowed')) {
+    return new MlgateError(
+      'MLGATE_PERMISSION_DENIED',
+      'You may not choose where this experiment stores its artifacts: leave artifact_location unset, or use a ' +
+        'location under one of the roots an administrator allowed (artifacts.allowed_roots).',
+      { details },
+    );
+  }
   if (reasons.has('resource-not-found') && !reasons.has('no-permission')) {
     const missing = context.targets.find((target) => !target.exists);
     return new MlgateError(

@@ -1,8 +1,8 @@
 /**
- * Request parameters, read where MLflow reads them. Only routes that name
- * resources, or whose response the gateway builds, have their parameters
- * read; the JSON body is then buffered (up to server.max_json_body_bytes)
- * and later replayed to MLflow byte for byte. Every other body is streamed.
+ * Request parameters, read where MLflow reads them. The body of every authenticated request on a catalogued
+ * route is read whole (up to server.max_json_body_bytes, else 413) and later replayed to MLflow with an explicit
+ * Content-Length, so MLflow acts on exactly the bytes the gateway checked, and no caller can send MLflow an
+ * unbounded body. Bodies of unknown routes (administrators only) are streamed.
  */
 import type { IncomingMessage } from 'node:http';
 
@@ -14,19 +14,12 @@ import type { GatewayState } from './state.js';
 
 export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middleware<GatewayState> {
   return async (ctx, next) => {
-    const route = ctx.state.route;
-    const needsParams = route !== undefined && (route.targets.length > 0 || route.handling === 'filter-experiments');
-    if (needsParams && ctx.state.principal?.authenticated === true) {
-      if (readsBody(ctx.method, ctx.querystring)) {
-        const body = await readBody(ctx.req, deps.maxBodyBytes);
-        ctx.state.body = body;
-        ctx.state.params = {
-          source: 'body',
-          body: parseJsonBody(body, ctx.method, ctx.get('content-type') || undefined),
-        };
-      } else {
-        ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
-      }
+    if (ctx.state.route !== undefined && ctx.state.principal?.authenticated === true) {
+      const body = await readBody(ctx.req, deps.maxBodyBytes);
+      ctx.state.body = body;
+      ctx.state.params = readsBody(ctx.method, ctx.querystring)
+        ? { source: 'body', body: parseJsonBody(body, ctx.method, ctx.get('content-type') || undefined) }
+        : { source: 'query', query: parseQuery(ctx.querystring) };
     }
     await next();
   };
@@ -50,6 +43,10 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/**
+ * The rest of the body is never passed on: Node discards it after the answer (bounded by the server's body idle and
+ * request timeouts), so the client, still sending, reads the 413 instead of a reset connection.
+ */
 function tooLarge(limit: number): MlgateError {
   return new MlgateError('MLGATE_BODY_TOO_LARGE', undefined, { details: { limit_bytes: limit } });
 }

@@ -21,7 +21,10 @@ export interface GatewayState {
   principal?: Principal;
   /** Catalogue entry; undefined for an unknown route. */
   route?: RouteSpec;
-  /** The raw JSON body, when it had to be read (replayed to MLflow as is). */
+  /**
+   * The body, when it was read: replayed to MLflow as is, except that the identity stage may replace it once with
+   * the caller stamped in (the one field written twice).
+   */
   body?: Buffer;
   params?: RequestParams;
   targets?: readonly ResolvedTarget[];

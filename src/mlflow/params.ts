@@ -19,9 +19,44 @@ export type RequestParams =
 /**
  * The query string parsed as MLflow's server (werkzeug) parses it. `querystring` is everything after the first
  * "?"; a further leading "?" belongs to the first key (URLSearchParams would drop it, werkzeug does not).
+ *
+ * Percent-escapes that do not decode to valid UTF-8 are read differently by the two: URLSearchParams turns "%AB"
+ * into U+FFFD, werkzeug keeps the text "%AB". Such a query string is refused (400), so the name or id the policy
+ * sees is always the one MLflow reads. Malformed escapes ("%G1") are kept as text by both.
  */
 export function parseQuery(querystring: string): URLSearchParams {
+  requireUtf8Escapes(querystring, 'query string');
   return new URLSearchParams('?' + querystring);
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const ESCAPE = /%([0-9A-Fa-f]{2})/y;
+
+/** Refuses (400) text whose %XX escapes, taken as bytes with the text around them, are not valid UTF-8. */
+export function requireUtf8Escapes(text: string, where: string): void {
+  if (!text.includes('%')) {
+    return;
+  }
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length;) {
+    ESCAPE.lastIndex = i;
+    const escape = ESCAPE.exec(text);
+    if (escape !== null) {
+      bytes.push(parseInt(escape[1] as string, 16));
+      i += 3;
+    } else {
+      const char = String.fromCodePoint(text.codePointAt(i) as number);
+      bytes.push(...Buffer.from(char, 'utf8'));
+      i += char.length;
+    }
+  }
+  try {
+    STRICT_UTF8.decode(Uint8Array.from(bytes));
+  } catch {
+    throw invalid(
+      `The ${where} has a percent-escape that is not valid UTF-8; encode text as UTF-8 before escaping it.`,
+    );
+  }
 }
 
 /** True when MLflow reads this request's parameters from the JSON body. */
@@ -37,7 +72,13 @@ export function parseJsonBody(bytes: Buffer, method: string, contentType: string
       throw invalid('The request body must be JSON with Content-Type: application/json.');
     }
   }
-  const text = bytes.toString('utf8');
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    // Node would repair the bytes with U+FFFD; MLflow reads such a body as {}. Neither may be guessed.
+    throw invalid('The request body is not valid UTF-8.');
+  }
   if (text.trim() === '') {
     return {};
   }

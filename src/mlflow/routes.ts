@@ -7,6 +7,7 @@
  * Source: MLflow 3.17 `mlflow.server.handlers.get_endpoints()`; every protobuf
  * endpoint is served under both /api/<v> (clients) and /ajax-api/<v> (web UI).
  */
+import type { IdentityFields } from './identity-fields.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -41,6 +42,10 @@ export type Handling = 'stream' | 'filter-experiments' | 'capture-created-experi
 
 export interface RouteSpec {
   readonly operation: string;
+  /** Request fields handed to the policy as input.attributes (read as strings, like MLflow). */
+  readonly attributes?: readonly string[];
+  /** Identity fields the gateway sets to the caller (see identity-fields.ts). */
+  readonly identity?: IdentityFields;
   readonly method: HttpMethod;
   /** Path after the API prefix. */
   readonly path: string;
@@ -73,7 +78,10 @@ export const ROUTES: readonly RouteSpec[] = [
   route('ServerInfo', 'GET', '/mlflow/server-info', API_3),
 
   // Experiments.
-  route('CreateExperiment', 'POST', '/mlflow/experiments/create', API_2, [], 'capture-created-experiment'),
+  {
+    ...route('CreateExperiment', 'POST', '/mlflow/experiments/create', API_2, [], 'capture-created-experiment'),
+    attributes: ['artifact_location'],
+  },
   route('GetExperiment', 'GET', '/mlflow/experiments/get', API_2, [EXPERIMENT]),
   route('GetExperimentByName', 'GET', '/mlflow/experiments/get-by-name', API_2, [
     { kind: 'experiment_name', field: required('experiment_name') },
@@ -87,7 +95,7 @@ export const ROUTES: readonly RouteSpec[] = [
   route('DeleteExperimentTag', 'POST', '/mlflow/experiments/delete-experiment-tag', API_2, [EXPERIMENT]),
 
   // Runs; the permission is on the run's experiment.
-  route('CreateRun', 'POST', '/mlflow/runs/create', API_2, [EXPERIMENT]),
+  { ...route('CreateRun', 'POST', '/mlflow/runs/create', API_2, [EXPERIMENT]), identity: 'run-author' },
   route('GetRun', 'GET', '/mlflow/runs/get', API_2, [RUN]),
   route('UpdateRun', 'POST', '/mlflow/runs/update', API_2, [RUN]),
   route('DeleteRun', 'POST', '/mlflow/runs/delete', API_2, [RUN]),
@@ -97,12 +105,15 @@ export const ROUTES: readonly RouteSpec[] = [
     { kind: 'logged_model', field: optional('model_id') },
   ]),
   route('LogParam', 'POST', '/mlflow/runs/log-parameter', API_2, [RUN]),
-  route('SetTag', 'POST', '/mlflow/runs/set-tag', API_2, [RUN]),
+  { ...route('SetTag', 'POST', '/mlflow/runs/set-tag', API_2, [RUN]), identity: 'run-tags' },
   route('DeleteTag', 'POST', '/mlflow/runs/delete-tag', API_2, [RUN]),
-  route('LogBatch', 'POST', '/mlflow/runs/log-batch', API_2, [
-    RUN,
-    { kind: 'logged_model_in_list', list: 'metrics', field: optional('model_id') },
-  ]),
+  {
+    ...route('LogBatch', 'POST', '/mlflow/runs/log-batch', API_2, [
+      RUN,
+      { kind: 'logged_model_in_list', list: 'metrics', field: optional('model_id') },
+    ]),
+    identity: 'run-tags',
+  },
   route('LogModel', 'POST', '/mlflow/runs/log-model', API_2, [RUN]),
   route('LogInputs', 'POST', '/mlflow/runs/log-inputs', API_2, [
     RUN,

@@ -5,6 +5,8 @@ export interface RuntimeData {
   readonly config: {
     readonly default_permission: string;
     readonly admin_groups: readonly string[];
+    /** Each ends in "/", so a root never matches a sibling with a longer name. */
+    readonly artifact_roots: readonly string[];
   };
 }
 
@@ -13,6 +15,7 @@ export function runtimeData(config: Config): RuntimeData {
     config: {
       default_permission: config.permissions.default,
       admin_groups: config.auth.admin_groups,
+      artifact_roots: config.artifacts.allowed_roots.map((root) => (root.endsWith('/') ? root : root + '/')),
     },
   };
 }

@@ -34,6 +34,7 @@ export interface PolicyInput {
   readonly operation: string | null;
   readonly targets: readonly PolicyTarget[];
   readonly request: { readonly method: string; readonly path: string };
+  readonly attributes: Readonly<Record<string, string>>;
   readonly now_ms: number;
 }
 
@@ -46,6 +47,7 @@ export function buildPolicyInput(args: {
   readonly grants: ReadonlyMap<string, ResourceGrants>;
   readonly method: string;
   readonly path: string;
+  readonly attributes?: Readonly<Record<string, string>>;
   readonly now: Date;
 }): PolicyInput {
   return {
@@ -65,6 +67,7 @@ export function buildPolicyInput(args: {
       grants: args.grants.get(target.id) ?? NO_GRANTS,
     })),
     request: { method: args.method, path: args.path },
+    attributes: args.attributes ?? {},
     now_ms: args.now.getTime(),
   };
 }

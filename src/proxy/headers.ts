@@ -21,19 +21,35 @@ const STRIPPED = new Set([
 // itself).
 const STRIPPED_PREFIXES = ['x-forwarded-', 'x-auth-request-', 'x-mlgate-'];
 
-/** True when a client-supplied header must be removed before proxying. */
+/**
+ * True when a client-supplied header must be removed before proxying. Every name with an underscore goes too, as
+ * nginx does by default: WSGI reads "X-Forwarded_User" or "X_Mlgate_Request_Id" as the dashed names, so they
+ * would slip past the list above.
+ */
 export function isStrippedHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return STRIPPED.has(lower) || STRIPPED_PREFIXES.some((prefix) => lower.startsWith(prefix));
+  return lower.includes('_') || STRIPPED.has(lower) || STRIPPED_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
 
-/** A copy of `headers` without the stripped ones, plus the gateway's request id. */
-export function upstreamHeaders(headers: IncomingHttpHeaders, requestId: string): IncomingHttpHeaders {
+/**
+ * A copy of `headers` without the stripped ones, plus the gateway's request id. When the gateway read the body
+ * (`bodyLength`), it is replayed with an explicit Content-Length and no Transfer-Encoding: MLflow drops a chunked
+ * body that has no length, so it must see exactly the bytes that were checked.
+ */
+export function upstreamHeaders(
+  headers: IncomingHttpHeaders,
+  requestId: string,
+  bodyLength?: number,
+): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!isStrippedHeader(name)) {
       out[name] = value;
     }
+  }
+  if (bodyLength !== undefined) {
+    delete out['transfer-encoding'];
+    out['content-length'] = String(bodyLength);
   }
   out['x-mlgate-request-id'] = requestId;
   return out;

@@ -67,7 +67,7 @@ export function createUpstream(options: { readonly url: string; readonly timeout
 
   return {
     forward(req, res, forwardOptions) {
-      req.headers = upstreamHeaders(req.headers, forwardOptions.requestId);
+      req.headers = upstreamHeaders(req.headers, forwardOptions.requestId, forwardOptions.body?.length);
       const started = Date.now();
       return new Promise<void>((resolve, reject) => {
         let settled = false;

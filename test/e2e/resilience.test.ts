@@ -12,44 +12,8 @@ import { expect } from 'chai';
 
 import { type FerretDB, type Service, freePort, runCli, startFerretDB, startMlgate } from '../../scripts/services.js';
 import { tempDir } from '../helpers/tmp.js';
+import { recordingUpstream } from './recording-upstream.js';
 import { basic, cli, startExtraGateway, world } from './world.js';
-
-interface Recorded {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
-/** An HTTP server standing in for MLflow that records what it receives (it answers run look-ups). */
-async function recordingUpstream(): Promise<{ url: string; requests: Recorded[]; close: () => Promise<void> }> {
-  const requests: Recorded[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      requests.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      });
-      res.setHeader('content-type', 'application/json');
-      if (req.url?.startsWith('/api/2.0/mlflow/runs/get')) {
-        res.end(JSON.stringify({ run: { info: { run_id: 'r', experiment_id: world.sharedExperimentId } } }));
-      } else {
-        res.end('{}');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** Repeats a GET while it answers 200 (as a busy client would); returns the first other status and when it came. */
 async function pollWhileOk(

@@ -10,10 +10,12 @@
 #     operation   MLflow operation name from the route catalogue, or null
 #     targets     [{type, id, via, exists, grants: {user, groups}}]
 #     request     {method, path}
+#     attributes  request fields the policy decides on, by name (e.g. artifact_location); optional
 #     now_ms      request time (milliseconds since the epoch)
 #   data.config:
 #     default_permission  permission when no grant applies
 #     admin_groups        groups whose members are administrators
+#     artifact_roots      where a non-administrator may place an experiment's artifacts
 package mlgate.authz
 
 import data.mlgate.operations
@@ -26,6 +28,10 @@ _default_permission := data.config.default_permission
 default _admin_groups := []
 
 _admin_groups := data.config.admin_groups
+
+default _artifact_roots := []
+
+_artifact_roots := data.config.artifact_roots
 
 _op := operations.table[input.operation]
 
@@ -92,6 +98,11 @@ _valid_user_grant(grant) if grant == null
 
 _valid_user_grant(grant) if is_string(grant)
 
+_input_invalid contains "attributes" if {
+	"attributes" in object.keys(input)
+	not is_object(input.attributes)
+}
+
 _valid_input if count(_input_invalid) == 0
 
 # METADATA
@@ -140,6 +151,24 @@ deny contains "no-permission" if {
 	_resource_check
 	some target in _existing_targets
 	not _permitted(target)
+}
+
+# Where a non-administrator may put an experiment's artifacts: under a configured root (each ending in "/"),
+# with no dot-dot, percent-escape, backslash, query, fragment or white space that could lead elsewhere.
+deny contains "artifact-location-not-allowed" if {
+	_authenticated
+	not _admin
+	location := object.get(object.get(input, "attributes", {}), "artifact_location", null)
+	location != null
+	location != ""
+	not _allowed_artifact_location(location)
+}
+
+_allowed_artifact_location(location) if {
+	is_string(location)
+	not regex.match(`\.\.|[%\\?#\s]`, location)
+	some root in _artifact_roots
+	startswith(location, root)
 }
 
 # A function, so that a missing _op.permission makes it undefined (and the target refused).

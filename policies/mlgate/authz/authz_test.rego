@@ -309,3 +309,61 @@ test_deny_without_any_input if {
 	not d.allow
 	"input-invalid" in d.reasons
 }
+
+_create_at(principal, location, roots) := d if {
+	d := authz.decision with input as {
+		"principal": principal,
+		"operation": "CreateExperiment",
+		"targets": [],
+		"request": {"method": "POST", "path": "/api/2.0/mlflow/experiments/create"},
+		"attributes": {"artifact_location": location},
+		"now_ms": 0,
+	}
+		with data.config as object.union(_config, {"artifact_roots": roots})
+}
+
+test_allow_artifact_location_unset_or_under_a_root if {
+	_create_at(_alice, null, []).allow
+	_create_at(_alice, "", []).allow
+	_create_at(_alice, "s3://ml/teams/a/exp1", ["s3://ml/teams/"]).allow
+	_create_at(_alice, "s3://ml/teams/a", ["/data/", "s3://ml/teams/"]).allow
+}
+
+test_deny_artifact_location_without_roots if {
+	d := _create_at(_alice, "mlflow-artifacts:/2", [])
+	not d.allow
+	d.reasons == ["artifact-location-not-allowed"]
+	not _create_at(_alice, "/etc", []).allow
+}
+
+test_deny_artifact_location_outside_or_escaping_a_root if {
+	roots := ["s3://ml/teams/"]
+	not _create_at(_alice, "s3://ml/other", roots).allow
+	not _create_at(_alice, "s3://ml/teams", roots).allow
+	not _create_at(_alice, "s3://ml/teams/../other", roots).allow
+	not _create_at(_alice, "s3://ml/teams/%2e%2e/other", roots).allow
+	not _create_at(_alice, "s3://ml/teams/a\\..\\b", roots).allow
+	not _create_at(_alice, "s3://ml/teams/a?x=1", roots).allow
+	not _create_at(_alice, "s3://ml/teams/a#x", roots).allow
+	not _create_at(_alice, "s3://ml/teams/a b", roots).allow
+	not _create_at(_alice, 7, roots).allow
+}
+
+test_allow_admin_any_artifact_location if {
+	d := _create_at(_root, "/etc", [])
+	d.allow
+	d.reasons == ["admin"]
+}
+
+test_deny_attributes_that_are_not_an_object if {
+	d := authz.decision with input as {
+		"principal": _alice,
+		"operation": "CreateExperiment",
+		"targets": [],
+		"request": {"method": "POST", "path": "/"},
+		"attributes": "artifact_location",
+		"now_ms": 0,
+	}
+		with data.config as _config
+	d.reasons == ["input-invalid"]
+}

@@ -89,6 +89,30 @@ describe('MLflow parameter parsing', () => {
       expectInvalid(() => parseJsonBody(json('"text"'), 'POST', 'application/json'), 'not valid JSON');
       expectInvalid(() => parseJsonBody(json('null'), 'POST', 'application/json'), 'must be a JSON object');
     });
+
+    it('refuses a body that is not valid UTF-8 (Node would repair it, MLflow reads {})', () => {
+      const bytes = Buffer.concat([Buffer.from('{"run_id": "a'), Buffer.from([0xab]), Buffer.from('"}')]);
+      expectInvalid(() => parseJsonBody(bytes, 'POST', 'application/json'), 'not valid UTF-8');
+      expectInvalid(() => parseJsonBody(Buffer.from([0xed, 0xa0, 0x80]), 'GET', undefined), 'not valid UTF-8');
+      expect(parseJsonBody(Buffer.from('{"name": "caf\u00e9 ☕"}'), 'POST', 'application/json')).to.deep.equal({
+        name: 'café ☕',
+      });
+    });
+  });
+
+  describe('query strings', () => {
+    it('refuses escapes that do not decode to UTF-8, which werkzeug keeps as text and URLSearchParams replaces', () => {
+      expectInvalid(() => parseQuery('experiment_name=50%AB%20test'), 'not valid UTF-8');
+      expectInvalid(() => parseQuery('experiment_name=%E2%82'), 'not valid UTF-8');
+      expectInvalid(() => parseQuery('a=%ED%A0%80'), 'not valid UTF-8');
+      expectInvalid(() => parseQuery('%C0%AF=x'), 'not valid UTF-8');
+    });
+
+    it('reads valid UTF-8 escapes, and keeps malformed escapes as text like werkzeug', () => {
+      expect(parseQuery('experiment_name=50%E2%82%AC%20test').get('experiment_name')).to.equal('50€ test');
+      expect(parseQuery('experiment_name=%G1%').get('experiment_name')).to.equal('%G1%');
+      expect(parseQuery('a=b+c').get('a')).to.equal('b c');
+    });
   });
 
   describe('scalar ids', () => {

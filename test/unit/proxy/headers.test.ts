@@ -36,4 +36,39 @@ describe('headers sent to MLflow', () => {
     expect(isStrippedHeader('Authorization')).to.be.true;
     expect(isStrippedHeader('Content-Length')).to.be.false;
   });
+
+  it('drop every header whose name has an underscore, which WSGI would read as the dashed name', () => {
+    const headers = upstreamHeaders(
+      {
+        'x-forwarded_user': 'admin',
+        remote_user: 'admin',
+        'x-mlflow_workspace': 'team',
+        x_mlgate_request_id: 'forged',
+        'content-type': 'application/json',
+      },
+      'req-2',
+    );
+    expect(headers).to.deep.equal({ 'content-type': 'application/json', 'x-mlgate-request-id': 'req-2' });
+  });
+
+  it('replay a body the gateway read with its length, never chunked', () => {
+    const headers = upstreamHeaders(
+      { 'transfer-encoding': 'chunked', 'content-type': 'application/json' },
+      'req-3',
+      17,
+    );
+    expect(headers).to.deep.equal({
+      'content-type': 'application/json',
+      'content-length': '17',
+      'x-mlgate-request-id': 'req-3',
+    });
+    expect(upstreamHeaders({ 'content-length': '999' }, 'req-4', 0)['content-length']).to.equal('0');
+  });
+
+  it('leave a streamed body as the client framed it', () => {
+    expect(upstreamHeaders({ 'transfer-encoding': 'chunked' }, 'req-5')).to.deep.equal({
+      'transfer-encoding': 'chunked',
+      'x-mlgate-request-id': 'req-5',
+    });
+  });
 });
