@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 
 import type { Logger } from '../logging.js';
+import { accessOutcome } from './outcome.js';
 import type { GatewayState } from './state.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -25,10 +26,18 @@ export function requestContext(logger: Logger, now: () => Date = () => new Date(
       await next();
     } finally {
       const state = ctx.state;
+      const { outcome, status } = accessOutcome({
+        recorded: state.outcome,
+        status: ctx.respond === false ? ctx.res.statusCode : ctx.status,
+        responseFinished: ctx.res.writableFinished,
+        connectionClosed: ctx.res.destroyed || ctx.req.socket.destroyed,
+      });
       state.logger.info('request', {
         method: ctx.method,
         path: state.path,
-        status: ctx.respond === false ? ctx.res.statusCode : ctx.status,
+        status,
+        outcome,
+        ...(state.forwarded === undefined ? {} : { forwarded: state.forwarded }),
         duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
         user: state.principal?.username ?? null,
         auth: state.principal?.method,
