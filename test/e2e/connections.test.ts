@@ -73,6 +73,23 @@ async function slowUpstream(delayMs: number): Promise<{
   };
 }
 
+/** Resolves with how long the gateway took to close a raw connection (or "open" after `limitMs`). */
+function closedWithin(socket: net.Socket, limitMs: number): Promise<number | 'open'> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve('open');
+    }, limitMs);
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(Date.now() - started);
+    });
+  });
+}
+
 function connect(url: string): Promise<net.Socket> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
@@ -144,6 +161,99 @@ describe('connections', () => {
       } finally {
         await upstream.close();
       }
+    });
+  });
+
+  describe('slow clients (server.body_idle_timeout_ms = 1000)', () => {
+    const idleMs = 1_000;
+    let upstream: Awaited<ReturnType<typeof slowUpstream>>;
+    let gatewayUrl: string;
+    let logFile: string;
+
+    before(async () => {
+      upstream = await slowUpstream(2_500);
+      const gateway = await startExtraGateway('slow-clients', {
+        MLGATE_UPSTREAM_URL: upstream.url,
+        MLGATE_SERVER_BODY_IDLE_TIMEOUT_MS: String(idleMs),
+      });
+      gatewayUrl = gateway.url;
+      logFile = gateway.logFile;
+    });
+    after(() => upstream.close());
+
+    it('cuts a streamed body that was announced (chunked) and never sent', async () => {
+      const socket = await connect(gatewayUrl);
+      const path = '/api/2.0/mlflow/stalled-upload';
+      socket.write(
+        rawRequest('POST', path, { authorization: basic(world.users.admin), 'transfer-encoding': 'chunked' }) +
+          '5\r\nhello\r\n',
+      );
+      const closed = await closedWithin(socket, idleMs * 4);
+      expect(closed, 'the gateway closed the connection').to.be.a('number');
+      expect(closed).to.be.at.least(idleMs - 100);
+      const lines = await accessLines(logFile, path, 1);
+      expect(lines).to.have.length(1);
+      expect(lines[0]?.['outcome']).to.equal('body_idle_timeout');
+      expect(lines[0]?.['status']).to.equal(408);
+    });
+
+    it('cuts a JSON body the gateway is reading when it stalls', async () => {
+      const socket = await connect(gatewayUrl);
+      const path = '/api/2.0/mlflow/runs/set-tag';
+      socket.write(
+        rawRequest(
+          'POST',
+          path,
+          { authorization: basic(world.users.admin), 'content-type': 'application/json', 'content-length': '200' },
+          '{"run_id": "',
+        ),
+      );
+      const closed = await closedWithin(socket, idleMs * 4);
+      expect(closed, 'the gateway closed the connection').to.be.a('number');
+      const lines = await accessLines(logFile, path, 1);
+      expect(lines).to.have.length(1);
+      expect(lines[0]?.['outcome']).to.equal('body_idle_timeout');
+    });
+
+    it('does not cut a body that arrives slowly but steadily', async () => {
+      const path = '/api/2.0/mlflow/slow-upload';
+      const parts = ['{"a":', ' 1,', ' "b":', ' 2,', ' "c": 3}'];
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = http.request(
+          `${gatewayUrl}${path}`,
+          { method: 'POST', headers: { authorization: basic(world.users.admin), 'content-type': 'application/json' } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject);
+        let i = 0;
+        const next = (): void => {
+          const part = parts[i++];
+          if (part === undefined) {
+            request.end();
+            return;
+          }
+          request.write(part);
+          setTimeout(next, idleMs * 0.6);
+        };
+        next();
+      });
+      expect(status).to.equal(200);
+      expect(upstream.received.find((r) => r.url === path)?.body).to.equal(parts.join(''));
+    });
+
+    it('does not cut a request whose body is complete while MLflow takes longer than the idle timeout', async () => {
+      const started = Date.now();
+      const response = await fetch(`${gatewayUrl}/api/2.0/mlflow/slow-answer`, {
+        method: 'POST',
+        headers: { authorization: basic(world.users.admin), 'content-type': 'application/json' },
+        body: '{"x": 1}',
+      });
+      expect(response.status).to.equal(200);
+      expect(await response.text()).to.equal('{}');
+      expect(Date.now() - started).to.be.at.least(2_500);
     });
   });
 });
