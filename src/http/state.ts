@@ -12,7 +12,7 @@ import type { Logger } from '../logging.js';
 import type { RequestOutcome } from './outcome.js';
 
 export interface GatewayState {
-  /** Request id (accepted from X-Request-Id when well-formed, else generated). */
+  /** The gateway's own request id (always generated; a client's X-Request-Id is logged as client_request_id). */
   requestId: string;
   logger: Logger;
   /** Request time, taken once. */
