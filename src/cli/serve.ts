@@ -42,7 +42,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const bundlePath = config.policy.bundle === '' ? defaultBundlePath() : config.policy.bundle;
   const engine = createDecisionEngine();
-  await engine.load(await readBundle(bundlePath), runtimeData(config));
+  await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
   logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
 
   const store = await openMongoStore({
