@@ -7,6 +7,7 @@ import Koa from 'koa';
 import type { Authenticator } from './auth/principal.js';
 import { authenticateStage } from './http/authenticate.js';
 import { authorizeStage } from './http/authorize.js';
+import { bodyTimeoutStage } from './http/body-timeout.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { forwardStage } from './http/forward.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   readonly maxBodyBytes: number;
   readonly maxResources: number;
   readonly searchMaxPages: number;
+  /** server.body_idle_timeout_ms: longest silence while a request body is incoming. */
+  readonly bodyIdleTimeoutMs: number;
   readonly now?: () => Date;
 }
 
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   const health = healthRoutes({ policyStatus: () => deps.engine.status(), pingStore: deps.pingStore });
 
   app.use(requestContext(deps.logger, deps.now)); // request id, time, logger, access log
+  app.use(bodyTimeoutStage(deps.bodyIdleTimeoutMs)); // a body that stalls cuts the connection
   app.use(errorBoundary()); // the one place errors become responses
   app.use(decodePathStage()); // the path as MLflow sees it (percent-decoded)
   app.use(ownRoutes(health)); // /_mlgate/health/{live,ready}; any other /_mlgate/ path: 404, never proxied

@@ -1,8 +1,12 @@
 /**
- * Structured logging: one JSON object per line, fields rather than
- * interpolated strings, and secrets redacted by field name before anything is
- * written.
+ * Structured logging with pino: one JSON object per line (or pino-pretty text for humans), fields rather than
+ * interpolated strings. Errors are written with pino's error serializer (type, message, stack, the `cause` chain
+ * and their own fields), and every field named like a secret is redacted at any depth before anything is written.
  */
+import { type Writable } from 'node:stream';
+
+import { type Logger as PinoLogger, pino, stdSerializers } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,11 +26,13 @@ export interface Logger {
 export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: 'json' | 'text';
+  /** Receives each line, without its newline (default: standard output, written synchronously). */
   readonly write?: (line: string) => void;
   readonly now?: () => Date;
 }
 
 const REDACTED = '[redacted]';
+const MAX_DEPTH = 8;
 const SECRET_KEYS = new Set([
   'authorization',
   'proxy-authorization',
@@ -49,17 +55,20 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(lower) || SECRET_SUFFIXES.some((suffix) => lower.endsWith(suffix));
 }
 
-/** A copy of `value` with every secret-named field replaced by "[redacted]". */
+/**
+ * A copy of `value` with every secret-named field replaced by "[redacted]", at any depth (pino's own `redact`
+ * takes fixed paths, and secrets can be nested anywhere). Errors are first serialized by pino (stack and
+ * `cause` chain included), then redacted like any object, so their own fields cannot leak a secret either.
+ */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object') {
+  if (value === null || typeof value !== 'object') {
     return value;
   }
+  if (depth > MAX_DEPTH) {
+    return '[too deep]';
+  }
   if (value instanceof Error) {
-    return {
-      name: value.name,
-      message: value.message,
-      ...(value.cause === undefined ? {} : { cause: redact(value.cause, depth + 1) }),
-    };
+    return redact({ ...stdSerializers.errWithCause(value) }, depth);
   }
   if (Array.isArray(value)) {
     return value.map((item) => redact(item, depth + 1));
@@ -71,33 +80,46 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+function destination(options: LoggerOptions): { write(chunk: string): void } {
+  const out: Writable | { write(chunk: string): void } =
+    options.write === undefined
+      ? pino.destination({ dest: 1, sync: true })
+      : { write: (chunk: string) => options.write?.(chunk.replace(/\n$/, '')) };
+  if (options.format === 'json') {
+    return out;
+  }
+  // pino-pretty in-process and synchronously (no worker thread): a line is written before the call returns.
+  const prettify = prettyFactory({ colorize: false, translateTime: false, ignore: '' });
+  return { write: (line: string) => out.write(prettify(line)) };
+}
+
 export function createLogger(options: LoggerOptions, base: LogFields = {}): Logger {
-  const threshold = LOG_LEVELS.indexOf(options.level);
-  const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const now = options.now ?? (() => new Date());
+  const root = pino(
+    {
+      level: options.level,
+      base: null,
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => redact(fields) as Record<string, unknown>,
+      },
+      // Errors under `err` were serialized (and redacted) by the log formatter above; pino's default would
+      // serialize the result a second time.
+      serializers: { err: (value: unknown) => (value instanceof Error ? redact(value) : value) },
+    },
+    destination(options),
+  );
+  return wrap(root.child(redact(base) as Record<string, unknown>));
+}
 
-  const emit = (level: LogLevel, message: string, fields: LogFields | undefined): void => {
-    if (LOG_LEVELS.indexOf(level) < threshold) {
-      return;
-    }
-    const record = redact({ ...base, ...fields }) as Record<string, unknown>;
-    const time = now().toISOString();
-    if (options.format === 'json') {
-      write(JSON.stringify({ time, level, msg: message, ...record }));
-    } else {
-      const rest = Object.entries(record)
-        .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-        .join(' ');
-      write(`${time} ${level.toUpperCase().padEnd(5)} ${message}${rest ? ' ' + rest : ''}`);
-    }
-  };
-
+function wrap(logger: PinoLogger): Logger {
   return {
-    debug: (message, fields) => emit('debug', message, fields),
-    info: (message, fields) => emit('info', message, fields),
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
-    child: (fields) => createLogger(options, { ...base, ...fields }),
+    debug: (message, fields) => logger.debug({ ...fields }, message),
+    info: (message, fields) => logger.info({ ...fields }, message),
+    warn: (message, fields) => logger.warn({ ...fields }, message),
+    error: (message, fields) => logger.error({ ...fields }, message),
+    child: (fields) => wrap(logger.child(redact(fields) as Record<string, unknown>)),
   };
 }
 

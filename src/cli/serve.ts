@@ -3,10 +3,11 @@
  * validated configuration, starts the server and stops it cleanly on SIGINT
  * or SIGTERM.
  */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 
 import { createApp } from '../app.js';
+import { serverTimeouts } from '../http/server-timeouts.js';
 import { createBasicAuthenticator } from '../auth/basic-authenticator.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -41,7 +42,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const bundlePath = config.policy.bundle === '' ? defaultBundlePath() : config.policy.bundle;
   const engine = createDecisionEngine();
-  await engine.load(await readBundle(bundlePath), runtimeData(config));
+  await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
   logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
 
   const store = await openMongoStore({
@@ -77,14 +78,28 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     maxBodyBytes: config.server.max_json_body_bytes,
     maxResources: config.server.max_resources_per_request,
     searchMaxPages: config.upstream.search_max_pages,
+    bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
   });
   app.silent = true;
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.server.port, config.server.host, () => resolve(listening));
-    listening.once('error', reject);
+  const timeouts = serverTimeouts(config.server);
+  const handle = app.callback(); // Koa answers its own errors: the promise never rejects
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersTimeout,
+      requestTimeout: timeouts.requestTimeout,
+      connectionsCheckingInterval: timeouts.connectionsCheckingInterval,
+    },
+    (req, res) => void handle(req, res),
+  );
+  server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info('listening', { url, upstream: redactUri(config.upstream.url) });

@@ -4,6 +4,11 @@ import type { Middleware } from 'koa';
 import { errorBody, toMlgateError } from '../errors.js';
 import type { GatewayState } from './state.js';
 
+/** True for the error a request stream raises when its client's connection closes mid-body. */
+function abandoned(thrown: unknown, connectionClosed: boolean): boolean {
+  return connectionClosed && (thrown as NodeJS.ErrnoException | null)?.code === 'ECONNRESET';
+}
+
 export function errorBoundary(): Middleware<GatewayState> {
   return async (ctx, next) => {
     try {
@@ -11,8 +16,12 @@ export function errorBoundary(): Middleware<GatewayState> {
     } catch (thrown) {
       const error = toMlgateError(thrown);
       const log = ctx.state.logger;
-      if (error.status >= 500) {
-        log.error('request failed', { code: error.code, error: thrown, cause: error.cause });
+      if (error.status >= 500 && abandoned(thrown, ctx.req.socket.destroyed)) {
+        // The client went away while its request was being read: nothing failed on this side.
+        log.info('request abandoned by the client', { code: error.code, err: thrown });
+      } else if (error.status >= 500) {
+        // `err`: pino's error serializer writes the stack and the cause chain.
+        log.error('request failed', { code: error.code, err: thrown });
       } else {
         log.debug('request refused', { code: error.code, message: error.message });
       }

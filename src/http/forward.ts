@@ -45,11 +45,17 @@ async function proxy(
 ): Promise<void> {
   ctx.respond = false;
   try {
-    await deps.upstream.forward(ctx.req, ctx.res, {
+    const outcome = await deps.upstream.forward(ctx.req, ctx.res, {
       requestId: ctx.state.requestId,
       ...(ctx.state.body === undefined ? {} : { body: ctx.state.body }),
       ...(onResponse === undefined ? {} : { onResponse }),
     });
+    ctx.state.forwarded = outcome !== 'client-gone';
+    if (outcome === 'client-gone' || outcome === 'client-closed') {
+      ctx.state.outcome ??= 'client_closed';
+    } else if (outcome === 'upstream-cut') {
+      ctx.state.outcome ??= 'upstream_cut';
+    }
   } catch (error) {
     ctx.respond = true;
     throw error;

@@ -9,9 +9,10 @@ import type { Decision } from '../policy/decision.js';
 import type { ResolvedTarget } from '../policy/input.js';
 import type { ResourceGrants } from '../store/types.js';
 import type { Logger } from '../logging.js';
+import type { RequestOutcome } from './outcome.js';
 
 export interface GatewayState {
-  /** Request id (accepted from X-Request-Id when well-formed, else generated). */
+  /** The gateway's own request id (always generated; a client's X-Request-Id is logged as client_request_id). */
   requestId: string;
   logger: Logger;
   /** Request time, taken once. */
@@ -30,4 +31,8 @@ export interface GatewayState {
   targets?: readonly ResolvedTarget[];
   grants?: ReadonlyMap<string, ResourceGrants>;
   decision?: Decision;
+  /** Set when the request was proxied to MLflow (true) or refused at the last moment because its client was gone. */
+  forwarded?: boolean;
+  /** Set by the stage that knows when a request did not end with a normal answer. */
+  outcome?: RequestOutcome;
 }

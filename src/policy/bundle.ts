@@ -19,16 +19,45 @@ export interface PolicyBundle {
   readonly source: string;
 }
 
-export async function readBundle(path: string): Promise<PolicyBundle> {
+/** The default of policy.max_bundle_bytes. */
+export const DEFAULT_MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a bundle of at most `maxBytes` unpacked (policy.max_bundle_bytes): gunzip stops at the limit, so a small
+ * archive that unpacks to gigabytes (a gzip bomb) is refused without being inflated.
+ */
+export async function readBundle(path: string, maxBytes = DEFAULT_MAX_BUNDLE_BYTES): Promise<PolicyBundle> {
+  const tooLarge = (): MlgateError =>
+    unusable(path, `it is larger than ${maxBytes} bytes unpacked (policy.max_bundle_bytes)`);
   try {
     const info = await stat(path);
-    const files = info.isDirectory() ? await readDirectory(path) : readTar(gunzipSync(await readFile(path)));
-    return fromFiles(files, path);
+    if (info.isDirectory()) {
+      const files = await readDirectory(path);
+      if ([...files.values()].reduce((sum, file) => sum + file.length, 0) > maxBytes) {
+        throw tooLarge();
+      }
+      return fromFiles(files, path);
+    }
+    if (info.size > maxBytes) {
+      throw tooLarge();
+    }
+    return fromFiles(readTar(gunzipLimited(await readFile(path), maxBytes, tooLarge)), path);
   } catch (error) {
     if (error instanceof MlgateError) {
       throw error;
     }
     throw unusable(path, (error as Error).message, error);
+  }
+}
+
+function gunzipLimited(archive: Buffer, maxBytes: number, tooLarge: () => MlgateError): Buffer {
+  try {
+    return gunzipSync(archive, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw tooLarge();
+    }
+    throw error;
   }
 }
 

@@ -30,9 +30,19 @@ export interface ForwardOptions {
   readonly onResponse?: ResponseHook;
 }
 
+/**
+ * How a forwarded request ended: the answer was sent whole; the client was gone before anything was sent to MLflow
+ * (nothing was proxied); the client went away after the request was proxied; or MLflow failed after the answer had
+ * begun, so the client's connection was cut.
+ */
+export type ForwardOutcome = 'sent' | 'client-gone' | 'client-closed' | 'upstream-cut';
+
 export interface Upstream {
-  /** Resolves when the response has been sent; rejects (before anything was sent) when MLflow cannot be reached. */
-  forward(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<void>;
+  /**
+   * Settles once the exchange is over, whichever way it ended; rejects (before anything was sent to the client)
+   * when MLflow cannot be reached.
+   */
+  forward(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<ForwardOutcome>;
   close(): void;
 }
 
@@ -50,6 +60,7 @@ export function createUpstream(options: { readonly url: string; readonly timeout
     proxyTimeout: options.timeoutMs,
   });
   const hooks = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
+  const cutOnUpstreamFailure = new WeakMap<IncomingMessage, () => void>();
   proxy.on('proxyRes', (proxyRes, req, res) => {
     const hook = hooks.get(req);
     if (hook !== undefined) {
@@ -60,6 +71,7 @@ export function createUpstream(options: { readonly url: string; readonly timeout
     // so its connection is cut (a truncated body must not look complete, and the request must not hang).
     proxyRes.once('close', () => {
       if (!proxyRes.complete) {
+        cutOnUpstreamFailure.get(req)?.();
         res.destroy();
       }
     });
@@ -67,18 +79,27 @@ export function createUpstream(options: { readonly url: string; readonly timeout
 
   return {
     forward(req, res, forwardOptions) {
+      // A client that is already gone would never see the answer, and its response's 'close' has already fired,
+      // so nothing would ever settle this request: refuse it before anything reaches MLflow.
+      if (clientGone(req, res)) {
+        return Promise.resolve('client-gone');
+      }
       req.headers = upstreamHeaders(req.headers, forwardOptions.requestId, forwardOptions.body?.length);
       const started = Date.now();
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<ForwardOutcome>((resolve, reject) => {
         let settled = false;
+        let cut = false;
         const settle = (error?: Error): void => {
           if (!settled) {
             settled = true;
-            if (error === undefined) resolve();
-            else reject(error);
+            if (error !== undefined) reject(error);
+            else if (res.writableFinished) resolve('sent');
+            else resolve(cut ? 'upstream-cut' : 'client-closed');
           }
         };
+        // Registered in the same tick as the check above, so a close cannot slip in between.
         res.once('close', () => settle());
+        cutOnUpstreamFailure.set(req, () => (cut = true));
         const hook = forwardOptions.onResponse;
         if (hook !== undefined) {
           hooks.set(req, (proxyRes) => {
@@ -99,6 +120,7 @@ export function createUpstream(options: { readonly url: string; readonly timeout
           },
           (error) => {
             if (res.headersSent) {
+              cut = true;
               res.destroy(error);
               settle();
               return;
@@ -118,6 +140,11 @@ export function createUpstream(options: { readonly url: string; readonly timeout
       agent.destroy();
     },
   };
+}
+
+/** True when the client's connection is closed: nothing can be answered any more. */
+export function clientGone(req: IncomingMessage, res: ServerResponse): boolean {
+  return res.destroyed || req.socket.destroyed;
 }
 
 function collect(stream: IncomingMessage): Promise<Buffer> {

@@ -99,7 +99,7 @@ describe('gateway boundaries', () => {
           expect(headers, name).to.not.have.property(name);
         }
         expect(headers['x-forwarded-for']).to.equal('127.0.0.1');
-        expect(headers['x-mlgate-request-id']).to.equal('client-chosen-id');
+        expect(headers['x-mlgate-request-id']).to.equal(response.headers.get('x-request-id'));
         expect(headers['content-length']).to.equal(String(body.length));
         const lookup = upstream.requests.find((r) => r.url.startsWith('/api/2.0/mlflow/runs/get'));
         expect(lookup?.headers, "the gateway's own look-up carries no client credentials").to.not.have.property(

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createGzip, gunzipSync } from 'node:zlib';
 
 import { expect } from 'chai';
 
@@ -64,6 +65,37 @@ describe('policy bundles', () => {
     const path = join(tmp.path, 'junk.tar.gz');
     writeFileSync(path, 'junk');
     await expectUnusable(path, 'Cannot use the policy bundle');
+  });
+
+  it('refuses a gzip bomb without inflating it, and any bundle larger than the limit unpacked', async () => {
+    // 256 MiB of zeros compress to about 256 KiB: with no limit on its output, gunzip would inflate them all.
+    const bomb = join(tmp.path, 'bomb.tar.gz');
+    const zeros = Buffer.alloc(64 * 1024 * 1024);
+    const gzip = createGzip({ level: 9 });
+    const chunks: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const done = new Promise((resolve) => gzip.on('end', resolve));
+    for (let i = 0; i < 4; i++) {
+      gzip.write(zeros);
+    }
+    gzip.end();
+    await done;
+    writeFileSync(bomb, Buffer.concat(chunks));
+    const before = process.memoryUsage().arrayBuffers;
+    await expectUnusable(bomb, 'it is larger than 67108864 bytes unpacked (policy.max_bundle_bytes)');
+    expect(process.memoryUsage().arrayBuffers - before, 'memory held after refusing').to.be.below(128 * 1024 * 1024);
+
+    // The shipped bundle itself, with a limit below its size.
+    const shipped = defaultBundlePath();
+    const unpacked = gunzipSync(readFileSync(shipped)).length;
+    try {
+      await readBundle(shipped, unpacked - 1);
+      expect.fail('expected a refusal');
+    } catch (error) {
+      expect((error as MlgateError).code).to.equal('MLGATE_POLICY_UNAVAILABLE');
+      expect((error as Error).message).to.include(`larger than ${unpacked - 1} bytes unpacked`);
+    }
+    expect((await readBundle(shipped, unpacked)).wasm.length).to.be.above(0);
   });
 
   it('is up to date with policies/ (rebuilding gives the committed bytes)', async () => {
