@@ -43,7 +43,7 @@ export interface LoadedConfig {
 }
 
 /** Environment variables that name the configuration itself rather than an option. */
-const RESERVED_ENV = new Set(['MLGATE_CONFIG', 'MLGATE_KEEP_TEST_DIR']);
+const RESERVED_ENV = new Set(['MLGATE_CONFIG']);
 
 export function loadConfig(source: ConfigSource): LoadedConfig {
   const problems: ConfigProblem[] = [];

@@ -108,7 +108,7 @@ export async function stopWorld(): Promise<void> {
   for (const service of services.reverse()) {
     await service.stop();
   }
-  if (process.env['MLGATE_KEEP_TEST_DIR'] === undefined) {
+  if (process.env['KEEP_E2E_DIR'] === undefined) {
     tmp.remove();
   } else {
     console.log(`test directory kept: ${tmp.path}`);
