@@ -80,7 +80,9 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     searchMaxPages: config.upstream.search_max_pages,
     bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
   });
-  app.silent = true;
+  // An error that escapes the pipeline (a bug: the error boundary answers every request error) is logged with its
+  // stack instead of Koa's console print.
+  app.on('error', (err: unknown) => logger.error('unhandled error outside the request pipeline', { err }));
 
   const timeouts = serverTimeouts(config.server);
   const handle = app.callback(); // Koa answers its own errors: the promise never rejects

@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 
 import type { Middleware } from 'koa';
 
+import { socketOf } from './connection.js';
 import type { GatewayState } from './state.js';
 
 export interface BodyWatch {
@@ -54,20 +55,21 @@ export function watchBody(
   onStall: () => void,
   now: () => number = Date.now,
 ): () => void {
-  if (req.complete || !announcesBody(req)) {
+  const socket = socketOf(req);
+  if (req.complete || !announcesBody(req) || socket === null) {
     return () => undefined;
   }
-  let watch: BodyWatch = { bytesRead: req.socket.bytesRead, progressAt: now() };
+  let watch: BodyWatch = { bytesRead: socket.bytesRead, progressAt: now() };
   const timer = setInterval(
     () => {
-      if (req.complete || req.socket.destroyed) {
+      if (req.complete || socket.destroyed) {
         stop();
         return;
       }
       const checked = checkBody(
         watch,
         {
-          bytesRead: req.socket.bytesRead,
+          bytesRead: socket.bytesRead,
           now: now(),
           backpressured: req.readableLength >= req.readableHighWaterMark,
         },
@@ -95,7 +97,7 @@ export function bodyTimeoutStage(idleMs: number): Middleware<GatewayState> {
   return async (ctx, next) => {
     watchBody(ctx.req, idleMs, () => {
       ctx.state.outcome = 'body_idle_timeout';
-      ctx.req.socket.destroy();
+      socketOf(ctx.req)?.destroy();
     });
     await next();
   };

@@ -2,6 +2,7 @@
 import type { Middleware } from 'koa';
 
 import { errorBody, toMlgateError } from '../errors.js';
+import { socketGone } from './connection.js';
 import type { GatewayState } from './state.js';
 
 /** True for the error a request stream raises when its client's connection closes mid-body. */
@@ -16,7 +17,7 @@ export function errorBoundary(): Middleware<GatewayState> {
     } catch (thrown) {
       const error = toMlgateError(thrown);
       const log = ctx.state.logger;
-      if (error.status >= 500 && abandoned(thrown, ctx.req.socket.destroyed)) {
+      if (error.status >= 500 && abandoned(thrown, socketGone(ctx.req))) {
         // The client went away while its request was being read: nothing failed on this side.
         log.info('request abandoned by the client', { code: error.code, err: thrown });
       } else if (error.status >= 500) {

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import httpProxy from 'http-proxy';
 
 import { MlgateError } from '../errors.js';
+import { socketGone } from '../http/connection.js';
 import { upstreamHeaders } from './headers.js';
 
 /** The upstream answer of a captured response, and what to send instead. */
@@ -144,7 +145,7 @@ export function createUpstream(options: { readonly url: string; readonly timeout
 
 /** True when the client's connection is closed: nothing can be answered any more. */
 export function clientGone(req: IncomingMessage, res: ServerResponse): boolean {
-  return res.destroyed || req.socket.destroyed;
+  return res.destroyed || socketGone(req);
 }
 
 function collect(stream: IncomingMessage): Promise<Buffer> {
