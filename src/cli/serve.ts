@@ -67,7 +67,11 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     authenticators: [createBasicAuthenticator({ verifier, realm: config.auth.realm })],
     realm: config.auth.realm,
     routes: createRouteTable(ROUTES),
-    resolver: createResolver({ client, maxEntries: config.cache.run_max_entries }),
+    resolver: createResolver({
+      client,
+      maxEntries: config.cache.run_max_entries,
+      missingTtlMs: config.cache.missing_ttl_ms,
+    }),
     grantSource,
     grants: store.grants,
     engine,
