@@ -59,7 +59,11 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     ttlMs: config.cache.ttl_ms,
     maxEntries: config.cache.max_entries,
   });
-  const client = createMlflowClient({ baseUrl: config.upstream.url, timeoutMs: config.upstream.lookup_timeout_ms });
+  const client = createMlflowClient({
+    baseUrl: config.upstream.url,
+    timeoutMs: config.upstream.lookup_timeout_ms,
+    maxResponseBytes: config.upstream.lookup_max_response_bytes,
+  });
   const upstream = createUpstream({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms });
 
   const app = createApp({
