@@ -98,8 +98,17 @@ export function createResolver(deps: ResolverDeps): Resolver {
     }
   };
 
+  /** True when the cache already says that this run or logged model does not exist. */
+  const knownMissing = (reference: Reference): boolean =>
+    (reference.kind === 'run' || reference.kind === 'logged_model') &&
+    missing.get(`${reference.kind}\u0000${reference.value}`) !== undefined;
+
   return {
     async resolve(references) {
+      const known = references.find(knownMissing);
+      if (known !== undefined) {
+        return [{ type: 'experiment', id: known.value, via: known.kind, ref: known.value, exists: false }];
+      }
       const outcome = await mapLimitedUntil(references, LOOKUP_CONCURRENCY, resolveOne, (target) => !target.exists);
       return outcome.stopped ? [outcome.result] : outcome.results;
     },

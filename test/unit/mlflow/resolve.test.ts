@@ -104,6 +104,19 @@ describe('resolver', () => {
     ).to.have.length(2);
   });
 
+  it('answers from the cache without any look-up when one named id is known to be missing', async () => {
+    const fake = fakeClient({ runs: { r1: '1' } });
+    const resolver = createResolver(options(fake.client));
+    await resolver.resolve([{ kind: 'logged_model', value: missingModels[500] as string }]);
+    const first = fake.calls.length;
+    // The known-missing id comes late in the request, behind ids never seen before.
+    const targets = await resolver.resolve(logBatch('r1', missingModels));
+    expect(fake.calls.length - first).to.equal(0);
+    expect(targets).to.deep.equal([
+      { type: 'experiment', id: missingModels[500], via: 'logged_model', ref: missingModels[500], exists: false },
+    ]);
+  });
+
   it('does not remember missing relations when cache.missing_ttl_ms is 0', async () => {
     const fake = fakeClient();
     const resolver = createResolver(options(fake.client, 0));
