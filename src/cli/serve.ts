@@ -60,7 +60,11 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     ttlMs: config.cache.ttl_ms,
     maxEntries: config.cache.max_entries,
   });
-  const client = createMlflowClient({ baseUrl: config.upstream.url, timeoutMs: config.upstream.lookup_timeout_ms });
+  const client = createMlflowClient({
+    baseUrl: config.upstream.url,
+    timeoutMs: config.upstream.lookup_timeout_ms,
+    maxResponseBytes: config.upstream.lookup_max_response_bytes,
+  });
   const upstream = createUpstream({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms });
 
   const app = createApp({
@@ -68,7 +72,11 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     authenticators: [createBasicAuthenticator({ verifier, realm: config.auth.realm })],
     realm: config.auth.realm,
     routes: createRouteTable(ROUTES),
-    resolver: createResolver({ client, maxEntries: config.cache.run_max_entries }),
+    resolver: createResolver({
+      client,
+      maxEntries: config.cache.run_max_entries,
+      missingTtlMs: config.cache.missing_ttl_ms,
+    }),
     grantSource,
     grants: store.grants,
     engine,

@@ -191,7 +191,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 10_000,
     min: 100,
     max: 600_000,
-    description: "Timeout of the gateway's own MLflow look-ups (run -> experiment, name -> id, filtered searches).",
+    description:
+      "Longest one of the gateway's own MLflow calls (run -> experiment, name -> id, a search page) may take, from sending it to the last byte of the answer, however slowly the bytes come.",
   },
   {
     path: 'upstream.search_max_pages',

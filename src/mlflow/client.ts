@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 import { MlgateError } from '../errors.js';
+import { requireWellFormed } from './well-formed.js';
 
 export interface UpstreamAnswer {
   readonly status: number;
@@ -30,7 +31,10 @@ export interface MlflowClient {
 
 export interface MlflowClientOptions {
   readonly baseUrl: string;
+  /** Longest a call may take in total, from the start of the request to the last byte of the answer; also the idle timeout. */
   readonly timeoutMs: number;
+  /** Largest answer read; a larger one is cut off and refused (MLGATE_UPSTREAM_INVALID_RESPONSE). */
+  readonly maxResponseBytes: number;
   readonly agent?: http.Agent;
 }
 
@@ -44,6 +48,36 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const started = Date.now();
+      let settled = false;
+      const settle = (): boolean => {
+        if (settled) {
+          return false;
+        }
+        settled = true;
+        clearTimeout(deadline);
+        return true;
+      };
+      const fail = (error: MlgateError): void => {
+        if (settle()) {
+          reject(error);
+        }
+        request.destroy();
+      };
+      const timedOut = (): MlgateError =>
+        new MlgateError(
+          'MLGATE_UPSTREAM_TIMEOUT',
+          "The MLflow tracking server did not answer the gateway's look-up in time (upstream.lookup_timeout_ms). " +
+            'Retry later; if it persists, an operator must check MLflow.',
+          { details: { path: path.split('?')[0], elapsed_ms: Date.now() - started, timeout_ms: options.timeoutMs } },
+        );
+      const tooLarge = (): MlgateError =>
+        new MlgateError(
+          'MLGATE_UPSTREAM_INVALID_RESPONSE',
+          'The MLflow tracking server sent a larger answer than the gateway reads for its own look-ups ' +
+            '(upstream.lookup_max_response_bytes). If it persists, an operator must check MLflow or raise the limit.',
+          { details: { path: path.split('?')[0], limit_bytes: options.maxResponseBytes } },
+        );
+
       const request = transport.request(
         {
           protocol: base.protocol,
@@ -59,10 +93,26 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
           timeout: options.timeoutMs,
         },
         (response) => {
+          const declared = Number(response.headers['content-length'] ?? NaN);
+          if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
+            fail(tooLarge());
+            return;
+          }
           const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', (error) => reject(unavailable(error)));
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > options.maxResponseBytes) {
+              fail(tooLarge());
+              return;
+            }
+            chunks.push(chunk);
+          });
+          response.on('error', (error) => fail(unavailable(error)));
           response.on('end', () => {
+            if (!settle()) {
+              return;
+            }
             const raw = Buffer.concat(chunks);
             let parsed: unknown;
             try {
@@ -79,14 +129,10 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
           });
         },
       );
-      request.on('timeout', () => {
-        request.destroy(
-          new MlgateError('MLGATE_UPSTREAM_TIMEOUT', undefined, {
-            details: { path, elapsed_ms: Date.now() - started },
-          }),
-        );
-      });
-      request.on('error', (error) => reject(error instanceof MlgateError ? error : unavailable(error)));
+      // The socket timeout only notices silence; this one also ends an answer that trickles in.
+      const deadline = setTimeout(() => fail(timedOut()), options.timeoutMs);
+      request.on('timeout', () => fail(timedOut()));
+      request.on('error', (error) => fail(unavailable(error)));
       request.end(payload);
     });
 
@@ -105,19 +151,25 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
   };
 
   return {
-    experimentIdByName: (name) =>
-      lookup(
+    async experimentIdByName(name) {
+      requireWellFormed(name, 'experiment_name');
+      return lookup(
         `/api/2.0/mlflow/experiments/get-by-name?${new URLSearchParams({ experiment_name: name }).toString()}`,
         (body) => field(body, 'experiment', 'experiment_id'),
-      ),
-    runExperimentId: (runId) =>
-      lookup(`/api/2.0/mlflow/runs/get?${new URLSearchParams({ run_id: runId }).toString()}`, (body) =>
+      );
+    },
+    async runExperimentId(runId) {
+      requireWellFormed(runId, 'run_id');
+      return lookup(`/api/2.0/mlflow/runs/get?${new URLSearchParams({ run_id: runId }).toString()}`, (body) =>
         field(body, 'run', 'info', 'experiment_id'),
-      ),
-    loggedModelExperimentId: (modelId) =>
-      lookup(`/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`, (body) =>
+      );
+    },
+    async loggedModelExperimentId(modelId) {
+      requireWellFormed(modelId, 'model_id');
+      return lookup(`/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`, (body) =>
         field(body, 'model', 'info', 'experiment_id'),
-      ),
+      );
+    },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
   };
 }

@@ -2,6 +2,7 @@
 import { MlgateError } from '../errors.js';
 import { type RequestParams, readList, readNested, readScalar } from './params.js';
 import type { RouteSpec, TargetSource } from './routes.js';
+import { requireWellFormed } from './well-formed.js';
 
 /** A resource as the request names it, before resolution. */
 export interface Reference {
@@ -11,7 +12,7 @@ export interface Reference {
 
 /**
  * The resources a request names, de-duplicated. More than `limit` is refused (400): each may cost a look-up in
- * MLflow before the decision is made.
+ * MLflow before the decision is made. Ids and names that are not well-formed strings are refused (400) too.
  */
 export function extractReferences(route: RouteSpec, params: RequestParams, limit = Infinity): Reference[] {
   const references: Reference[] = [];
@@ -26,6 +27,7 @@ export function extractReferences(route: RouteSpec, params: RequestParams, limit
   for (const source of route.targets) {
     const kind = kindOf(source);
     for (const value of valuesOf(source, params)) {
+      requireWellFormed(value, fieldLabel(source));
       if (kind === 'experiment') {
         requireCanonicalExperimentId(value);
       }
@@ -80,6 +82,12 @@ function valuesOf(source: TargetSource, params: RequestParams): string[] {
     case 'logged_model_in_list':
       return readNested(params, source.list, source.field.names);
   }
+}
+
+/** The field as the client wrote it, for messages: "run_id", "experiment_ids", "metrics[].model_id". */
+function fieldLabel(source: TargetSource): string {
+  const name = source.field.names[0] as string;
+  return source.kind === 'logged_model_in_list' ? `${source.list}[].${name}` : name;
 }
 
 function kindOf(source: TargetSource): Reference['kind'] {

@@ -139,6 +139,46 @@ describe('resource references', () => {
     }
   });
 
+  it('refuses ids and names that are not well-formed strings (a lone surrogate), naming the field', () => {
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['POST', '/api/2.0/mlflow/runs/log-parameter', { run_id: 'r-\ud800' }, '"run_id"'],
+      ['POST', '/api/2.0/mlflow/runs/log-parameter', { run_uuid: '\udfffr' }, '"run_id"'],
+      ['POST', '/api/2.0/mlflow/runs/log-metric', { run_id: 'r1', model_id: 'm-\ud800' }, '"model_id"'],
+      [
+        'POST',
+        '/api/2.0/mlflow/runs/log-batch',
+        { run_id: 'r1', metrics: [{ model_id: 'm-\ud800' }] },
+        '"metrics[].model_id"',
+      ],
+      [
+        'POST',
+        '/api/2.0/mlflow/runs/log-inputs',
+        { run_id: 'r1', models: [{ model_id: 'm-\udc00' }] },
+        '"models[].model_id"',
+      ],
+      ['GET', '/api/2.0/mlflow/experiments/get-by-name', { experiment_name: 'exp-\ud800' }, '"experiment_name"'],
+      ['GET', '/api/2.0/mlflow/experiments/get', { experiment_id: '7\ud800' }, '"experiment_id"'],
+      ['POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['1', '\ud800'] }, '"experiment_ids"'],
+    ];
+    for (const [method, path, fields, name] of cases) {
+      expect(() => extractReferences(route(method, path), body(fields)), `${path} ${name}`)
+        .to.throw(MlgateError)
+        .that.satisfies(
+          (error: MlgateError) =>
+            error.code === 'MLGATE_REQUEST_INVALID' &&
+            error.message.includes(name) &&
+            error.message.includes('well-formed'),
+        );
+    }
+    // Characters outside the BMP are well-formed surrogate pairs.
+    expect(
+      extractReferences(
+        route('GET', '/api/2.0/mlflow/experiments/get-by-name'),
+        body({ experiment_name: 'exp \ud83d\ude00' }),
+      ),
+    ).to.deep.equal([{ kind: 'experiment_name', value: 'exp \ud83d\ude00' }]);
+  });
+
   it('refuses a request naming more resources than the limit (each may cost a look-up)', () => {
     const batch = route('POST', '/api/2.0/mlflow/runs/log-batch');
     const metrics = (n: number) => Array.from({ length: n }, (_, i) => ({ model_id: `m-${i}` }));

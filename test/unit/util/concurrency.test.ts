@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { mapLimited } from '../../../src/util/concurrency.js';
+import { mapLimited, mapLimitedUntil } from '../../../src/util/concurrency.js';
 
 describe('mapLimited', () => {
   it('keeps at most `limit` calls in flight and the results in order', async () => {
@@ -29,5 +29,37 @@ describe('mapLimited', () => {
     } catch (error) {
       expect((error as Error).message).to.equal('boom');
     }
+  });
+});
+
+describe('mapLimitedUntil', () => {
+  it('starts nothing after a result that stops the work, and returns the earliest such result', async () => {
+    const started: number[] = [];
+    const outcome = await mapLimitedUntil(
+      Array.from({ length: 100 }, (_, i) => i),
+      4,
+      async (i) => {
+        started.push(i);
+        await new Promise((resolve) => setImmediate(resolve));
+        return i;
+      },
+      (i) => i === 2 || i === 3,
+    );
+    expect(outcome).to.deep.equal({ stopped: true, result: 2 });
+    expect(started.length).to.be.at.most(8);
+  });
+
+  it('returns every result when nothing stops the work', async () => {
+    expect(
+      await mapLimitedUntil(
+        [1, 2, 3],
+        2,
+        (i) => Promise.resolve(i * 10),
+        () => false,
+      ),
+    ).to.deep.equal({
+      stopped: false,
+      results: [10, 20, 30],
+    });
   });
 });
