@@ -6,7 +6,7 @@ import { generateToken, parseDuration } from '../auth/tokens.js';
 import { isValidGroupName, isValidUsername, normalizeUsername } from '../auth/usernames.js';
 import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
-import { isCanonicalExperimentId } from '../mlflow/references.js';
+import { isCanonicalExperimentId } from '../mlflow/resources/experiment.js';
 import type { PrincipalType, Store } from '../store/types.js';
 
 export interface Output {

@@ -3,6 +3,7 @@
  * one place where the policy's reasons become 401 / 403 / 404.
  */
 import { MlgateError } from '../errors.js';
+import { resourceKind } from '../mlflow/resources/index.js';
 import type { Decision } from '../policy/decision.js';
 import type { ResolvedTarget } from '../policy/input.js';
 
@@ -75,14 +76,5 @@ function permissionMessage(decision: Decision, context: DenialContext): string {
 }
 
 export function describeTarget(target: ResolvedTarget): string {
-  switch (target.via) {
-    case 'experiment':
-      return `experiment ${target.ref}`;
-    case 'experiment_name':
-      return `experiment "${target.ref}"`;
-    case 'run':
-      return `the experiment of run ${target.ref}`;
-    case 'logged_model':
-      return `the experiment of logged model ${target.ref}`;
-  }
+  return resourceKind(target.via).describe(target.ref);
 }

@@ -16,7 +16,9 @@ export function decodePathStage(): Middleware<GatewayState> {
 export function matchRouteStage(table: RouteTable): Middleware<GatewayState> {
   return async (ctx, next) => {
     requireDefaultWorkspace(ctx.req.headers);
-    ctx.state.route = table.match(ctx.method, ctx.state.path);
+    const found = table.match(ctx.method, ctx.state.path);
+    ctx.state.route = found?.route;
+    ctx.state.pathParams = found?.params ?? {};
     await next();
   };
 }

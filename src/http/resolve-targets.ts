@@ -6,6 +6,7 @@
  */
 import type { Middleware } from 'koa';
 
+import { parseQuery } from '../mlflow/params.js';
 import { extractReferences } from '../mlflow/references.js';
 import type { Resolver } from '../mlflow/resolve.js';
 import type { GrantSource } from '../store/grant-cache.js';
@@ -24,7 +25,12 @@ export function resolveTargetsStage(deps: {
       principal?.authenticated === true &&
       principal.username !== null
     ) {
-      const targets = await deps.resolver.resolve(extractReferences(route, params, deps.maxResources));
+      const view = {
+        params,
+        query: parseQuery(ctx.querystring),
+        path: ctx.state.pathParams ?? {},
+      };
+      const targets = await deps.resolver.resolve(extractReferences(route, view, deps.maxResources));
       const ids = targets.filter((target) => target.exists).map((target) => target.id);
       ctx.state.targets = targets;
       ctx.state.grants =

@@ -4,7 +4,7 @@
  */
 import type { Principal } from '../auth/principal.js';
 import type { RequestParams } from '../mlflow/params.js';
-import type { RouteSpec } from '../mlflow/routes.js';
+import type { RouteSpec } from '../mlflow/route-spec.js';
 import type { Decision } from '../policy/decision.js';
 import type { ResolvedTarget } from '../policy/input.js';
 import type { ResourceGrants } from '../store/types.js';
@@ -22,6 +22,8 @@ export interface GatewayState {
   principal?: Principal;
   /** Catalogue entry; undefined for an unknown route. */
   route?: RouteSpec;
+  /** Parameters of the route's path template. */
+  pathParams?: Readonly<Record<string, string>>;
   /**
    * The body, when it was read: replayed to MLflow as is, except that the identity stage may replace it once with
    * the caller stamped in (the one field written twice).

@@ -1,24 +1,20 @@
 /**
- * Resolves the resources a request names to the experiments that carry their
- * permissions: a run, or a logged model, belongs to one experiment for ever
- * (cached without expiry, bounded); experiment names can change, so they are
- * looked up on every request.
+ * Resolves the resources a request names to the resources that carry their permissions, with the relation
+ * cached as long as its resource kind allows (resources/): a run or a logged model belongs to one experiment
+ * for ever; an experiment name is looked up on every request.
  *
- * A request naming a resource that does not exist is refused anyway, so the
- * look-ups stop at the first one that comes back missing: the answer is then
- * that one target, which the policy refuses as "resource-not-found" (404).
- * Runs and logged models found missing are remembered for a short while
- * (cache.missing_ttl_ms): their ids are made by MLflow when they are created,
- * so a client cannot name one before it exists. Experiment names are never
- * remembered as missing: anyone may create one at any moment (mlflow's
- * set_experiment looks a name up again right after a concurrent create).
- * Concurrent look-ups of the same run or logged model share one call.
+ * A request naming a resource that does not exist is refused anyway, so the look-ups stop at the first one that
+ * comes back missing: the answer is then that one target, which the policy refuses as "resource-not-found"
+ * (404). Kinds whose ids MLflow makes itself (runs, logged models) are remembered as missing for a short while
+ * (cache.missing_ttl_ms): a client cannot name one before it exists. Concurrent look-ups of the same resource
+ * share one call.
  */
 import type { ResolvedTarget } from '../policy/input.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import { mapLimitedUntil } from '../util/concurrency.js';
 import type { MlflowClient } from './client.js';
 import type { Reference } from './references.js';
+import { resourceKind } from './resources/index.js';
 
 /** Look-ups one request may have in flight against MLflow at once. */
 export const LOOKUP_CONCURRENCY = 8;
@@ -36,81 +32,85 @@ export interface ResolverDeps {
   readonly now?: () => number;
 }
 
-type Relation = 'run' | 'logged_model';
-
 export function createResolver(deps: ResolverDeps): Resolver {
   const now = deps.now ?? Date.now;
-  const found = {
-    run: new BoundedCache<string, string>({ ttlMs: Infinity, maxEntries: deps.maxEntries, now }),
-    logged_model: new BoundedCache<string, string>({ ttlMs: Infinity, maxEntries: deps.maxEntries, now }),
+  const found = new Map<string, BoundedCache<string, readonly string[]>>();
+  const foundCache = (kind: string, ttlMs: number): BoundedCache<string, readonly string[]> => {
+    let cache = found.get(kind);
+    if (cache === undefined) {
+      cache = new BoundedCache<string, readonly string[]>({ ttlMs, maxEntries: deps.maxEntries, now });
+      found.set(kind, cache);
+    }
+    return cache;
   };
   // Separate from the found relations, so that a flood of made-up ids cannot evict them.
   const missing = new BoundedCache<string, true>({ ttlMs: deps.missingTtlMs, maxEntries: deps.maxEntries, now });
-  const inFlight = new Map<string, Promise<string | null>>();
-  const load = {
-    run: (id: string) => deps.client.runExperimentId(id),
-    logged_model: (id: string) => deps.client.loggedModelExperimentId(id),
-  };
+  const inFlight = new Map<string, Promise<readonly string[] | null>>();
+  const keyOf = (reference: Reference): string => `${reference.kind}\u0000${reference.value}`;
 
-  const experimentOf = (relation: Relation, id: string): Promise<string | null> => {
-    const known = found[relation].get(id);
+  const carriersOf = (reference: Reference): Promise<readonly string[] | null> => {
+    const kind = resourceKind(reference.kind);
+    const cache = kind.foundTtlMs > 0 ? foundCache(kind.name, kind.foundTtlMs) : undefined;
+    const known = cache?.get(reference.value);
     if (known !== undefined) {
       return Promise.resolve(known);
     }
-    const key = `${relation}\u0000${id}`;
-    if (missing.get(key) !== undefined) {
+    const key = keyOf(reference);
+    if (kind.rememberMissing && missing.get(key) !== undefined) {
       return Promise.resolve(null);
     }
     const pending = inFlight.get(key);
     if (pending !== undefined) {
       return pending;
     }
-    const lookup = load[relation](id)
-      .then((experimentId) => {
-        if (experimentId === null) {
-          missing.set(key, true);
+    const lookup = kind
+      .resolve(reference.value, deps.client)
+      .then((carriers) => {
+        if (carriers === null) {
+          if (kind.rememberMissing) missing.set(key, true);
         } else {
-          found[relation].set(id, experimentId);
+          cache?.set(reference.value, carriers);
         }
-        return experimentId;
+        return carriers;
       })
       .finally(() => inFlight.delete(key));
     inFlight.set(key, lookup);
     return lookup;
   };
 
-  const resolveOne = async (reference: Reference): Promise<ResolvedTarget> => {
-    const target = (id: string | null): ResolvedTarget => ({
-      type: 'experiment',
-      id: id ?? reference.value,
-      via: reference.kind,
-      ref: reference.value,
-      exists: id !== null,
-    });
-    switch (reference.kind) {
-      case 'experiment':
-        return target(reference.value);
-      case 'experiment_name':
-        return target(await deps.client.experimentIdByName(reference.value));
-      case 'run':
-      case 'logged_model':
-        return target(await experimentOf(reference.kind, reference.value));
+  const resolveOne = async (reference: Reference): Promise<ResolvedTarget[]> => {
+    const kind = resourceKind(reference.kind);
+    const carriers = await carriersOf(reference);
+    if (carriers === null) {
+      return [missingTarget(reference)];
     }
+    return carriers.map((id) => ({ type: kind.carrier, id, via: reference.kind, ref: reference.value, exists: true }));
   };
 
-  /** True when the cache already says that this run or logged model does not exist. */
+  /** True when the cache already says that this resource does not exist. */
   const knownMissing = (reference: Reference): boolean =>
-    (reference.kind === 'run' || reference.kind === 'logged_model') &&
-    missing.get(`${reference.kind}\u0000${reference.value}`) !== undefined;
+    resourceKind(reference.kind).rememberMissing && missing.get(keyOf(reference)) !== undefined;
 
   return {
     async resolve(references) {
       const known = references.find(knownMissing);
       if (known !== undefined) {
-        return [{ type: 'experiment', id: known.value, via: known.kind, ref: known.value, exists: false }];
+        return [missingTarget(known)];
       }
-      const outcome = await mapLimitedUntil(references, LOOKUP_CONCURRENCY, resolveOne, (target) => !target.exists);
-      return outcome.stopped ? [outcome.result] : outcome.results;
+      const outcome = await mapLimitedUntil(references, LOOKUP_CONCURRENCY, resolveOne, (targets) =>
+        targets.some((target) => !target.exists),
+      );
+      return outcome.stopped ? outcome.result : outcome.results.flat();
     },
+  };
+}
+
+function missingTarget(reference: Reference): ResolvedTarget {
+  return {
+    type: resourceKind(reference.kind).carrier,
+    id: reference.value,
+    via: reference.kind,
+    ref: reference.value,
+    exists: false,
   };
 }

@@ -1,14 +1,16 @@
 /** The policy's input document, built from what the gateway established (pure). */
 import type { Principal } from '../auth/principal.js';
+import type { ResourceKindName } from '../mlflow/resources/index.js';
+import type { CarrierType } from '../mlflow/resources/kind.js';
 import type { ResourceGrants } from '../store/types.js';
 
 /** A resource the request touches, resolved to the resource that carries the permission. */
 export interface ResolvedTarget {
-  readonly type: 'experiment';
+  readonly type: CarrierType;
   /** Id of the permission-bearing resource (the experiment id). */
   readonly id: string;
-  /** How it was reached: the request named the experiment, its name, a run or a logged model. */
-  readonly via: 'experiment' | 'experiment_name' | 'run' | 'logged_model';
+  /** How it was reached: the kind of resource the request named (experiment, experiment_name, run, ...). */
+  readonly via: ResourceKindName;
   /** What the request named (run id, experiment name, ...). */
   readonly ref: string;
   /** False when the named resource does not exist. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import type { Principal } from '../../../src/auth/principal.js';
 import { MlgateError } from '../../../src/errors.js';
-import { createRouteTable, decodePath } from '../../../src/mlflow/match.js';
+import { type RouteMatch, createRouteTable, decodePath, toPathToRegexp } from '../../../src/mlflow/match.js';
 import { extractReferences } from '../../../src/mlflow/references.js';
 import { ROUTES, type RouteSpec } from '../../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../../src/paths.js';
@@ -15,7 +15,7 @@ const table = createRouteTable(ROUTES);
 function route(method: string, path: string): RouteSpec {
   const found = table.match(method, path);
   expect(found, `${method} ${path}`).to.not.equal(undefined);
-  return found as RouteSpec;
+  return (found as RouteMatch).route;
 }
 
 describe('route catalogue', () => {
@@ -197,5 +197,79 @@ describe('resource references', () => {
       expect((error as MlgateError).code).to.equal('MLGATE_REQUEST_INVALID');
       expect((error as Error).message).to.include('"experiment_id"');
     }
+  });
+});
+
+describe('path templates', () => {
+  const spec = (operation: string, method: 'GET' | 'PUT', path: string): RouteSpec =>
+    ({ operation, method, path, prefixes: ['/api/2.0'], targets: [], handling: 'stream' }) as unknown as RouteSpec;
+  const templates = createRouteTable([
+    spec('GetLoggedModel', 'GET', '/mlflow/logged-models/<model_id>'),
+    spec('SearchLoggedModels', 'GET', '/mlflow/logged-models/search'),
+    spec('ListLoggedModelArtifacts', 'GET', '/mlflow/logged-models/<model_id>/artifacts/directories'),
+    spec('DownloadArtifact', 'GET', '/mlflow-artifacts/artifacts/<path:artifact_path>'),
+    spec('UploadArtifact', 'PUT', '/mlflow-artifacts/artifacts/{artifact_path:path}'),
+    spec('GetJob', 'GET', '/jobs/{job_id}'),
+  ]);
+
+  it('translates Flask and FastAPI templates', () => {
+    expect(toPathToRegexp('/a/<model_id>/b/<path:artifact_path>')).to.equal('/a/:model_id/b/*artifact_path');
+    expect(toPathToRegexp('/a/{name}/b/{rest:path}')).to.equal('/a/:name/b/*rest');
+  });
+
+  it('takes parameters from the decoded path without decoding them again', () => {
+    expect(templates.match('GET', '/api/2.0/mlflow/logged-models/m-1%41')).to.deep.include({
+      params: { model_id: 'm-1%41' },
+    });
+    expect(templates.match('PUT', '/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/x y.txt')).to.deep.include({
+      params: { artifact_path: '1/abc/artifacts/x y.txt' },
+    });
+    expect(templates.match('GET', '/api/2.0/jobs/42')?.route.operation).to.equal('GetJob');
+  });
+
+  it('prefers the more specific route, as werkzeug does, whatever the order of the catalogue', () => {
+    expect(templates.match('GET', '/api/2.0/mlflow/logged-models/search')?.route.operation).to.equal(
+      'SearchLoggedModels',
+    );
+    expect(templates.match('GET', '/api/2.0/mlflow/logged-models/m-1/artifacts/directories')?.route.operation).to.equal(
+      'ListLoggedModelArtifacts',
+    );
+  });
+
+  it('does not let a single-segment parameter span a slash, nor match a trailing slash or another case', () => {
+    expect(templates.match('GET', '/api/2.0/mlflow/logged-models/a/b')).to.equal(undefined);
+    expect(templates.match('GET', '/api/2.0/mlflow/logged-models/m-1/')).to.equal(undefined);
+    expect(templates.match('GET', '/api/2.0/mlflow/Logged-models/m-1')).to.equal(undefined);
+    expect(templates.match('GET', '/api/2.0/mlflow-artifacts/artifacts')).to.equal(undefined);
+  });
+});
+
+describe('paths MLflow could read otherwise', () => {
+  const refused = (raw: string) =>
+    expect(() => decodePath(raw), raw)
+      .to.throw(MlgateError)
+      .with.property('code', 'MLGATE_REQUEST_INVALID');
+
+  it('are refused before matching: encoded separators, dot segments, empty segments, backslashes, NUL', () => {
+    for (const raw of [
+      '/api/2.0/mlflow-artifacts/artifacts/1%2F..%2F2/x',
+      '/api/2.0/mlflow-artifacts/artifacts/1%2f2',
+      '/api/2.0/mlflow-artifacts/artifacts/1%5C2',
+      '/api/2.0/mlflow-artifacts/artifacts/1/../2/x',
+      '/api/2.0/mlflow-artifacts/artifacts/1/%2E%2E/2/x',
+      '/api/2.0/mlflow-artifacts/artifacts/1/./x',
+      '/api/2.0/mlflow-artifacts/artifacts/1/..',
+      '/api/2.0/mlflow-artifacts/artifacts/1//x',
+      '/api/2.0/mlflow-artifacts/artifacts/1\\..\\2',
+      '/api/2.0/mlflow-artifacts/artifacts/1%00',
+    ]) {
+      refused(raw);
+    }
+  });
+
+  it('are not confused with names that merely contain dots', () => {
+    expect(decodePath('/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/model..v2/.hidden')).to.equal(
+      '/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/model..v2/.hidden',
+    );
   });
 });

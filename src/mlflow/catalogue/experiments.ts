@@ -1,0 +1,20 @@
+/** Experiments (MlflowService). */
+import { API_2, EXPERIMENT, route, type RouteSpec } from '../route-spec.js';
+
+export const EXPERIMENT_ROUTES: readonly RouteSpec[] = [
+  route('CreateExperiment', 'POST', '/mlflow/experiments/create', API_2, [], {
+    handling: 'capture-created-experiment',
+    attributes: ['artifact_location'],
+  }),
+  route('GetExperiment', 'GET', '/mlflow/experiments/get', API_2, [EXPERIMENT]),
+  route('GetExperimentByName', 'GET', '/mlflow/experiments/get-by-name', API_2, [
+    { resource: 'experiment_name', names: ['experiment_name'], required: true },
+  ]),
+  route('SearchExperiments', 'POST', '/mlflow/experiments/search', API_2, [], { handling: 'filter-experiments' }),
+  route('SearchExperiments', 'GET', '/mlflow/experiments/search', API_2, [], { handling: 'filter-experiments' }),
+  route('UpdateExperiment', 'POST', '/mlflow/experiments/update', API_2, [EXPERIMENT]),
+  route('DeleteExperiment', 'POST', '/mlflow/experiments/delete', API_2, [EXPERIMENT]),
+  route('RestoreExperiment', 'POST', '/mlflow/experiments/restore', API_2, [EXPERIMENT]),
+  route('SetExperimentTag', 'POST', '/mlflow/experiments/set-experiment-tag', API_2, [EXPERIMENT]),
+  route('DeleteExperimentTag', 'POST', '/mlflow/experiments/delete-experiment-tag', API_2, [EXPERIMENT]),
+];

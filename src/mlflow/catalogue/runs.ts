@@ -1,0 +1,25 @@
+/** Runs, their metrics, params, tags, inputs and outputs; the permission is on the run's experiment. */
+import { API_2, EXPERIMENT, MODELS_IN, RUN, route, type RouteSpec } from '../route-spec.js';
+
+export const RUN_ROUTES: readonly RouteSpec[] = [
+  route('CreateRun', 'POST', '/mlflow/runs/create', API_2, [EXPERIMENT], { identity: 'run-author' }),
+  route('GetRun', 'GET', '/mlflow/runs/get', API_2, [RUN]),
+  route('UpdateRun', 'POST', '/mlflow/runs/update', API_2, [RUN]),
+  route('DeleteRun', 'POST', '/mlflow/runs/delete', API_2, [RUN]),
+  route('RestoreRun', 'POST', '/mlflow/runs/restore', API_2, [RUN]),
+  route('LogMetric', 'POST', '/mlflow/runs/log-metric', API_2, [
+    RUN,
+    { resource: 'logged_model', names: ['model_id'] },
+  ]),
+  route('LogParam', 'POST', '/mlflow/runs/log-parameter', API_2, [RUN]),
+  route('SetTag', 'POST', '/mlflow/runs/set-tag', API_2, [RUN], { identity: 'run-tags' }),
+  route('DeleteTag', 'POST', '/mlflow/runs/delete-tag', API_2, [RUN]),
+  route('LogBatch', 'POST', '/mlflow/runs/log-batch', API_2, [RUN, MODELS_IN('metrics')], { identity: 'run-tags' }),
+  route('LogModel', 'POST', '/mlflow/runs/log-model', API_2, [RUN]),
+  route('LogInputs', 'POST', '/mlflow/runs/log-inputs', API_2, [RUN, MODELS_IN('models')]),
+  route('LogOutputs', 'POST', '/mlflow/runs/outputs', API_2, [RUN, MODELS_IN('models')]),
+  route('SearchRuns', 'POST', '/mlflow/runs/search', API_2, [
+    { resource: 'experiment', names: ['experiment_ids'], shape: 'list' },
+  ]),
+  route('GetMetricHistory', 'GET', '/mlflow/metrics/get-history', API_2, [RUN]),
+];

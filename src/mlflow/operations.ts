@@ -1,0 +1,38 @@
+/**
+ * MLflow operation names: the one list shared by the route catalogue (every route names one) and the policy's
+ * operations table (policies/mlgate/operations/operations.rego). A test checks that the two map one to one.
+ */
+export const OPERATIONS = [
+  // Server.
+  'Health',
+  'Version',
+  'ServerInfo',
+  // Experiments.
+  'CreateExperiment',
+  'GetExperiment',
+  'GetExperimentByName',
+  'SearchExperiments',
+  'UpdateExperiment',
+  'DeleteExperiment',
+  'RestoreExperiment',
+  'SetExperimentTag',
+  'DeleteExperimentTag',
+  // Runs.
+  'CreateRun',
+  'GetRun',
+  'UpdateRun',
+  'DeleteRun',
+  'RestoreRun',
+  'LogMetric',
+  'LogParam',
+  'SetTag',
+  'DeleteTag',
+  'LogBatch',
+  'LogModel',
+  'LogInputs',
+  'LogOutputs',
+  'SearchRuns',
+  'GetMetricHistory',
+] as const;
+
+export type OperationName = (typeof OPERATIONS)[number];

@@ -1,0 +1,19 @@
+/** Every kind of resource a route can name. Adding one: a module beside this file, and a line here. */
+import { experiment } from './experiment.js';
+import { experimentName } from './experiment-name.js';
+import type { ResourceKind } from './kind.js';
+import { loggedModel } from './logged-model.js';
+import { run } from './run.js';
+
+export const RESOURCE_KINDS = {
+  experiment,
+  experiment_name: experimentName,
+  run,
+  logged_model: loggedModel,
+} as const satisfies Record<string, ResourceKind>;
+
+export type ResourceKindName = keyof typeof RESOURCE_KINDS;
+
+export function resourceKind(name: ResourceKindName): ResourceKind {
+  return RESOURCE_KINDS[name];
+}

@@ -1,0 +1,41 @@
+/** The catalogue and the policy's operations table name the same operations, one to one. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { expect } from 'chai';
+
+import { OPERATIONS } from '../../../src/mlflow/operations.js';
+import { ROUTES } from '../../../src/mlflow/routes.js';
+import { packageRoot } from '../../../src/paths.js';
+import { OPA } from '../../helpers/opa.js';
+
+const run = promisify(execFile);
+
+async function policyOperations(): Promise<string[]> {
+  const { stdout } = await run(OPA, [
+    'eval',
+    '--format',
+    'json',
+    '--data',
+    join(packageRoot(), 'policies'),
+    'object.keys(data.mlgate.operations.table)',
+  ]);
+  const result = JSON.parse(stdout) as { result: { expressions: { value: string[] }[] }[] };
+  return [...(result.result[0]?.expressions[0]?.value ?? [])].sort();
+}
+
+describe('operation names', () => {
+  it('are listed once each', () => {
+    expect(new Set(OPERATIONS).size).to.equal(OPERATIONS.length);
+  });
+
+  it('match the policy operations table in both directions', async () => {
+    expect(await policyOperations()).to.deep.equal([...OPERATIONS].sort());
+  });
+
+  it('are each served by at least one catalogued route', () => {
+    const routed = new Set(ROUTES.map((route) => route.operation));
+    expect(OPERATIONS.filter((operation) => !routed.has(operation))).to.deep.equal([]);
+  });
+});
