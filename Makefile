@@ -5,7 +5,7 @@ SHELL := /bin/bash
 OPA := .tools/bin/opa
 NODE_BIN := node_modules/.bin
 
-.PHONY: help bootstrap build typecheck lint policy policy-check test test-unit test-integration test-e2e demo bench clean
+.PHONY: help bootstrap build typecheck lint policy policy-check test test-unit test-integration test-e2e demo bench routes clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ test: bootstrap lint typecheck policy-check build ## every check and test suite
 
 demo: build ## run FerretDB, MLflow and mlgate with a demo admin and user; prints how to use them
 	@node dist/scripts/demo.js
+
+routes: build ## route coverage: every route MLflow serves, classified or not
+	@node dist/scripts/route-coverage.js
 
 bench: build ## benchmarks: gateway vs direct MLflow, and policy decision latency
 	@node dist/bench/decision.js

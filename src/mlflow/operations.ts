@@ -17,8 +17,10 @@ export const OPERATIONS = [
   'RestoreExperiment',
   'SetExperimentTag',
   'DeleteExperimentTag',
+  'SearchDatasets',
   // Runs.
   'CreateRun',
+  'CreatePromptLabRun',
   'GetRun',
   'UpdateRun',
   'DeleteRun',

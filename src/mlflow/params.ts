@@ -14,7 +14,15 @@ import { MlgateError } from '../errors.js';
 
 export type RequestParams =
   | { readonly source: 'query'; readonly query: URLSearchParams }
-  | { readonly source: 'body'; readonly body: Readonly<Record<string, unknown>> };
+  | {
+      readonly source: 'body';
+      readonly body: Readonly<Record<string, unknown>>;
+      /**
+       * Only the snake_case names, as a Flask handler reading `request.json` sees them (no protobuf
+       * lowerCamelCase aliases).
+       */
+      readonly exactNames?: boolean;
+    };
 
 /**
  * The query string parsed as MLflow's server (werkzeug) parses it. `querystring` is everything after the first
@@ -126,7 +134,7 @@ export function readList(params: RequestParams, name: string): string[] {
   if (params.source === 'query') {
     return params.query.getAll(name).filter((value) => value !== '');
   }
-  const value = bodyField(params.body, name);
+  const value = bodyField(params, name);
   if (value === undefined || value === null) {
     return [];
   }
@@ -141,7 +149,7 @@ export function readNested(params: RequestParams, list: string, names: readonly 
   if (params.source === 'query') {
     return [];
   }
-  const items = bodyField(params.body, list);
+  const items = bodyField(params, list);
   if (items === undefined || items === null) {
     return [];
   }
@@ -153,7 +161,7 @@ export function readNested(params: RequestParams, list: string, names: readonly 
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw invalid(`Every entry of "${list}" must be an object.`);
     }
-    const id = readScalar({ source: 'body', body: item as Record<string, unknown> }, names);
+    const id = readScalar({ ...params, body: item as Record<string, unknown> }, names);
     if (id !== undefined) {
       ids.add(id);
     }
@@ -206,7 +214,7 @@ function scalarValues(params: RequestParams, name: string): string[] {
     }
     return values.slice(0, 1);
   }
-  const value = bodyField(params.body, name);
+  const value = bodyField(params, name);
   if (value === undefined || value === null) {
     return [];
   }
@@ -218,11 +226,15 @@ function scalarValues(params: RequestParams, name: string): string[] {
 
 /** A non-id field as MLflow reads it: the first query value, or the body field (either spelling). */
 function rawField(params: RequestParams, name: string): unknown {
-  return params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params.body, name);
+  return params.source === 'query' ? (params.query.get(name) ?? undefined) : bodyField(params, name);
 }
 
 /** A body field by its snake_case name or its lowerCamelCase alias; both at once is ambiguous. */
-function bodyField(body: Readonly<Record<string, unknown>>, name: string): unknown {
+function bodyField(params: RequestParams & { source: 'body' }, name: string): unknown {
+  const body = params.body;
+  if (params.exactNames === true) {
+    return Object.hasOwn(body, name) ? body[name] : undefined;
+  }
   const alias = jsonName(name);
   const hasName = Object.hasOwn(body, name);
   const hasAlias = alias !== name && Object.hasOwn(body, alias);

@@ -83,6 +83,8 @@ function paramsAt(target: TargetSpec, view: RequestView): RequestParams {
       return view.params;
     case 'query':
       return { source: 'query', query: view.query };
+    case 'json':
+      return { source: 'body', body: view.params.source === 'body' ? view.params.body : {}, exactNames: true };
     case 'path':
       return { source: 'body', body: view.path };
   }

@@ -17,9 +17,10 @@ export const ROOT: readonly string[] = [''];
  *  - `request`: where MLflow's protobuf handlers read parameters (the query string of a GET that has one, else
  *    the JSON body; see params.ts). The default.
  *  - `query`: the query string only, as the Flask handlers outside the protobuf services read it.
+ *  - `json`: the JSON body only, by its snake_case names, as Flask handlers reading `request.json` see it.
  *  - `path`: a parameter of the path template.
  */
-export type TargetLocation = 'request' | 'query' | 'path';
+export type TargetLocation = 'request' | 'query' | 'json' | 'path';
 
 /** One resource reference of a route. */
 export interface TargetSpec {

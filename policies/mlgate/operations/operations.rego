@@ -37,10 +37,13 @@ table := {
 	"UpdateExperiment": _edit,
 	"SetExperimentTag": _edit,
 	"DeleteExperimentTag": _edit,
+	# The web UI's dataset search: every listed experiment must be readable; an empty list is refused.
+	"SearchDatasets": _read,
 	"DeleteExperiment": _manage,
 	"RestoreExperiment": _manage,
 	# Runs (permission lives on the run's experiment).
 	"CreateRun": _edit,
+	"CreatePromptLabRun": _edit,
 	"GetRun": _read,
 	"UpdateRun": _edit,
 	"DeleteRun": _manage,

@@ -1,7 +1,17 @@
 /** Experiments (MlflowService). */
 import { API_2, EXPERIMENT, route, type RouteSpec } from '../route-spec.js';
 
+/** The web UI's dataset search (a Flask route, protobuf parameters): READ on every listed experiment. */
+const SEARCH_DATASETS = route(
+  'SearchDatasets',
+  'POST',
+  '/mlflow/experiments/search-datasets',
+  ['/ajax-api/2.0'],
+  [{ resource: 'experiment', names: ['experiment_ids'], shape: 'list' }],
+);
+
 export const EXPERIMENT_ROUTES: readonly RouteSpec[] = [
+  SEARCH_DATASETS,
   route('CreateExperiment', 'POST', '/mlflow/experiments/create', API_2, [], {
     handling: 'capture-created-experiment',
     attributes: ['artifact_location'],

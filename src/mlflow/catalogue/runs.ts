@@ -1,7 +1,18 @@
 /** Runs, their metrics, params, tags, inputs and outputs; the permission is on the run's experiment. */
 import { API_2, EXPERIMENT, MODELS_IN, RUN, route, type RouteSpec } from '../route-spec.js';
 
+/** The web UI's prompt lab (a Flask handler reading request.json by snake_case names only). */
+const CREATE_PROMPTLAB_RUN = route(
+  'CreatePromptLabRun',
+  'POST',
+  '/mlflow/runs/create-promptlab-run',
+  ['/ajax-api/2.0'],
+  [{ resource: 'experiment', names: ['experiment_id'], in: 'json', required: true }],
+  { identity: 'run-author' },
+);
+
 export const RUN_ROUTES: readonly RouteSpec[] = [
+  CREATE_PROMPTLAB_RUN,
   route('CreateRun', 'POST', '/mlflow/runs/create', API_2, [EXPERIMENT], { identity: 'run-author' }),
   route('GetRun', 'GET', '/mlflow/runs/get', API_2, [RUN]),
   route('UpdateRun', 'POST', '/mlflow/runs/update', API_2, [RUN]),

@@ -273,3 +273,24 @@ describe('paths MLflow could read otherwise', () => {
     );
   });
 });
+
+describe('Flask handlers that read request.json', () => {
+  const promptlab = () => route('POST', '/ajax-api/2.0/mlflow/runs/create-promptlab-run');
+  const view = (body: Record<string, unknown>) => ({
+    params: { source: 'body', body } as const,
+    query: new URLSearchParams(),
+    path: {},
+  });
+
+  it('read the snake_case name only: a lowerCamelCase alias is not what MLflow acts on', () => {
+    expect(extractReferences(promptlab(), view({ experiment_id: '5' }))).to.deep.equal([
+      { kind: 'experiment', value: '5' },
+    ]);
+    expect(() => extractReferences(promptlab(), view({ experimentId: '5' })))
+      .to.throw(MlgateError)
+      .with.property('code', 'MLGATE_REQUEST_INVALID');
+    expect(extractReferences(promptlab(), view({ experiment_id: '5', experimentId: '6' }))).to.deep.equal([
+      { kind: 'experiment', value: '5' },
+    ]);
+  });
+});
