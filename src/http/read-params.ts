@@ -14,7 +14,11 @@ import type { GatewayState } from './state.js';
 
 export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middleware<GatewayState> {
   return async (ctx, next) => {
-    if (ctx.state.route !== undefined && ctx.state.principal?.authenticated === true) {
+    const route = ctx.state.route;
+    if (route !== undefined && route.body === 'stream' && ctx.state.principal?.authenticated === true) {
+      // An artifact upload: never buffered; its parameters are in the path and the query string.
+      ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
+    } else if (route !== undefined && ctx.state.principal?.authenticated === true) {
       const body = await readBody(ctx.req, deps.maxBodyBytes);
       ctx.state.body = body;
       ctx.state.params = readsBody(ctx.method, ctx.querystring)

@@ -58,13 +58,18 @@ export interface RouteSpec {
   readonly framework?: Framework;
   readonly targets: readonly TargetSpec[];
   readonly handling: Handling;
+  /**
+   * `json` (the default): the body is read whole, bounded by server.max_json_body_bytes, checked and replayed.
+   * `stream`: an artifact upload, streamed to MLflow and never buffered (its own cap applies).
+   */
+  readonly body?: 'json' | 'stream';
   /** Request fields handed to the policy as input.attributes (read as strings, like MLflow). */
   readonly attributes?: readonly string[];
   /** Identity fields the gateway sets to the caller (see identity-fields.ts). */
   readonly identity?: IdentityFields;
 }
 
-type RouteOptions = Partial<Pick<RouteSpec, 'framework' | 'handling' | 'attributes' | 'identity'>>;
+type RouteOptions = Partial<Pick<RouteSpec, 'framework' | 'handling' | 'body' | 'attributes' | 'identity'>>;
 
 export function route(
   operation: OperationName,

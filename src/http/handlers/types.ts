@@ -1,0 +1,20 @@
+/** What a forward handler gets: the allowed request, and the gateway's dependencies. */
+import type { Context } from 'koa';
+
+import type { MlflowClient } from '../../mlflow/client.js';
+import type { DecisionEngine } from '../../policy/engine.js';
+import type { Upstream } from '../../proxy/upstream.js';
+import type { ObligationDeps } from '../obligations.js';
+import type { GatewayState } from '../state.js';
+
+export interface ForwardDeps extends ObligationDeps {
+  readonly upstream: Upstream;
+  readonly client: MlflowClient;
+  readonly engine: DecisionEngine;
+  readonly searchMaxPages: number;
+}
+
+export type GatewayContext = Context & { state: GatewayState };
+
+/** Sends an allowed request on to MLflow and answers the client. */
+export type ForwardHandler = (deps: ForwardDeps, ctx: GatewayContext) => Promise<void>;
