@@ -1,0 +1,150 @@
+/**
+ * A store held in one process's memory: the same contract as the MongoDB store (test/contract/store.ts runs
+ * against both), for in-process pipeline tests and tools. Not for production: nothing is shared between replicas
+ * or kept across restarts.
+ */
+import { MlgateError } from '../../errors.js';
+import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
+import type {
+  GrantRecord,
+  GrantRepository,
+  ResourceGrants,
+  Store,
+  TokenRecord,
+  TokenRepository,
+  UserRecord,
+  UserRepository,
+} from '../types.js';
+
+export function createMemoryStore(now: () => Date = () => new Date()): Store {
+  return {
+    users: memoryUsers(now),
+    tokens: memoryTokens(),
+    grants: memoryGrants(now),
+    ping: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+}
+
+function memoryUsers(now: () => Date): UserRepository {
+  const users = new Map<string, UserRecord>();
+  return {
+    create(user) {
+      if (users.has(user.username)) {
+        return Promise.reject(new MlgateError('MLGATE_CONFLICT', `User "${user.username}" already exists.`));
+      }
+      const record: UserRecord = {
+        username: user.username,
+        isAdmin: user.isAdmin,
+        groups: [...user.groups],
+        createdAt: now(),
+      };
+      users.set(user.username, record);
+      return Promise.resolve(record);
+    },
+    get: (username) => Promise.resolve(users.get(username) ?? null),
+    list: () => Promise.resolve([...users.values()].sort((a, b) => compare(a.username, b.username))),
+    update(username, changes) {
+      const user = users.get(username);
+      if (user === undefined) {
+        return Promise.resolve(null);
+      }
+      const updated: UserRecord = {
+        ...user,
+        ...(changes.isAdmin === undefined ? {} : { isAdmin: changes.isAdmin }),
+        ...(changes.groups === undefined ? {} : { groups: [...changes.groups] }),
+      };
+      users.set(username, updated);
+      return Promise.resolve(updated);
+    },
+    delete: (username) => Promise.resolve(users.delete(username)),
+  };
+}
+
+function memoryTokens(): TokenRepository {
+  const tokens = new Map<string, TokenRecord>();
+  return {
+    create(token) {
+      if ([...tokens.values()].some((t) => t.id === token.id || t.hash === token.hash)) {
+        return Promise.reject(new MlgateError('MLGATE_CONFLICT', 'A token with this id or hash already exists.'));
+      }
+      tokens.set(token.hash, { ...token });
+      return Promise.resolve();
+    },
+    findByHash: (hash) => Promise.resolve(tokens.get(hash) ?? null),
+    listForUser: (username) =>
+      Promise.resolve(
+        [...tokens.values()]
+          .filter((t) => t.username === username)
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+      ),
+    revoke(username, id) {
+      const found = [...tokens.values()].find((t) => t.username === username && t.id === id);
+      return Promise.resolve(found !== undefined && tokens.delete(found.hash));
+    },
+    revokeAll(username) {
+      const mine = [...tokens.values()].filter((t) => t.username === username);
+      for (const token of mine) tokens.delete(token.hash);
+      return Promise.resolve(mine.length);
+    },
+  };
+}
+
+function memoryGrants(now: () => Date): GrantRepository {
+  const grants = new Map<string, GrantRecord>();
+  const keyOf = (type: string, id: string, principalType: string, principal: string): string =>
+    JSON.stringify([type, id, principalType, principal]);
+  const removeWhere = (keep: (grant: GrantRecord) => boolean): number => {
+    let removed = 0;
+    for (const [key, grant] of grants) {
+      if (!keep(grant)) {
+        grants.delete(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  };
+  return {
+    put(grant) {
+      grants.set(keyOf(grant.resourceType, grant.resourceId, grant.principalType, grant.principal), {
+        ...grant,
+        createdAt: now(),
+      });
+      return Promise.resolve();
+    },
+    remove: (type, id, principalType, principal) =>
+      Promise.resolve(grants.delete(keyOf(type, id, principalType, principal))),
+    forPrincipal(type, ids, username, groups) {
+      const found = new Map<string, ResourceGrants>();
+      for (const id of ids) {
+        const level = (principalType: string, principal: string): PermissionLevel | undefined => {
+          const permission = grants.get(keyOf(type, id, principalType, principal))?.permission;
+          if (permission === undefined) return undefined;
+          // As in MongoDB: a level this version does not know denies.
+          return PERMISSION_LEVELS.includes(permission) ? permission : 'NO_PERMISSIONS';
+        };
+        const groupGrants: Record<string, PermissionLevel> = {};
+        for (const group of groups) {
+          const permission = level('group', group);
+          if (permission !== undefined) groupGrants[group] = permission;
+        }
+        found.set(id, { user: level('user', username) ?? null, groups: groupGrants });
+      }
+      return Promise.resolve(found);
+    },
+    listForResource: (type, id) =>
+      Promise.resolve(
+        [...grants.values()]
+          .filter((g) => g.resourceType === type && g.resourceId === id)
+          .sort((a, b) => compare(a.principalType, b.principalType) || compare(a.principal, b.principal)),
+      ),
+    removeAllForResource: (type, id) =>
+      Promise.resolve(removeWhere((g) => !(g.resourceType === type && g.resourceId === id))),
+    removeAllForPrincipal: (principalType, principal) =>
+      Promise.resolve(removeWhere((g) => !(g.principalType === principalType && g.principal === principal))),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,199 @@
+/**
+ * The store contract: what every Store implementation does, run against MongoDB (FerretDB, integration) and the
+ * in-memory store (unit).
+ */
+import { expect } from 'chai';
+
+import { generateToken } from '../../src/auth/tokens.js';
+import type { MlgateError } from '../../src/errors.js';
+import { createCachedGrantSource } from '../../src/store/grant-cache.js';
+import type { PermissionLevel } from '../../src/config/schema.js';
+import type { PrincipalType, Store } from '../../src/store/types.js';
+
+/** Defines the contract's suites inside the caller's describe(); `store()` gives the store under test. */
+export function storeContract(store: () => Store): void {
+  describe('users', () => {
+    it('creates, reads and lists users', async () => {
+      await store().users.create({ username: 'alice', isAdmin: false, groups: ['team-a', 'team-b'] });
+      await store().users.create({ username: 'root', isAdmin: true, groups: [] });
+      const alice = await store().users.get('alice');
+      expect(alice).to.deep.include({ username: 'alice', isAdmin: false, groups: ['team-a', 'team-b'] });
+      expect(alice?.createdAt).to.be.instanceOf(Date);
+      expect((await store().users.list()).map((u) => u.username)).to.deep.equal(['alice', 'root']);
+      expect(await store().users.get('nobody')).to.equal(null);
+    });
+
+    it('updates the admin flag and groups, and deletes users', async () => {
+      await store().users.create({ username: 'temp', isAdmin: false, groups: ['a'] });
+      expect(await store().users.update('temp', { isAdmin: true })).to.deep.include({ isAdmin: true, groups: ['a'] });
+      expect(await store().users.update('temp', { groups: ['b', 'c'] })).to.deep.include({
+        isAdmin: true,
+        groups: ['b', 'c'],
+      });
+      expect(await store().users.update('ghost', { isAdmin: true })).to.equal(null);
+      expect(await store().users.delete('temp')).to.equal(true);
+      expect(await store().users.delete('temp')).to.equal(false);
+      expect(await store().users.get('temp')).to.equal(null);
+    });
+
+    it('refuses a duplicate user with MLGATE_CONFLICT', async () => {
+      try {
+        await store().users.create({ username: 'alice', isAdmin: true, groups: [] });
+        expect.fail('expected a conflict');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
+      }
+      expect((await store().users.get('alice'))?.isAdmin).to.equal(false);
+    });
+  });
+
+  describe('access tokens', () => {
+    const token = generateToken();
+
+    it('stores only the hash and finds the token by it', async () => {
+      await store().tokens.create({
+        id: token.id,
+        username: 'alice',
+        name: 'ci',
+        hash: token.hash,
+        createdAt: new Date(),
+        expiresAt: null,
+      });
+      const found = await store().tokens.findByHash(token.hash);
+      expect(found).to.deep.include({ id: token.id, username: 'alice', name: 'ci', expiresAt: null });
+      expect(JSON.stringify(found)).to.not.include(token.token);
+      expect(await store().tokens.findByHash(generateToken().hash)).to.equal(null);
+    });
+
+    it('enforces unique hashes (MLGATE_CONFLICT)', async () => {
+      try {
+        await store().tokens.create({
+          id: 'other',
+          username: 'root',
+          name: 'x',
+          hash: token.hash,
+          createdAt: new Date(),
+          expiresAt: null,
+        });
+        expect.fail('expected a duplicate-key failure');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
+      }
+    });
+
+    it("lists and revokes a user's tokens", async () => {
+      const second = generateToken();
+      const expiresAt = new Date(Date.now() + 60_000);
+      await store().tokens.create({
+        id: second.id,
+        username: 'alice',
+        name: 'laptop',
+        hash: second.hash,
+        createdAt: new Date(),
+        expiresAt,
+      });
+      const listed = await store().tokens.listForUser('alice');
+      expect(listed.map((t) => t.name)).to.deep.equal(['ci', 'laptop']);
+      expect(listed[1]?.expiresAt?.getTime()).to.equal(expiresAt.getTime());
+      expect(await store().tokens.revoke('root', second.id)).to.equal(false);
+      expect(await store().tokens.revoke('alice', second.id)).to.equal(true);
+      expect(await store().tokens.findByHash(second.hash)).to.equal(null);
+    });
+
+    it("revokes all of a user's tokens at once", async () => {
+      for (const name of ['one', 'two']) {
+        const t = generateToken();
+        await store().tokens.create({
+          id: t.id,
+          username: 'bulk',
+          name,
+          hash: t.hash,
+          createdAt: new Date(),
+          expiresAt: null,
+        });
+      }
+      expect(await store().tokens.revokeAll('bulk')).to.equal(2);
+      expect(await store().tokens.listForUser('bulk')).to.deep.equal([]);
+    });
+  });
+
+  describe('grants', () => {
+    const grant = (resourceId: string, principalType: PrincipalType, principal: string, permission: PermissionLevel) =>
+      store().grants.put({
+        resourceType: 'experiment',
+        resourceId,
+        principalType,
+        principal,
+        permission,
+        createdBy: 't',
+      });
+
+    it("gathers the user's and the groups' grants per resource", async () => {
+      await grant('1', 'user', 'alice', 'READ');
+      await grant('1', 'group', 'team-a', 'EDIT');
+      await grant('2', 'group', 'team-b', 'MANAGE');
+      await grant('2', 'group', 'team-z', 'MANAGE');
+      await grant('3', 'user', 'bob', 'MANAGE');
+      const grants = await store().grants.forPrincipal('experiment', ['1', '2', '3', '4'], 'alice', [
+        'team-a',
+        'team-b',
+      ]);
+      expect(grants.get('1')).to.deep.equal({ user: 'READ', groups: { 'team-a': 'EDIT' } });
+      expect(grants.get('2')).to.deep.equal({ user: null, groups: { 'team-b': 'MANAGE' } });
+      expect(grants.get('3')).to.deep.equal({ user: null, groups: {} });
+      expect(grants.get('4')).to.deep.equal({ user: null, groups: {} });
+    });
+
+    it('replaces a grant instead of adding a second one', async () => {
+      await grant('1', 'user', 'alice', 'MANAGE');
+      const listed = await store().grants.listForResource('experiment', '1');
+      expect(listed.map((g) => `${g.principalType}:${g.principal}:${g.permission}`)).to.deep.equal([
+        'group:team-a:EDIT',
+        'user:alice:MANAGE',
+      ]);
+    });
+
+    it('reads a grant of an unknown level as NO_PERMISSIONS', async () => {
+      await grant('88', 'group', 'typo', 'no_permissions' as never);
+      const grants = await store().grants.forPrincipal('experiment', ['88'], 'x', ['typo']);
+      expect(grants.get('88')).to.deep.equal({ user: null, groups: { typo: 'NO_PERMISSIONS' } });
+    });
+
+    it('keeps names with separators apart', async () => {
+      await grant('9', 'group', 'a/b', 'READ');
+      const grants = await store().grants.forPrincipal('experiment', ['9'], 'x', ['a', 'a%2Fb', 'a/b']);
+      expect(grants.get('9')).to.deep.equal({ user: null, groups: { 'a/b': 'READ' } });
+    });
+
+    it('removes every grant of a resource, and every grant of a principal', async () => {
+      await grant('70', 'user', 'dora', 'READ');
+      await grant('70', 'group', 'g70', 'READ');
+      await grant('71', 'user', 'dora', 'READ');
+      await grant('71', 'user', 'erin', 'READ');
+      expect(await store().grants.removeAllForResource('experiment', '70')).to.equal(2);
+      expect(await store().grants.listForResource('experiment', '70')).to.deep.equal([]);
+      expect(await store().grants.removeAllForPrincipal('user', 'dora')).to.equal(1);
+      expect((await store().grants.listForResource('experiment', '71')).map((g) => g.principal)).to.deep.equal([
+        'erin',
+      ]);
+    });
+
+    it('removes grants', async () => {
+      expect(await store().grants.remove('experiment', '1', 'user', 'alice')).to.equal(true);
+      expect(await store().grants.remove('experiment', '1', 'user', 'alice')).to.equal(false);
+      expect((await store().grants.forPrincipal('experiment', ['1'], 'alice', [])).get('1')).to.deep.equal({
+        user: null,
+        groups: {},
+      });
+    });
+
+    it('serves grants from the cache within its TTL and forgets a resource on local change', async () => {
+      const source = createCachedGrantSource(store().grants, { ttlMs: 60_000, maxEntries: 100 });
+      expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal(null);
+      await grant('5', 'user', 'carol', 'EDIT');
+      expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal(null);
+      source.forgetResource('experiment', '5');
+      expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal('EDIT');
+    });
+  });
+}
