@@ -1,0 +1,133 @@
+/**
+ * The whole gateway pipeline in process: the real app, policy bundle, route table and resolver, over the in-memory
+ * store, a fake MLflow for look-ups and an upstream that records what would have been proxied. For table-driven
+ * tests of routes (request → references → required permission); the end-to-end suites use the real MLflow.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+
+import { createApp } from '../../src/app.js';
+import { createBasicAuthenticator } from '../../src/auth/basic-authenticator.js';
+import { createCredentialVerifier } from '../../src/auth/credentials.js';
+import { generateToken } from '../../src/auth/tokens.js';
+import type { PermissionLevel } from '../../src/config/schema.js';
+import { loadConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/logging.js';
+import type { MlflowClient } from '../../src/mlflow/client.js';
+import { createRouteTable } from '../../src/mlflow/match.js';
+import { createResolver } from '../../src/mlflow/resolve.js';
+import { ROUTES } from '../../src/mlflow/routes.js';
+import { defaultBundlePath } from '../../src/paths.js';
+import { readBundle } from '../../src/policy/bundle.js';
+import { runtimeData } from '../../src/policy/data.js';
+import { createDecisionEngine } from '../../src/policy/engine.js';
+import type { ForwardOutcome, Upstream } from '../../src/proxy/upstream.js';
+import { createCachedGrantSource } from '../../src/store/grant-cache.js';
+import { createMemoryStore } from '../../src/store/memory/store.js';
+
+/** What the fake MLflow knows: which experiment each run, logged model, name... belongs to. */
+export interface FakeMlflow {
+  readonly runs?: Record<string, string>;
+  readonly loggedModels?: Record<string, string>;
+  readonly experimentNames?: Record<string, string>;
+}
+
+export interface Pipeline {
+  readonly url: string;
+  /** Basic credentials of a user created on demand. */
+  user(name: string): Promise<string>;
+  grant(experimentId: string, username: string, permission: PermissionLevel): Promise<void>;
+  /** Requests that reached the upstream, as "METHOD path". */
+  readonly forwarded: string[];
+  close(): Promise<void>;
+}
+
+export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
+  const { config } = loadConfig({ env: { MLGATE_CACHE_TTL_MS: '0' } });
+  const store = createMemoryStore();
+  const engine = createDecisionEngine();
+  await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
+  const client = fakeClient(mlflow);
+  const forwarded: string[] = [];
+  const upstream: Upstream = {
+    forward(req, res): Promise<ForwardOutcome> {
+      forwarded.push(`${req.method ?? ''} ${req.url ?? ''}`);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+      return Promise.resolve('sent');
+    },
+    close: () => undefined,
+  };
+  const grantSource = createCachedGrantSource(store.grants, { ttlMs: 0, maxEntries: 10 });
+  const app = createApp({
+    logger: silentLogger,
+    authenticators: [
+      createBasicAuthenticator({
+        verifier: createCredentialVerifier({ tokens: store.tokens, users: store.users, ttlMs: 0, maxEntries: 10 }),
+        realm: 'test',
+      }),
+    ],
+    realm: 'test',
+    routes: createRouteTable(ROUTES),
+    resolver: createResolver({ client, maxEntries: 100, missingTtlMs: 0 }),
+    grantSource,
+    grants: store.grants,
+    engine,
+    upstream,
+    client,
+    pingStore: () => Promise.resolve(),
+    maxBodyBytes: config.server.max_json_body_bytes,
+    maxResources: config.server.max_resources_per_request,
+    searchMaxPages: 2,
+    bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded,
+    async user(name) {
+      await store.users.create({ username: name, isAdmin: false, groups: [] });
+      const token = generateToken();
+      await store.tokens.create({
+        id: token.id,
+        username: name,
+        name: 't',
+        hash: token.hash,
+        createdAt: new Date(),
+        expiresAt: null,
+      });
+      return 'Basic ' + Buffer.from(`${name}:${token.token}`).toString('base64');
+    },
+    grant: (experimentId, username, permission) =>
+      store.grants.put({
+        resourceType: 'experiment',
+        resourceId: experimentId,
+        principalType: 'user',
+        principal: username,
+        permission,
+        createdBy: 'test',
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function fakeClient(mlflow: FakeMlflow): MlflowClient {
+  const one = (table: Record<string, string> | undefined, id: string): Promise<string | null> =>
+    Promise.resolve(table?.[id] ?? null);
+  return {
+    experimentIdByName: (name) => one(mlflow.experimentNames, name),
+    runExperimentId: (id) => one(mlflow.runs, id),
+    loggedModelExperimentId: (id) => one(mlflow.loggedModels, id),
+    searchExperiments: () =>
+      Promise.resolve({
+        status: 200,
+        body: { experiments: [] },
+        raw: Buffer.from('{}'),
+        contentType: 'application/json',
+      }),
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Every catalogued route, through the whole pipeline in process: a request as a client sends it, the
+ * experiments it resolves to, and the permission it needs on each of them. A caller holding that permission on
+ * every one is forwarded; one level less on any one, or no grant, is refused before MLflow sees anything. A route
+ * added to the catalogue without a row here fails the coverage check at the end.
+ */
+import { expect } from 'chai';
+
+import type { PermissionLevel } from '../../../src/config/schema.js';
+import { ROUTES } from '../../../src/mlflow/routes.js';
+import { type Pipeline, startPipeline } from '../../helpers/pipeline.js';
+
+interface Row {
+  readonly method: string;
+  /** The request path with its query string. */
+  readonly url: string;
+  readonly body?: unknown;
+  /** The permission needed on each of `experiments`; null: any authenticated caller. */
+  readonly needs: PermissionLevel | null;
+  readonly experiments: readonly string[];
+  /** The catalogue template this row exercises, when it differs from the url's path. */
+  readonly template?: string;
+  /** The gateway answers itself (a filtered search): nothing is forwarded as is. */
+  readonly answeredByGateway?: boolean;
+}
+
+// Experiment 1 holds run r1 and logged model m1; experiment 2 holds run r2 and logged model m2.
+const MLFLOW = {
+  runs: { r1: '1', r2: '2' },
+  loggedModels: { m1: '1', m2: '2' },
+  experimentNames: { one: '1', two: '2' },
+};
+
+const A2 = '/api/2.0/mlflow';
+const ROWS: readonly Row[] = [
+  // Server.
+  { method: 'GET', url: '/version', needs: null, experiments: [] },
+  { method: 'GET', url: '/api/3.0/mlflow/server-info', needs: null, experiments: [] },
+  // Experiments.
+  { method: 'POST', url: `${A2}/experiments/create`, body: { name: 'new' }, needs: null, experiments: [] },
+  {
+    method: 'POST',
+    url: `${A2}/experiments/search`,
+    body: { max_results: 10 },
+    needs: null,
+    experiments: [],
+    answeredByGateway: true,
+  },
+  {
+    method: 'GET',
+    url: `${A2}/experiments/search?max_results=10`,
+    needs: null,
+    experiments: [],
+    answeredByGateway: true,
+  },
+  { method: 'GET', url: `${A2}/experiments/get?experiment_id=1`, needs: 'READ', experiments: ['1'] },
+  { method: 'GET', url: `${A2}/experiments/get-by-name?experiment_name=two`, needs: 'READ', experiments: ['2'] },
+  {
+    method: 'POST',
+    url: `${A2}/experiments/update`,
+    body: { experiment_id: '1', new_name: 'x' },
+    needs: 'EDIT',
+    experiments: ['1'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/experiments/delete`,
+    body: { experiment_id: '1' },
+    needs: 'MANAGE',
+    experiments: ['1'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/experiments/restore`,
+    body: { experiment_id: '1' },
+    needs: 'MANAGE',
+    experiments: ['1'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/experiments/set-experiment-tag`,
+    body: { experiment_id: '2', key: 'k', value: 'v' },
+    needs: 'EDIT',
+    experiments: ['2'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/experiments/delete-experiment-tag`,
+    body: { experiment_id: '2', key: 'k' },
+    needs: 'EDIT',
+    experiments: ['2'],
+  },
+  {
+    method: 'POST',
+    url: '/ajax-api/2.0/mlflow/experiments/search-datasets',
+    body: { experiment_ids: ['1', '2'] },
+    needs: 'READ',
+    experiments: ['1', '2'],
+  },
+  // Runs.
+  { method: 'POST', url: `${A2}/runs/create`, body: { experiment_id: '1' }, needs: 'EDIT', experiments: ['1'] },
+  {
+    method: 'POST',
+    url: '/ajax-api/2.0/mlflow/runs/create-promptlab-run',
+    body: { experiment_id: '2' },
+    needs: 'EDIT',
+    experiments: ['2'],
+  },
+  { method: 'GET', url: `${A2}/runs/get?run_id=r1`, needs: 'READ', experiments: ['1'] },
+  { method: 'POST', url: `${A2}/runs/update`, body: { run_id: 'r1' }, needs: 'EDIT', experiments: ['1'] },
+  { method: 'POST', url: `${A2}/runs/delete`, body: { run_id: 'r2' }, needs: 'MANAGE', experiments: ['2'] },
+  { method: 'POST', url: `${A2}/runs/restore`, body: { run_id: 'r2' }, needs: 'MANAGE', experiments: ['2'] },
+  {
+    method: 'POST',
+    url: `${A2}/runs/log-metric`,
+    body: { run_id: 'r1', key: 'k', value: 1, timestamp: 0, model_id: 'm2' },
+    needs: 'EDIT',
+    experiments: ['1', '2'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/runs/log-parameter`,
+    body: { run_uuid: 'r1', key: 'k', value: 'v' },
+    needs: 'EDIT',
+    experiments: ['1'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/runs/set-tag`,
+    body: { run_id: 'r1', key: 'k', value: 'v' },
+    needs: 'EDIT',
+    experiments: ['1'],
+  },
+  { method: 'POST', url: `${A2}/runs/delete-tag`, body: { run_id: 'r1', key: 'k' }, needs: 'EDIT', experiments: ['1'] },
+  {
+    method: 'POST',
+    url: `${A2}/runs/log-batch`,
+    body: { run_id: 'r1', metrics: [{ key: 'k', value: 1, timestamp: 0, step: 0, model_id: 'm2' }] },
+    needs: 'EDIT',
+    experiments: ['1', '2'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/runs/log-model`,
+    body: { run_id: 'r2', model_json: '{}' },
+    needs: 'EDIT',
+    experiments: ['2'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/runs/log-inputs`,
+    body: { run_id: 'r1', models: [{ model_id: 'm2' }] },
+    needs: 'EDIT',
+    experiments: ['1', '2'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/runs/outputs`,
+    body: { run_id: 'r2', models: [{ model_id: 'm1' }] },
+    needs: 'EDIT',
+    experiments: ['1', '2'],
+  },
+  {
+    method: 'POST',
+    url: `${A2}/runs/search`,
+    body: { experiment_ids: ['1', '2'] },
+    needs: 'READ',
+    experiments: ['1', '2'],
+  },
+  { method: 'GET', url: `${A2}/metrics/get-history?run_id=r2&metric_key=k`, needs: 'READ', experiments: ['2'] },
+];
+
+const BELOW: Readonly<Record<PermissionLevel, PermissionLevel>> = {
+  NO_PERMISSIONS: 'NO_PERMISSIONS',
+  READ: 'NO_PERMISSIONS',
+  USE: 'READ',
+  EDIT: 'USE',
+  MANAGE: 'EDIT',
+};
+
+describe('every catalogued route through the pipeline', () => {
+  let pipeline: Pipeline;
+  let counter = 0;
+
+  before(async () => {
+    pipeline = await startPipeline(MLFLOW);
+  });
+  after(() => pipeline.close());
+
+  async function send(row: Row, authorization: string): Promise<{ status: number; forwarded: boolean }> {
+    const before = pipeline.forwarded.length;
+    const response = await fetch(pipeline.url + row.url, {
+      method: row.method,
+      headers: {
+        authorization,
+        ...(row.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(row.body === undefined ? {} : { body: JSON.stringify(row.body) }),
+    });
+    await response.arrayBuffer();
+    return { status: response.status, forwarded: pipeline.forwarded.length > before };
+  }
+
+  for (const row of ROWS) {
+    const title = `${row.method} ${row.url.split('?')[0] ?? ''}`;
+    if (row.needs === null) {
+      it(`${title}: any authenticated caller`, async () => {
+        const user = await pipeline.user(`u${counter++}`);
+        expect(await send(row, user)).to.deep.equal({ status: 200, forwarded: row.answeredByGateway !== true });
+      });
+      continue;
+    }
+    const needs = row.needs;
+    it(`${title}: ${needs} on experiment ${row.experiments.join(' and ')}`, async () => {
+      const name = `u${counter++}`;
+      const user = await pipeline.user(name);
+      expect(await send(row, user), 'no grant').to.deep.equal({ status: 403, forwarded: false });
+      for (const experiment of row.experiments) {
+        await pipeline.grant(experiment, name, needs);
+      }
+      expect(await send(row, user), `${needs} on each`).to.deep.equal({ status: 200, forwarded: true });
+      for (const short of row.experiments) {
+        for (const experiment of row.experiments) {
+          await pipeline.grant(experiment, name, experiment === short ? BELOW[needs] : needs);
+        }
+        expect(await send(row, user), `${BELOW[needs]} on ${short}`).to.deep.equal({ status: 403, forwarded: false });
+      }
+    });
+  }
+
+  it('covers every catalogued route (add a row for each new one)', () => {
+    const covered = new Set<string>();
+    for (const row of ROWS) {
+      covered.add(`${row.method} ${row.template ?? row.url.split('?')[0] ?? ''}`);
+    }
+    const missing: string[] = [];
+    for (const route of ROUTES) {
+      if (route.operation === 'Health') continue;
+      const variants = route.prefixes.map((prefix) => `${route.method} ${prefix}${route.path}`);
+      if (!variants.some((variant) => covered.has(variant))) {
+        missing.push(`${route.operation}: ${variants[0] ?? ''}`);
+      }
+    }
+    expect(missing).to.deep.equal([]);
+  });
+});
