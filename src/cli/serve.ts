@@ -13,6 +13,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createMlflowClient } from '../mlflow/client.js';
 import { createRouteTable } from '../mlflow/match.js';
+import { createPageTokens, derivePageTokenKey } from '../mlflow/page-token.js';
 import { createResolver } from '../mlflow/resolve.js';
 import { ROUTES } from '../mlflow/routes.js';
 import { defaultBundlePath } from '../paths.js';
@@ -77,6 +78,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     maxBodyBytes: config.server.max_json_body_bytes,
     maxResources: config.server.max_resources_per_request,
     searchMaxPages: config.upstream.search_max_pages,
+    pageTokens: createPageTokens({ key: derivePageTokenKey(config.session.secret_key) }),
   });
   app.silent = true;
 

@@ -7,7 +7,8 @@ import type { Context, Middleware } from 'koa';
 
 import { MlgateError } from '../errors.js';
 import type { MlflowClient } from '../mlflow/client.js';
-import { filteredSearch } from '../mlflow/filtered-search.js';
+import { filteredSearch, upstreamPageSize } from '../mlflow/filtered-search.js';
+import type { PageTokens, SearchBinding } from '../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../mlflow/params.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import { buildPolicyInput } from '../policy/input.js';
@@ -20,10 +21,14 @@ export interface ForwardDeps extends ObligationDeps {
   readonly client: MlflowClient;
   readonly engine: DecisionEngine;
   readonly searchMaxPages: number;
+  /** Seals and opens the page tokens of filtered searches. */
+  readonly pageTokens: PageTokens;
 }
 
 /** MLflow's default page size of SearchExperiments. */
 const DEFAULT_MAX_RESULTS = 1000;
+/** MLflow's largest max_results of SearchExperiments (SEARCH_MAX_RESULTS_THRESHOLD). */
+const MLFLOW_MAX_RESULTS = 50_000;
 
 export function forwardStage(deps: ForwardDeps): Middleware<GatewayState> {
   return async (ctx) => {
@@ -114,6 +119,8 @@ async function searchExperiments(deps: ForwardDeps, ctx: Context & { state: Gate
     );
   }
   const username = principal.username;
+  const search = searchRequest(params, username);
+  const start = deps.pageTokens.resume(search.pageToken, search.binding, ctx.state.now);
   const result = await filteredSearch(
     {
       fetchPage: (request) => deps.client.searchExperiments(request),
@@ -136,7 +143,12 @@ async function searchExperiments(deps: ForwardDeps, ctx: Context & { state: Gate
       maxPages: deps.searchMaxPages,
       invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
     },
-    searchRequest(params),
+    {
+      passThrough: search.passThrough,
+      maxResults: search.binding.maxResults,
+      pageSize: upstreamPageSize(search.binding.maxResults, MLFLOW_MAX_RESULTS),
+      start,
+    },
   );
   if (result.kind === 'upstream-error') {
     ctx.status = result.answer.status;
@@ -147,14 +159,22 @@ async function searchExperiments(deps: ForwardDeps, ctx: Context & { state: Gate
   ctx.status = 200;
   ctx.body = {
     ...(result.rows.length === 0 ? {} : { experiments: result.rows }),
-    ...(result.nextPageToken === undefined ? {} : { next_page_token: result.nextPageToken }),
+    ...(result.next === undefined
+      ? {}
+      : { next_page_token: deps.pageTokens.issue(result.next, search.binding, ctx.state.now) }),
   };
 }
 
-/** The SearchExperiments fields, read as MLflow reads them, to be sent on with the gateway's own paging. */
-function searchRequest(params: RequestParams): {
+/**
+ * The SearchExperiments fields, read as MLflow reads them: what is sent on to MLflow with the gateway's own
+ * paging, and what a page token is bound to (the same search by the same caller).
+ */
+function searchRequest(
+  params: RequestParams,
+  username: string,
+): {
   passThrough: Record<string, unknown>;
-  maxResults: number;
+  binding: SearchBinding;
   pageToken: string | undefined;
 } {
   const passThrough: Record<string, unknown> = {};
@@ -165,9 +185,17 @@ function searchRequest(params: RequestParams): {
   if (viewType !== undefined) passThrough['view_type'] = viewType;
   const orderBy = readList(params, 'order_by');
   if (orderBy.length > 0) passThrough['order_by'] = orderBy;
+  // MLflow no longer sees the caller's max_results (the gateway reads its own page size), so check it as MLflow does.
+  const maxResults = readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS;
+  if (maxResults < 1 || maxResults > MLFLOW_MAX_RESULTS) {
+    throw new MlgateError(
+      'MLGATE_REQUEST_INVALID',
+      `Invalid value ${maxResults} for parameter 'max_results': it must be between 1 and ${MLFLOW_MAX_RESULTS}.`,
+    );
+  }
   return {
     passThrough,
-    maxResults: readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS,
+    binding: { username, filter: filter ?? null, orderBy, viewType: viewType ?? null, maxResults },
     pageToken: readString(params, 'page_token'),
   };
 }
