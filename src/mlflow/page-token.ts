@@ -49,6 +49,7 @@ export const PAGE_TOKEN_KEY_INFO = 'mlgate page token v1';
 export const PAGE_TOKEN_TTL_MS = 60 * 60 * 1000;
 
 const PREFIX = 'mlg2.';
+/** A random 96-bit IV per token: safe for far more tokens than a gateway issues under one key (NIST: 2^32). */
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Sealed content is padded to a multiple of this, so a token's length does not depend on the position. */
