@@ -21,6 +21,7 @@ import type { GatewayState } from './http/state.js';
 import type { Logger } from './logging.js';
 import type { MlflowClient } from './mlflow/client.js';
 import type { RouteTable } from './mlflow/match.js';
+import type { PageTokens } from './mlflow/page-token.js';
 import type { Resolver } from './mlflow/resolve.js';
 import type { DecisionEngine } from './policy/engine.js';
 import type { Upstream } from './proxy/upstream.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   readonly searchMaxPages: number;
   /** server.body_idle_timeout_ms: longest silence while a request body is incoming. */
   readonly bodyIdleTimeoutMs: number;
+  /** Page tokens of filtered searches, sealed with a key from session.secret_key. */
+  readonly pageTokens: PageTokens;
   readonly now?: () => Date;
 }
 

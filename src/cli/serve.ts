@@ -14,6 +14,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createMlflowClient } from '../mlflow/client.js';
 import { createRouteTable } from '../mlflow/match.js';
+import { createPageTokens, derivePageTokenKey } from '../mlflow/page-token.js';
 import { createResolver } from '../mlflow/resolve.js';
 import { ROUTES } from '../mlflow/routes.js';
 import { defaultBundlePath } from '../paths.js';
@@ -87,6 +88,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     maxResources: config.server.max_resources_per_request,
     searchMaxPages: config.upstream.search_max_pages,
     bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
+    pageTokens: createPageTokens({ key: derivePageTokenKey(config.session.secret_key) }),
   });
   // An error that escapes the pipeline (a bug: the error boundary answers every request error) is logged with its
   // stack instead of Koa's console print.

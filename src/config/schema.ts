@@ -329,7 +329,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     secret: true,
     minLength: 32,
     description:
-      'Secret that signs browser session cookies (once OIDC login is enabled) and the page tokens of filtered ' +
+      'Secret that signs browser session cookies (once OIDC login is enabled) and encrypts the page tokens of filtered ' +
       'searches; at least 32 characters, the same on every replica. Empty: a random key per process (tokens ' +
       'do not survive a restart or move between replicas), with a warning.',
   },

@@ -1,21 +1,40 @@
 /**
  * A search whose results are filtered to what the caller may read, with
- * pagination kept correct: the gateway reads MLflow's pages in order, keeps
- * readable rows until the caller's page is full, and returns a token that
- * resumes exactly after the last row it looked at.
+ * pagination kept correct: the gateway reads MLflow's pages in order and keeps
+ * readable rows until the caller's page is full.
+ *
+ * Nothing the caller gets may depend on rows they cannot read, or a filter
+ * becomes an oracle (`tags.secret LIKE 'b%'`: is there a next page?). So the
+ * search looks ahead: a next page position is returned only when one more
+ * readable row was found, and it points at that row. MLflow is read in pages
+ * of a size that does not follow the caller's max_results, so how many pages
+ * are read does not change with a few hidden rows either.
+ *
+ * One thing cannot be hidden with a bounded amount of work: when the page
+ * budget runs out before the search knows whether another readable row
+ * follows. The search then returns what it found and a position after the
+ * last page it read, so the caller can continue (refusing, or ending the
+ * search there, would show the same thing and lose readable rows). That tells
+ * the caller that `pageSize × maxPages` rows lay in the range just read: a
+ * threshold of at least 20 000 rows by default, which a caller can raise with
+ * a larger max_results but not lower.
  */
 import type { UpstreamAnswer } from './client.js';
-import { type PagePosition, decodePageToken, encodePageToken } from './page-token.js';
+import type { PagePosition } from './page-token.js';
 
 export interface FilteredSearchRequest {
   /** Request fields passed to MLflow unchanged (filter, order_by, view_type, ...). */
   readonly passThrough: Readonly<Record<string, unknown>>;
+  /** Rows the caller asked for (at least 1). */
   readonly maxResults: number;
-  readonly pageToken: string | undefined;
+  /** Rows per MLflow page (see upstreamPageSize); the same for every page of one search. */
+  readonly pageSize: number;
+  readonly start: PagePosition;
 }
 
 export type FilteredSearchResult =
-  | { readonly kind: 'page'; readonly rows: unknown[]; readonly nextPageToken: string | undefined }
+  /** `next`: where the next page starts, present only when a further readable row exists (or the budget ran out). */
+  | { readonly kind: 'page'; readonly rows: unknown[]; readonly next: PagePosition | undefined }
   /** MLflow refused the request (e.g. a bad filter): relay its answer. */
   | { readonly kind: 'upstream-error'; readonly answer: UpstreamAnswer };
 
@@ -33,16 +52,29 @@ export interface FilteredSearchDeps {
   readonly invalid: (answer: UpstreamAnswer) => Error;
 }
 
+/** Smallest MLflow page a filtered search reads (MLflow's own default page size). */
+export const MIN_UPSTREAM_PAGE_SIZE = 1000;
+
+/**
+ * Rows per MLflow page for a caller's max_results: at least MIN_UPSTREAM_PAGE_SIZE, so a small max_results
+ * neither makes a page-by-page probe of hidden rows (one MLflow request per hidden row would show in the
+ * response time) nor lowers the budget threshold; one more than max_results above that, so a full page and its
+ * look-ahead row usually take one MLflow request; never above `limit` (MLflow's largest page).
+ */
+export function upstreamPageSize(maxResults: number, limit: number): number {
+  return Math.min(Math.max(maxResults + 1, MIN_UPSTREAM_PAGE_SIZE), limit);
+}
+
 export async function filteredSearch(
   deps: FilteredSearchDeps,
   request: FilteredSearchRequest,
 ): Promise<FilteredSearchResult> {
-  let position: PagePosition = decodePageToken(request.pageToken);
+  let position = request.start;
   const rows: unknown[] = [];
   for (let page = 0; page < deps.maxPages; page++) {
     const answer = await deps.fetchPage({
       ...request.passThrough,
-      max_results: request.maxResults,
+      max_results: request.pageSize,
       ...(position.upstream === null ? {} : { page_token: position.upstream }),
     });
     if (answer.status !== 200) {
@@ -58,34 +90,24 @@ export async function filteredSearch(
     if (ids.some((id) => id === undefined)) {
       throw deps.invalid(answer);
     }
-    const allowed = await deps.visible(ids as string[]);
+    const allowed = await deps.visible((ids as string[]).slice(position.skip));
     for (let i = position.skip; i < pageRows.length; i++) {
-      if (allowed.has(ids[i] as string)) {
-        rows.push(pageRows[i]);
+      if (!allowed.has(ids[i] as string)) {
+        continue;
       }
       if (rows.length === request.maxResults) {
-        const consumed = i + 1;
-        if (consumed < pageRows.length) {
-          return {
-            kind: 'page',
-            rows,
-            nextPageToken: encodePageToken({ upstream: position.upstream, skip: consumed }),
-          };
-        }
-        return {
-          kind: 'page',
-          rows,
-          nextPageToken: next === '' ? undefined : encodePageToken({ upstream: next, skip: 0 }),
-        };
+        // One more readable row: the next page starts with it.
+        return { kind: 'page', rows, next: { upstream: position.upstream, skip: i } };
       }
+      rows.push(pageRows[i]);
     }
     if (next === '') {
-      return { kind: 'page', rows, nextPageToken: undefined };
+      return { kind: 'page', rows, next: undefined };
     }
     position = { upstream: next, skip: 0 };
   }
-  // Page budget spent: return what was found and let the client continue.
-  return { kind: 'page', rows, nextPageToken: encodePageToken(position) };
+  // Page budget spent without knowing whether a readable row follows: see the module comment.
+  return { kind: 'page', rows, next: position };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

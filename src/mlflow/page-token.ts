@@ -1,51 +1,172 @@
 /**
- * Page tokens of filtered searches (pure). The gateway reads MLflow's pages
- * and keeps only readable rows, so its pages do not line up with MLflow's;
- * its token says where to resume: MLflow's token of the page to read and how
- * many rows of that page were already consumed.
+ * Page tokens of filtered searches. The gateway reads MLflow's pages and
+ * keeps only readable rows, so its pages do not line up with MLflow's; its
+ * token says where to resume: MLflow's token of the page to read and how many
+ * rows of that page to pass over.
+ *
+ * That position counts hidden rows, so the caller must not read it, and a
+ * caller who could choose it could probe MLflow's pages. Tokens are therefore
+ * sealed with AES-256-GCM (secret and tamper-proof), bound to the search they
+ * continue and to the caller (the binding is the authenticated additional
+ * data), padded to a fixed size (their length says nothing about the
+ * position), and expire. Anything else offered as a page token is refused:
+ * MLflow never sees a token from a client.
  */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
 import { MlgateError } from '../errors.js';
 
 export interface PagePosition {
   /** MLflow's page token of the page to read, or null for the first page. */
   readonly upstream: string | null;
-  /** Rows of that page already returned or skipped. */
+  /** Rows of that page to pass over. */
   readonly skip: number;
 }
 
-const PREFIX = 'mlg1.';
-
 export const FIRST_PAGE: PagePosition = { upstream: null, skip: 0 };
 
-export function encodePageToken(position: PagePosition): string {
-  return PREFIX + Buffer.from(JSON.stringify([position.upstream, position.skip])).toString('base64url');
+/** What a token continues: the search as the caller asked for it, and who asked. */
+export interface SearchBinding {
+  readonly username: string;
+  readonly filter: string | null;
+  readonly orderBy: readonly string[];
+  readonly viewType: string | number | null;
+  readonly maxResults: number;
 }
 
+export interface PageTokens {
+  /** A token that resumes the search at `position`. */
+  issue(position: PagePosition, binding: SearchBinding, now: Date): string;
+  /**
+   * Where a search resumes: the first page without a token, else the position sealed in it. Throws 400
+   * MLGATE_REQUEST_INVALID for a token this gateway did not issue for this search and caller, or that expired.
+   */
+  resume(token: string | undefined, binding: SearchBinding, now: Date): PagePosition;
+}
+
+/** HKDF label: a key for page tokens only, whatever else is derived from the same secret. */
+export const PAGE_TOKEN_KEY_INFO = 'mlgate page token v1';
+export const PAGE_TOKEN_TTL_MS = 60 * 60 * 1000;
+
+const PREFIX = 'mlg2.';
+/** A random 96-bit IV per token: safe for far more tokens than a gateway issues under one key (NIST: 2^32). */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Sealed content is padded to a multiple of this, so a token's length does not depend on the position. */
+const BLOCK_BYTES = 128;
+
 /**
- * Reads a page token given by a client. Tokens the gateway did not issue are
- * passed to MLflow as they are (resuming at the start of that page); results
- * are filtered either way, so a forged token can only change the position.
+ * The page token key: derived from session.secret_key (SECRET_KEY), so every replica sharing it accepts the
+ * others' tokens; a random key for this process when it is empty (the configuration loader warns about that).
  */
-export function decodePageToken(token: string | undefined): PagePosition {
-  if (token === undefined || token === '') {
-    return FIRST_PAGE;
+export function derivePageTokenKey(secretKey: string, random: (size: number) => Buffer = randomBytes): Buffer {
+  if (secretKey === '') {
+    return random(32);
   }
+  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), PAGE_TOKEN_KEY_INFO, 32));
+}
+
+export function createPageTokens(options: { readonly key: Buffer; readonly ttlMs?: number }): PageTokens {
+  if (options.key.length !== 32) {
+    throw new Error('a page token key has 32 bytes');
+  }
+  const key = options.key;
+  const ttlMs = options.ttlMs ?? PAGE_TOKEN_TTL_MS;
+
+  return {
+    issue(position, binding, now) {
+      const content = JSON.stringify({ u: position.upstream, s: position.skip, e: now.getTime() + ttlMs });
+      const padded = Buffer.alloc(Math.ceil(Buffer.byteLength(content) / BLOCK_BYTES) * BLOCK_BYTES, ' ');
+      padded.write(content, 'utf8');
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+      cipher.setAAD(associatedData(binding));
+      const sealed = Buffer.concat([iv, cipher.update(padded), cipher.final(), cipher.getAuthTag()]);
+      return PREFIX + sealed.toString('base64url');
+    },
+
+    resume(token, binding, now) {
+      if (token === undefined || token === '') {
+        return FIRST_PAGE;
+      }
+      const content = open(key, token, binding);
+      if (content === undefined) {
+        throw new MlgateError(
+          'MLGATE_REQUEST_INVALID',
+          'The page_token was not issued by this gateway for this search: it belongs to another search or user, ' +
+            'was altered, or comes from a gateway with another session.secret_key. Restart the search without ' +
+            'page_token.',
+        );
+      }
+      if (now.getTime() >= content.expires) {
+        throw new MlgateError(
+          'MLGATE_REQUEST_INVALID',
+          'The page_token has expired. Restart the search without page_token.',
+        );
+      }
+      return content.position;
+    },
+  };
+}
+
+/** The sealed content, or undefined when the token is not one of ours for this binding. */
+function open(
+  key: Buffer,
+  token: string,
+  binding: SearchBinding,
+): { position: PagePosition; expires: number } | undefined {
   if (!token.startsWith(PREFIX)) {
-    return { upstream: token, skip: 0 };
+    return undefined;
   }
+  const text = token.slice(PREFIX.length);
+  const sealed = Buffer.from(text, 'base64url');
+  const cipherBytes = sealed.length - IV_BYTES - TAG_BYTES;
+  // Buffer.from skips characters outside the alphabet: accept only the canonical spelling.
+  if (sealed.toString('base64url') !== text || cipherBytes < BLOCK_BYTES || cipherBytes % BLOCK_BYTES !== 0) {
+    return undefined;
+  }
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(token.slice(PREFIX.length), 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      (value[0] === null || typeof value[0] === 'string') &&
-      Number.isSafeInteger(value[1]) &&
-      (value[1] as number) >= 0
-    ) {
-      return { upstream: value[0] as string | null, skip: value[1] as number };
-    }
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
+    decipher.setAAD(associatedData(binding));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    const plain = Buffer.concat([
+      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+    value = JSON.parse(plain.toString('utf8'));
   } catch {
-    // fall through
+    return undefined;
   }
-  throw new MlgateError('MLGATE_REQUEST_INVALID', 'The page_token is malformed; restart the search without it.');
+  // Authentic content was written by issue(); the shape check only guards against a bug.
+  if (value === null || typeof value !== 'object') {
+    return undefined;
+  }
+  const { u, s, e } = value as Record<string, unknown>;
+  if (
+    (u !== null && typeof u !== 'string') ||
+    typeof s !== 'number' ||
+    !Number.isSafeInteger(s) ||
+    s < 0 ||
+    typeof e !== 'number' ||
+    !Number.isSafeInteger(e)
+  ) {
+    return undefined;
+  }
+  return { position: { upstream: u, skip: s }, expires: e };
+}
+
+function associatedData(binding: SearchBinding): Buffer {
+  return Buffer.from(
+    JSON.stringify([
+      PAGE_TOKEN_KEY_INFO,
+      binding.username,
+      binding.filter,
+      binding.orderBy,
+      binding.viewType,
+      binding.maxResults,
+    ]),
+  );
 }

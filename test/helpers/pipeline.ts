@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logging.js';
 import type { MlflowClient } from '../../src/mlflow/client.js';
 import { createRouteTable } from '../../src/mlflow/match.js';
+import { createPageTokens, derivePageTokenKey } from '../../src/mlflow/page-token.js';
 import { createResolver } from '../../src/mlflow/resolve.js';
 import { ROUTES } from '../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../src/paths.js';
@@ -81,6 +82,7 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
     maxResources: config.server.max_resources_per_request,
     searchMaxPages: 2,
     bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
+    pageTokens: createPageTokens({ key: derivePageTokenKey('') }),
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -1,15 +1,19 @@
 /**
  * SearchExperiments: the gateway runs the search itself, page by page, and returns only the rows the caller may
- * read, with pagination kept correct (filtered-search.ts).
+ * read, with pagination kept correct and page tokens that reveal nothing of hidden rows (filtered-search.ts,
+ * page-token.ts).
  */
 import { MlgateError } from '../../errors.js';
-import { filteredSearch } from '../../mlflow/filtered-search.js';
+import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
+import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../../mlflow/params.js';
 import { buildPolicyInput } from '../../policy/input.js';
 import type { ForwardHandler } from './types.js';
 
 /** MLflow's default page size of SearchExperiments. */
 const DEFAULT_MAX_RESULTS = 1000;
+/** MLflow's largest max_results of SearchExperiments (SEARCH_MAX_RESULTS_THRESHOLD). */
+const MLFLOW_MAX_RESULTS = 50_000;
 
 export const searchExperiments: ForwardHandler = async (deps, ctx) => {
   const { params, principal } = ctx.state;
@@ -20,6 +24,8 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
     );
   }
   const username = principal.username;
+  const search = searchRequest(params, username);
+  const start = deps.pageTokens.resume(search.pageToken, search.binding, ctx.state.now);
   const result = await filteredSearch(
     {
       fetchPage: (request) => deps.client.searchExperiments(request),
@@ -42,7 +48,12 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
       maxPages: deps.searchMaxPages,
       invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
     },
-    searchRequest(params),
+    {
+      passThrough: search.passThrough,
+      maxResults: search.binding.maxResults,
+      pageSize: upstreamPageSize(search.binding.maxResults, MLFLOW_MAX_RESULTS),
+      start,
+    },
   );
   if (result.kind === 'upstream-error') {
     ctx.status = result.answer.status;
@@ -53,14 +64,22 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
   ctx.status = 200;
   ctx.body = {
     ...(result.rows.length === 0 ? {} : { experiments: result.rows }),
-    ...(result.nextPageToken === undefined ? {} : { next_page_token: result.nextPageToken }),
+    ...(result.next === undefined
+      ? {}
+      : { next_page_token: deps.pageTokens.issue(result.next, search.binding, ctx.state.now) }),
   };
 };
 
-/** The SearchExperiments fields, read as MLflow reads them, to be sent on with the gateway's own paging. */
-function searchRequest(params: RequestParams): {
+/**
+ * The SearchExperiments fields, read as MLflow reads them: what is sent on to MLflow with the gateway's own
+ * paging, and what a page token is bound to (the same search by the same caller).
+ */
+function searchRequest(
+  params: RequestParams,
+  username: string,
+): {
   passThrough: Record<string, unknown>;
-  maxResults: number;
+  binding: SearchBinding;
   pageToken: string | undefined;
 } {
   const passThrough: Record<string, unknown> = {};
@@ -71,9 +90,17 @@ function searchRequest(params: RequestParams): {
   if (viewType !== undefined) passThrough['view_type'] = viewType;
   const orderBy = readList(params, 'order_by');
   if (orderBy.length > 0) passThrough['order_by'] = orderBy;
+  // MLflow no longer sees the caller's max_results (the gateway reads its own page size), so check it as MLflow does.
+  const maxResults = readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS;
+  if (maxResults < 1 || maxResults > MLFLOW_MAX_RESULTS) {
+    throw new MlgateError(
+      'MLGATE_REQUEST_INVALID',
+      `Invalid value ${maxResults} for parameter 'max_results': it must be between 1 and ${MLFLOW_MAX_RESULTS}.`,
+    );
+  }
   return {
     passThrough,
-    maxResults: readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS,
+    binding: { username, filter: filter ?? null, orderBy, viewType: viewType ?? null, maxResults },
     pageToken: readString(params, 'page_token'),
   };
 }

@@ -2,6 +2,7 @@
 import type { Context } from 'koa';
 
 import type { MlflowClient } from '../../mlflow/client.js';
+import type { PageTokens } from '../../mlflow/page-token.js';
 import type { DecisionEngine } from '../../policy/engine.js';
 import type { Upstream } from '../../proxy/upstream.js';
 import type { ObligationDeps } from '../obligations.js';
@@ -12,6 +13,8 @@ export interface ForwardDeps extends ObligationDeps {
   readonly client: MlflowClient;
   readonly engine: DecisionEngine;
   readonly searchMaxPages: number;
+  /** Seals and opens the page tokens of filtered searches. */
+  readonly pageTokens: PageTokens;
 }
 
 export type GatewayContext = Context & { state: GatewayState };

@@ -1,9 +1,14 @@
 import { expect } from 'chai';
 
-import { MlgateError } from '../../../src/errors.js';
 import type { UpstreamAnswer } from '../../../src/mlflow/client.js';
-import { type FilteredSearchDeps, filteredSearch } from '../../../src/mlflow/filtered-search.js';
-import { decodePageToken, encodePageToken } from '../../../src/mlflow/page-token.js';
+import {
+  type FilteredSearchDeps,
+  type FilteredSearchResult,
+  MIN_UPSTREAM_PAGE_SIZE,
+  filteredSearch,
+  upstreamPageSize,
+} from '../../../src/mlflow/filtered-search.js';
+import { FIRST_PAGE, type PagePosition } from '../../../src/mlflow/page-token.js';
 
 /** An upstream that pages through `total` rows with offset tokens, as MLflow's SQL store does. */
 function pagedUpstream(total: number, calls: Record<string, unknown>[] = []): FilteredSearchDeps['fetchPage'] {
@@ -41,20 +46,37 @@ function deps(
   };
 }
 
-/** Follows next_page_token to the end and returns every row id. */
-async function readAll(d: FilteredSearchDeps, maxResults: number): Promise<{ ids: string[]; pages: number }> {
+function search(
+  d: FilteredSearchDeps,
+  maxResults: number,
+  start: PagePosition = FIRST_PAGE,
+  pageSize = maxResults,
+): Promise<FilteredSearchResult> {
+  return filteredSearch(d, { passThrough: { filter: 'f' }, maxResults, pageSize, start });
+}
+
+function page(result: FilteredSearchResult): { ids: string[]; next: PagePosition | undefined } {
+  if (result.kind !== 'page') throw new Error('unexpected upstream error');
+  return { ids: result.rows.map((row) => (row as { experiment_id: string }).experiment_id), next: result.next };
+}
+
+/** Follows the next positions to the end and returns every row id and the size of every page. */
+async function readAll(
+  d: FilteredSearchDeps,
+  maxResults: number,
+  pageSize = maxResults,
+): Promise<{ ids: string[]; sizes: number[] }> {
   const ids: string[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  do {
-    const result = await filteredSearch(d, { passThrough: { filter: 'f' }, maxResults, pageToken: token });
-    if (result.kind !== 'page') throw new Error('unexpected upstream error');
-    expect(result.rows.length).to.be.at.most(maxResults);
-    ids.push(...result.rows.map((row) => (row as { experiment_id: string }).experiment_id));
-    token = result.nextPageToken;
-    pages += 1;
-  } while (token !== undefined && pages < 1000);
-  return { ids, pages };
+  const sizes: number[] = [];
+  let start: PagePosition | undefined = FIRST_PAGE;
+  while (start !== undefined && sizes.length < 1000) {
+    const result = page(await search(d, maxResults, start, pageSize));
+    expect(result.ids.length).to.be.at.most(maxResults);
+    ids.push(...result.ids);
+    sizes.push(result.ids.length);
+    start = result.next;
+  }
+  return { ids, sizes };
 }
 
 describe('filtered search with pagination', () => {
@@ -63,51 +85,118 @@ describe('filtered search with pagination', () => {
     ['no row readable', () => false],
     ['every third row', (id) => id % 3 === 0],
     ['a cluster at the end', (id) => id >= 40],
+    ['a cluster at the start', (id) => id < 6],
     ['one row', (id) => id === 17],
   ];
   for (const [name, readable] of patterns) {
-    for (const pageSize of [1, 2, 5, 7, 50]) {
-      it(`returns exactly the readable rows, in order and once (${name}, page size ${pageSize})`, async () => {
+    for (const [maxResults, pageSize] of [
+      [1, 1],
+      [2, 2],
+      [5, 5],
+      [7, 7],
+      [50, 50],
+      [1, 10],
+      [5, 3],
+      [4, 1000],
+    ] as const) {
+      it(`returns exactly the readable rows, in order and once (${name}, max_results ${maxResults}, MLflow pages of ${pageSize})`, async () => {
         const total = 47;
         const expected = Array.from({ length: total }, (_, i) => i)
           .filter(readable)
           .map(String);
-        const { ids } = await readAll(deps(total, readable), pageSize);
+        const { ids, sizes } = await readAll(deps(total, readable), maxResults, pageSize);
         expect(ids).to.deep.equal(expected);
+        // Every page but the last is full, and the last is not empty unless nothing is readable: a next page is
+        // announced only when it holds a row.
+        const full = Math.floor(expected.length / maxResults);
+        const rest = expected.length % maxResults;
+        expect(sizes).to.deep.equal([
+          ...Array.from({ length: full }, () => maxResults),
+          ...(rest > 0 || full === 0 ? [rest] : []),
+        ]);
       });
     }
   }
 
-  it('fills full pages when enough readable rows follow', async () => {
-    const result = await filteredSearch(
-      deps(30, (id) => id % 2 === 0),
-      { passThrough: {}, maxResults: 4, pageToken: undefined },
+  it('fills full pages when enough readable rows follow, and resumes at the next readable row', async () => {
+    const result = page(
+      await search(
+        deps(30, (id) => id % 2 === 0),
+        4,
+      ),
     );
-    expect(result.kind).to.equal('page');
-    if (result.kind === 'page') {
-      expect(result.rows).to.have.length(4);
-      expect(result.nextPageToken).to.be.a('string');
+    expect(result.ids).to.deep.equal(['0', '2', '4', '6']);
+    expect(result.next).to.deep.equal({ upstream: '8', skip: 0 });
+  });
+
+  it('announces no next page when only hidden rows follow the last readable one', async () => {
+    for (const pageSize of [1, 2, 3, 100]) {
+      const result = page(
+        await search(
+          deps(20, (id) => id < 3),
+          3,
+          FIRST_PAGE,
+          pageSize,
+        ),
+      );
+      expect(result.ids).to.deep.equal(['0', '1', '2']);
+      expect(result.next, `MLflow pages of ${pageSize}`).to.equal(undefined);
+    }
+  });
+
+  it('answers the same whether or not hidden rows follow, with as many MLflow requests', async () => {
+    for (const [maxResults, next] of [
+      [1, { upstream: null, skip: 1 }],
+      [3, undefined],
+    ] as const) {
+      const answers = [];
+      for (const total of [3, 4, 5, 50]) {
+        const calls: Record<string, unknown>[] = [];
+        const d = deps(total, (id) => id < 3, 1000, calls);
+        answers.push({ ...page(await search(d, maxResults, FIRST_PAGE, 1000)), calls });
+      }
+      expect(answers[0]).to.deep.equal({
+        ids: ['0', '1', '2'].slice(0, maxResults),
+        next,
+        calls: [{ filter: 'f', max_results: 1000 }],
+      });
+      for (const answer of answers) {
+        expect(answer).to.deep.equal(answers[0]);
+      }
     }
   });
 
   it("passes the caller's filter and ordering to MLflow and pages with MLflow's tokens", async () => {
     const calls: Record<string, unknown>[] = [];
-    await readAll(
+    const { ids } = await readAll(
       deps(10, () => true, 1000, calls),
       4,
+      6,
     );
-    expect(calls[0]).to.deep.equal({ filter: 'f', max_results: 4 });
-    expect(calls[1]).to.deep.equal({ filter: 'f', max_results: 4, page_token: '4' });
+    expect(ids).to.have.length(10);
+    const first = { filter: 'f', max_results: 6 };
+    const second = { filter: 'f', max_results: 6, page_token: '6' };
+    expect(calls).to.deep.equal([first, first, second, second]);
   });
 
-  it('stops after the page budget and returns a token that continues the search', async () => {
+  it('stops after the page budget and returns a position that continues the search', async () => {
     const calls: Record<string, unknown>[] = [];
     const d = deps(100, (id) => id >= 90, 3, calls);
-    const first = await filteredSearch(d, { passThrough: {}, maxResults: 5, pageToken: undefined });
+    const first = page(await search(d, 5));
     expect(calls).to.have.length(3);
-    expect(first.kind === 'page' && first.rows.length).to.equal(0);
+    expect(first).to.deep.equal({ ids: [], next: { upstream: '15', skip: 0 } });
     const { ids } = await readAll(d, 5);
     expect(ids).to.deep.equal(Array.from({ length: 10 }, (_, i) => String(90 + i)));
+  });
+
+  it('returns a full page and a position when the budget runs out during the look-ahead', async () => {
+    const result = page(
+      await search(
+        deps(100, (id) => id < 2 || id === 99, 3),
+        2,
+      ),
+    );
+    expect(result).to.deep.equal({ ids: ['0', '1'], next: { upstream: '6', skip: 0 } });
   });
 
   it("relays MLflow's own error answer", async () => {
@@ -118,8 +207,7 @@ describe('filtered search with pagination', () => {
       contentType: 'application/json',
     };
     const d: FilteredSearchDeps = { ...deps(1, () => true), fetchPage: () => Promise.resolve(answer) };
-    const result = await filteredSearch(d, { passThrough: {}, maxResults: 5, pageToken: undefined });
-    expect(result).to.deep.equal({ kind: 'upstream-error', answer });
+    expect(await search(d, 5)).to.deep.equal({ kind: 'upstream-error', answer });
   });
 
   it('refuses an MLflow answer it cannot read', async () => {
@@ -131,7 +219,7 @@ describe('filtered search with pagination', () => {
     };
     const d: FilteredSearchDeps = { ...deps(1, () => true), fetchPage: () => Promise.resolve(bad) };
     try {
-      await filteredSearch(d, { passThrough: {}, maxResults: 5, pageToken: undefined });
+      await search(d, 5);
       expect.fail('expected an error');
     } catch (error) {
       expect((error as Error).message).to.equal('invalid');
@@ -139,27 +227,15 @@ describe('filtered search with pagination', () => {
   });
 });
 
-describe('page tokens', () => {
-  it('round-trips a position', () => {
-    expect(decodePageToken(encodePageToken({ upstream: 'abc', skip: 3 }))).to.deep.equal({ upstream: 'abc', skip: 3 });
-    expect(decodePageToken(encodePageToken({ upstream: null, skip: 0 }))).to.deep.equal({ upstream: null, skip: 0 });
+describe('MLflow page size of a filtered search', () => {
+  it('reads at least MLflow-default pages, whatever max_results', () => {
+    expect(upstreamPageSize(1, 50_000)).to.equal(MIN_UPSTREAM_PAGE_SIZE);
+    expect(upstreamPageSize(998, 50_000)).to.equal(MIN_UPSTREAM_PAGE_SIZE);
   });
 
-  it('starts at the beginning without a token and passes foreign tokens to MLflow', () => {
-    expect(decodePageToken(undefined)).to.deep.equal({ upstream: null, skip: 0 });
-    expect(decodePageToken('')).to.deep.equal({ upstream: null, skip: 0 });
-    expect(decodePageToken('eyJvZmZzZXQiOiAxfQ==')).to.deep.equal({ upstream: 'eyJvZmZzZXQiOiAxfQ==', skip: 0 });
-  });
-
-  it('refuses a malformed gateway token with 400', () => {
-    for (const token of [
-      'mlg1.!!!',
-      'mlg1.' + Buffer.from('[1,2,3]').toString('base64url'),
-      'mlg1.' + Buffer.from('["a",-1]').toString('base64url'),
-    ]) {
-      expect(() => decodePageToken(token))
-        .to.throw(MlgateError)
-        .with.property('code', 'MLGATE_REQUEST_INVALID');
-    }
+  it('reads a full page and its look-ahead row at once above that, up to the limit', () => {
+    expect(upstreamPageSize(1000, 50_000)).to.equal(1001);
+    expect(upstreamPageSize(49_999, 50_000)).to.equal(50_000);
+    expect(upstreamPageSize(50_000, 50_000)).to.equal(50_000);
   });
 });
