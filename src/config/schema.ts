@@ -42,6 +42,7 @@ export interface Config {
   };
   readonly permissions: {
     readonly default: PermissionLevel;
+    readonly unreadable_search_targets: 'drop' | 'refuse';
   };
   readonly artifacts: {
     readonly allowed_roots: readonly string[];
@@ -275,6 +276,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     values: ['NO_PERMISSIONS', 'READ', 'USE', 'EDIT', 'MANAGE'],
     aliases: ['DEFAULT_MLFLOW_PERMISSION'],
     description: 'Permission of an authenticated user on a resource when no user or group grant applies.',
+  },
+  {
+    path: 'permissions.unreadable_search_targets',
+    type: 'enum',
+    default: 'drop',
+    values: ['drop', 'refuse'],
+    description:
+      'What a search over several experiments (SearchRuns) does with the ones the caller may not read: drop ' +
+      "leaves them out, as MLflow's own auth does; refuse answers 403 for the whole search.",
   },
   {
     path: 'artifacts.allowed_roots',

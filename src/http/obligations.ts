@@ -23,7 +23,7 @@ const RETRY_PAUSES_MS = [100, 400];
 
 export async function grantCreator(
   deps: ObligationDeps,
-  obligations: readonly Obligation[],
+  obligations: readonly (Obligation & { readonly type: 'grant-creator' })[],
   created: { readonly type: 'experiment'; readonly id: string },
   username: string,
 ): Promise<void> {

@@ -40,8 +40,9 @@ export interface TargetSpec {
  *  stream                      proxied as is, body replayed byte for byte when it was read
  *  filter-experiments          the gateway runs the search itself and returns only readable rows
  *  capture-created-experiment  proxied; the response is read to apply the policy's obligations
+ *  drop-unreadable-targets     proxied without the experiments the caller may not read, when the policy says so
  */
-export type Handling = 'stream' | 'filter-experiments' | 'capture-created-experiment';
+export type Handling = 'stream' | 'filter-experiments' | 'capture-created-experiment' | 'drop-unreadable-targets';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';

@@ -7,6 +7,7 @@ export interface RuntimeData {
     readonly admin_groups: readonly string[];
     /** Each ends in "/", so a root never matches a sibling with a longer name. */
     readonly artifact_roots: readonly string[];
+    readonly unreadable_search_targets: 'drop' | 'refuse';
   };
 }
 
@@ -15,6 +16,7 @@ export function runtimeData(config: Config): RuntimeData {
     config: {
       default_permission: config.permissions.default,
       admin_groups: config.auth.admin_groups,
+      unreadable_search_targets: config.permissions.unreadable_search_targets,
       artifact_roots: config.artifacts.allowed_roots.map((root) => (root.endsWith('/') ? root : root + '/')),
     },
   };

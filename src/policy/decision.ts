@@ -3,10 +3,14 @@
  * well-formed decision is an error: the caller denies.
  */
 
-export interface Obligation {
-  readonly type: 'grant-creator';
-  readonly permission: string;
-}
+/**
+ * What an allowed decision obliges the gateway to do:
+ *  - grant-creator: grant the creator `permission` on what the request created;
+ *  - drop-unreadable-targets: send the request on without the targets the caller may not read (a search over
+ *    several experiments, as MLflow's own auth does).
+ */
+export type Obligation =
+  { readonly type: 'grant-creator'; readonly permission: string } | { readonly type: 'drop-unreadable-targets' };
 
 export interface TargetCheck {
   readonly type: string;
@@ -39,10 +43,13 @@ export function parseDecision(resultSet: unknown): Decision {
     throw new Error(`a decision must carry at least one reason (allow: ${String(record['allow'])})`);
   }
   const obligations = objectArray(record['obligations'] ?? [], 'obligations').map((o): Obligation => {
-    if (o['type'] !== 'grant-creator' || typeof o['permission'] !== 'string') {
-      throw new Error(`unknown obligation ${JSON.stringify(o)}`);
+    if (o['type'] === 'grant-creator' && typeof o['permission'] === 'string') {
+      return { type: 'grant-creator', permission: o['permission'] };
     }
-    return { type: 'grant-creator', permission: o['permission'] };
+    if (o['type'] === 'drop-unreadable-targets') {
+      return { type: 'drop-unreadable-targets' };
+    }
+    throw new Error(`unknown obligation ${JSON.stringify(o)}`);
   });
   const checks = objectArray(record['checks'] ?? [], 'checks').map((c): TargetCheck => {
     const text = (key: string): string => {

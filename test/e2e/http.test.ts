@@ -422,12 +422,32 @@ describe('mlgate over HTTP', () => {
   });
 
   describe('run search', () => {
-    it('needs READ on every experiment listed, and returns nothing for an empty list', async () => {
+    it('leaves out the experiments the caller may not read, as MLflow does, or refuses them when configured', async () => {
       const other = await createExperiment('search-runs-other');
+      const otherRun = await createRun(other);
+      const narrowed = await call('POST', '/api/2.0/mlflow/runs/search', {
+        credentials: world.users.reader,
+        body: { experiment_ids: [world.sharedExperimentId, other] },
+      });
+      expect(narrowed.status).to.equal(200);
+      const runs = narrowed.body['runs'] as { info: { run_id: string; experiment_id: string } }[];
+      expect(runs.length).to.be.greaterThan(0);
+      expect(runs.every((run) => run.info.experiment_id === world.sharedExperimentId)).to.equal(true);
+      expect(runs.map((run) => run.info.run_id)).to.not.include(otherRun);
+      const nothing = await call('POST', '/api/2.0/mlflow/runs/search', {
+        credentials: world.users.reader,
+        body: { experiment_ids: [other] },
+      });
+      expect(nothing).to.deep.include({ status: 200, body: {} });
+
+      const strict = await startExtraGateway('search-refuse', {
+        MLGATE_PERMISSIONS_UNREADABLE_SEARCH_TARGETS: 'refuse',
+      });
       expectError(
         await call('POST', '/api/2.0/mlflow/runs/search', {
           credentials: world.users.reader,
           body: { experiment_ids: [world.sharedExperimentId, other] },
+          baseUrl: strict.url,
         }),
         403,
         'MLGATE_PERMISSION_DENIED',

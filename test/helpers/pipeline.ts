@@ -40,6 +40,8 @@ export interface Pipeline {
   grant(experimentId: string, username: string, permission: PermissionLevel): Promise<void>;
   /** Requests that reached the upstream, as "METHOD path". */
   readonly forwarded: string[];
+  /** The bodies the gateway replayed to the upstream, in the same order (undefined when streamed). */
+  readonly forwardedBodies: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -50,9 +52,11 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
   await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
   const client = fakeClient(mlflow);
   const forwarded: string[] = [];
+  const forwardedBodies: (string | undefined)[] = [];
   const upstream: Upstream = {
-    forward(req, res): Promise<ForwardOutcome> {
+    forward(req, res, options): Promise<ForwardOutcome> {
       forwarded.push(`${req.method ?? ''} ${req.url ?? ''}`);
+      forwardedBodies.push(options.body?.toString('utf8'));
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
@@ -91,6 +95,7 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
   return {
     url: `http://127.0.0.1:${port}`,
     forwarded,
+    forwardedBodies,
     async user(name) {
       await store.users.create({ username: name, isAdmin: false, groups: [] });
       const token = generateToken();

@@ -16,6 +16,8 @@
 #     default_permission  permission when no grant applies
 #     admin_groups        groups whose members are administrators
 #     artifact_roots      where a non-administrator may place an experiment's artifacts
+#     unreadable_search_targets  "drop" or "refuse": what a search over several experiments does with the
+#                         ones the caller may not read (operations marked drops_unreadable)
 package mlgate.authz
 
 import data.mlgate.operations
@@ -28,6 +30,10 @@ _default_permission := data.config.default_permission
 default _admin_groups := []
 
 _admin_groups := data.config.admin_groups
+
+default _unreadable_search_targets := "drop"
+
+_unreadable_search_targets := data.config.unreadable_search_targets
 
 default _artifact_roots := []
 
@@ -147,8 +153,17 @@ deny contains "resource-not-found" if {
 	target.exists == false
 }
 
+# A search over several experiments may leave out the ones the caller cannot read, as MLflow's own auth does,
+# instead of refusing the whole request: the gateway is obliged to drop them before MLflow sees the request.
+_drops_unreadable if {
+	_resource_check
+	_op.drops_unreadable == true
+	_unreadable_search_targets == "drop"
+}
+
 deny contains "no-permission" if {
 	_resource_check
+	not _drops_unreadable
 	some target in _existing_targets
 	not _permitted(target)
 }
@@ -176,6 +191,7 @@ _permitted(target) if permissions.satisfies(_effective(target).permission, _op.p
 
 deny contains "explicit-deny" if {
 	_resource_check
+	not _drops_unreadable
 	some target in _existing_targets
 	effective := _effective(target)
 	effective.permission == "NO_PERMISSIONS"
@@ -229,6 +245,11 @@ _grounds contains "no-targets" if {
 
 # METADATA
 # description: What the gateway must do after a successful response.
+obligations contains {"type": "drop-unreadable-targets"} if {
+	allow
+	_drops_unreadable
+}
+
 obligations contains {"type": "grant-creator", "permission": _op.creator_permission} if {
 	allow
 	_authenticated

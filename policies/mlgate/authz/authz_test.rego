@@ -114,14 +114,14 @@ test_deny_explicit_user_no_permissions_over_default if {
 
 test_deny_when_any_target_is_not_permitted if {
 	targets := [_experiment("1", "READ", {}), _experiment("2", null, {})]
-	d := _decide(_alice, "SearchRuns", targets)
+	d := _decide(_alice, "LogBatch", targets)
 	not d.allow
 	d.reasons == ["no-permission"]
 }
 
 test_allow_when_every_target_is_permitted if {
-	targets := [_experiment("1", "READ", {}), _experiment("2", null, {"team-a": "READ"})]
-	_decide(_alice, "SearchRuns", targets).allow
+	targets := [_experiment("1", "EDIT", {}), _experiment("2", null, {"team-a": "EDIT"})]
+	_decide(_alice, "LogBatch", targets).allow
 }
 
 test_allow_search_runs_without_targets if {
@@ -366,4 +366,60 @@ test_deny_attributes_that_are_not_an_object if {
 	}
 		with data.config as _config
 	d.reasons == ["input-invalid"]
+}
+
+_search_runs(principal, targets, mode) := d if {
+	d := authz.decision with input as {
+		"principal": principal,
+		"operation": "SearchRuns",
+		"targets": targets,
+		"request": {"method": "POST", "path": "/api/2.0/mlflow/runs/search"},
+		"now_ms": 0,
+	}
+		with data.config as object.union(_config, {"unreadable_search_targets": mode})
+}
+
+test_search_runs_drops_unreadable_experiments_by_default if {
+	d := authz.decision with input as {
+		"principal": _alice,
+		"operation": "SearchRuns",
+		"targets": [_experiment("1", "READ", {}), _experiment("2", null, {})],
+		"request": {"method": "POST", "path": "/api/2.0/mlflow/runs/search"},
+		"now_ms": 0,
+	}
+		with data.config as _config
+	d.allow
+	d.obligations == [{"type": "drop-unreadable-targets"}]
+}
+
+test_search_runs_drops_explicitly_denied_experiments_too if {
+	d := _search_runs(_alice, [_experiment("1", "NO_PERMISSIONS", {"team-a": "MANAGE"})], "drop")
+	d.allow
+	d.obligations == [{"type": "drop-unreadable-targets"}]
+}
+
+test_search_runs_refuses_unreadable_experiments_when_configured if {
+	d := _search_runs(_alice, [_experiment("1", "READ", {}), _experiment("2", null, {})], "refuse")
+	not d.allow
+	d.reasons == ["no-permission"]
+	d.obligations == []
+}
+
+test_search_runs_refuse_mode_allows_readable_experiments if {
+	d := _search_runs(_alice, [_experiment("1", "READ", {})], "refuse")
+	d.allow
+	d.obligations == []
+}
+
+test_drop_mode_does_not_apply_to_other_operations if {
+	d := authz.decision with input as {
+		"principal": _alice,
+		"operation": "GetExperiment",
+		"targets": [_experiment("2", null, {})],
+		"request": {"method": "GET", "path": "/"},
+		"now_ms": 0,
+	}
+		with data.config as object.union(_config, {"unreadable_search_targets": "drop"})
+	not d.allow
+	d.reasons == ["no-permission"]
 }

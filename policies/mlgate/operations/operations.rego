@@ -13,6 +13,8 @@
 #     list           any authenticated principal; the response is filtered to
 #                    the rows the principal may read (see authz.visible)
 #     resource       `permission` on every target of the request
+#                    (with drops_unreadable, the unreadable targets may
+#                    instead be left out: see authz)
 #     admin          administrators only
 package mlgate.operations
 
@@ -57,6 +59,7 @@ table := {
 	"SetTag": _edit,
 	"DeleteTag": _edit,
 	"GetMetricHistory": _read,
-	# Every listed experiment must be readable; an empty list matches nothing.
-	"SearchRuns": object.union(_read, {"allow_no_targets": true}),
+	# Every listed experiment must be readable, or (data.config.unreadable_search_targets "drop", the default)
+	# the unreadable ones are left out of the search; an empty list matches nothing.
+	"SearchRuns": object.union(_read, {"allow_no_targets": true, "drops_unreadable": true}),
 }

@@ -19,12 +19,8 @@ async function afterCreate(
   response: CapturedResponse,
 ): Promise<CapturedResponse> {
   const { principal, decision, logger } = ctx.state;
-  if (
-    response.status !== 200 ||
-    principal?.username == null ||
-    decision === undefined ||
-    decision.obligations.length === 0
-  ) {
+  const grants = (decision?.obligations ?? []).filter((o) => o.type === 'grant-creator');
+  if (response.status !== 200 || principal?.username == null || grants.length === 0) {
     return response;
   }
   const username = principal.username;
@@ -33,10 +29,10 @@ async function afterCreate(
     if (experimentId === undefined) {
       throw new Error('the answer of MLflow has no experiment_id');
     }
-    await grantCreator({ ...deps, logger }, decision.obligations, { type: 'experiment', id: experimentId }, username);
+    await grantCreator({ ...deps, logger }, grants, { type: 'experiment', id: experimentId }, username);
     return response;
   } catch (error) {
-    const permissions = decision.obligations.map((o) => o.permission).join(', ');
+    const permissions = grants.map((o) => o.permission).join(', ');
     const repair =
       experimentId === undefined
         ? 'find the experiment id in MLflow and grant it'

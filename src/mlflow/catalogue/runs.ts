@@ -29,8 +29,15 @@ export const RUN_ROUTES: readonly RouteSpec[] = [
   route('LogModel', 'POST', '/mlflow/runs/log-model', API_2, [RUN]),
   route('LogInputs', 'POST', '/mlflow/runs/log-inputs', API_2, [RUN, MODELS_IN('models')]),
   route('LogOutputs', 'POST', '/mlflow/runs/outputs', API_2, [RUN, MODELS_IN('models')]),
-  route('SearchRuns', 'POST', '/mlflow/runs/search', API_2, [
-    { resource: 'experiment', names: ['experiment_ids'], shape: 'list' },
-  ]),
+  route(
+    'SearchRuns',
+    'POST',
+    '/mlflow/runs/search',
+    API_2,
+    [{ resource: 'experiment', names: ['experiment_ids'], shape: 'list' }],
+    {
+      handling: 'drop-unreadable-targets',
+    },
+  ),
   route('GetMetricHistory', 'GET', '/mlflow/metrics/get-history', API_2, [RUN]),
 ];
