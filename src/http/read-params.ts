@@ -9,7 +9,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 
 import { MlgateError } from '../errors.js';
+import { readOtlpExport } from '../mlflow/otlp.js';
 import { parseJsonBody, parseQuery, readsBody } from '../mlflow/params.js';
+import { rawHeaderValues } from './raw-headers.js';
 import type { GatewayState } from './state.js';
 
 export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middleware<GatewayState> {
@@ -17,6 +19,18 @@ export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middle
     const route = ctx.state.route;
     if (route !== undefined && route.body === 'stream' && ctx.state.principal?.authenticated === true) {
       // An artifact upload: never buffered; its parameters are in the path and the query string.
+      ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
+    } else if (route !== undefined && route.body === 'otlp' && ctx.state.principal?.authenticated === true) {
+      // An OTLP trace export: its ids are in the payload, which MLflow then receives decompressed.
+      const exported = readOtlpExport(
+        await readBody(ctx.req, deps.maxBodyBytes),
+        singleHeader(ctx.req.rawHeaders, 'content-type'),
+        singleHeader(ctx.req.rawHeaders, 'content-encoding'),
+        deps.maxBodyBytes,
+      );
+      ctx.state.body = exported.payload;
+      ctx.state.otlpTraceIds = exported.traceIds;
+      delete ctx.req.headers['content-encoding'];
       ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
     } else if (route !== undefined && ctx.state.principal?.authenticated === true) {
       const body = await readBody(ctx.req, deps.maxBodyBytes);
@@ -27,6 +41,15 @@ export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middle
     }
     await next();
   };
+}
+
+/** A header sent at most once; a repeated one is refused rather than read one way here and another in MLflow. */
+function singleHeader(rawHeaders: readonly string[], name: string): string | undefined {
+  const values = rawHeaderValues(rawHeaders, name);
+  if (values.length > 1) {
+    throw new MlgateError('MLGATE_REQUEST_INVALID', `The request repeats the ${name} header; send it once.`);
+  }
+  return values[0];
 }
 
 /** Reads the whole request body, refusing (413) more than `limit` bytes. */

@@ -29,6 +29,8 @@ export function resolveTargetsStage(deps: {
         params,
         query: parseQuery(ctx.querystring),
         path: ctx.state.pathParams ?? {},
+        headers: ctx.req.headersDistinct,
+        ...(ctx.state.otlpTraceIds === undefined ? {} : { otlpTraceIds: ctx.state.otlpTraceIds }),
       };
       const targets = await deps.resolver.resolve(extractReferences(route, view, deps.maxResources));
       const ids = targets.filter((target) => target.exists).map((target) => target.id);

@@ -30,6 +30,8 @@ export interface GatewayState {
    */
   body?: Buffer;
   params?: RequestParams;
+  /** The MLflow trace ids of an OTLP export body (route body `otlp`). */
+  otlpTraceIds?: readonly string[];
   targets?: readonly ResolvedTarget[];
   grants?: ReadonlyMap<string, ResourceGrants>;
   decision?: Decision;

@@ -25,6 +25,11 @@ export interface MlflowClient {
   runExperimentId(runId: string): Promise<string | null>;
   /** The experiment of a logged model, or null when it does not exist. */
   loggedModelExperimentId(modelId: string): Promise<string | null>;
+  // Traces and evaluation datasets (h/tracking).
+  /** The experiment a trace is in now, or null when it does not exist. */
+  traceExperimentId(traceId: string): Promise<string | null>;
+  /** The experiments an evaluation dataset is linked to now; empty when it has none or does not exist. */
+  datasetExperimentIds(datasetId: string): Promise<readonly string[]>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
   searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
 }
@@ -169,6 +174,27 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       return lookup(`/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`, (body) =>
         field(body, 'model', 'info', 'experiment_id'),
       );
+    },
+    async traceExperimentId(traceId) {
+      requireWellFormed(traceId, 'trace_id');
+      return lookup(`/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}`, (body) =>
+        field(body, 'trace', 'trace_info', 'trace_location', 'mlflow_experiment', 'experiment_id'),
+      );
+    },
+    async datasetExperimentIds(datasetId) {
+      requireWellFormed(datasetId, 'dataset_id');
+      const path = `/api/3.0/mlflow/datasets/${encodeURIComponent(datasetId)}/experiment-ids`;
+      const answer = await call('GET', path);
+      if (answer.status === 404 || answer.status === 400) {
+        return [];
+      }
+      const ids = answer.status === 200 && isObject(answer.body) ? (answer.body['experiment_ids'] ?? []) : undefined;
+      if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id === '')) {
+        throw new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE', undefined, {
+          details: { path: path.split('?')[0], upstream_status: answer.status },
+        });
+      }
+      return ids as string[];
     },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
   };

@@ -144,8 +144,13 @@ export function readList(params: RequestParams, name: string): string[] {
   return (value as string[]).filter((item) => item !== '');
 }
 
-/** Scalar ids inside a list of objects in the body, e.g. metrics[].model_id. */
-export function readNested(params: RequestParams, list: string, names: readonly string[]): string[] {
+/** Scalar ids inside a list of objects in the body, e.g. metrics[].model_id (or locations[].mlflow_experiment.experiment_id). */
+export function readNested(
+  params: RequestParams,
+  list: string,
+  names: readonly string[],
+  within: readonly string[] = [],
+): string[] {
   if (params.source === 'query') {
     return [];
   }
@@ -161,12 +166,34 @@ export function readNested(params: RequestParams, list: string, names: readonly 
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw invalid(`Every entry of "${list}" must be an object.`);
     }
-    const id = readScalar({ ...params, body: item as Record<string, unknown> }, names);
+    let inner: RequestParams | undefined = { ...params, body: item as Record<string, unknown> };
+    for (const name of within) {
+      inner = inner === undefined ? undefined : readMessage(inner, name);
+    }
+    const id = inner === undefined ? undefined : readScalar(inner, names);
     if (id !== undefined) {
       ids.add(id);
     }
   }
   return [...ids];
+}
+
+/**
+ * The parameters inside a message field of the body (protobuf JSON: either spelling of the name), e.g. `trace`
+ * of StartTraceV3; undefined when it is absent or null. A query string carries no messages.
+ */
+export function readMessage(params: RequestParams, name: string): RequestParams | undefined {
+  if (params.source === 'query') {
+    return undefined;
+  }
+  const value = bodyField(params, name);
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(`"${name}" must be an object.`);
+  }
+  return { ...params, body: value as Record<string, unknown> };
 }
 
 /** An optional integer parameter (e.g. max_results), from the query string or the body. */

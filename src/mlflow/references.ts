@@ -1,6 +1,6 @@
 /** Finds the resources a request names, from its route and parameters (pure). */
 import { MlgateError } from '../errors.js';
-import { type RequestParams, readList, readNested, readScalar } from './params.js';
+import { type RequestParams, readList, readMessage, readNested, readScalar } from './params.js';
 import { type ResourceKindName, resourceKind } from './resources/index.js';
 import type { RouteSpec, TargetSpec } from './route-spec.js';
 import { requireWellFormed } from './well-formed.js';
@@ -9,6 +9,8 @@ import { requireWellFormed } from './well-formed.js';
 export interface Reference {
   readonly kind: ResourceKindName;
   readonly value: string;
+  /** Set when the resource may not exist yet: a missing one adds no target (TargetSpec.ifExists). */
+  readonly ifExists?: true;
 }
 
 /** Where a request's parameters are: as MLflow's protobuf handlers read them, the query string, the path. */
@@ -19,6 +21,10 @@ export interface RequestView {
   readonly query: URLSearchParams;
   /** Parameters of the route's path template, decoded as MLflow decodes them. */
   readonly path: Readonly<Record<string, string>>;
+  /** Every value of each request header, by lower-case name (for `header` targets). */
+  readonly headers?: Readonly<Record<string, readonly string[] | undefined>>;
+  /** The MLflow trace ids of an OTLP export body (for `otlp` targets). */
+  readonly otlpTraceIds?: readonly string[];
 }
 
 /**
@@ -32,7 +38,7 @@ export function extractReferences(
 ): Reference[] {
   const view = 'params' in request ? request : { params: request, query: new URLSearchParams(), path: {} };
   const references: Reference[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for (const target of route.targets) {
     const kind = resourceKind(target.resource);
     const label = fieldLabel(target);
@@ -40,11 +46,18 @@ export function extractReferences(
       requireWellFormed(value, label);
       kind.validate(value, label);
       const key = `${target.resource}\u0000${value}`;
-      if (seen.has(key)) {
+      const known = seen.get(key);
+      if (known !== undefined) {
+        // Named twice: it must exist as soon as one of the two requires it.
+        if (target.ifExists !== true) {
+          references[known] = { kind: target.resource, value };
+        }
         continue;
       }
-      seen.add(key);
-      references.push({ kind: target.resource, value });
+      seen.set(key, references.length);
+      references.push(
+        target.ifExists === true ? { kind: target.resource, value, ifExists: true } : { kind: target.resource, value },
+      );
       if (references.length > limit) {
         throw new MlgateError(
           'MLGATE_REQUEST_INVALID',
@@ -58,22 +71,56 @@ export function extractReferences(
 }
 
 function valuesOf(target: TargetSpec, view: RequestView): string[] {
-  const params = paramsAt(target, view);
+  if (target.in === 'header') {
+    return headerValues(target, view);
+  }
+  if (target.in === 'otlp') {
+    return [...(view.otlpTraceIds ?? [])];
+  }
+  let params: RequestParams | undefined = paramsAt(target, view);
+  for (const name of target.within ?? []) {
+    params = params === undefined ? undefined : readMessage(params, name);
+  }
   const shape = target.shape ?? 'scalar';
+  if (params === undefined) {
+    return absent(target);
+  }
   if (shape === 'list') {
     return readList(params, target.names[0] as string);
   }
   if (shape !== 'scalar') {
-    return readNested(params, shape.each, target.names);
+    return readNested(params, shape.each, target.names, shape.within);
   }
   const value = readScalar(params, target.names);
-  if (value === undefined) {
-    if (target.required === true) {
-      throw new MlgateError('MLGATE_REQUEST_INVALID', `Missing required parameter "${target.names[0]}".`);
-    }
-    return [];
+  return value === undefined ? absent(target) : [value];
+}
+
+function absent(target: TargetSpec): string[] {
+  if (target.required === true) {
+    throw new MlgateError('MLGATE_REQUEST_INVALID', `Missing required parameter "${fieldLabel(target)}".`);
   }
-  return [value];
+  return [];
+}
+
+/** A header, as FastAPI's `Header(...)` reads it: one value; a repeated header is refused, never guessed. */
+function headerValues(target: TargetSpec, view: RequestView): string[] {
+  const values = new Set<string>();
+  for (const name of target.names) {
+    for (const value of view.headers?.[name.toLowerCase()] ?? []) {
+      values.add(value);
+    }
+    if ((view.headers?.[name.toLowerCase()] ?? []).length > 1) {
+      throw new MlgateError('MLGATE_REQUEST_INVALID', `The request repeats the ${name} header; send it once.`);
+    }
+  }
+  if (values.size > 1) {
+    throw new MlgateError(
+      'MLGATE_REQUEST_INVALID',
+      `The request names ${target.names.join(' / ')} differently; send one.`,
+    );
+  }
+  const value = values.values().next().value;
+  return value === undefined || value === '' ? absent(target) : [value];
 }
 
 /** The parameters a target is read from. Path parameters are read like a body (one value, no aliases). */
@@ -87,6 +134,9 @@ function paramsAt(target: TargetSpec, view: RequestView): RequestParams {
       return { source: 'body', body: view.params.source === 'body' ? view.params.body : {}, exactNames: true };
     case 'path':
       return { source: 'body', body: view.path };
+    case 'header':
+    case 'otlp':
+      throw new Error(`target location ${target.in} has no parameters`);
   }
 }
 
@@ -94,5 +144,6 @@ function paramsAt(target: TargetSpec, view: RequestView): RequestParams {
 function fieldLabel(target: TargetSpec): string {
   const name = target.names[0] as string;
   const shape = target.shape ?? 'scalar';
-  return typeof shape === 'object' ? `${shape.each}[].${name}` : name;
+  const inner = typeof shape === 'object' ? `${shape.each}[].${[...(shape.within ?? []), name].join('.')}` : name;
+  return [...(target.within ?? []), inner].join('.');
 }

@@ -7,7 +7,8 @@
  * comes back missing: the answer is then that one target, which the policy refuses as "resource-not-found"
  * (404). Kinds whose ids MLflow makes itself (runs, logged models) are remembered as missing for a short while
  * (cache.missing_ttl_ms): a client cannot name one before it exists. Concurrent look-ups of the same resource
- * share one call.
+ * share one call. A reference the request may create (`ifExists`, e.g. the trace id of StartTraceV3) is checked
+ * when it exists and adds nothing when it does not.
  */
 import type { ResolvedTarget } from '../policy/input.js';
 import { BoundedCache } from '../util/bounded-cache.js';
@@ -56,7 +57,8 @@ export function createResolver(deps: ResolverDeps): Resolver {
       return Promise.resolve(known);
     }
     const key = keyOf(reference);
-    if (kind.rememberMissing && missing.get(key) !== undefined) {
+    // A resource the client may be creating is never taken as missing from the cache: it may exist by now.
+    if (kind.rememberMissing && reference.ifExists !== true && missing.get(key) !== undefined) {
       return Promise.resolve(null);
     }
     const pending = inFlight.get(key);
@@ -82,14 +84,17 @@ export function createResolver(deps: ResolverDeps): Resolver {
     const kind = resourceKind(reference.kind);
     const carriers = await carriersOf(reference);
     if (carriers === null) {
-      return [missingTarget(reference)];
+      // A resource the request may create (ifExists): none yet, so nothing of it to check.
+      return reference.ifExists === true ? [] : [missingTarget(reference)];
     }
     return carriers.map((id) => ({ type: kind.carrier, id, via: reference.kind, ref: reference.value, exists: true }));
   };
 
   /** True when the cache already says that this resource does not exist. */
   const knownMissing = (reference: Reference): boolean =>
-    resourceKind(reference.kind).rememberMissing && missing.get(keyOf(reference)) !== undefined;
+    reference.ifExists !== true &&
+    resourceKind(reference.kind).rememberMissing &&
+    missing.get(keyOf(reference)) !== undefined;
 
   return {
     async resolve(references) {

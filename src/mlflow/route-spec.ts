@@ -19,8 +19,10 @@ export const ROOT: readonly string[] = [''];
  *  - `query`: the query string only, as the Flask handlers outside the protobuf services read it.
  *  - `json`: the JSON body only, by its snake_case names, as Flask handlers reading `request.json` see it.
  *  - `path`: a parameter of the path template.
+ *  - `header`: a request header (FastAPI `Header(...)`), sent once; a repeated one is refused.
+ *  - `otlp`: the trace ids of an OTLP export body (route body `otlp`), as MLflow derives them from the spans.
  */
-export type TargetLocation = 'request' | 'query' | 'json' | 'path';
+export type TargetLocation = 'request' | 'query' | 'json' | 'path' | 'header' | 'otlp';
 
 /** One resource reference of a route. */
 export interface TargetSpec {
@@ -29,10 +31,23 @@ export interface TargetSpec {
   /** The field's names in precedence order (e.g. run_id, then its legacy alias run_uuid), or the path parameter. */
   readonly names: readonly string[];
   readonly in?: TargetLocation;
-  /** `list`: a repeated field; `each`: the field inside every object of this list (metrics[].model_id). */
-  readonly shape?: 'scalar' | 'list' | { readonly each: string };
+  /**
+   * Message fields leading from the request to the object that holds the field, read like protobuf JSON
+   * (snake_case or lowerCamelCase at every level): StartTraceV3's `trace.trace_info.trace_location...`.
+   */
+  readonly within?: readonly string[];
+  /**
+   * `list`: a repeated field; `each`: the field inside every object of this list (metrics[].model_id), optionally
+   * inside a message of each object (`locations[].mlflow_experiment.experiment_id`).
+   */
+  readonly shape?: 'scalar' | 'list' | { readonly each: string; readonly within?: readonly string[] };
   /** The gateway refuses the request (400) when the field is absent. */
   readonly required?: boolean;
+  /**
+   * The named resource may not exist yet (an id the client chose, for a resource the request creates): when it
+   * does not, it adds no target; when it does, its permission is required like any other.
+   */
+  readonly ifExists?: boolean;
 }
 
 /**
@@ -62,8 +77,10 @@ export interface RouteSpec {
   /**
    * `json` (the default): the body is read whole, bounded by server.max_json_body_bytes, checked and replayed.
    * `stream`: an artifact upload, streamed to MLflow and never buffered (its own cap applies).
+   * `otlp`: an OTLP trace export (protobuf or JSON, maybe compressed), read whole and bounded like a JSON body,
+   *   its trace ids read (see otlp.ts) and forwarded decompressed, so MLflow parses the bytes that were checked.
    */
-  readonly body?: 'json' | 'stream';
+  readonly body?: 'json' | 'stream' | 'otlp';
   /** Request fields handed to the policy as input.attributes (read as strings, like MLflow). */
   readonly attributes?: readonly string[];
   /** Identity fields the gateway sets to the caller (see identity-fields.ts). */

@@ -6,11 +6,20 @@
  * Source: the installed MLflow's Flask url map and FastAPI routers (scripts/mlflow-routes.py); every protobuf
  * endpoint is served under both /api/<v> (clients) and /ajax-api/<v> (web UI).
  */
+import { DATASET_ROUTES } from './catalogue/datasets.js';
 import { EXPERIMENT_ROUTES } from './catalogue/experiments.js';
 import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
+import { TRACE_ROUTES } from './catalogue/traces.js';
 import type { RouteSpec } from './route-spec.js';
 
 export type { Handling, HttpMethod, RouteSpec, TargetSpec } from './route-spec.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SERVER_ROUTES, ...EXPERIMENT_ROUTES, ...RUN_ROUTES];
+export const ROUTES: readonly RouteSpec[] = [
+  ...SERVER_ROUTES,
+  ...EXPERIMENT_ROUTES,
+  ...RUN_ROUTES,
+  // Traces and evaluation datasets (h/tracking).
+  ...TRACE_ROUTES,
+  ...DATASET_ROUTES,
+];

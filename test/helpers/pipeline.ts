@@ -31,6 +31,9 @@ export interface FakeMlflow {
   readonly runs?: Record<string, string>;
   readonly loggedModels?: Record<string, string>;
   readonly experimentNames?: Record<string, string>;
+  readonly traces?: Record<string, string>;
+  /** Evaluation datasets: the experiments each is linked to. */
+  readonly datasets?: Record<string, readonly string[]>;
 }
 
 export interface Pipeline {
@@ -129,6 +132,8 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
     experimentIdByName: (name) => one(mlflow.experimentNames, name),
     runExperimentId: (id) => one(mlflow.runs, id),
     loggedModelExperimentId: (id) => one(mlflow.loggedModels, id),
+    traceExperimentId: (id) => one(mlflow.traces, id),
+    datasetExperimentIds: (id) => Promise.resolve(mlflow.datasets?.[id] ?? []),
     searchExperiments: () =>
       Promise.resolve({
         status: 200,

@@ -423,3 +423,33 @@ test_drop_mode_does_not_apply_to_other_operations if {
 	not d.allow
 	d.reasons == ["no-permission"]
 }
+
+# Traces and evaluation datasets (h/tracking).
+_via(target, kind) := object.union(target, {"via": kind})
+
+test_deny_search_traces_when_one_experiment_is_not_readable if {
+	d := _decide(_alice, "SearchTracesV3", [_experiment("1", "READ", {}), _experiment("2", null, {})])
+	not d.allow
+	d.reasons == ["no-permission"]
+}
+
+test_deny_search_traces_and_create_dataset_without_experiments if {
+	_decide(_alice, "SearchTracesV3", []).reasons == ["no-targets"]
+	_decide(_alice, "CreateDataset", []).reasons == ["no-targets"]
+	_decide(_alice, "SearchEvaluationDatasets", []).reasons == ["no-targets"]
+}
+
+test_dataset_needs_every_linked_experiment if {
+	linked := [_via(_experiment("1", "READ", {}), "dataset"), _via(_experiment("2", "READ", {}), "dataset")]
+	_decide(_alice, "GetDataset", linked).allow
+	not _decide(_alice, "UpsertDatasetRecords", linked).allow
+	one_unreadable := [_via(_experiment("1", "MANAGE", {}), "dataset"), _via(_experiment("2", null, {}), "dataset")]
+	not _decide(_alice, "GetDataset", one_unreadable).allow
+}
+
+test_start_trace_v3_needs_edit_on_the_trace_experiment_too if {
+	body := _experiment("1", "EDIT", {})
+	_decide(_alice, "StartTraceV3", [body]).allow
+	not _decide(_alice, "StartTraceV3", [body, _via(_experiment("2", "READ", {}), "trace")]).allow
+	_decide(_alice, "StartTraceV3", [body, _via(_experiment("2", "EDIT", {}), "trace")]).allow
+}

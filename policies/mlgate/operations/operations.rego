@@ -62,4 +62,50 @@ table := {
 	# Every listed experiment must be readable, or (data.config.unreadable_search_targets "drop", the default)
 	# the unreadable ones are left out of the search; an empty list matches nothing.
 	"SearchRuns": object.union(_read, {"allow_no_targets": true, "drops_unreadable": true}),
+	# Bulk metric histories, traces, evaluation datasets (h/tracking).
+	# Every run, trace, listed experiment and linked experiment must allow it; an empty list is refused.
+	"GetMetricHistoryBulkInterval": _read,
+	"GetMetricHistoryBulk": _read,
+	# Traces carry the permission of the experiment they are in now.
+	"StartTrace": _edit,
+	"StartTraceV3": _edit,
+	"ExportTraces": _edit,
+	"EndTrace": _edit,
+	"GetTraceInfo": _read,
+	"GetTraceInfoV3": _read,
+	"GetTrace": _read,
+	"GetTraceArtifact": _read,
+	"BatchGetTraces": _read,
+	"BatchGetTraceInfos": _read,
+	"SearchTraces": _read,
+	"SearchTracesV3": _read,
+	"CalculateTraceFilterCorrelation": _read,
+	"QueryTraceMetrics": _read,
+	"SetTraceTag": _edit,
+	"SetTraceTagV3": _edit,
+	"DeleteTraceTag": _edit,
+	"DeleteTraceTagV3": _edit,
+	# The run and every trace (MLflow itself asks only READ on the traces).
+	"LinkTracesToRun": _edit,
+	# The prompts named are not checked (MLflow does not either).
+	"LinkPromptsToTrace": _edit,
+	"DeleteTraces": _manage,
+	"DeleteTracesV3": _manage,
+	"CreateAssessment": _edit,
+	"GetAssessment": _read,
+	"UpdateAssessment": _edit,
+	"DeleteAssessment": _edit,
+	# Evaluation datasets carry the permissions of every experiment they are linked to.
+	"CreateDataset": _edit,
+	"SearchEvaluationDatasets": _read,
+	"GetDataset": _read,
+	"GetDatasetRecords": _read,
+	"GetDatasetExperimentIds": _read,
+	"SetDatasetTags": _edit,
+	"DeleteDatasetTag": _edit,
+	"UpsertDatasetRecords": _edit,
+	"DeleteDatasetRecords": _edit,
+	"AddDatasetToExperiments": _edit,
+	"RemoveDatasetFromExperiments": _edit,
+	"DeleteDataset": _manage,
 }

@@ -39,3 +39,32 @@ test_writes_need_edit_and_deletes_need_manage if {
 	operations.table.DeleteExperiment.permission == "MANAGE"
 	operations.table.GetRun.permission == "READ"
 }
+
+# Bulk metric histories, traces, evaluation datasets (h/tracking).
+test_trace_and_dataset_reads_need_read if {
+	every name in {
+		"GetMetricHistoryBulk", "GetMetricHistoryBulkInterval", "GetTraceInfo", "GetTraceInfoV3", "GetTrace",
+		"GetTraceArtifact", "BatchGetTraces", "BatchGetTraceInfos", "SearchTraces", "SearchTracesV3",
+		"CalculateTraceFilterCorrelation", "QueryTraceMetrics", "GetAssessment", "SearchEvaluationDatasets",
+		"GetDataset", "GetDatasetRecords", "GetDatasetExperimentIds",
+	} {
+		operations.table[name] == {"access": "resource", "permission": "READ"}
+	}
+}
+
+test_trace_and_dataset_writes_need_edit if {
+	every name in {
+		"StartTrace", "StartTraceV3", "ExportTraces", "EndTrace", "SetTraceTag", "SetTraceTagV3", "DeleteTraceTag",
+		"DeleteTraceTagV3", "LinkTracesToRun", "LinkPromptsToTrace", "CreateAssessment", "UpdateAssessment",
+		"DeleteAssessment", "CreateDataset", "SetDatasetTags", "DeleteDatasetTag", "UpsertDatasetRecords",
+		"DeleteDatasetRecords", "AddDatasetToExperiments", "RemoveDatasetFromExperiments",
+	} {
+		operations.table[name] == {"access": "resource", "permission": "EDIT"}
+	}
+}
+
+test_trace_and_dataset_deletes_need_manage if {
+	every name in {"DeleteTraces", "DeleteTracesV3", "DeleteDataset"} {
+		operations.table[name] == {"access": "resource", "permission": "MANAGE"}
+	}
+}

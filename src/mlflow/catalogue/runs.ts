@@ -40,4 +40,16 @@ export const RUN_ROUTES: readonly RouteSpec[] = [
     },
   ),
   route('GetMetricHistory', 'GET', '/mlflow/metrics/get-history', API_2, [RUN]),
+  // Bulk metric histories (h/tracking): READ on the experiment of every run.
+  route('GetMetricHistoryBulkInterval', 'GET', '/mlflow/metrics/get-history-bulk-interval', API_2, [
+    { resource: 'run', names: ['run_ids'], shape: 'list' },
+  ]),
+  // The web UI's (a Flask handler reading request.args: run_id repeated).
+  route(
+    'GetMetricHistoryBulk',
+    'GET',
+    '/mlflow/metrics/get-history-bulk',
+    ['/ajax-api/2.0'],
+    [{ resource: 'run', names: ['run_id'], in: 'query', shape: 'list' }],
+  ),
 ];

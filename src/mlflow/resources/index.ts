@@ -1,15 +1,20 @@
 /** Every kind of resource a route can name. Adding one: a module beside this file, and a line here. */
+import { dataset } from './dataset.js';
 import { experiment } from './experiment.js';
 import { experimentName } from './experiment-name.js';
 import type { ResourceKind } from './kind.js';
 import { loggedModel } from './logged-model.js';
 import { run } from './run.js';
+import { trace } from './trace.js';
 
 export const RESOURCE_KINDS = {
   experiment,
   experiment_name: experimentName,
   run,
   logged_model: loggedModel,
+  // Traces and evaluation datasets (h/tracking).
+  trace,
+  dataset,
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceKindName = keyof typeof RESOURCE_KINDS;

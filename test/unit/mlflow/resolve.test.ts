@@ -5,7 +5,14 @@ import type { Reference } from '../../../src/mlflow/references.js';
 import { LOOKUP_CONCURRENCY, createResolver } from '../../../src/mlflow/resolve.js';
 
 /** A fake MLflow: runs and logged models that exist, and a count of every look-up. */
-function fakeClient(existing: { runs?: Record<string, string>; models?: Record<string, string> } = {}) {
+function fakeClient(
+  existing: {
+    runs?: Record<string, string>;
+    models?: Record<string, string>;
+    traces?: Record<string, string>;
+    datasets?: Record<string, string[]>;
+  } = {},
+) {
   const calls: string[] = [];
   let inFlight = 0;
   let peak = 0;
@@ -21,6 +28,11 @@ function fakeClient(existing: { runs?: Record<string, string>; models?: Record<s
     experimentIdByName: (name) => answer(`name:${name}`, name === 'known' ? '5' : undefined),
     runExperimentId: (id) => answer(`run:${id}`, existing.runs?.[id]),
     loggedModelExperimentId: (id) => answer(`model:${id}`, existing.models?.[id]),
+    traceExperimentId: (id) => answer(`trace:${id}`, existing.traces?.[id]),
+    datasetExperimentIds: (id) => {
+      calls.push(`dataset:${id}`);
+      return Promise.resolve(existing.datasets?.[id] ?? []);
+    },
     searchExperiments: () => Promise.reject(new Error('not used')),
   };
   return { client, calls, peak: () => peak };
@@ -174,5 +186,72 @@ describe('resolver', () => {
     // Look-ups still queued when the request failed would otherwise go on in the background.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls).to.be.at.most(2 * LOOKUP_CONCURRENCY);
+  });
+  // Traces and evaluation datasets (h/tracking).
+  it('looks a trace up on every request: StartTraceV3 can move it to another experiment', async () => {
+    const traces: Record<string, string> = { 'tr-1': '1' };
+    const fake = fakeClient({ traces });
+    const resolver = createResolver(options(fake.client));
+    const first = await resolver.resolve([{ kind: 'trace', value: 'tr-1' }]);
+    traces['tr-1'] = '2';
+    const second = await resolver.resolve([{ kind: 'trace', value: 'tr-1' }]);
+    expect([first[0]?.id, second[0]?.id]).to.deep.equal(['1', '2']);
+    expect(fake.calls).to.deep.equal(['trace:tr-1', 'trace:tr-1']);
+  });
+
+  it('never remembers a trace as missing: clients choose trace ids', async () => {
+    const traces: Record<string, string> = {};
+    const fake = fakeClient({ traces });
+    const resolver = createResolver(options(fake.client));
+    expect((await resolver.resolve([{ kind: 'trace', value: 'tr-new' }]))[0]?.exists).to.equal(false);
+    traces['tr-new'] = '4';
+    expect((await resolver.resolve([{ kind: 'trace', value: 'tr-new' }]))[0]).to.include({ id: '4', exists: true });
+  });
+
+  it('adds no target for a resource the request may create, and checks it once it exists', async () => {
+    const fake = fakeClient({ traces: { 'tr-old': '9' } });
+    const resolver = createResolver(options(fake.client));
+    const targets = await resolver.resolve([
+      { kind: 'experiment', value: '3' },
+      { kind: 'trace', value: 'tr-new', ifExists: true },
+      { kind: 'trace', value: 'tr-old', ifExists: true },
+    ]);
+    expect(targets.map((t) => [t.id, t.via, t.exists])).to.deep.equal([
+      ['3', 'experiment', true],
+      ['9', 'trace', true],
+    ]);
+  });
+
+  it('does not take a resource the request may create as missing from the cache', async () => {
+    const runs: Record<string, string> = {};
+    const fake = fakeClient({ runs });
+    const resolver = createResolver(options(fake.client));
+    expect((await resolver.resolve([{ kind: 'run', value: 'r9' }]))[0]?.exists).to.equal(false);
+    runs['r9'] = '6';
+    const targets = await resolver.resolve([{ kind: 'run', value: 'r9', ifExists: true }]);
+    expect(targets.map((t) => t.id)).to.deep.equal(['6']);
+  });
+
+  it('resolves a dataset to every experiment it is linked to, looked up on every request', async () => {
+    const datasets: Record<string, string[]> = { 'd-1': ['1', '2', '1'] };
+    const fake = fakeClient({ datasets });
+    const resolver = createResolver(options(fake.client));
+    const first = await resolver.resolve([{ kind: 'dataset', value: 'd-1' }]);
+    expect(first.map((t) => [t.id, t.via, t.ref])).to.deep.equal([
+      ['1', 'dataset', 'd-1'],
+      ['2', 'dataset', 'd-1'],
+    ]);
+    datasets['d-1'] = ['2'];
+    expect((await resolver.resolve([{ kind: 'dataset', value: 'd-1' }])).map((t) => t.id)).to.deep.equal(['2']);
+  });
+
+  it('takes a dataset linked to no experiment as not found (administrators only)', async () => {
+    const fake = fakeClient({ datasets: { 'd-orphan': [] } });
+    const resolver = createResolver(options(fake.client));
+    const targets = await resolver.resolve([
+      { kind: 'experiment', value: '1' },
+      { kind: 'dataset', value: 'd-orphan' },
+    ]);
+    expect(targets.some((t) => t.via === 'dataset' && !t.exists)).to.equal(true);
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * Traces, evaluation datasets and bulk metric histories, table-driven: a request (method, path, where its
+ * parameters are) -> the resources it names -> the permission the shipped policy requires on each of them.
+ */
+import { expect } from 'chai';
+
+import type { Principal } from '../../../src/auth/principal.js';
+import { MlgateError } from '../../../src/errors.js';
+import { type RouteMatch, createRouteTable } from '../../../src/mlflow/match.js';
+import { parseQuery } from '../../../src/mlflow/params.js';
+import { type Reference, type RequestView, extractReferences } from '../../../src/mlflow/references.js';
+import { ROUTES } from '../../../src/mlflow/routes.js';
+import { defaultBundlePath } from '../../../src/paths.js';
+import { readBundle } from '../../../src/policy/bundle.js';
+import { type DecisionEngine, createDecisionEngine } from '../../../src/policy/engine.js';
+import { buildPolicyInput } from '../../../src/policy/input.js';
+import type { PermissionLevel } from '../../../src/config/schema.js';
+import { type Request, TRACKING_ROWS as ROWS, ref, traceLocation } from '../../tables/tracking-rows.js';
+
+const table = createRouteTable(ROUTES);
+
+function matched(request: Request): RouteMatch {
+  const found = table.match(request.method, request.path);
+  expect(found, `${request.method} ${request.path}`).to.not.equal(undefined);
+  return found as RouteMatch;
+}
+
+/** The request as the resolve stage sees it: parameters where MLflow reads them (params.ts). */
+function view(request: Request, found: RouteMatch): RequestView {
+  const query = parseQuery(request.query ?? '');
+  return {
+    params:
+      request.method === 'GET' && query.size > 0
+        ? { source: 'query', query }
+        : { source: 'body', body: request.body ?? {} },
+    query,
+    path: found.params,
+    headers: request.headers ?? {},
+    ...(request.otlp === undefined ? {} : { otlpTraceIds: request.otlp }),
+  };
+}
+
+const references = (request: Request): Reference[] => {
+  const found = matched(request);
+  return extractReferences(found.route, view(request, found));
+};
+
+const LEVELS: readonly PermissionLevel[] = ['READ', 'USE', 'EDIT', 'MANAGE'];
+const user: Principal = { authenticated: true, username: 'u', isAdmin: false, groups: [], method: 'basic' };
+
+/** The lowest grant, held on every experiment the references lead to, that the shipped policy allows. */
+function requiredLevel(engine: DecisionEngine, operation: string, refs: readonly Reference[]): string | null {
+  const targets = refs.map((r) => ({
+    type: 'experiment' as const,
+    id: `e-${r.value}`,
+    via: r.kind,
+    ref: r.value,
+    exists: true,
+  }));
+  for (const level of LEVELS) {
+    const grants = new Map(targets.map((t) => [t.id, { user: level, groups: {} }]));
+    const decision = engine.decide(
+      buildPolicyInput({ principal: user, operation, targets, grants, method: 'GET', path: '/', now: new Date() }),
+    );
+    if (decision.allow) {
+      return level;
+    }
+  }
+  return null;
+}
+
+describe('traces, datasets and bulk metrics: request -> references -> permission', () => {
+  let engine: DecisionEngine;
+
+  before(async () => {
+    engine = createDecisionEngine();
+    await engine.load(await readBundle(defaultBundlePath()), {
+      config: { default_permission: 'NO_PERMISSIONS', admin_groups: [] },
+    });
+  });
+
+  for (const row of ROWS) {
+    const { method, path } = row.request;
+    it(`${method} ${path}${row.request.query === undefined ? '' : '?' + row.request.query} -> ${row.operation}`, () => {
+      expect(matched(row.request).route.operation).to.equal(row.operation);
+      const refs = references(row.request);
+      expect(refs).to.deep.equal(row.references);
+      expect(requiredLevel(engine, row.operation, refs)).to.equal(row.permission);
+    });
+  }
+
+  it('refuses the empty lists that would search everything or create an unlinked dataset', () => {
+    for (const operation of [
+      'SearchTraces',
+      'SearchTracesV3',
+      'CreateDataset',
+      'SearchEvaluationDatasets',
+      'GetMetricHistoryBulk',
+    ]) {
+      expect(requiredLevel(engine, operation, []), operation).to.equal(null);
+    }
+  });
+});
+
+describe('traces, datasets and bulk metrics: refused requests', () => {
+  const refused = (request: Request, message: RegExp): void => {
+    expect(() => references(request)).to.throw(MlgateError, message);
+  };
+
+  it('refuses StartTraceV3 without an experiment location', () => {
+    refused(
+      { method: 'POST', path: '/api/3.0/mlflow/traces', body: { trace: { trace_info: { trace_id: 'tr-1' } } } },
+      /Missing required parameter "trace.trace_info.trace_location.mlflow_experiment.experiment_id"/,
+    );
+    refused({ method: 'POST', path: '/api/3.0/mlflow/traces', body: {} }, /Missing required parameter/);
+  });
+
+  it('refuses nested messages that are not objects, and both spellings at once', () => {
+    refused({ method: 'POST', path: '/api/3.0/mlflow/traces', body: { trace: 'x' } }, /"trace" must be an object/);
+    refused(
+      {
+        method: 'POST',
+        path: '/api/3.0/mlflow/traces',
+        body: { trace: { trace_info: {}, traceInfo: { trace_location: traceLocation('1') } } },
+      },
+      /both "trace_info" and "traceInfo"/,
+    );
+    refused(
+      { method: 'POST', path: '/api/3.0/mlflow/traces/search', body: { locations: [{ mlflow_experiment: 'x' }] } },
+      /"mlflow_experiment" must be an object/,
+    );
+  });
+
+  it('refuses a repeated, a missing or a non-canonical experiment header on OTLP ingest', () => {
+    refused(
+      { method: 'POST', path: '/v1/traces', headers: { 'x-mlflow-experiment-id': ['1', '2'] }, otlp: [] },
+      /repeats the x-mlflow-experiment-id header/,
+    );
+    refused(
+      { method: 'POST', path: '/v1/traces', headers: {}, otlp: [] },
+      /Missing required parameter "x-mlflow-experiment-id"/,
+    );
+    refused(
+      { method: 'POST', path: '/v1/traces', headers: { 'x-mlflow-experiment-id': ['01'] }, otlp: [] },
+      /canonical/,
+    );
+  });
+
+  it('refuses trace ids MLflow could not be asked about (a slash, dot segments)', () => {
+    refused(
+      { method: 'POST', path: '/api/3.0/mlflow/traces/batchGetInfos', body: { trace_ids: ['a/b'] } },
+      /not a trace id/,
+    );
+    refused(
+      { method: 'GET', path: '/ajax-api/2.0/mlflow/get-trace-artifact', query: 'request_id=..' },
+      /not a trace id/,
+    );
+  });
+
+  it('requires a trace named twice to exist when one of the two requires it', () => {
+    const route = ROUTES.find((r) => r.operation === 'StartTraceV3');
+    expect(route).to.not.equal(undefined);
+    const twice = {
+      ...route!,
+      targets: [
+        ...route!.targets,
+        { resource: 'trace' as const, names: ['trace_id'], within: ['trace', 'trace_info'] },
+      ],
+    };
+    const body = { trace: { trace_info: { trace_id: 'tr-1', trace_location: traceLocation('1') } } };
+    expect(extractReferences(twice, { source: 'body', body })).to.deep.equal([
+      ref('experiment', '1'),
+      ref('trace', 'tr-1'),
+    ]);
+  });
+});
