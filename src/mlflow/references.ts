@@ -1,4 +1,5 @@
 /** Finds the resources a request names, from its route and parameters (pure). */
+import type { PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import { type RequestParams, readList, readNested, readScalar } from './params.js';
 import { type ResourceKindName, resourceKind } from './resources/index.js';
@@ -9,6 +10,8 @@ import { requireWellFormed } from './well-formed.js';
 export interface Reference {
   readonly kind: ResourceKindName;
   readonly value: string;
+  /** A permission required on this resource instead of the operation's (TargetSpec.permission). */
+  readonly permission?: PermissionLevel;
 }
 
 /** Where a request's parameters are: as MLflow's protobuf handlers read them, the query string, the path. */
@@ -39,12 +42,17 @@ export function extractReferences(
     for (const value of valuesOf(target, view)) {
       requireWellFormed(value, label);
       kind.validate(value, label);
-      const key = `${target.resource}\u0000${value}`;
-      if (seen.has(key)) {
-        continue;
+      const named = kind.expand === undefined ? [{ kind: target.resource, value }] : kind.expand(value, label);
+      for (const reference of named) {
+        const withPermission =
+          target.permission === undefined ? reference : { ...reference, permission: target.permission };
+        const key = `${reference.kind}\u0000${reference.value}\u0000${target.permission ?? ''}`;
+        if (seen.has(key)) {
+          continue;
+        }
+        seen.add(key);
+        references.push(withPermission);
       }
-      seen.add(key);
-      references.push({ kind: target.resource, value });
       if (references.length > limit) {
         throw new MlgateError(
           'MLGATE_REQUEST_INVALID',

@@ -84,7 +84,14 @@ export function createResolver(deps: ResolverDeps): Resolver {
     if (carriers === null) {
       return [missingTarget(reference)];
     }
-    return carriers.map((id) => ({ type: kind.carrier, id, via: reference.kind, ref: reference.value, exists: true }));
+    return carriers.map((id) => ({
+      type: kind.carrier,
+      id,
+      via: reference.kind,
+      ref: reference.value,
+      exists: true,
+      ...(reference.permission === undefined ? {} : { permission: reference.permission }),
+    }));
   };
 
   /** True when the cache already says that this resource does not exist. */

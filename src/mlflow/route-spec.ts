@@ -2,6 +2,7 @@
  * The shape of a route of the catalogue (catalogue/*.ts): the operation it is (MLflow's RPC name), its method and
  * path template, where it names resources, and how its request and response are handled.
  */
+import type { PermissionLevel } from '../config/schema.js';
 import type { IdentityFields } from './identity-fields.js';
 import type { OperationName } from './operations.js';
 import type { ResourceKindName } from './resources/index.js';
@@ -33,6 +34,11 @@ export interface TargetSpec {
   readonly shape?: 'scalar' | 'list' | { readonly each: string };
   /** The gateway refuses the request (400) when the field is absent. */
   readonly required?: boolean;
+  /**
+   * The permission this resource needs, when it is not the operation's: e.g. READ on the source run of a logged
+   * model being created (EDIT on its experiment).
+   */
+  readonly permission?: PermissionLevel;
 }
 
 /**

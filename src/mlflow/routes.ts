@@ -6,11 +6,20 @@
  * Source: the installed MLflow's Flask url map and FastAPI routers (scripts/mlflow-routes.py); every protobuf
  * endpoint is served under both /api/<v> (clients) and /ajax-api/<v> (web UI).
  */
+import { ARTIFACT_ROUTES } from './catalogue/artifacts.js';
 import { EXPERIMENT_ROUTES } from './catalogue/experiments.js';
+import { LOGGED_MODEL_ROUTES } from './catalogue/logged-models.js';
 import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
 import type { RouteSpec } from './route-spec.js';
 
 export type { Handling, HttpMethod, RouteSpec, TargetSpec } from './route-spec.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SERVER_ROUTES, ...EXPERIMENT_ROUTES, ...RUN_ROUTES];
+export const ROUTES: readonly RouteSpec[] = [
+  ...SERVER_ROUTES,
+  ...EXPERIMENT_ROUTES,
+  ...RUN_ROUTES,
+  // Logged models and artifacts (h/artifacts).
+  ...LOGGED_MODEL_ROUTES,
+  ...ARTIFACT_ROUTES,
+];

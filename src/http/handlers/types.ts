@@ -12,6 +12,8 @@ export interface ForwardDeps extends ObligationDeps {
   readonly client: MlflowClient;
   readonly engine: DecisionEngine;
   readonly searchMaxPages: number;
+  /** Largest streamed upload (routes with body: 'stream'); a larger one is cut and answered 413. */
+  readonly maxArtifactUploadBytes: number;
 }
 
 export type GatewayContext = Context & { state: GatewayState };
