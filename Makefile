@@ -67,6 +67,7 @@ bench: build ## benchmarks: gateway vs direct MLflow, and policy decision latenc
 	@node dist/bench/decision.js
 	@node dist/bench/overhead.js
 	@node dist/bench/proxy.js
+	@node dist/bench/artifacts.js
 
 clean: ## remove build outputs (keeps the toolchain)
 	rm -rf dist .run

@@ -41,6 +41,8 @@ export interface AppDeps {
   readonly client: MlflowClient;
   readonly pingStore: () => Promise<void>;
   readonly maxBodyBytes: number;
+  /** server.max_artifact_upload_bytes: largest streamed artifact upload. */
+  readonly maxArtifactUploadBytes: number;
   readonly maxResources: number;
   readonly searchMaxPages: number;
   /** server.body_idle_timeout_ms: longest silence while a request body is incoming. */

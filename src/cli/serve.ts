@@ -85,6 +85,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     client,
     pingStore: () => store.ping(),
     maxBodyBytes: config.server.max_json_body_bytes,
+    maxArtifactUploadBytes: config.server.max_artifact_upload_bytes,
     maxResources: config.server.max_resources_per_request,
     searchMaxPages: config.upstream.search_max_pages,
     bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,

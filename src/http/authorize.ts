@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 import { ANONYMOUS } from '../auth/principal.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import { readString } from '../mlflow/params.js';
+import { resourceKind } from '../mlflow/resources/index.js';
 import { buildPolicyInput } from '../policy/input.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
@@ -35,10 +36,22 @@ export function authorizeStage(deps: {
         path: state.path,
         targets,
         realm: deps.realm,
+        ...unnamedHint(state),
       });
     }
     await next();
   };
+}
+
+/** The hint of the first resource kind of the route that has one (an artifact path that names nothing). */
+function unnamedHint(state: GatewayState): { unnamedHint?: string } {
+  for (const target of state.route?.targets ?? []) {
+    const hint = resourceKind(target.resource).unnamedHint;
+    if (hint !== undefined) {
+      return { unnamedHint: hint };
+    }
+  }
+  return {};
 }
 
 /** The request fields the route hands to the policy; an absent field is left out. */

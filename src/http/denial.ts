@@ -13,6 +13,8 @@ export interface DenialContext {
   readonly path: string;
   readonly targets: readonly ResolvedTarget[];
   readonly realm: string;
+  /** What to tell a client whose request names nothing the route's resource kinds can check (ResourceKind). */
+  readonly unnamedHint?: string;
 }
 
 export function denialError(decision: Decision, context: DenialContext): MlgateError {
@@ -56,6 +58,9 @@ export function denialError(decision: Decision, context: DenialContext): MlgateE
       missing === undefined ? undefined : `${describeTarget(missing)} does not exist.`,
       { details },
     );
+  }
+  if (reasons.has('no-targets') && context.unnamedHint !== undefined) {
+    return new MlgateError('MLGATE_PERMISSION_DENIED', context.unnamedHint, { details });
   }
   return new MlgateError('MLGATE_PERMISSION_DENIED', permissionMessage(decision, context), { details });
 }

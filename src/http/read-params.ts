@@ -14,11 +14,20 @@ import { parseJsonBody, parseQuery, readsBody } from '../mlflow/params.js';
 import { rawHeaderValues } from './raw-headers.js';
 import type { GatewayState } from './state.js';
 
-export function readParamsStage(deps: { readonly maxBodyBytes: number }): Middleware<GatewayState> {
+export function readParamsStage(deps: {
+  readonly maxBodyBytes: number;
+  readonly maxArtifactUploadBytes: number;
+}): Middleware<GatewayState> {
   return async (ctx, next) => {
     const route = ctx.state.route;
     if (route !== undefined && route.body === 'stream' && ctx.state.principal?.authenticated === true) {
-      // An artifact upload: never buffered; its parameters are in the path and the query string.
+      // An artifact upload: never buffered; its parameters are in the path and the query string. One that says
+      // it is larger than the limit is refused before anything else; one that grows past it while it is streamed
+      // is cut then (proxy/upstream.ts).
+      const declared = Number(ctx.req.headers['content-length'] ?? NaN);
+      if (Number.isFinite(declared) && declared > deps.maxArtifactUploadBytes) {
+        throw uploadTooLarge(deps.maxArtifactUploadBytes);
+      }
       ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
     } else if (route !== undefined && route.body === 'otlp' && ctx.state.principal?.authenticated === true) {
       // An OTLP trace export: its ids are in the payload, which MLflow then receives decompressed.
@@ -74,6 +83,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
  * The rest of the body is never passed on: Node discards it after the answer (bounded by the server's body idle and
  * request timeouts), so the client, still sending, reads the 413 instead of a reset connection.
  */
+/** An artifact upload larger than server.max_artifact_upload_bytes. */
+export function uploadTooLarge(limit: number): MlgateError {
+  return new MlgateError(
+    'MLGATE_BODY_TOO_LARGE',
+    `The artifact upload is larger than the gateway accepts (server.max_artifact_upload_bytes, ${limit} bytes). ` +
+      'Upload a smaller file, or ask an operator to raise the limit.',
+    { details: { limit_bytes: limit } },
+  );
+}
+
 function tooLarge(limit: number): MlgateError {
   return new MlgateError('MLGATE_BODY_TOO_LARGE', undefined, { details: { limit_bytes: limit } });
 }

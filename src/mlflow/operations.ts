@@ -76,6 +76,31 @@ export const OPERATIONS = [
   'GetDatasetExperimentIds',
   'AddDatasetToExperiments',
   'RemoveDatasetFromExperiments',
+  // Logged models (h/artifacts).
+  'CreateLoggedModel',
+  'GetLoggedModel',
+  'FinalizeLoggedModel',
+  'DeleteLoggedModel',
+  'SearchLoggedModels',
+  'SetLoggedModelTags',
+  'DeleteLoggedModelTag',
+  'LogLoggedModelParams',
+  'ListLoggedModelArtifacts',
+  'GetLoggedModelArtifact',
+  // Artifacts (h/artifacts): of runs and logged models, and the proxied artifact store.
+  'ListArtifacts',
+  'GetArtifact',
+  'UploadRunArtifact',
+  'CreatePresignedUploadUrl',
+  'CreatePresignedDownloadUrl',
+  'ListArtifactsMlflowArtifacts',
+  'DownloadArtifact',
+  'UploadArtifact',
+  'DeleteArtifact',
+  'CreateMultipartUpload',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+  'GetPresignedDownloadUrl',
 ] as const;
 
 export type OperationName = (typeof OPERATIONS)[number];

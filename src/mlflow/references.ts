@@ -1,4 +1,5 @@
 /** Finds the resources a request names, from its route and parameters (pure). */
+import type { PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import { type RequestParams, readList, readMessage, readNested, readScalar } from './params.js';
 import { type ResourceKindName, resourceKind } from './resources/index.js';
@@ -11,6 +12,8 @@ export interface Reference {
   readonly value: string;
   /** Set when the resource may not exist yet: a missing one adds no target (TargetSpec.ifExists). */
   readonly ifExists?: true;
+  /** A permission required on this resource instead of the operation's (TargetSpec.permission). */
+  readonly permission?: PermissionLevel;
 }
 
 /** Where a request's parameters are: as MLflow's protobuf handlers read them, the query string, the path. */
@@ -45,19 +48,29 @@ export function extractReferences(
     for (const value of valuesOf(target, view)) {
       requireWellFormed(value, label);
       kind.validate(value, label);
-      const key = `${target.resource}\u0000${value}`;
-      const known = seen.get(key);
-      if (known !== undefined) {
-        // Named twice: it must exist as soon as one of the two requires it.
-        if (target.ifExists !== true) {
-          references[known] = { kind: target.resource, value };
+      const named = kind.expand === undefined ? [{ kind: target.resource, value }] : kind.expand(value, label);
+      for (const reference of named) {
+        const key = `${reference.kind}\u0000${reference.value}\u0000${target.permission ?? ''}`;
+        const known = seen.get(key);
+        if (known !== undefined) {
+          // Named twice: it must exist as soon as one of the two requires it.
+          const first = references[known] as Reference;
+          if (target.ifExists !== true && first.ifExists === true) {
+            references[known] = {
+              kind: first.kind,
+              value: first.value,
+              ...(first.permission === undefined ? {} : { permission: first.permission }),
+            };
+          }
+          continue;
         }
-        continue;
+        seen.set(key, references.length);
+        references.push({
+          ...reference,
+          ...(target.permission === undefined ? {} : { permission: target.permission }),
+          ...(target.ifExists === true ? { ifExists: true as const } : {}),
+        });
       }
-      seen.set(key, references.length);
-      references.push(
-        target.ifExists === true ? { kind: target.resource, value, ifExists: true } : { kind: target.resource, value },
-      );
       if (references.length > limit) {
         throw new MlgateError(
           'MLGATE_REQUEST_INVALID',

@@ -87,7 +87,14 @@ export function createResolver(deps: ResolverDeps): Resolver {
       // A resource the request may create (ifExists): none yet, so nothing of it to check.
       return reference.ifExists === true ? [] : [missingTarget(reference)];
     }
-    return carriers.map((id) => ({ type: kind.carrier, id, via: reference.kind, ref: reference.value, exists: true }));
+    return carriers.map((id) => ({
+      type: kind.carrier,
+      id,
+      via: reference.kind,
+      ref: reference.value,
+      exists: true,
+      ...(reference.permission === undefined ? {} : { permission: reference.permission }),
+    }));
   };
 
   /** True when the cache already says that this resource does not exist. */

@@ -2,6 +2,7 @@
  * The shape of a route of the catalogue (catalogue/*.ts): the operation it is (MLflow's RPC name), its method and
  * path template, where it names resources, and how its request and response are handled.
  */
+import type { PermissionLevel } from '../config/schema.js';
 import type { IdentityFields } from './identity-fields.js';
 import type { OperationName } from './operations.js';
 import type { ResourceKindName } from './resources/index.js';
@@ -48,6 +49,11 @@ export interface TargetSpec {
    * does not, it adds no target; when it does, its permission is required like any other.
    */
   readonly ifExists?: boolean;
+  /**
+   * The permission this resource needs, when it is not the operation's: e.g. READ on the source run of a logged
+   * model being created (EDIT on its experiment).
+   */
+  readonly permission?: PermissionLevel;
 }
 
 /**

@@ -7,7 +7,9 @@
  * endpoint is served under both /api/<v> (clients) and /ajax-api/<v> (web UI).
  */
 import { DATASET_ROUTES } from './catalogue/datasets.js';
+import { ARTIFACT_ROUTES } from './catalogue/artifacts.js';
 import { EXPERIMENT_ROUTES } from './catalogue/experiments.js';
+import { LOGGED_MODEL_ROUTES } from './catalogue/logged-models.js';
 import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
 import { TRACE_ROUTES } from './catalogue/traces.js';
@@ -22,4 +24,7 @@ export const ROUTES: readonly RouteSpec[] = [
   // Traces and evaluation datasets (h/tracking).
   ...TRACE_ROUTES,
   ...DATASET_ROUTES,
+  // Logged models and artifacts (h/artifacts).
+  ...LOGGED_MODEL_ROUTES,
+  ...ARTIFACT_ROUTES,
 ];

@@ -1,5 +1,6 @@
 /** The policy's input document, built from what the gateway established (pure). */
 import type { Principal } from '../auth/principal.js';
+import type { PermissionLevel } from '../config/schema.js';
 import type { ResourceKindName } from '../mlflow/resources/index.js';
 import type { CarrierType } from '../mlflow/resources/kind.js';
 import type { ResourceGrants } from '../store/types.js';
@@ -15,6 +16,8 @@ export interface ResolvedTarget {
   readonly ref: string;
   /** False when the named resource does not exist. */
   readonly exists: boolean;
+  /** The permission needed on this target when it is not the operation's (TargetSpec.permission). */
+  readonly permission?: PermissionLevel;
 }
 
 export interface PolicyTarget {
@@ -23,6 +26,8 @@ export interface PolicyTarget {
   readonly via: string;
   readonly exists: boolean;
   readonly grants: ResourceGrants;
+  /** Set when this target needs another permission than the operation's. */
+  readonly permission?: PermissionLevel;
 }
 
 export interface PolicyInput {
@@ -67,6 +72,7 @@ export function buildPolicyInput(args: {
       via: target.via,
       exists: target.exists,
       grants: args.grants.get(target.id) ?? NO_GRANTS,
+      ...(target.permission === undefined ? {} : { permission: target.permission }),
     })),
     request: { method: args.method, path: args.path },
     attributes: args.attributes ?? {},

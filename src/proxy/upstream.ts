@@ -11,7 +11,9 @@ import { Readable } from 'node:stream';
 import httpProxy from 'http-proxy';
 
 import { MlgateError } from '../errors.js';
+import { uploadTooLarge } from '../http/read-params.js';
 import { socketGone } from '../http/connection.js';
+import { ByteLimit, ByteLimitExceeded } from './byte-limit.js';
 import { upstreamHeaders } from './headers.js';
 
 /** The upstream answer of a captured response, and what to send instead. */
@@ -29,6 +31,12 @@ export interface ForwardOptions {
   readonly body?: Buffer;
   /** Buffer the response and pass it through this hook. */
   readonly onResponse?: ResponseHook;
+  /**
+   * For a body the gateway did not read (a streamed upload): the most bytes passed on. Past it, MLflow's request is
+   * aborted (MLflow never sees a complete body), the rest of the client's body is discarded, and forward() rejects
+   * with MLGATE_BODY_TOO_LARGE (413) if nothing was answered yet.
+   */
+  readonly streamLimit?: number;
 }
 
 /**
@@ -61,6 +69,8 @@ export function createUpstream(options: { readonly url: string; readonly timeout
     proxyTimeout: options.timeoutMs,
   });
   const hooks = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
+  const onProxyReq = new WeakMap<IncomingMessage, (proxyReq: http.ClientRequest) => void>();
+  proxy.on('proxyReq', (proxyReq, req) => onProxyReq.get(req)?.(proxyReq));
   const cutOnUpstreamFailure = new WeakMap<IncomingMessage, () => void>();
   proxy.on('proxyRes', (proxyRes, req, res) => {
     const hook = hooks.get(req);
@@ -101,6 +111,10 @@ export function createUpstream(options: { readonly url: string; readonly timeout
         // Registered in the same tick as the check above, so a close cannot slip in between.
         res.once('close', () => settle());
         cutOnUpstreamFailure.set(req, () => (cut = true));
+        const limited =
+          forwardOptions.body === undefined && forwardOptions.streamLimit !== undefined
+            ? limitBody(req, forwardOptions.streamLimit, (register) => onProxyReq.set(req, register))
+            : undefined;
         const hook = forwardOptions.onResponse;
         if (hook !== undefined) {
           hooks.set(req, (proxyRes) => {
@@ -117,9 +131,14 @@ export function createUpstream(options: { readonly url: string; readonly timeout
           res,
           {
             ...(forwardOptions.body === undefined ? {} : { buffer: Readable.from([forwardOptions.body]) }),
+            ...(limited === undefined ? {} : { buffer: limited.stream }),
             selfHandleResponse: hook !== undefined,
           },
           (error) => {
+            if (limited?.exceeded() === true && !res.headersSent) {
+              settle(uploadTooLarge(limited.stream.limit));
+              return;
+            }
             if (res.headersSent) {
               cut = true;
               res.destroy(error);
@@ -141,6 +160,35 @@ export function createUpstream(options: { readonly url: string; readonly timeout
       agent.destroy();
     },
   };
+}
+
+/**
+ * The client's body piped through a ByteLimit, which http-proxy sends on instead of the request itself. Past the
+ * limit, MLflow's request is destroyed (as soon as it exists) and the rest of the client's body is read and
+ * dropped, so that the client, still sending, gets the answer.
+ */
+function limitBody(
+  req: IncomingMessage,
+  limit: number,
+  onProxyReq: (register: (proxyReq: http.ClientRequest) => void) => void,
+): { readonly stream: ByteLimit; exceeded(): boolean } {
+  const stream = new ByteLimit(limit);
+  let exceeded: ByteLimitExceeded | undefined;
+  let upstreamRequest: http.ClientRequest | undefined;
+  onProxyReq((proxyReq) => {
+    upstreamRequest = proxyReq;
+    if (exceeded !== undefined) {
+      proxyReq.destroy(exceeded);
+    }
+  });
+  stream.once('error', (error) => {
+    exceeded = error instanceof ByteLimitExceeded ? error : new ByteLimitExceeded(limit);
+    req.unpipe(stream);
+    req.resume();
+    upstreamRequest?.destroy(exceeded);
+  });
+  req.pipe(stream);
+  return { stream, exceeded: () => exceeded !== undefined };
 }
 
 /** True when the client's connection is closed: nothing can be answered any more. */

@@ -90,6 +90,7 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
     searchMaxPages: 2,
     bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
     pageTokens: createPageTokens({ key: derivePageTokenKey('') }),
+    maxArtifactUploadBytes: config.server.max_artifact_upload_bytes,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

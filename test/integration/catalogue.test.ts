@@ -26,6 +26,12 @@ describe('route catalogue against the installed MLflow', () => {
       /^\/(api|ajax-api)\/[23]\.0\/mlflow\/(traces|datasets|metrics)(\/|$)/,
       /^\/ajax-api\/[23]\.0\/mlflow\/get-trace-artifact$/,
       /^\/v1\/traces$/,
+      // Logged models and artifacts (h/artifacts).
+      /^\/(api|ajax-api)\/2\.0\/mlflow\/logged-models(\/|$)/,
+      /^\/(api|ajax-api)\/2\.0\/mlflow\/artifacts\//,
+      /^\/(api|ajax-api)\/2\.0\/mlflow-artifacts\//,
+      /^\/get-artifact$/,
+      /^\/ajax-api\/2\.0\/mlflow\/upload-artifact$/,
     ];
     const open = report.rows.filter((row) => row.operation === null && families.some((f) => f.test(row.path)));
     expect(open.map((row) => `${row.method} ${row.path}`)).to.deep.equal([]);

@@ -8,7 +8,8 @@
 #   input:
 #     principal   {authenticated, username, is_admin, groups, auth_method}
 #     operation   MLflow operation name from the route catalogue, or null
-#     targets     [{type, id, via, exists, grants: {user, groups}}]
+#     targets     [{type, id, via, exists, grants: {user, groups}, permission?}]
+#                 (permission: what this target needs when it is not the operation's permission)
 #     request     {method, path}
 #     attributes  request fields the policy decides on, by name (e.g. artifact_location); optional
 #     now_ms      request time (milliseconds since the epoch)
@@ -95,12 +96,17 @@ _valid_target(target) if {
 	is_object(target.grants)
 	_valid_user_grant(object.get(target.grants, "user", null))
 	is_object(object.get(target.grants, "groups", {}))
+	_valid_target_permission(object.get(target, "permission", null))
 	every permission in object.get(target.grants, "groups", {}) {
 		is_string(permission)
 	}
 }
 
 _valid_user_grant(grant) if grant == null
+
+_valid_target_permission(permission) if permission == null
+
+_valid_target_permission(permission) if permissions.levels[permission] > 0
 
 _valid_user_grant(grant) if is_string(grant)
 
@@ -186,8 +192,13 @@ _allowed_artifact_location(location) if {
 	startswith(location, root)
 }
 
-# A function, so that a missing _op.permission makes it undefined (and the target refused).
-_permitted(target) if permissions.satisfies(_effective(target).permission, _op.permission)
+# Functions, so that a missing _op.permission makes them undefined (and the target refused).
+_permitted(target) if permissions.satisfies(_effective(target).permission, _required(target))
+
+# What a target needs: its own permission when the route sets one (e.g. READ on a source run), else the operation's.
+_required(target) := target.permission if is_string(object.get(target, "permission", null))
+
+else := _op.permission
 
 deny contains "explicit-deny" if {
 	_resource_check
@@ -265,10 +276,10 @@ checks contains check if {
 	check := {
 		"type": target.type,
 		"id": target.id,
-		"required": _op.permission,
+		"required": _required(target),
 		"permission": effective.permission,
 		"source": effective.source,
-		"satisfied": _satisfied(effective.permission, _op.permission),
+		"satisfied": _satisfied(effective.permission, _required(target)),
 	}
 }
 

@@ -424,6 +424,29 @@ test_drop_mode_does_not_apply_to_other_operations if {
 	d.reasons == ["no-permission"]
 }
 
+# Per-target permissions and artifact paths (h/artifacts).
+
+_run_target(id, user, permission) := object.union(
+	{"type": "experiment", "id": id, "via": "run", "exists": true, "grants": {"user": user, "groups": {}}},
+	{"permission": permission},
+)
+
+test_target_permission_overrides_the_operation_permission if {
+	# CreateLoggedModel: EDIT on the experiment, READ on the source run's experiment.
+	d := _decide(_alice, "CreateLoggedModel", [_experiment("1", "EDIT", {}), _run_target("2", "READ", "READ")])
+	d.allow
+	d.checks == [
+		{"type": "experiment", "id": "1", "required": "EDIT", "permission": "EDIT", "source": "user", "satisfied": true},
+		{"type": "experiment", "id": "2", "required": "READ", "permission": "READ", "source": "user", "satisfied": true},
+	]
+}
+
+test_target_permission_still_needs_a_grant if {
+	d := _decide(_alice, "CreateLoggedModel", [_experiment("1", "EDIT", {}), _run_target("2", null, "READ")])
+	not d.allow
+	d.reasons == ["no-permission"]
+}
+
 # Traces and evaluation datasets (h/tracking).
 _via(target, kind) := object.union(target, {"via": kind})
 
@@ -452,4 +475,29 @@ test_start_trace_v3_needs_edit_on_the_trace_experiment_too if {
 	_decide(_alice, "StartTraceV3", [body]).allow
 	not _decide(_alice, "StartTraceV3", [body, _via(_experiment("2", "READ", {}), "trace")]).allow
 	_decide(_alice, "StartTraceV3", [body, _via(_experiment("2", "EDIT", {}), "trace")]).allow
+}
+
+test_operation_permission_applies_without_a_target_permission if {
+	not _decide(_alice, "CreateLoggedModel", [_experiment("1", "READ", {})]).allow
+}
+
+test_target_permission_must_be_a_level if {
+	d := _decide(_alice, "CreateLoggedModel", [_experiment("1", "EDIT", {}), _run_target("2", "READ", "SUPER")])
+	not d.allow
+	"input-invalid" in d.reasons
+	not _decide(_alice, "CreateLoggedModel", [_run_target("2", "MANAGE", "NO_PERMISSIONS")]).allow
+}
+
+test_artifact_path_naming_nothing_is_refused_to_non_admins if {
+	d := _decide(_alice, "DownloadArtifact", [])
+	not d.allow
+	d.reasons == ["no-targets"]
+	_decide(_root, "UploadArtifact", []).allow
+}
+
+test_artifact_writes_need_edit_on_every_named_experiment if {
+	_decide(_alice, "UploadArtifact", [_experiment("1", "EDIT", {}), _run_target("1", "EDIT", null)]).allow
+	not _decide(_alice, "UploadArtifact", [_experiment("1", "EDIT", {}), _experiment("2", "READ", {})]).allow
+	not _decide(_alice, "DeleteArtifact", [_experiment("1", "READ", {})]).allow
+	_decide(_alice, "DownloadArtifact", [_experiment("1", "READ", {})]).allow
 }

@@ -108,4 +108,35 @@ table := {
 	"AddDatasetToExperiments": _edit,
 	"RemoveDatasetFromExperiments": _edit,
 	"DeleteDataset": _manage,
+	# Logged models (h/artifacts): the permission lives on the model's experiment.
+	# CreateLoggedModel also needs READ on its source run (set per target by the route).
+	"CreateLoggedModel": _edit,
+	"GetLoggedModel": _read,
+	"FinalizeLoggedModel": _edit,
+	"DeleteLoggedModel": _manage,
+	# Every listed experiment must be readable (refused otherwise; the answer is not filtered).
+	"SearchLoggedModels": _read,
+	"SetLoggedModelTags": _edit,
+	# MLflow's own auth asks the delete action (MANAGE) here too.
+	"DeleteLoggedModelTag": _manage,
+	"LogLoggedModelParams": _edit,
+	"ListLoggedModelArtifacts": _read,
+	"GetLoggedModelArtifact": _read,
+	# Artifacts (h/artifacts): of a run or logged model, or under the proxied artifact root, where a path names
+	# its experiment and its run or model, all of which must allow it. A path naming nothing is refused
+	# (no-targets): only administrators reach the root or folders outside the layout.
+	"ListArtifacts": _read,
+	"GetArtifact": _read,
+	"UploadRunArtifact": _edit,
+	"CreatePresignedUploadUrl": _edit,
+	"CreatePresignedDownloadUrl": _read,
+	"ListArtifactsMlflowArtifacts": _read,
+	"DownloadArtifact": _read,
+	"GetPresignedDownloadUrl": _read,
+	"UploadArtifact": _edit,
+	# Confined to one run's or model's artifacts folder, which EDIT may overwrite anyway (MLflow asks MANAGE).
+	"DeleteArtifact": _edit,
+	"CreateMultipartUpload": _edit,
+	"CompleteMultipartUpload": _edit,
+	"AbortMultipartUpload": _edit,
 }

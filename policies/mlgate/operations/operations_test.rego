@@ -68,3 +68,17 @@ test_trace_and_dataset_deletes_need_manage if {
 		operations.table[name] == {"access": "resource", "permission": "MANAGE"}
 	}
 }
+
+test_logged_models_and_artifacts_permissions if {
+	operations.table.CreateLoggedModel.permission == "EDIT"
+	operations.table.GetLoggedModel.permission == "READ"
+	operations.table.DeleteLoggedModel.permission == "MANAGE"
+	operations.table.SearchLoggedModels.permission == "READ"
+	not "allow_no_targets" in object.keys(operations.table.SearchLoggedModels)
+	operations.table.DownloadArtifact.permission == "READ"
+	operations.table.ListArtifactsMlflowArtifacts.permission == "READ"
+	operations.table.UploadArtifact.permission == "EDIT"
+	operations.table.DeleteArtifact.permission == "EDIT"
+	operations.table.CreateMultipartUpload.permission == "EDIT"
+	not "allow_no_targets" in object.keys(operations.table.UploadArtifact)
+}

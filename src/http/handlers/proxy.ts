@@ -16,6 +16,7 @@ export async function proxy(
       requestId: ctx.state.requestId,
       ...(ctx.state.body === undefined ? {} : { body: ctx.state.body }),
       ...(onResponse === undefined ? {} : { onResponse }),
+      ...(ctx.state.route?.body === 'stream' ? { streamLimit: deps.maxArtifactUploadBytes } : {}),
     });
     ctx.state.forwarded = outcome !== 'client-gone';
     if (outcome === 'client-gone' || outcome === 'client-closed') {

@@ -15,6 +15,8 @@ export interface ForwardDeps extends ObligationDeps {
   readonly searchMaxPages: number;
   /** Seals and opens the page tokens of filtered searches. */
   readonly pageTokens: PageTokens;
+  /** Largest streamed upload (routes with body: 'stream'); a larger one is cut and answered 413. */
+  readonly maxArtifactUploadBytes: number;
 }
 
 export type GatewayContext = Context & { state: GatewayState };

@@ -1,11 +1,13 @@
 /** Every kind of resource a route can name. Adding one: a module beside this file, and a line here. */
 import { dataset } from './dataset.js';
+import { artifactPath, artifactWritePath, relativeArtifactPath } from './artifact-path.js';
 import { experiment } from './experiment.js';
 import { experimentName } from './experiment-name.js';
 import type { ResourceKind } from './kind.js';
 import { loggedModel } from './logged-model.js';
 import { run } from './run.js';
 import { trace } from './trace.js';
+import { uploadFileName } from './upload-file-name.js';
 
 export const RESOURCE_KINDS = {
   experiment,
@@ -15,6 +17,11 @@ export const RESOURCE_KINDS = {
   // Traces and evaluation datasets (h/tracking).
   trace,
   dataset,
+  // Artifacts (h/artifacts): paths that name an experiment and a run or logged model, and paths only checked.
+  artifact_path: artifactPath,
+  artifact_write_path: artifactWritePath,
+  relative_artifact_path: relativeArtifactPath,
+  upload_file_name: uploadFileName,
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceKindName = keyof typeof RESOURCE_KINDS;

@@ -5,6 +5,7 @@
  * read them from here.
  */
 import type { MlflowClient } from '../client.js';
+import type { Reference } from '../references.js';
 
 /** The resources grants are made on. Tracking resources carry the permission of their experiment. */
 export type CarrierType = 'experiment';
@@ -29,9 +30,41 @@ export interface ResourceKind {
    * which no client can name before the resource exists.
    */
   readonly rememberMissing: boolean;
+  /**
+   * A value that names other resources rather than being one (an artifact path names an experiment and a run):
+   * the references it stands for, each resolved by its own kind; the value itself is never resolved. May be empty
+   * (the value names nothing the gateway can check, or is only checked).
+   */
+  expand?(value: string, field: string): readonly Reference[];
+  /** With `expand`: what the client is told when the request names nothing this kind can check. */
+  readonly unnamedHint?: string;
 }
 
 /** No check beyond well-formedness. */
 export function anyId(): void {
   // Any well-formed string is an id MLflow reads as itself.
+}
+
+/**
+ * A kind that only expands into references of other kinds (see ResourceKind.expand): it has no carrier of its
+ * own, and is never looked up.
+ */
+export function expandingKind(
+  name: string,
+  describe: string,
+  validate: ResourceKind['validate'],
+  expand: NonNullable<ResourceKind['expand']>,
+  unnamedHint?: string,
+): ResourceKind {
+  return {
+    name,
+    carrier: 'experiment',
+    describe: (ref) => `${describe} "${ref}"`,
+    validate,
+    expand,
+    resolve: () => Promise.reject(new Error(`${name} values are expanded, never resolved`)),
+    foundTtlMs: 0,
+    rememberMissing: false,
+    ...(unnamedHint === undefined ? {} : { unnamedHint }),
+  };
 }

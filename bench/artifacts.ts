@@ -1,0 +1,191 @@
+/**
+ * Artifact transfer through mlgate against the same MLflow server, in one run: a large artifact (1 GiB by
+ * default, BENCH_ARTIFACT_MIB) uploaded and downloaded directly to MLflow (the baseline) and through mlgate as a
+ * user with EDIT. Prints the throughput of each, mlgate/direct ratios (target >= 0.9) and the growth of mlgate's
+ * resident memory while it streams (target < 64 MiB), sampled from /proc/<pid>/status (VmRSS every 20 ms, VmHWM).
+ * Everything is written under a temporary directory, removed at the end.
+ */
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type Service, runCli, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import { tempDir } from '../test/helpers/tmp.js';
+import { fixed, table } from './stats.js';
+
+const MIB = 1024 * 1024;
+const SIZE_MIB = Number(process.env['BENCH_ARTIFACT_MIB'] ?? 1024);
+const CHUNK = Buffer.alloc(MIB, 0x5a);
+
+/** VmRSS and VmHWM of a process, in bytes. */
+function memory(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string): number =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: field('VmRSS'), hwm: field('VmHWM') };
+}
+
+/** Samples the RSS of `pid` while `work` runs; returns its result and the highest RSS seen. */
+async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRss: number }> {
+  let peakRss = memory(pid).rss;
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, memory(pid).rss);
+  }, 20);
+  try {
+    const result = await work();
+    return { result, peakRss: Math.max(peakRss, memory(pid).rss) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function request(
+  baseUrl: string,
+  method: 'PUT' | 'GET',
+  path: string,
+  authorization: string | undefined,
+  size: number,
+): Promise<{ seconds: number; bytes: number }> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    let received = 0;
+    const req = http.request(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: {
+          ...(authorization === undefined ? {} : { authorization }),
+          ...(method === 'PUT' ? { 'content-length': size } : {}),
+        },
+      },
+      (response) => {
+        response.on('data', (chunk: Buffer) => (received += chunk.length));
+        response.on('end', () => {
+          if (response.statusCode !== 200) {
+            reject(new Error(`${method} ${path} via ${baseUrl}: ${response.statusCode}`));
+            return;
+          }
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          resolve({ seconds, bytes: method === 'PUT' ? size : received });
+        });
+        response.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (method === 'GET') {
+      req.end();
+      return;
+    }
+    let sent = 0;
+    const write = (): void => {
+      while (sent < size) {
+        const n = Math.min(CHUNK.length, size - sent);
+        sent += n;
+        if (!req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) {
+          req.once('drain', write);
+          return;
+        }
+      }
+      req.end();
+    };
+    write();
+  });
+}
+
+async function cli(args: string[], env: Record<string, string>): Promise<string> {
+  const result = await runCli(args, env);
+  if (result.code !== 0) throw new Error(`mlgate ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+async function post(url: string, path: string, body: object): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const tmp = tempDir('bench-artifacts');
+  const services: Service[] = [];
+  try {
+    const ferret = await startFerretDB(join(tmp.path, 'ferretdb'));
+    services.push(ferret);
+    const mlflow = await startMlflow(join(tmp.path, 'mlflow'));
+    services.push(mlflow);
+    const env = { MONGODB_URI: ferret.uri, MLGATE_UPSTREAM_URL: mlflow.url, MLGATE_LOGGING_LEVEL: 'warn' };
+    const gateway = await startMlgate(join(tmp.path, 'gateway'), env);
+    services.push(gateway);
+    const pid = gateway.process.pid as number;
+
+    await cli(['user', 'create', 'bench'], env);
+    const token = await cli(['token', 'create', 'bench'], env);
+    const authorization = 'Basic ' + Buffer.from(`bench:${token}`).toString('base64');
+    const experimentId = (await post(mlflow.url, '/api/2.0/mlflow/experiments/create', { name: 'bench' }))[
+      'experiment_id'
+    ] as string;
+    await cli(['grant', '--experiment', experimentId, '--user', 'bench', '--permission', 'EDIT'], env);
+    const run = (await post(mlflow.url, '/api/2.0/mlflow/runs/create', { experiment_id: experimentId }))['run'] as {
+      info: { run_id: string };
+    };
+    const artifacts = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${run.info.run_id}/artifacts`;
+    const size = SIZE_MIB * MIB;
+
+    // Warm-up: connections, caches and the gateway's look-ups.
+    for (const [url, auth] of [
+      [mlflow.url, undefined],
+      [gateway.url, authorization],
+    ] as const) {
+      await request(url, 'PUT', `${artifacts}/warm.bin`, auth, 4 * MIB);
+      await request(url, 'GET', `${artifacts}/warm.bin`, auth, 0);
+    }
+    const baseline = memory(pid);
+
+    const rows: string[][] = [];
+    let peakRss = baseline.rss;
+    for (const method of ['PUT', 'GET'] as const) {
+      // The same file for both: the direct upload writes it, the gateway's upload overwrites it.
+      const path = `${artifacts}/big.bin`;
+      const direct = await request(mlflow.url, method, path, undefined, size);
+      const via = await sampled(pid, () => request(gateway.url, method, path, authorization, size));
+      peakRss = Math.max(peakRss, via.peakRss);
+      const directMiBs = direct.bytes / MIB / direct.seconds;
+      const viaMiBs = via.result.bytes / MIB / via.result.seconds;
+      rows.push([
+        method === 'PUT' ? 'upload' : 'download',
+        `${fixed(via.result.bytes / MIB, 0)} MiB`,
+        fixed(directMiBs, 0),
+        fixed(viaMiBs, 0),
+        fixed(viaMiBs / directMiBs),
+        `${fixed((via.peakRss - baseline.rss) / MIB, 1)} MiB`,
+      ]);
+    }
+    const after = memory(pid);
+    console.log(
+      `artifact transfer, mlgate vs direct MLflow (same MLflow ${mlflow.url}, proxied artifacts on local disk, ` +
+        `one ${SIZE_MIB} MiB file; target ratio >= 0.9, RSS growth < 64 MiB)\n`,
+    );
+    console.log(table(['transfer', 'size', 'direct MiB/s', 'mlgate MiB/s', 'ratio', 'mlgate RSS growth (peak)'], rows));
+    console.log(
+      `\nmlgate RSS: ${fixed(baseline.rss / MIB, 1)} MiB after warm-up, peak ${fixed(peakRss / MIB, 1)} MiB ` +
+        `(growth ${fixed((peakRss - baseline.rss) / MIB, 1)} MiB); VmHWM ${fixed(baseline.hwm / MIB, 1)} -> ` +
+        `${fixed(after.hwm / MIB, 1)} MiB`,
+    );
+  } finally {
+    for (const service of services.reverse()) {
+      await service.stop();
+    }
+    tmp.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
