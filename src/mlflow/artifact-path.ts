@@ -5,7 +5,8 @@
  * Layout, as MLflow 3.17's SQL store writes it under the proxied artifact root (mlflow-artifacts:/):
  *   <experiment_id>/<run_id>/artifacts/...              a run's artifacts (create_run)
  *   <experiment_id>/models/<model_id>/artifacts/...     a logged model's artifacts (create_logged_model)
- *   <experiment_id>/traces/<trace_id>/artifacts/...     a trace's data (not modelled yet: refused to non-admins)
+ *   <experiment_id>/traces/<trace_id>/artifacts/...     a trace's data (start_trace: the experiment's location at
+ *                                                       the trace's creation; a moved trace's data stays there)
  *
  * MLflow's validate_path_is_safe decodes a path again (up to ten times) before it uses it, and urllib drops tabs
  * and newlines from it, so a path with a percent-escape or a control character would be read by MLflow as another
@@ -19,6 +20,7 @@ export interface ArtifactLocation {
   readonly experimentId: string;
   readonly runId?: string;
   readonly modelId?: string;
+  readonly traceId?: string;
   /** The path is a run's or logged model's `artifacts` folder or below it. */
   readonly writable: boolean;
 }
@@ -27,6 +29,8 @@ export interface ArtifactLocation {
 export const RUN_ID = /^[0-9a-f]{32}$/;
 /** MLflow's logged model ids: "m-" + uuid4 hex. */
 export const MODEL_ID = /^m-[0-9a-f]{32}$/;
+/** MLflow's trace ids: "tr-" + the hex OpenTelemetry trace id (v3), or a uuid4 hex request id (v2). */
+export const TRACE_ID = /^(tr-)?[0-9a-f]{32}$/;
 
 const ARTIFACTS = 'artifacts';
 
@@ -88,6 +92,15 @@ export function parseArtifactPath(path: string): ArtifactLocation | undefined {
   }
   if (second === undefined) {
     return { experimentId, writable: false };
+  }
+  if (second === 'traces') {
+    if (third === undefined) {
+      return { experimentId, writable: false };
+    }
+    if (!TRACE_ID.test(third)) {
+      return undefined;
+    }
+    return below({ experimentId, traceId: third }, fourth);
   }
   if (second === 'models') {
     if (third === undefined) {

@@ -156,6 +156,23 @@ results["dataset"] = attempt(use_dataset)
     datasetId = value.id;
   });
 
+  it("stores a traced function's data in its trace's artifacts folder, readable by whoever may read the trace", async () => {
+    // The client uploads traces.json to <experiment>/traces/<trace_id>/artifacts/ of the proxied artifact store.
+    const file = `/api/2.0/mlflow-artifacts/artifacts/${shared}/traces/${editorTrace}/artifacts/traces.json`;
+    const get = (as: Credentials) => fetch(world.gateway.url + file, { headers: { authorization: basic(as) } });
+    const byEditor = await get(world.users.editor);
+    expect(byEditor.status, 'uploaded by the client as EDIT, read back').to.equal(200);
+    expect(await byEditor.text()).to.include('"add"');
+    expect((await get(world.users.reader)).status).to.equal(200);
+    expect((await get(world.users.outsider)).status).to.equal(403);
+    const put = await fetch(world.gateway.url + file, {
+      method: 'PUT',
+      headers: { authorization: basic(world.users.reader) },
+      body: '{}',
+    });
+    expect(put.status, 'READ may not overwrite it').to.equal(403);
+  });
+
   it('lets a user with READ read traces and datasets, and refuses every write', async () => {
     const results = await runClient(
       world.users.reader,

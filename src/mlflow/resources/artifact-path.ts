@@ -5,16 +5,16 @@
  * policy then refuses it to non-administrators (no-targets).
  *
  *   artifact_path        reads (list, download, presigned): any folder of the layout, from <experiment_id> down
- *   artifact_write_path  writes (upload, delete, multipart): a file or folder inside one run's or model's
- *                        artifacts/ folder
+ *   artifact_write_path  writes (upload, delete, multipart): a file or folder inside one run's, model's or
+ *                        trace's artifacts/ folder
  */
 import { type ArtifactLocation, parseArtifactPath, requireSafeArtifactPath } from '../artifact-path.js';
 import type { Reference } from '../references.js';
 import { expandingKind } from './kind.js';
 
 const LAYOUT =
-  '<experiment_id>/<run_id>/artifacts/… or <experiment_id>/models/<model_id>/artifacts/… (the layout MLflow ' +
-  'gives proxied artifacts)';
+  '<experiment_id>/<run_id>/artifacts/…, <experiment_id>/models/<model_id>/artifacts/… or ' +
+  '<experiment_id>/traces/<trace_id>/artifacts/… (the layout MLflow gives proxied artifacts)';
 
 function references(location: ArtifactLocation | undefined): Reference[] {
   if (location === undefined) {
@@ -27,6 +27,9 @@ function references(location: ArtifactLocation | undefined): Reference[] {
   if (location.modelId !== undefined) {
     named.push({ kind: 'logged_model', value: location.modelId });
   }
+  if (location.traceId !== undefined) {
+    named.push({ kind: 'trace', value: location.traceId });
+  }
   return named;
 }
 
@@ -36,7 +39,7 @@ export const artifactPath = expandingKind(
   requireSafeArtifactPath,
   (value) => references(parseArtifactPath(value)),
   `The artifact path names no experiment, run or logged model the gateway can check: only administrators may ` +
-    `use other paths (the artifact root, traces' folders, folders MLflow does not write). Use ${LAYOUT}.`,
+    `use other paths (the artifact root, folders MLflow does not write). Use ${LAYOUT}.`,
 );
 
 export const artifactWritePath = expandingKind(
