@@ -11,8 +11,12 @@ import { MlgateError } from '../errors.js';
 /** The tag MLflow shows as a run's author. */
 export const AUTHOR_TAG = 'mlflow.user';
 
-/** How a route records identity: a run's creation, or tags written to an existing run. */
-export type IdentityFields = 'run-author' | 'run-tags';
+/**
+ * How a route records identity: a run's creation (CreateRun), a run's creation by the web UI's prompt lab (a Flask
+ * handler that reads `user_id` only and fails on any tag list), or tags written to an existing run (SetTag,
+ * LogBatch).
+ */
+export type IdentityFields = 'run-author' | 'promptlab-author' | 'run-tags';
 
 /**
  * The body to send MLflow instead of `body`, or undefined when it already names the caller. Refuses (400) a
@@ -26,6 +30,8 @@ export function stampIdentity(
   switch (kind) {
     case 'run-author':
       return stampRunAuthor(body, username);
+    case 'promptlab-author':
+      return body['user_id'] === username ? undefined : { user_id: username, ...omit(body, ['user_id']) };
     case 'run-tags':
       requireOwnAuthorTag(body, username);
       return undefined;
@@ -41,20 +47,33 @@ function stampRunAuthor(
   }
   const userField = Object.hasOwn(body, 'userId') ? 'userId' : 'user_id';
   const tags = tagList(body);
-  const authorTags = tags.filter((tag) => tag['key'] === AUTHOR_TAG);
+  const authorTags = tags.filter((tag) => isAuthorTag(tag['key']));
   if (body[userField] === username && authorTags.length === 1 && authorTags[0]?.['value'] === username) {
     return undefined;
   }
-  const stamped = tags.filter((tag) => tag['key'] !== AUTHOR_TAG);
-  stamped.push({ key: AUTHOR_TAG, value: username });
-  return { ...body, [userField]: username, tags: stamped };
+  // The caller's fields come first: MLflow's protobuf parser stops at the first field it cannot read and keeps
+  // what it read until then, so nothing after them may undo the stamp.
+  const stamped = [{ key: AUTHOR_TAG, value: username }, ...tags.filter((tag) => !isAuthorTag(tag['key']))];
+  return { [userField]: username, tags: stamped, ...omit(body, [userField, 'tags']) };
 }
 
-/** SetTag names one tag (key, value); LogBatch a list of them (tags). */
+/** A copy of `body` without the named fields. */
+function omit(body: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !names.includes(key)));
+}
+
+/**
+ * True for the author tag and every spelling a database could store in its place: MySQL's default collations
+ * compare keys without case and trailing spaces.
+ */
+function isAuthorTag(key: unknown): boolean {
+  return typeof key === 'string' && key.trim().toLowerCase() === AUTHOR_TAG;
+}
+
+/** SetTag names one tag (key, value), LogBatch a list of them (tags): every one of them is checked. */
 function requireOwnAuthorTag(body: Readonly<Record<string, unknown>>, username: string): void {
-  const tags = Object.hasOwn(body, 'key') ? [body] : tagList(body);
-  for (const tag of tags) {
-    if (tag['key'] === AUTHOR_TAG && tag['value'] !== username) {
+  for (const tag of [body, ...tagList(body)]) {
+    if (isAuthorTag(tag['key']) && tag['value'] !== username) {
       throw new MlgateError(
         'MLGATE_REQUEST_INVALID',
         `The tag "${AUTHOR_TAG}" records who created a run; the gateway sets it to the caller, so it may only be ` +
@@ -69,8 +88,18 @@ function tagList(body: Readonly<Record<string, unknown>>): Record<string, unknow
   if (tags === undefined || tags === null) {
     return [];
   }
-  if (!Array.isArray(tags) || tags.some((tag) => tag === null || typeof tag !== 'object' || Array.isArray(tag))) {
-    throw new MlgateError('MLGATE_REQUEST_INVALID', '"tags" must be a list of {"key", "value"} objects.');
+  if (
+    !Array.isArray(tags) ||
+    tags.some(
+      (tag) =>
+        tag === null ||
+        typeof tag !== 'object' ||
+        Array.isArray(tag) ||
+        typeof (tag as Record<string, unknown>)['key'] !== 'string' ||
+        !['string', 'undefined'].includes(typeof (tag as Record<string, unknown>)['value']),
+    )
+  ) {
+    throw new MlgateError('MLGATE_REQUEST_INVALID', '"tags" must be a list of {"key": string, "value": string}.');
   }
   return tags as Record<string, unknown>[];
 }

@@ -18,6 +18,7 @@
 import { constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
 import { MlgateError } from '../errors.js';
+import { requireBoundedJson } from './json-shape.js';
 
 export interface OtlpExport {
   /** The payload to forward: decompressed, so MLflow reads what was checked. */
@@ -89,6 +90,7 @@ export function mlflowTraceId(bytes: Uint8Array): string {
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function jsonTraceIds(payload: Buffer): Uint8Array[] {
+  requireBoundedJson(payload);
   let data: unknown;
   try {
     data = JSON.parse(STRICT_UTF8.decode(payload));

@@ -11,6 +11,7 @@
  * refused with 400 rather than guessed.
  */
 import { MlgateError } from '../errors.js';
+import { requireBoundedJson } from './json-shape.js';
 
 export type RequestParams =
   | { readonly source: 'query'; readonly query: URLSearchParams }
@@ -90,6 +91,7 @@ export function parseJsonBody(bytes: Buffer, method: string, contentType: string
   if (text.trim() === '') {
     return {};
   }
+  requireBoundedJson(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -141,7 +143,7 @@ export function readList(params: RequestParams, name: string): string[] {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
     throw invalid(`"${name}" must be a list of strings.`);
   }
-  return (value as string[]).filter((item) => item !== '');
+  return (value as string[]).filter((item) => wellFormed(item, name) !== '');
 }
 
 /** Scalar ids inside a list of objects in the body, e.g. metrics[].model_id (or locations[].mlflow_experiment.experiment_id). */
@@ -218,7 +220,16 @@ export function readString(params: RequestParams, name: string): string | undefi
   if (typeof raw !== 'string') {
     throw invalid(`"${name}" must be a string.`);
   }
-  return raw;
+  return wellFormed(raw, name);
+}
+
+/** A lone UTF-16 surrogate (from a JSON escape) has no UTF-8 form: MLflow fails on it in ways the gateway cannot
+ * foresee (a 500, or another field dropped), so no string parameter may carry one. */
+function wellFormed(value: string, name: string): string {
+  if (!value.isWellFormed()) {
+    throw invalid(`"${name}" contains a lone UTF-16 surrogate; send well-formed text.`);
+  }
+  return value;
 }
 
 /** An optional field that may be a string or an integer (protobuf enums in JSON). */
@@ -230,7 +241,7 @@ export function readStringOrInteger(params: RequestParams, name: string): string
   if (typeof raw !== 'string' && !(typeof raw === 'number' && Number.isSafeInteger(raw))) {
     throw invalid(`"${name}" must be a string or an integer.`);
   }
-  return raw;
+  return typeof raw === 'string' ? wellFormed(raw, name) : raw;
 }
 
 function scalarValues(params: RequestParams, name: string): string[] {

@@ -47,6 +47,7 @@ export function extractReferences(
     const label = fieldLabel(target);
     for (const value of valuesOf(target, view)) {
       requireWellFormed(value, label);
+      requireIdLength(value, label);
       kind.validate(value, label);
       const named = kind.expand === undefined ? [{ kind: target.resource, value }] : kind.expand(value, label);
       for (const reference of named) {
@@ -159,4 +160,19 @@ function fieldLabel(target: TargetSpec): string {
   const shape = target.shape ?? 'scalar';
   const inner = typeof shape === 'object' ? `${shape.each}[].${[...(shape.within ?? []), name].join('.')}` : name;
   return [...(target.within ?? []), inner].join('.');
+}
+
+/**
+ * Longest id or name a request may name. MLflow's ids are a few dozen characters and its names at most a few
+ * hundred; a longer value cannot name anything, but each one costs a look-up and a cache entry.
+ */
+export const MAX_ID_LENGTH = 1024;
+
+function requireIdLength(value: string, field: string): void {
+  if (value.length > MAX_ID_LENGTH) {
+    throw new MlgateError(
+      'MLGATE_REQUEST_INVALID',
+      `"${field}" is ${value.length} characters long; no MLflow id or name is longer than ${MAX_ID_LENGTH}.`,
+    );
+  }
 }

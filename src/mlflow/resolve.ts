@@ -17,6 +17,9 @@ import type { MlflowClient } from './client.js';
 import type { Reference } from './references.js';
 import { resourceKind } from './resources/index.js';
 
+/** Most resources remembered as missing at once (each is at most MAX_ID_LENGTH characters). */
+const MAX_MISSING_ENTRIES = 10_000;
+
 /** Look-ups one request may have in flight against MLflow at once. */
 export const LOOKUP_CONCURRENCY = 8;
 
@@ -45,7 +48,11 @@ export function createResolver(deps: ResolverDeps): Resolver {
     return cache;
   };
   // Separate from the found relations, so that a flood of made-up ids cannot evict them.
-  const missing = new BoundedCache<string, true>({ ttlMs: deps.missingTtlMs, maxEntries: deps.maxEntries, now });
+  const missing = new BoundedCache<string, true>({
+    ttlMs: deps.missingTtlMs,
+    maxEntries: Math.min(deps.maxEntries, MAX_MISSING_ENTRIES),
+    now,
+  });
   const inFlight = new Map<string, Promise<readonly string[] | null>>();
   const keyOf = (reference: Reference): string => `${reference.kind}\u0000${reference.value}`;
 

@@ -32,6 +32,26 @@ export function isStrippedHeader(name: string): boolean {
 }
 
 /**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe the client's connection to the gateway, not the gateway's to
+ * MLflow, and are never passed on: a client's `Trailer` on a request the gateway sends with a Content-Length made
+ * Node throw outside any handler and took the whole gateway down.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+
+/** The hop-by-hop headers of a request: the fixed list and every header its Connection header names. */
+function hopByHop(headers: IncomingHttpHeaders): Set<string> {
+  const named = new Set(HOP_BY_HOP);
+  const connection: string | string[] | undefined = headers['connection'];
+  const values: string[] = Array.isArray(connection) ? connection : connection === undefined ? [] : [connection];
+  for (const value of values) {
+    for (const name of value.split(',')) {
+      named.add(name.trim().toLowerCase());
+    }
+  }
+  return named;
+}
+
+/**
  * A copy of `headers` without the stripped ones, plus the gateway's request id. When the gateway read the body
  * (`bodyLength`), it is replayed with an explicit Content-Length and no Transfer-Encoding: MLflow drops a chunked
  * body that has no length, so it must see exactly the bytes that were checked.
@@ -42,8 +62,9 @@ export function upstreamHeaders(
   bodyLength?: number,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
+  const hop = hopByHop(headers);
   for (const [name, value] of Object.entries(headers)) {
-    if (!isStrippedHeader(name)) {
+    if (!isStrippedHeader(name) && !hop.has(name.toLowerCase())) {
       out[name] = value;
     }
   }

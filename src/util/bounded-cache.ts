@@ -47,8 +47,17 @@ export class BoundedCache<K, V> {
     if (this.#ttlMs <= 0) {
       return;
     }
+    const now = this.#now();
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expires: this.#now() + this.#ttlMs });
+    this.#entries.set(key, { value, expires: now + this.#ttlMs });
+    // Expired entries go too, oldest first, so a flood of entries nobody reads again (ids found missing) is held
+    // for ttlMs at most rather than until maxEntries newer ones push it out.
+    for (const [oldKey, entry] of this.#entries) {
+      if (entry.expires > now) {
+        break;
+      }
+      this.#entries.delete(oldKey);
+    }
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done === true) {

@@ -5,6 +5,7 @@
  * someone else's. Against the real MLflow server.
  */
 import http from 'node:http';
+import net from 'node:net';
 
 import { expect } from 'chai';
 
@@ -173,6 +174,44 @@ describe('request fidelity: MLflow acts on what the gateway checked', () => {
       } finally {
         await upstream.close();
       }
+    });
+  });
+
+  describe('hop-by-hop headers', () => {
+    /** One request written on a raw socket (Node's client refuses a Trailer header on a body with a length). */
+    const rawStatus = (lines: string[], body = ''): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const { port } = new URL(world.gateway.url);
+        const socket = net.connect(Number(port), '127.0.0.1', () => {
+          socket.end(
+            [...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'),
+          );
+        });
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+      });
+
+    it('are not passed on: a Trailer header no longer takes the gateway down', async () => {
+      expect(await rawStatus(['GET /health HTTP/1.1', 'Host: x', 'Trailer: x'])).to.equal(200);
+      const body = JSON.stringify({ run_id: runId, key: 'hop', value: 'v' });
+      const authorization = basic(world.users.editor);
+      expect(
+        await rawStatus(
+          [
+            'POST /api/2.0/mlflow/runs/set-tag HTTP/1.1',
+            'Host: x',
+            `Authorization: ${authorization}`,
+            'Content-Type: application/json',
+            'Trailer: x',
+            'TE: trailers',
+          ],
+          body,
+        ),
+      ).to.equal(200);
+      // Still alive, and the tag was set.
+      expect((await getRun(runId)).tags['hop']).to.equal('v');
     });
   });
 

@@ -8,7 +8,7 @@ const CREATE_PROMPTLAB_RUN = route(
   '/mlflow/runs/create-promptlab-run',
   ['/ajax-api/2.0'],
   [{ resource: 'experiment', names: ['experiment_id'], in: 'json', required: true }],
-  { identity: 'run-author' },
+  { identity: 'promptlab-author' },
 );
 
 export const RUN_ROUTES: readonly RouteSpec[] = [

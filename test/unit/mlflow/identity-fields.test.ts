@@ -23,10 +23,37 @@ describe("a run's author is the caller", () => {
       user_id: 'alice',
       start_time: 1700000000000,
       tags: [
-        { key: 'team', value: 'x' },
         { key: 'mlflow.user', value: 'alice' },
+        { key: 'team', value: 'x' },
       ],
     });
+  });
+
+  it('puts the stamped fields first, so no field MLflow fails to parse after them can undo them', () => {
+    const stamped = stampIdentity('run-author', { experiment_id: '1', tags: [{ key: 'k', value: 'v' }] }, 'alice');
+    expect(Object.keys(stamped ?? {})).to.deep.equal(['user_id', 'tags', 'experiment_id']);
+    expect(() => stampIdentity('run-author', { tags: [{ key: 'k', value: 1 }] }, 'alice')).to.throw(MlgateError);
+    expect(() => stampIdentity('run-author', { tags: [{ value: 'v' }] }, 'alice')).to.throw(MlgateError);
+  });
+
+  it("stamps only user_id on the prompt lab's run (its handler reads no tag list)", () => {
+    expect(stampIdentity('promptlab-author', { experiment_id: '1', user_id: 'bob' }, 'alice')).to.deep.equal({
+      user_id: 'alice',
+      experiment_id: '1',
+    });
+    expect(stampIdentity('promptlab-author', { experiment_id: '1', user_id: 'alice' }, 'alice')).to.equal(undefined);
+  });
+
+  it('checks every tag a LogBatch carries, even beside a top-level key MLflow ignores', () => {
+    expect(() =>
+      stampIdentity('run-tags', { run_id: 'r', key: null, tags: [{ key: 'mlflow.user', value: 'admin' }] }, 'alice'),
+    ).to.throw(MlgateError);
+  });
+
+  it('refuses the author tag under any spelling a database could store in its place', () => {
+    for (const key of ['MLflow.User', 'mlflow.user ', ' MLFLOW.USER']) {
+      expect(() => stampIdentity('run-tags', { run_id: 'r', key, value: 'admin' }, 'alice'), key).to.throw(MlgateError);
+    }
   });
 
   it('adds both when the client sent neither, and keeps the lowerCamelCase spelling', () => {

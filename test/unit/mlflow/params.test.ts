@@ -223,3 +223,13 @@ describe('MLflow parameter parsing', () => {
     });
   });
 });
+
+describe('string parameters with a lone surrogate', () => {
+  it('are refused wherever they are read, not only in ids', () => {
+    const body = (value: Record<string, unknown>): RequestParams => ({ source: 'body', body: value });
+    expect(() => readString(body({ filter: "name = '\ud800'" }), 'filter')).to.throw(MlgateError);
+    expect(() => readStringOrInteger(body({ view_type: '\ud800' }), 'view_type')).to.throw(MlgateError);
+    expect(() => readList(body({ order_by: ['name', '\udc00'] }), 'order_by')).to.throw(MlgateError);
+    expect(readString(body({ filter: "name = 'é'" }), 'filter')).to.equal("name = 'é'");
+  });
+});

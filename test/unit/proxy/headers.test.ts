@@ -72,3 +72,27 @@ describe('headers sent to MLflow', () => {
     });
   });
 });
+
+describe('hop-by-hop headers', () => {
+  it('are never passed to MLflow, including every header the Connection header names', () => {
+    const headers = upstreamHeaders(
+      {
+        trailer: 'x',
+        te: 'trailers',
+        'keep-alive': 'timeout=5',
+        upgrade: 'h2c',
+        'proxy-connection': 'keep-alive',
+        connection: 'keep-alive, X-Secret-Hop, Upgrade',
+        'x-secret-hop': '1',
+        'content-type': 'application/json',
+      },
+      'req-6',
+      2,
+    );
+    expect(headers).to.deep.equal({
+      'content-type': 'application/json',
+      'content-length': '2',
+      'x-mlgate-request-id': 'req-6',
+    });
+  });
+});

@@ -39,3 +39,15 @@ describe('bounded cache', () => {
     expect([cache.get('x:1'), cache.get('x:2'), cache.get('y:1')]).to.deep.equal([undefined, undefined, 3]);
   });
 });
+
+describe('bounded cache under a flood of entries nobody reads again', () => {
+  it('drops expired entries as new ones arrive, long before the bound', () => {
+    let now = 0;
+    const cache = new BoundedCache<string, true>({ ttlMs: 2_000, maxEntries: 1_000_000, now: () => now });
+    for (let i = 0; i < 10_000; i++) {
+      now += 1;
+      cache.set(`missing-${i}`, true);
+    }
+    expect(cache.size).to.be.at.most(2_001);
+  });
+});
