@@ -73,6 +73,10 @@ export function createUpstream(options: { readonly url: string; readonly timeout
   proxy.on('proxyReq', (proxyReq, req) => onProxyReq.get(req)?.(proxyReq));
   const cutOnUpstreamFailure = new WeakMap<IncomingMessage, () => void>();
   proxy.on('proxyRes', (proxyRes, req, res) => {
+    // Connection headers are hop-by-hop both ways: the client's connection is the client's (kept alive unless it
+    // asked otherwise, as Node decided when it read the request), whatever MLflow said of its own.
+    proxyRes.headers['connection'] = res.shouldKeepAlive ? 'keep-alive' : 'close';
+    delete proxyRes.headers['keep-alive'];
     const hook = hooks.get(req);
     if (hook !== undefined) {
       hook(proxyRes);

@@ -183,7 +183,7 @@ describe('request fidelity: MLflow acts on what the gateway checked', () => {
       new Promise((resolve, reject) => {
         const { port } = new URL(world.gateway.url);
         const socket = net.connect(Number(port), '127.0.0.1', () => {
-          socket.end(
+          socket.write(
             [...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'),
           );
         });
@@ -260,6 +260,17 @@ results["author"] = {"ok": True, "value": [info.info.user_id, info.data.tags.get
         body: json({ run_id: id, tags: [{ key: 'mlflow.user', value: 'bob' }] }),
       });
       expect(batch.status).to.equal(400);
+      // A top-level "key" MLflow ignores must not hide the tags from the check.
+      const keyed = await raw('POST', '/api/2.0/mlflow/runs/log-batch', {
+        credentials: world.users.editor,
+        body: json({ run_id: id, key: null, tags: [{ key: 'mlflow.user', value: 'admin' }] }),
+      });
+      expect(keyed.status).to.equal(400);
+      const spelled = await raw('POST', '/api/2.0/mlflow/runs/set-tag', {
+        credentials: world.users.editor,
+        body: json({ run_id: id, key: 'MLflow.User', value: 'admin' }),
+      });
+      expect(spelled.status).to.equal(400);
       expect((await getRun(id)).tags['mlflow.user']).to.equal('editor');
     });
   });
