@@ -5,6 +5,7 @@ import { ANONYMOUS } from '../auth/principal.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import { readString } from '../mlflow/params.js';
 import { buildPolicyInput } from '../policy/input.js';
+import { authorizeGraphqlParts } from './authorize-graphql.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
 
@@ -36,6 +37,9 @@ export function authorizeStage(deps: {
         targets,
         realm: deps.realm,
       });
+    }
+    if (state.graphql !== undefined) {
+      state.redactions = authorizeGraphqlParts(deps, state, ctx);
     }
     await next();
   };

@@ -35,6 +35,17 @@ export const OPERATIONS = [
   'LogOutputs',
   'SearchRuns',
   'GetMetricHistory',
+  // Web UI and GraphQL (h/ui). ListArtifacts and GetMetricHistoryBulkInterval are GraphQL fields here; their REST
+  // routes belong to other families.
+  'WebUi',
+  'WebUiAsset',
+  'GetUiTelemetry',
+  'PostUiTelemetry',
+  'GraphQL',
+  'GraphQLEcho',
+  'GraphQLIntrospection',
+  'ListArtifacts',
+  'GetMetricHistoryBulkInterval',
 ] as const;
 
 export type OperationName = (typeof OPERATIONS)[number];

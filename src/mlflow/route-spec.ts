@@ -40,8 +40,9 @@ export interface TargetSpec {
  *  stream                      proxied as is, body replayed byte for byte when it was read
  *  filter-experiments          the gateway runs the search itself and returns only readable rows
  *  capture-created-experiment  proxied; the response is read to apply the policy's obligations
+ *  graphql                     proxied; fields the policy hides (redacted GraphQL fields) are emptied in the answer
  */
-export type Handling = 'stream' | 'filter-experiments' | 'capture-created-experiment';
+export type Handling = 'stream' | 'filter-experiments' | 'capture-created-experiment' | 'graphql';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';
@@ -61,8 +62,10 @@ export interface RouteSpec {
   /**
    * `json` (the default): the body is read whole, bounded by server.max_json_body_bytes, checked and replayed.
    * `stream`: an artifact upload, streamed to MLflow and never buffered (its own cap applies).
+   * `graphql`: a GraphQL request, read like `json` but always from the body (MLflow reads it there even on GET);
+   * each field of its document is authorized as the operation it runs (graphql/).
    */
-  readonly body?: 'json' | 'stream';
+  readonly body?: 'json' | 'stream' | 'graphql';
   /** Request fields handed to the policy as input.attributes (read as strings, like MLflow). */
   readonly attributes?: readonly string[];
   /** Identity fields the gateway sets to the caller (see identity-fields.ts). */

@@ -9,8 +9,15 @@
 import { EXPERIMENT_ROUTES } from './catalogue/experiments.js';
 import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
+import { UI_ROUTES } from './catalogue/ui.js';
 import type { RouteSpec } from './route-spec.js';
 
 export type { Handling, HttpMethod, RouteSpec, TargetSpec } from './route-spec.js';
 
-export const ROUTES: readonly RouteSpec[] = [...SERVER_ROUTES, ...EXPERIMENT_ROUTES, ...RUN_ROUTES];
+export const ROUTES: readonly RouteSpec[] = [
+  ...SERVER_ROUTES,
+  ...EXPERIMENT_ROUTES,
+  ...RUN_ROUTES,
+  // Web UI and GraphQL (h/ui).
+  ...UI_ROUTES,
+];

@@ -59,4 +59,16 @@ table := {
 	"GetMetricHistory": _read,
 	# Every listed experiment must be readable; an empty list matches nothing.
 	"SearchRuns": object.union(_read, {"allow_no_targets": true}),
+	# Web UI and GraphQL (h/ui). The page and its static bundle reveal nothing, but need credentials (a browser
+	# answered 401 asks for them). A GraphQL request needs only authentication itself: each field of its document is
+	# decided as the operation it runs (GetRun, SearchRuns, ...); introspection is for administrators.
+	"WebUi": {"access": "authenticated"},
+	"WebUiAsset": {"access": "authenticated"},
+	"GetUiTelemetry": {"access": "authenticated"},
+	"PostUiTelemetry": {"access": "authenticated"},
+	"GraphQL": {"access": "authenticated"},
+	"GraphQLEcho": {"access": "authenticated"},
+	"GraphQLIntrospection": {"access": "admin"},
+	"ListArtifacts": _read,
+	"GetMetricHistoryBulkInterval": _read,
 }

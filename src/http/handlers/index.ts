@@ -1,6 +1,7 @@
 /** One forward handler per way of handling a route (route-spec.ts `handling`). */
 import type { Handling } from '../../mlflow/route-spec.js';
 import { createExperiment } from './create-experiment.js';
+import { graphql } from './graphql.js';
 import { proxy } from './proxy.js';
 import { searchExperiments } from './search-experiments.js';
 import type { ForwardHandler } from './types.js';
@@ -9,4 +10,6 @@ export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
   stream: (deps, ctx) => proxy(deps, ctx),
   'filter-experiments': searchExperiments,
   'capture-created-experiment': createExperiment,
+  // Web UI and GraphQL (h/ui).
+  graphql,
 };
