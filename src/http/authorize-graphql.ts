@@ -1,7 +1,8 @@
 /**
  * The decisions of a GraphQL request: one per part of its document (mlflow/graphql/analyse.ts), each with the
- * operation the part runs and the resources it names. A refused root field refuses the whole request; a refused
- * nested field is emptied in the answer instead (returned here as a redaction for the graphql forward handler).
+ * operation the part runs and the resources it names. A refused root field refuses the whole request (the refusal
+ * is returned, to be answered in GraphQL: mlflow/graphql/refusal.ts); a refused nested field is emptied in the
+ * answer instead (returned as a redaction for the graphql forward handler).
  */
 import { ANONYMOUS } from '../auth/principal.js';
 import { MlgateError } from '../errors.js';
@@ -13,11 +14,15 @@ import type { GatewayState } from './state.js';
 
 export type Redaction = NonNullable<GatewayState['redactions']>[number];
 
+export type GraphqlVerdict =
+  | { readonly refusal: MlgateError; readonly redactions?: never }
+  | { readonly redactions: Redaction[]; readonly refusal?: never };
+
 export function authorizeGraphqlParts(
   deps: { readonly engine: DecisionEngine; readonly realm: string },
   state: GatewayState,
   request: { readonly method: string },
-): Redaction[] {
+): GraphqlVerdict {
   const parts = state.graphql?.parts ?? [];
   const targets = state.targets ?? [];
   const redactions: Redaction[] = [];
@@ -42,11 +47,13 @@ export function authorizeGraphqlParts(
       continue;
     }
     if (decision.reasons.includes('route-unknown')) {
-      throw new MlgateError(
-        'MLGATE_ROUTE_UNKNOWN',
-        `GraphQL ${part.label} is not one the gateway knows how to authorize, so only administrators may query it.`,
-        { details: { reasons: decision.reasons, operation: null, graphql_field: part.label } },
-      );
+      return {
+        refusal: new MlgateError(
+          'MLGATE_ROUTE_UNKNOWN',
+          `GraphQL ${part.label} is not one the gateway knows how to authorize, so only administrators may query it.`,
+          { details: { reasons: decision.reasons, operation: null, graphql_field: part.label } },
+        ),
+      };
     }
     const error = denialError(decision, {
       operation: part.operation,
@@ -55,12 +62,14 @@ export function authorizeGraphqlParts(
       targets: partTargets,
       realm: deps.realm,
     });
-    throw new MlgateError(error.code, `GraphQL ${part.label}: ${error.message}`, {
-      details: { ...error.details, graphql_field: part.label },
-      headers: error.headers,
-    });
+    return {
+      refusal: new MlgateError(error.code, `GraphQL ${part.label}: ${error.message}`, {
+        details: { ...error.details, graphql_field: part.label },
+        headers: error.headers,
+      }),
+    };
   }
-  return redactions;
+  return { redactions };
 }
 
 /** The resolved targets of the resources a part names. */

@@ -5,6 +5,7 @@ import { ANONYMOUS } from '../auth/principal.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import { readString } from '../mlflow/params.js';
 import { buildPolicyInput } from '../policy/input.js';
+import { graphqlRefusal } from '../mlflow/graphql/refusal.js';
 import { authorizeGraphqlParts } from './authorize-graphql.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
@@ -39,7 +40,18 @@ export function authorizeStage(deps: {
       });
     }
     if (state.graphql !== undefined) {
-      state.redactions = authorizeGraphqlParts(deps, state, ctx);
+      const verdict = authorizeGraphqlParts(deps, state, ctx);
+      if (verdict.refusal !== undefined) {
+        // Answered in GraphQL, as MLflow answers a failed field (the web UI reads it there), with the code in a header.
+        const refusal = verdict.refusal;
+        state.logger.debug('request refused', { code: refusal.code, message: refusal.message });
+        ctx.status = 200;
+        ctx.set('cache-control', 'no-store');
+        ctx.set('x-mlgate-error-code', refusal.code);
+        ctx.body = graphqlRefusal(state.graphql, refusal, state.requestId);
+        return;
+      }
+      state.redactions = verdict.redactions;
     }
     await next();
   };

@@ -41,6 +41,8 @@ export const OPERATIONS = [
   'WebUiAsset',
   'GetUiTelemetry',
   'PostUiTelemetry',
+  'ListGatewayProxyEndpoints',
+  'InvokeGatewayProxy',
   'GraphQL',
   'GraphQLEcho',
   'GraphQLIntrospection',

@@ -371,7 +371,7 @@ test_deny_attributes_that_are_not_an_object if {
 # Web UI and GraphQL (h/ui).
 
 test_allow_web_ui_to_any_authenticated_caller if {
-	every operation in ["WebUi", "WebUiAsset", "GetUiTelemetry", "PostUiTelemetry", "GraphQL", "GraphQLEcho"] {
+	every operation in ["WebUi", "WebUiAsset", "GetUiTelemetry", "PostUiTelemetry", "ListGatewayProxyEndpoints", "GraphQL", "GraphQLEcho"] {
 		d := _decide(_alice, operation, [])
 		d.allow
 		d.reasons == ["authenticated"]
@@ -388,6 +388,12 @@ test_deny_web_ui_without_credentials if {
 
 test_deny_graphql_introspection_to_non_admin if {
 	d := _decide(_alice, "GraphQLIntrospection", [])
+	not d.allow
+	d.reasons == ["admin-required"]
+}
+
+test_deny_gateway_proxy_invocation_to_non_admin if {
+	d := _decide(_alice, "InvokeGatewayProxy", [])
 	not d.allow
 	d.reasons == ["admin-required"]
 }

@@ -66,6 +66,8 @@ table := {
 	"WebUiAsset": {"access": "authenticated"},
 	"GetUiTelemetry": {"access": "authenticated"},
 	"PostUiTelemetry": {"access": "authenticated"},
+	"ListGatewayProxyEndpoints": {"access": "authenticated"},
+	"InvokeGatewayProxy": {"access": "admin"},
 	"GraphQL": {"access": "authenticated"},
 	"GraphQLEcho": {"access": "authenticated"},
 	"GraphQLIntrospection": {"access": "admin"},

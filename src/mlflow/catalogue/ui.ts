@@ -18,6 +18,10 @@ export const UI_ROUTES: readonly RouteSpec[] = [
   route('WebUiAsset', 'GET', '/build/<path:filename>', ROOT),
   route('GetUiTelemetry', 'GET', '/mlflow/ui-telemetry', AJAX_3),
   route('PostUiTelemetry', 'POST', '/mlflow/ui-telemetry', AJAX_3),
+  // The runs page lists the deployments server's endpoints (MLflow answers only gateway_path=api/2.0/endpoints on
+  // GET). Invoking one (POST) spends the server's model credentials: administrators only.
+  route('ListGatewayProxyEndpoints', 'GET', '/mlflow/gateway-proxy', ['/ajax-api/2.0']),
+  route('InvokeGatewayProxy', 'POST', '/mlflow/gateway-proxy', ['/ajax-api/2.0']),
   // One request, several MLflow operations: every field of the document is authorized as its own operation
   // (graphql/). MLflow reads the request from the JSON body for GET as well as POST.
   route('GraphQL', 'POST', '/graphql', ROOT, [], { body: 'graphql', handling: 'graphql' }),

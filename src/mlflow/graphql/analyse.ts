@@ -60,8 +60,20 @@ export interface GraphqlPart {
   readonly redact?: { readonly paths: readonly (readonly string[])[]; readonly emptyValue: unknown };
 }
 
+/** A root field of the operation MLflow will run, as the answer names it (to answer a refusal in GraphQL). */
+export interface GraphqlRoot {
+  /** The key of the field in `data` (its alias, else its name). */
+  readonly key: string;
+  /** The name of the field's type, for `__typename`. */
+  readonly typeName: string | null;
+  readonly node: FieldNode;
+}
+
 export interface GraphqlAnalysis {
   readonly parts: readonly GraphqlPart[];
+  /** The root fields of the operation `operationName` selects (empty when none is selected). */
+  readonly selected: readonly GraphqlRoot[];
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   /** Every resource the parts name, once each. */
   readonly references: readonly Reference[];
 }
@@ -153,7 +165,18 @@ export function analyseGraphql(
       redact: { paths, emptyValue: rule.emptyValue },
     });
   }
-  return { parts, references: uniqueReferences(parts, options.maxResources) };
+  const selectedIndex =
+    request.operationName === null
+      ? operations.length === 1
+        ? 0
+        : -1
+      : operations.findIndex((operation) => operation.name?.value === request.operationName);
+  const selected = (rootTypes[selectedIndex] ?? []).map((root) => ({
+    key: root.node.alias?.value ?? root.node.name.value,
+    typeName: root.definition === undefined ? null : getNamedType(root.definition.type).name,
+    node: root.node,
+  }));
+  return { parts, selected, fragments, references: uniqueReferences(parts, options.maxResources) };
 }
 
 function parseDocument(query: string, limits: GraphqlLimits): DocumentNode {
