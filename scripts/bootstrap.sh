@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything mlgate needs to build, run the demo and run the tests, pinned
 # and git-ignored: npm dependencies (node_modules/), opa and FerretDB built with Go
-# (.tools/bin/), MLflow from PyPI (.venv/). Idempotent: each step says what it does
-# and skips what is already there.
+# (.tools/bin/), MLflow from PyPI (.venv/), and the system's chromium for the browser
+# test (apt-get, only when /usr/bin/chromium is missing). Idempotent: each step says
+# what it does and skips what is already there.
 set -euo pipefail
 
 OPA_VERSION=1.22.3
@@ -85,6 +86,23 @@ else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/mlflow-requirements.txt
   echo "$req_hash" > "$tools/stamps/venv"
   ok "installed mlflow $(.venv/bin/python -c 'import mlflow; print(mlflow.__version__)')"
+fi
+
+step "chromium for the web UI browser test (test/e2e/ui-browser.test.ts)"
+# playwright-core drives the system's chromium; it downloads no browser of its own.
+if [ -x /usr/bin/chromium ]; then
+  ok "found /usr/bin/chromium"
+elif command -v apt-get >/dev/null; then
+  ok "not found: installing Debian's chromium package with apt-get (apt-get update, then apt-get install -y chromium)"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y chromium
+  [ -x /usr/bin/chromium ] || die "apt-get installed chromium, but /usr/bin/chromium is still missing"
+  ok "installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+else
+  ok "not found, and apt-get is not available: install chromium at /usr/bin/chromium yourself;"
+  ok "until then the browser test fails, saying so (every other test runs)"
 fi
 
 step "Bootstrap complete"

@@ -10,6 +10,7 @@ import { authorizeStage } from './http/authorize.js';
 import { bodyTimeoutStage } from './http/body-timeout.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { forwardStage } from './http/forward.js';
+import { graphqlDocumentStage } from './http/graphql-document.js';
 import { healthRoutes } from './http/health-routes.js';
 import { decodePathStage, matchRouteStage } from './http/match-route.js';
 import { ownRoutes } from './http/own-routes.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.use(authenticateStage(deps)); // 1. who is calling
   app.use(matchRouteStage(deps.routes)); // 2. what is being asked
   app.use(readParamsStage(deps)); //    ... and with which parameters (read like MLflow)
+  app.use(graphqlDocumentStage(deps)); //    ... and for GraphQL, which fields of which operations
   app.use(resolveTargetsStage(deps)); // 3. which resources, and the caller's grants
   app.use(authorizeStage(deps)); // 4. is it allowed (the policy decides)
   app.use(stampIdentityStage()); // a run's author is the caller, whatever the client filled in

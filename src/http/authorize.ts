@@ -6,6 +6,8 @@ import type { DecisionEngine } from '../policy/engine.js';
 import { readString } from '../mlflow/params.js';
 import { resourceKind } from '../mlflow/resources/index.js';
 import { buildPolicyInput } from '../policy/input.js';
+import { graphqlRefusal } from '../mlflow/graphql/refusal.js';
+import { authorizeGraphqlParts } from './authorize-graphql.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
 
@@ -38,6 +40,20 @@ export function authorizeStage(deps: {
         realm: deps.realm,
         ...unnamedHint(state),
       });
+    }
+    if (state.graphql !== undefined) {
+      const verdict = authorizeGraphqlParts(deps, state, ctx);
+      if (verdict.refusal !== undefined) {
+        // Answered in GraphQL, as MLflow answers a failed field (the web UI reads it there), with the code in a header.
+        const refusal = verdict.refusal;
+        state.logger.debug('request refused', { code: refusal.code, message: refusal.message });
+        ctx.status = 200;
+        ctx.set('cache-control', 'no-store');
+        ctx.set('x-mlgate-error-code', refusal.code);
+        ctx.body = graphqlRefusal(state.graphql, refusal, state.requestId);
+        return;
+      }
+      state.redactions = verdict.redactions;
     }
     await next();
   };

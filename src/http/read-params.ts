@@ -44,9 +44,11 @@ export function readParamsStage(deps: {
     } else if (route !== undefined && ctx.state.principal?.authenticated === true) {
       const body = await readBody(ctx.req, deps.maxBodyBytes);
       ctx.state.body = body;
-      ctx.state.params = readsBody(ctx.method, ctx.querystring)
-        ? { source: 'body', body: parseJsonBody(body, ctx.method, ctx.get('content-type') || undefined) }
-        : { source: 'query', query: parseQuery(ctx.querystring) };
+      // MLflow reads a GraphQL request from the body even on a GET with a query string.
+      ctx.state.params =
+        readsBody(ctx.method, ctx.querystring) || route.body === 'graphql'
+          ? { source: 'body', body: parseJsonBody(body, ctx.method, ctx.get('content-type') || undefined) }
+          : { source: 'query', query: parseQuery(ctx.querystring) };
     }
     await next();
   };

@@ -32,7 +32,12 @@ export function resolveTargetsStage(deps: {
         headers: ctx.req.headersDistinct,
         ...(ctx.state.otlpTraceIds === undefined ? {} : { otlpTraceIds: ctx.state.otlpTraceIds }),
       };
-      const targets = await deps.resolver.resolve(extractReferences(route, view, deps.maxResources));
+      // A GraphQL request names its resources in its document (its route names none).
+      const references = [
+        ...extractReferences(route, view, deps.maxResources),
+        ...(ctx.state.graphql?.references ?? []),
+      ];
+      const targets = await deps.resolver.resolve(references);
       const ids = targets.filter((target) => target.exists).map((target) => target.id);
       ctx.state.targets = targets;
       ctx.state.grants =

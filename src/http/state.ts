@@ -3,6 +3,7 @@
  * field once; later stages only read.
  */
 import type { Principal } from '../auth/principal.js';
+import type { GraphqlAnalysis } from '../mlflow/graphql/analyse.js';
 import type { RequestParams } from '../mlflow/params.js';
 import type { RouteSpec } from '../mlflow/route-spec.js';
 import type { Decision } from '../policy/decision.js';
@@ -32,9 +33,13 @@ export interface GatewayState {
   params?: RequestParams;
   /** The MLflow trace ids of an OTLP export body (route body `otlp`). */
   otlpTraceIds?: readonly string[];
+  /** A GraphQL request: the decisions its document needs (one per root field, and hideable nested fields). */
+  graphql?: GraphqlAnalysis;
   targets?: readonly ResolvedTarget[];
   grants?: ReadonlyMap<string, ResourceGrants>;
   decision?: Decision;
+  /** Parts of a GraphQL answer the policy hides from the caller: emptied by the graphql forward handler. */
+  redactions?: readonly { readonly paths: readonly (readonly string[])[]; readonly emptyValue: unknown }[];
   /** Set when the request was proxied to MLflow (true) or refused at the last moment because its client was gone. */
   forwarded?: boolean;
   /** Set by the stage that knows when a request did not end with a normal answer. */

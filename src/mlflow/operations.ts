@@ -101,6 +101,17 @@ export const OPERATIONS = [
   'CompleteMultipartUpload',
   'AbortMultipartUpload',
   'GetPresignedDownloadUrl',
+  // Web UI and GraphQL (h/ui). ListArtifacts and GetMetricHistoryBulkInterval are GraphQL fields here; their REST
+  // routes belong to other families.
+  'WebUi',
+  'WebUiAsset',
+  'GetUiTelemetry',
+  'PostUiTelemetry',
+  'ListGatewayProxyEndpoints',
+  'InvokeGatewayProxy',
+  'GraphQL',
+  'GraphQLEcho',
+  'GraphQLIntrospection',
 ] as const;
 
 export type OperationName = (typeof OPERATIONS)[number];

@@ -35,7 +35,7 @@ export interface RequestView {
  * MLflow before the decision is made. Ids and names that are not well-formed strings are refused (400) too.
  */
 export function extractReferences(
-  route: RouteSpec,
+  route: Pick<RouteSpec, 'targets'>,
   request: RequestView | RequestParams,
   limit = Infinity,
 ): Reference[] {

@@ -62,8 +62,10 @@ export interface TargetSpec {
  *  filter-experiments          the gateway runs the search itself and returns only readable rows
  *  capture-created-experiment  proxied; the response is read to apply the policy's obligations
  *  drop-unreadable-targets     proxied without the experiments the caller may not read, when the policy says so
+ *  graphql                     proxied; fields the policy hides (redacted GraphQL fields) are emptied in the answer
  */
-export type Handling = 'stream' | 'filter-experiments' | 'capture-created-experiment' | 'drop-unreadable-targets';
+export type Handling =
+  'stream' | 'filter-experiments' | 'capture-created-experiment' | 'drop-unreadable-targets' | 'graphql';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';
@@ -85,8 +87,10 @@ export interface RouteSpec {
    * `stream`: an artifact upload, streamed to MLflow and never buffered (its own cap applies).
    * `otlp`: an OTLP trace export (protobuf or JSON, maybe compressed), read whole and bounded like a JSON body,
    *   its trace ids read (see otlp.ts) and forwarded decompressed, so MLflow parses the bytes that were checked.
+   * `graphql`: a GraphQL request, read like `json` but always from the body (MLflow reads it there even on GET);
+   * each field of its document is authorized as the operation it runs (graphql/).
    */
-  readonly body?: 'json' | 'stream' | 'otlp';
+  readonly body?: 'json' | 'stream' | 'otlp' | 'graphql';
   /** Request fields handed to the policy as input.attributes (read as strings, like MLflow). */
   readonly attributes?: readonly string[];
   /** Identity fields the gateway sets to the caller (see identity-fields.ts). */

@@ -13,6 +13,7 @@ import { LOGGED_MODEL_ROUTES } from './catalogue/logged-models.js';
 import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
 import { TRACE_ROUTES } from './catalogue/traces.js';
+import { UI_ROUTES } from './catalogue/ui.js';
 import type { RouteSpec } from './route-spec.js';
 
 export type { Handling, HttpMethod, RouteSpec, TargetSpec } from './route-spec.js';
@@ -27,4 +28,6 @@ export const ROUTES: readonly RouteSpec[] = [
   // Logged models and artifacts (h/artifacts).
   ...LOGGED_MODEL_ROUTES,
   ...ARTIFACT_ROUTES,
+  // Web UI and GraphQL (h/ui).
+  ...UI_ROUTES,
 ];

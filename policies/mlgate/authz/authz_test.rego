@@ -501,3 +501,47 @@ test_artifact_writes_need_edit_on_every_named_experiment if {
 	not _decide(_alice, "DeleteArtifact", [_experiment("1", "READ", {})]).allow
 	_decide(_alice, "DownloadArtifact", [_experiment("1", "READ", {})]).allow
 }
+
+# Web UI and GraphQL (h/ui).
+
+test_allow_web_ui_to_any_authenticated_caller if {
+	every operation in ["WebUi", "WebUiAsset", "GetUiTelemetry", "PostUiTelemetry", "ListGatewayProxyEndpoints", "GraphQL", "GraphQLEcho"] {
+		d := _decide(_alice, operation, [])
+		d.allow
+		d.reasons == ["authenticated"]
+	}
+}
+
+test_deny_web_ui_without_credentials if {
+	every operation in ["WebUi", "WebUiAsset", "GraphQL"] {
+		d := _decide(_anonymous, operation, [])
+		not d.allow
+		d.reasons == ["unauthenticated"]
+	}
+}
+
+test_deny_graphql_introspection_to_non_admin if {
+	d := _decide(_alice, "GraphQLIntrospection", [])
+	not d.allow
+	d.reasons == ["admin-required"]
+}
+
+test_deny_gateway_proxy_invocation_to_non_admin if {
+	d := _decide(_alice, "InvokeGatewayProxy", [])
+	not d.allow
+	d.reasons == ["admin-required"]
+}
+
+test_allow_graphql_introspection_to_admin if {
+	_decide(_root, "GraphQLIntrospection", []).allow
+}
+
+test_deny_graphql_list_artifacts_without_read if {
+	d := _decide(_alice, "ListArtifacts", [_experiment("1", null, {})])
+	not d.allow
+	"no-permission" in d.reasons
+}
+
+test_allow_graphql_metric_history_with_read if {
+	_decide(_alice, "GetMetricHistoryBulkInterval", [_experiment("1", "READ", {})]).allow
+}

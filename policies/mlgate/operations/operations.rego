@@ -139,4 +139,15 @@ table := {
 	"CreateMultipartUpload": _edit,
 	"CompleteMultipartUpload": _edit,
 	"AbortMultipartUpload": _edit,
+	# Web UI and GraphQL (h/ui). The page and its static bundle reveal nothing, but need credentials (a browser
+	# answered 401 asks for them). A GraphQL request needs only authentication itself: each field of its document is
+	"WebUi": {"access": "authenticated"},
+	"WebUiAsset": {"access": "authenticated"},
+	"GetUiTelemetry": {"access": "authenticated"},
+	"PostUiTelemetry": {"access": "authenticated"},
+	"ListGatewayProxyEndpoints": {"access": "authenticated"},
+	"InvokeGatewayProxy": {"access": "admin"},
+	"GraphQL": {"access": "authenticated"},
+	"GraphQLEcho": {"access": "authenticated"},
+	"GraphQLIntrospection": {"access": "admin"},
 }

@@ -2,6 +2,7 @@
 import type { Handling } from '../../mlflow/route-spec.js';
 import { createExperiment } from './create-experiment.js';
 import { dropUnreadableTargets } from './drop-unreadable.js';
+import { graphql } from './graphql.js';
 import { proxy } from './proxy.js';
 import { searchExperiments } from './search-experiments.js';
 import type { ForwardHandler } from './types.js';
@@ -11,4 +12,6 @@ export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
   'filter-experiments': searchExperiments,
   'capture-created-experiment': createExperiment,
   'drop-unreadable-targets': dropUnreadableTargets,
+  // Web UI and GraphQL (h/ui).
+  graphql,
 };

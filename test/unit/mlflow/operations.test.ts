@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 
 import { expect } from 'chai';
 
+import { GRAPHQL_OPERATIONS } from '../../../src/mlflow/graphql/fields.js';
 import { OPERATIONS } from '../../../src/mlflow/operations.js';
 import { ROUTES } from '../../../src/mlflow/routes.js';
 import { packageRoot } from '../../../src/paths.js';
@@ -34,8 +35,8 @@ describe('operation names', () => {
     expect(await policyOperations()).to.deep.equal([...OPERATIONS].sort());
   });
 
-  it('are each served by at least one catalogued route', () => {
-    const routed = new Set(ROUTES.map((route) => route.operation));
+  it('are each served by at least one catalogued route or GraphQL field', () => {
+    const routed = new Set([...ROUTES.map((route) => route.operation), ...GRAPHQL_OPERATIONS]);
     expect(OPERATIONS.filter((operation) => !routed.has(operation))).to.deep.equal([]);
   });
 });

@@ -37,6 +37,20 @@ const ROWS: readonly Row[] = [
   // Server.
   { method: 'GET', url: '/version', needs: null, experiments: [] },
   { method: 'GET', url: '/api/3.0/mlflow/server-info', needs: null, experiments: [] },
+  // The web UI: the page, its static bundle, its telemetry and the gateway endpoint list need only a sign-in.
+  { method: 'GET', url: '/', needs: null, experiments: [] },
+  { method: 'GET', url: '/static-files/static/js/main.js', needs: null, experiments: [] },
+  { method: 'GET', url: '/build/index.html', needs: null, experiments: [] },
+  { method: 'GET', url: '/ajax-api/3.0/mlflow/ui-telemetry', needs: null, experiments: [] },
+  { method: 'POST', url: '/ajax-api/3.0/mlflow/ui-telemetry', body: { records: [] }, needs: null, experiments: [] },
+  { method: 'GET', url: '/ajax-api/2.0/mlflow/gateway-proxy', needs: null, experiments: [] },
+  {
+    method: 'POST',
+    url: '/graphql',
+    body: { query: 'query { test(inputString: "x") { output } }' },
+    needs: null,
+    experiments: [],
+  },
   // Experiments.
   { method: 'POST', url: `${A2}/experiments/create`, body: { name: 'new' }, needs: null, experiments: [] },
   {
@@ -260,6 +274,10 @@ describe('every catalogued route through the pipeline', () => {
     const requests = [
       ...ROWS.map((row) => ({ method: row.method, path: row.url.split('?')[0] ?? '' })),
       { method: 'POST', path: `${A2}/runs/search` },
+      // Administrators only, and GraphQL's GET form (its document travels in the body, which fetch cannot send
+      // on a GET): both tested end to end (test/e2e/graphql.test.ts).
+      { method: 'POST', path: '/ajax-api/2.0/mlflow/gateway-proxy' },
+      { method: 'GET', path: '/graphql' },
       ...TRACKING_ROWS.map((row) => row.request),
       ...ARTIFACT_CASES.map(([method, url]) => ({ method, path: decodePath(url.split('?')[0] ?? '') })),
     ];
