@@ -18,8 +18,8 @@ interface Row {
   /** The request path with its query string. */
   readonly url: string;
   readonly body?: unknown;
-  /** The permission needed on each of `experiments`; null: any authenticated caller. */
-  readonly needs: PermissionLevel | null;
+  /** The permission needed on each of `experiments`; null: any authenticated caller; admin: administrators only. */
+  readonly needs: PermissionLevel | null | 'admin';
   readonly experiments: readonly string[];
   /** The gateway answers itself (a filtered search): nothing is forwarded as is. */
   readonly answeredByGateway?: boolean;
@@ -44,6 +44,8 @@ const ROWS: readonly Row[] = [
   { method: 'GET', url: '/ajax-api/3.0/mlflow/ui-telemetry', needs: null, experiments: [] },
   { method: 'POST', url: '/ajax-api/3.0/mlflow/ui-telemetry', body: { records: [] }, needs: null, experiments: [] },
   { method: 'GET', url: '/ajax-api/2.0/mlflow/gateway-proxy', needs: null, experiments: [] },
+  // Calls a model with the server's own credentials.
+  { method: 'POST', url: '/ajax-api/2.0/mlflow/gateway-proxy', body: {}, needs: 'admin', experiments: [] },
   {
     method: 'POST',
     url: '/graphql',
@@ -218,6 +220,13 @@ describe('every catalogued route through the pipeline', () => {
       });
       continue;
     }
+    if (row.needs === 'admin') {
+      it(`${title}: administrators only`, async () => {
+        const user = await pipeline.user(`u${counter++}`);
+        expect(await send(row, user)).to.deep.equal({ status: 403, forwarded: false });
+      });
+      continue;
+    }
     const needs = row.needs;
     it(`${title}: ${needs} on experiment ${row.experiments.join(' and ')}`, async () => {
       const name = `u${counter++}`;
@@ -274,9 +283,8 @@ describe('every catalogued route through the pipeline', () => {
     const requests = [
       ...ROWS.map((row) => ({ method: row.method, path: row.url.split('?')[0] ?? '' })),
       { method: 'POST', path: `${A2}/runs/search` },
-      // Administrators only, and GraphQL's GET form (its document travels in the body, which fetch cannot send
-      // on a GET): both tested end to end (test/e2e/graphql.test.ts).
-      { method: 'POST', path: '/ajax-api/2.0/mlflow/gateway-proxy' },
+      // GraphQL's GET form: its document travels in the body, which fetch cannot send on a GET (tested end to end
+      // in test/e2e/graphql.test.ts).
       { method: 'GET', path: '/graphql' },
       ...TRACKING_ROWS.map((row) => row.request),
       ...ARTIFACT_CASES.map(([method, url]) => ({ method, path: decodePath(url.split('?')[0] ?? '') })),
