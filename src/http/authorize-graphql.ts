@@ -39,6 +39,23 @@ export function authorizeGraphqlParts(
         now: state.now,
       }),
     );
+    if (
+      decision.allow &&
+      decision.obligations.some((o) => o.type === 'drop-unreadable-targets') &&
+      decision.checks.some((check) => !check.satisfied)
+    ) {
+      // The policy would leave unreadable experiments out of this search, which a GraphQL document cannot be
+      // narrowed to: refused, never sent on whole.
+      const unreadable = decision.checks.filter((check) => !check.satisfied).map((check) => `experiment ${check.id}`);
+      return {
+        refusal: new MlgateError(
+          'MLGATE_PERMISSION_DENIED',
+          `GraphQL ${part.label} names ${unreadable.join(', ')}, which you may not read; name only experiments ` +
+            'you can read.',
+          { details: { reasons: ['no-permission'], operation: part.operation, graphql_field: part.label } },
+        ),
+      };
+    }
     if (decision.allow) {
       continue;
     }

@@ -2,6 +2,7 @@
 import type { Middleware } from 'koa';
 
 import { ANONYMOUS } from '../auth/principal.js';
+import { MlgateError } from '../errors.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import { readString } from '../mlflow/params.js';
 import { resourceKind } from '../mlflow/resources/index.js';
@@ -40,6 +41,18 @@ export function authorizeStage(deps: {
         realm: deps.realm,
         ...unnamedHint(state),
       });
+    }
+    if (
+      decision.obligations.some((o) => o.type === 'drop-unreadable-targets') &&
+      decision.checks.some((check) => !check.satisfied) &&
+      state.route?.handling !== 'drop-unreadable-targets'
+    ) {
+      // An obligation this route cannot carry out would send the request on whole: refused instead.
+      throw new MlgateError(
+        'MLGATE_POLICY_ERROR',
+        `The policy asks to leave unreadable targets out of ${state.route?.operation ?? 'this request'}, which this ` +
+          'route cannot do; an operator must fix the policy (drops_unreadable) or the route catalogue.',
+      );
     }
     if (state.graphql !== undefined) {
       const verdict = authorizeGraphqlParts(deps, state, ctx);
