@@ -115,7 +115,7 @@ table := {
 	"FinalizeLoggedModel": _edit,
 	"DeleteLoggedModel": _manage,
 	# Every listed experiment must be readable (refused otherwise; the answer is not filtered).
-	"SearchLoggedModels": _read,
+	"SearchLoggedModels": object.union(_read, {"drops_unreadable": true}),
 	"SetLoggedModelTags": _edit,
 	# MLflow's own auth asks the delete action (MANAGE) here too.
 	"DeleteLoggedModelTag": _manage,

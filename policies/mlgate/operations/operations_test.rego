@@ -74,6 +74,7 @@ test_logged_models_and_artifacts_permissions if {
 	operations.table.GetLoggedModel.permission == "READ"
 	operations.table.DeleteLoggedModel.permission == "MANAGE"
 	operations.table.SearchLoggedModels.permission == "READ"
+	operations.table.SearchLoggedModels.drops_unreadable == true
 	not "allow_no_targets" in object.keys(operations.table.SearchLoggedModels)
 	operations.table.DownloadArtifact.permission == "READ"
 	operations.table.ListArtifactsMlflowArtifacts.permission == "READ"

@@ -3,7 +3,7 @@
  *
  * FinalizeLoggedModel acts on the body's model_id (MLflow's handler ignores the path's), so both are checked;
  * LogLoggedModelParams acts on the path's and requires the body's, so both are checked too. SearchLoggedModels
- * needs READ on every listed experiment, and its answer is not filtered.
+ * leaves out the listed experiments the caller may not read, like SearchRuns (or refuses them, as configured).
  */
 import { API_2, EXPERIMENT, route, type RouteSpec, type TargetSpec } from '../route-spec.js';
 
@@ -26,9 +26,14 @@ export const LOGGED_MODEL_ROUTES: readonly RouteSpec[] = [
     EXPERIMENT,
     { resource: 'run', names: ['source_run_id'], permission: 'READ' },
   ]),
-  route('SearchLoggedModels', 'POST', '/mlflow/logged-models/search', API_2, [
-    { resource: 'experiment', names: ['experiment_ids'], shape: 'list' },
-  ]),
+  route(
+    'SearchLoggedModels',
+    'POST',
+    '/mlflow/logged-models/search',
+    API_2,
+    [{ resource: 'experiment', names: ['experiment_ids'], shape: 'list' }],
+    { handling: 'drop-unreadable-targets' },
+  ),
   route('GetLoggedModel', 'GET', MODEL, API_2, [MODEL_IN_PATH]),
   route('FinalizeLoggedModel', 'PATCH', MODEL, API_2, [MODEL_IN_PATH, { ...MODEL_IN_BODY, required: true }]),
   route('DeleteLoggedModel', 'DELETE', MODEL, API_2, [MODEL_IN_PATH]),

@@ -275,6 +275,18 @@ describe('every catalogued route through the pipeline', () => {
     });
   });
 
+  it('SearchLoggedModels leaves out the unreadable experiments the same way', async () => {
+    const user = await pipeline.user('model-searcher');
+    await pipeline.grant('1', 'model-searcher', 'READ');
+    const response = await fetch(`${pipeline.url}${A2}/logged-models/search`, {
+      method: 'POST',
+      headers: { authorization: user, 'content-type': 'application/json' },
+      body: JSON.stringify({ experiment_ids: ['1', '2'] }),
+    });
+    expect(response.status).to.equal(200);
+    expect(JSON.parse(pipeline.forwardedBodies.at(-1) ?? '{}')).to.deep.equal({ experiment_ids: ['1'] });
+  });
+
   it('covers every catalogued route (add a row here or in test/tables/ for each new one)', () => {
     const table = createRouteTable(ROUTES);
     // MLflow serves some paths twice (a FastAPI route in front of its Flask twin): one request covers both.
