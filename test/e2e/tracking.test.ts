@@ -211,14 +211,16 @@ results["traced"] = attempt(lambda: [t.info.trace_id for t in mlflow.search_trac
       world.users.outsider,
       `
 from mlflow.genai.datasets import get_dataset
-results["search"] = attempt(lambda: mlflow.search_traces(experiment_ids=["${shared}"], return_type="list"))
+results["search"] = attempt(lambda: [t.info.trace_id for t in mlflow.search_traces(experiment_ids=["${shared}"], return_type="list")])
 results["get"] = attempt(lambda: MlflowClient().get_trace("${editorTrace}").info.trace_id)
 results["dataset"] = attempt(lambda: get_dataset(dataset_id="${datasetId}").name)
 `,
     );
-    for (const read of ['search', 'get', 'dataset']) {
+    for (const read of ['get', 'dataset']) {
       expect(results[read], read).to.include({ ok: false, error_code: 'PERMISSION_DENIED', status: 403 });
     }
+    // A search leaves out the experiments the caller may not read: nothing here.
+    expect(results['search']).to.deep.equal({ ok: true, value: [] });
   });
 
   it('lets an administrator do all of it, in any experiment', async () => {
@@ -262,14 +264,22 @@ results["tag"] = attempt(lambda: MlflowClient().set_trace_tag("${editorTrace}", 
       expect(patched.status).to.equal(403);
     });
 
-    it('refuses a search naming an experiment the caller cannot read (no filtering)', async () => {
+    it('leaves unreadable experiments out of a v3 search, and refuses them in the v2 form', async () => {
       const v3 = await call(editor(), 'POST', '/api/3.0/mlflow/traces/search', {
         locations: [
           { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: shared } },
           { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: hidden } },
         ],
       });
-      expect(v3.status).to.equal(403);
+      expect(v3.status).to.equal(200);
+      const found = JSON.stringify(v3.body);
+      expect(found).to.include(editorTrace);
+      expect(found).to.not.include(hiddenTrace);
+      const onlyHidden = await call(editor(), 'POST', '/api/3.0/mlflow/traces/search', {
+        locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: hidden } }],
+      });
+      expect(onlyHidden.status).to.equal(200);
+      expect(onlyHidden.body).to.deep.equal({});
       const v2 = await call(
         editor(),
         'GET',

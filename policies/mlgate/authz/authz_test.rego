@@ -451,7 +451,7 @@ test_target_permission_still_needs_a_grant if {
 _via(target, kind) := object.union(target, {"via": kind})
 
 test_deny_search_traces_when_one_experiment_is_not_readable if {
-	d := _decide(_alice, "SearchTracesV3", [_experiment("1", "READ", {}), _experiment("2", null, {})])
+	d := _decide(_alice, "SearchTraces", [_experiment("1", "READ", {}), _experiment("2", null, {})])
 	not d.allow
 	d.reasons == ["no-permission"]
 }

@@ -78,7 +78,8 @@ table := {
 	"BatchGetTraces": _read,
 	"BatchGetTraceInfos": _read,
 	"SearchTraces": _read,
-	"SearchTracesV3": _read,
+	# The client's search_traces: unreadable experiments are left out, like SearchRuns (or refused, as configured).
+	"SearchTracesV3": object.union(_read, {"drops_unreadable": true}),
 	"CalculateTraceFilterCorrelation": _read,
 	"QueryTraceMetrics": _read,
 	"SetTraceTag": _edit,

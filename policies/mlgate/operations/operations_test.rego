@@ -44,7 +44,7 @@ test_writes_need_edit_and_deletes_need_manage if {
 test_trace_and_dataset_reads_need_read if {
 	every name in {
 		"GetMetricHistoryBulk", "GetMetricHistoryBulkInterval", "GetTraceInfo", "GetTraceInfoV3", "GetTrace",
-		"GetTraceArtifact", "BatchGetTraces", "BatchGetTraceInfos", "SearchTraces", "SearchTracesV3",
+		"GetTraceArtifact", "BatchGetTraces", "BatchGetTraceInfos", "SearchTraces",
 		"CalculateTraceFilterCorrelation", "QueryTraceMetrics", "GetAssessment", "SearchEvaluationDatasets",
 		"GetDataset", "GetDatasetRecords", "GetDatasetExperimentIds",
 	} {
@@ -82,4 +82,8 @@ test_logged_models_and_artifacts_permissions if {
 	operations.table.DeleteArtifact.permission == "EDIT"
 	operations.table.CreateMultipartUpload.permission == "EDIT"
 	not "allow_no_targets" in object.keys(operations.table.UploadArtifact)
+}
+
+test_search_traces_v3_drops_unreadable_experiments if {
+	operations.table.SearchTracesV3 == {"access": "resource", "permission": "READ", "drops_unreadable": true}
 }

@@ -66,9 +66,14 @@ export const TRACE_ROUTES: readonly RouteSpec[] = [
   route('GetTrace', 'GET', '/mlflow/traces/get', API_3, [{ resource: 'trace', names: ['trace_id'], required: true }]),
   route('BatchGetTraces', 'GET', '/mlflow/traces/batchGet', API_3, [TRACES]),
   route('BatchGetTraceInfos', 'POST', '/mlflow/traces/batchGetInfos', API_3, [TRACES]),
-  route('SearchTracesV3', 'POST', '/mlflow/traces/search', API_3, [
-    { resource: 'experiment', names: ['experiment_id'], shape: { each: 'locations', within: ['mlflow_experiment'] } },
-  ]),
+  route(
+    'SearchTracesV3',
+    'POST',
+    '/mlflow/traces/search',
+    API_3,
+    [{ resource: 'experiment', names: ['experiment_id'], shape: { each: 'locations', within: ['mlflow_experiment'] } }],
+    { handling: 'drop-unreadable-targets' },
+  ),
   route('DeleteTracesV3', 'POST', '/mlflow/traces/delete-traces', API_3, [EXPERIMENT]),
   route('SetTraceTagV3', 'PATCH', '/mlflow/traces/<trace_id>/tags', API_3, [TRACE_V3]),
   route('DeleteTraceTagV3', 'DELETE', '/mlflow/traces/<trace_id>/tags', API_3, [TRACE_V3]),
