@@ -20,7 +20,14 @@ export function readParamsStage(deps: {
 }): Middleware<GatewayState> {
   return async (ctx, next) => {
     const route = ctx.state.route;
-    if (route !== undefined && route.body === 'stream' && ctx.state.principal?.authenticated === true) {
+    if (route === undefined || ctx.state.principal?.authenticated !== true) {
+      await next();
+      return;
+    }
+    // Parsed (and its escapes checked) once; later stages read it from the state.
+    const query = parseQuery(ctx.querystring);
+    ctx.state.query = query;
+    if (route.body === 'stream') {
       // An artifact upload: never buffered; its parameters are in the path and the query string. One that says
       // it is larger than the limit is refused before anything else; one that grows past it while it is streamed
       // is cut then (proxy/upstream.ts).
@@ -28,8 +35,8 @@ export function readParamsStage(deps: {
       if (Number.isFinite(declared) && declared > deps.maxArtifactUploadBytes) {
         throw uploadTooLarge(deps.maxArtifactUploadBytes);
       }
-      ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
-    } else if (route !== undefined && route.body === 'otlp' && ctx.state.principal?.authenticated === true) {
+      ctx.state.params = { source: 'query', query };
+    } else if (route.body === 'otlp') {
       // An OTLP trace export: its ids are in the payload, which MLflow then receives decompressed.
       const exported = readOtlpExport(
         await readBody(ctx.req, deps.maxBodyBytes),
@@ -40,15 +47,15 @@ export function readParamsStage(deps: {
       ctx.state.body = exported.payload;
       ctx.state.otlpTraceIds = exported.traceIds;
       delete ctx.req.headers['content-encoding'];
-      ctx.state.params = { source: 'query', query: parseQuery(ctx.querystring) };
-    } else if (route !== undefined && ctx.state.principal?.authenticated === true) {
+      ctx.state.params = { source: 'query', query };
+    } else {
       const body = await readBody(ctx.req, deps.maxBodyBytes);
       ctx.state.body = body;
       // MLflow reads a GraphQL request from the body even on a GET with a query string.
       ctx.state.params =
-        readsBody(ctx.method, ctx.querystring) || route.body === 'graphql'
+        readsBody(ctx.method, query) || route.body === 'graphql'
           ? { source: 'body', body: parseJsonBody(body, ctx.method, ctx.get('content-type') || undefined) }
-          : { source: 'query', query: parseQuery(ctx.querystring) };
+          : { source: 'query', query };
     }
     await next();
   };
@@ -81,10 +88,6 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/**
- * The rest of the body is never passed on: Node discards it after the answer (bounded by the server's body idle and
- * request timeouts), so the client, still sending, reads the 413 instead of a reset connection.
- */
 /** An artifact upload larger than server.max_artifact_upload_bytes. */
 export function uploadTooLarge(limit: number): MlgateError {
   return new MlgateError(
@@ -95,6 +98,10 @@ export function uploadTooLarge(limit: number): MlgateError {
   );
 }
 
+/**
+ * The rest of the body is never passed on: Node discards it after the answer (bounded by the server's body idle and
+ * request timeouts), so the client, still sending, reads the 413 instead of a reset connection.
+ */
 function tooLarge(limit: number): MlgateError {
   return new MlgateError('MLGATE_BODY_TOO_LARGE', undefined, { details: { limit_bytes: limit } });
 }

@@ -6,7 +6,6 @@
  */
 import type { Middleware } from 'koa';
 
-import { parseQuery } from '../mlflow/params.js';
 import { extractReferences } from '../mlflow/references.js';
 import type { Resolver } from '../mlflow/resolve.js';
 import type { GrantSource } from '../store/grant-cache.js';
@@ -18,16 +17,17 @@ export function resolveTargetsStage(deps: {
   readonly maxResources: number;
 }): Middleware<GatewayState> {
   return async (ctx, next) => {
-    const { route, params, principal } = ctx.state;
+    const { route, params, query, principal } = ctx.state;
     if (
       route !== undefined &&
       params !== undefined &&
+      query !== undefined &&
       principal?.authenticated === true &&
       principal.username !== null
     ) {
       const view = {
         params,
-        query: parseQuery(ctx.querystring),
+        query,
         path: ctx.state.pathParams ?? {},
         headers: ctx.req.headersDistinct,
         ...(ctx.state.otlpTraceIds === undefined ? {} : { otlpTraceIds: ctx.state.otlpTraceIds }),

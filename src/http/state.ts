@@ -31,6 +31,8 @@ export interface GatewayState {
    */
   body?: Buffer;
   params?: RequestParams;
+  /** The query string, parsed as werkzeug parses it (read with the parameters). */
+  query?: URLSearchParams;
   /** The MLflow trace ids of an OTLP export body (route body `otlp`). */
   otlpTraceIds?: readonly string[];
   /** A GraphQL request: the decisions its document needs (one per root field, and hideable nested fields). */

@@ -69,8 +69,8 @@ export function requireUtf8Escapes(text: string, where: string): void {
 }
 
 /** True when MLflow reads this request's parameters from the JSON body. */
-export function readsBody(method: string, querystring: string): boolean {
-  return !(method === 'GET' && parseQuery(querystring).size > 0);
+export function readsBody(method: string, query: string | URLSearchParams): boolean {
+  return !(method === 'GET' && (typeof query === 'string' ? parseQuery(query) : query).size > 0);
 }
 
 /** Parses a JSON request body as MLflow does; an empty body is {}. */
