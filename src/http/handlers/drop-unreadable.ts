@@ -5,33 +5,23 @@
  * MLflow would otherwise search nothing or everything. Without the obligation, the request is proxied as is.
  */
 import { MlgateError } from '../../errors.js';
-import { jsonName } from '../../mlflow/params.js';
-import { buildPolicyInput } from '../../policy/input.js';
+import { type RequestParams, jsonName, readMessage, readScalar } from '../../mlflow/params.js';
 import type { TargetSpec } from '../../mlflow/route-spec.js';
 import { proxy } from './proxy.js';
 import type { ForwardHandler } from './types.js';
 
 export const dropUnreadableTargets: ForwardHandler = async (deps, ctx) => {
-  const { decision, params, principal, targets, route } = ctx.state;
+  const { decision, params, route } = ctx.state;
   if (decision?.obligations.some((o) => o.type === 'drop-unreadable-targets') !== true) {
     return proxy(deps, ctx);
   }
   const list = route?.targets.find((t) => t.resource === 'experiment' && (t.shape ?? 'scalar') !== 'scalar');
-  if (params?.source !== 'body' || principal === undefined || targets === undefined || list === undefined) {
+  if (params?.source !== 'body' || list === undefined) {
     throw new MlgateError('MLGATE_INTERNAL', 'A search to narrow reached the forward stage without its request.');
   }
-  const readable = deps.engine.visible(
-    buildPolicyInput({
-      principal,
-      operation: route?.operation ?? null,
-      targets,
-      grants: ctx.state.grants ?? new Map(),
-      method: ctx.method,
-      path: ctx.state.path,
-      now: ctx.state.now,
-    }),
-  );
-  const narrowed = narrow(params.body, list, readable);
+  // What the decision already found: the experiments whose check (the level this operation needs) is satisfied.
+  const allowed = new Set(decision.checks.filter((check) => check.satisfied).map((check) => check.id));
+  const narrowed = narrow(params, list, allowed);
   if (narrowed.kept === 0) {
     ctx.status = 200;
     ctx.body = {};
@@ -44,37 +34,38 @@ export const dropUnreadableTargets: ForwardHandler = async (deps, ctx) => {
 };
 
 /**
- * The body with only the readable experiments in the route's list target: a list of ids (`experiment_ids`), or a
+ * The body with only the allowed experiments in the route's list target: a list of ids (`experiment_ids`), or a
  * list of objects holding one (`locations[].mlflow_experiment.experiment_id`; entries naming no experiment go too).
- * `body` is undefined when nothing was left out.
+ * Entries are read with the same readers, aliases included, as the references were. `body` is undefined when
+ * nothing was left out.
  */
 function narrow(
-  body: Readonly<Record<string, unknown>>,
+  params: RequestParams & { source: 'body' },
   list: TargetSpec,
-  readable: ReadonlySet<string>,
+  allowed: ReadonlySet<string>,
 ): { readonly kept: number; readonly body?: Record<string, unknown> } {
   const shape = list.shape;
   const name = typeof shape === 'object' ? shape.each : (list.names[0] as string);
-  const field = Object.hasOwn(body, name) ? name : jsonName(name);
-  const requested = body[field];
+  const field = Object.hasOwn(params.body, name) ? name : jsonName(name);
+  const requested = params.body[field];
   if (!Array.isArray(requested)) {
     return { kept: 0 };
   }
-  const idOf = (entry: unknown): unknown => {
+  const idOf = (entry: unknown): string | undefined => {
     if (typeof shape !== 'object') {
-      return entry;
+      return typeof entry === 'string' ? entry : undefined;
     }
-    let node = entry;
-    for (const key of [...(shape.within ?? []), list.names[0] as string]) {
-      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    let message: RequestParams | undefined = { ...params, body: entry as Record<string, unknown> };
+    for (const key of shape.within ?? []) {
+      message = message === undefined ? undefined : readMessage(message, key);
     }
-    return node;
+    return message === undefined ? undefined : readScalar(message, list.names);
   };
   const kept = requested.filter((entry) => {
     const id = idOf(entry);
-    return typeof id === 'string' && readable.has(id);
+    return id !== undefined && allowed.has(id);
   });
   return kept.length === requested.length
     ? { kept: kept.length }
-    : { kept: kept.length, body: { ...body, [field]: kept } };
+    : { kept: kept.length, body: { ...params.body, [field]: kept } };
 }

@@ -27,7 +27,11 @@ export const ROOT_FIELDS: Readonly<Record<RootType, Readonly<Record<string, Root
   query: {
     mlflowGetExperiment: { operation: 'GetExperiment', targets: [EXPERIMENT] },
     mlflowGetRun: { operation: 'GetRun', targets: [RUN] },
-    mlflowListArtifacts: { operation: 'ListArtifacts', targets: [RUN] },
+    // The path is checked as the REST route checks it (MLflow decodes it again).
+    mlflowListArtifacts: {
+      operation: 'ListArtifacts',
+      targets: [RUN, { resource: 'relative_artifact_path', names: ['path'] }],
+    },
     mlflowGetMetricHistoryBulkInterval: { operation: 'GetMetricHistoryBulkInterval', targets: [RUNS] },
     // Every listed experiment must be readable (an empty list matches nothing), as for the REST route.
     mlflowSearchRuns: { operation: 'SearchRuns', targets: [EXPERIMENTS] },

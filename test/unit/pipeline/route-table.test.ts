@@ -287,6 +287,24 @@ describe('every catalogued route through the pipeline', () => {
     expect(JSON.parse(pipeline.forwardedBodies.at(-1) ?? '{}')).to.deep.equal({ experiment_ids: ['1'] });
   });
 
+  it('SearchTracesV3 keeps every readable location, whichever spelling names it', async () => {
+    const user = await pipeline.user('trace-searcher');
+    await pipeline.grant('1', 'trace-searcher', 'READ');
+    await pipeline.grant('2', 'trace-searcher', 'READ');
+    const locations = [
+      { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '1' } },
+      { type: 'MLFLOW_EXPERIMENT', mlflowExperiment: { experimentId: '2' } },
+      { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '3' } },
+    ];
+    const response = await fetch(`${pipeline.url}/api/3.0/mlflow/traces/search`, {
+      method: 'POST',
+      headers: { authorization: user, 'content-type': 'application/json' },
+      body: JSON.stringify({ locations }),
+    });
+    expect(response.status).to.equal(200);
+    expect(JSON.parse(pipeline.forwardedBodies.at(-1) ?? '{}')).to.deep.equal({ locations: locations.slice(0, 2) });
+  });
+
   it('covers every catalogued route (add a row here or in test/tables/ for each new one)', () => {
     const table = createRouteTable(ROUTES);
     // MLflow serves some paths twice (a FastAPI route in front of its Flask twin): one request covers both.
