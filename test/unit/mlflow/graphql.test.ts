@@ -187,6 +187,19 @@ describe('GraphQL documents', () => {
     });
   });
 
+  describe('artifact paths', () => {
+    it('are checked in mlflowListArtifacts as the REST route checks them', () => {
+      for (const path of ['../other', 'a/%2e%2e/b', 'a\\b']) {
+        expect(
+          () => analyse(`{ mlflowListArtifacts(input: {runId: "${RUN_A}", path: "${path}"}) { files { path } } }`),
+          path,
+        )
+          .to.throw(MlgateError)
+          .with.property('code', 'MLGATE_REQUEST_INVALID');
+      }
+    });
+  });
+
   describe('refusals (400)', () => {
     it('refuses what MLflow could not run: bad syntax, invalid documents, variables that do not fit', () => {
       expectInvalid(() => analyse('{ mlflowGetRun('), 'cannot be read');
