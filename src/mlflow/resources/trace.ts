@@ -10,13 +10,18 @@
 import { MlgateError } from '../../errors.js';
 import type { ResourceKind } from './kind.js';
 
+/** MLflow's GET routes at /api/3.0/mlflow/traces/<name> (route coverage report). */
+const STATIC_SIBLINGS = new Set(['get', 'batchGet']);
+
 export const trace: ResourceKind = {
   name: 'trace',
   carrier: 'experiment',
   describe: (ref) => `the experiment of trace ${ref}`,
   validate(value, field) {
-    // The look-up puts the id in a path: one MLflow would not read back as this id is refused.
-    if (/[/\\]/.test(value) || value === '.' || value === '..') {
+    // The look-up puts the id in a path (GET /api/3.0/mlflow/traces/<id>): one MLflow would not read back as this
+    // id is refused, and so is the name of a fixed route beside it, which MLflow would answer as that route (a
+    // 400 read as "no such trace", so a trace the request may create would go unchecked).
+    if (/[/\\]/.test(value) || value === '.' || value === '..' || STATIC_SIBLINGS.has(value)) {
       throw new MlgateError(
         'MLGATE_REQUEST_INVALID',
         `"${field}" ${JSON.stringify(value)} is not a trace id MLflow serves (no "/", "\\", "." or "..").`,

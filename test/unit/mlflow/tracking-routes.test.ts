@@ -157,6 +157,23 @@ describe('traces, datasets and bulk metrics: refused requests', () => {
     );
   });
 
+  it('refuses a trace id that is the name of a fixed route beside the look-up (its 400 is not "missing")', () => {
+    for (const id of ['get', 'batchGet']) {
+      refused(
+        {
+          method: 'POST',
+          path: '/api/3.0/mlflow/traces',
+          body: {
+            trace: {
+              trace_info: { trace_id: id, trace_location: { mlflow_experiment: { experiment_id: '1' } } },
+            },
+          },
+        },
+        /not a trace id/,
+      );
+    }
+  });
+
   it('requires a trace named twice to exist when one of the two requires it', () => {
     const route = ROUTES.find((r) => r.operation === 'StartTraceV3');
     expect(route).to.not.equal(undefined);
