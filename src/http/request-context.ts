@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 
 import type { Logger } from '../logging.js';
-import { socketGone } from './connection.js';
+import { clientGone } from './connection.js';
 import { accessOutcome } from './outcome.js';
 import { acceptClientRequestId } from './request-id.js';
 import type { GatewayState } from './state.js';
@@ -34,7 +34,7 @@ export function requestContext(logger: Logger, now: () => Date = () => new Date(
         recorded: state.outcome,
         status: ctx.respond === false ? ctx.res.statusCode : ctx.status,
         responseFinished: ctx.res.writableFinished,
-        connectionClosed: ctx.res.destroyed || socketGone(ctx.req),
+        connectionClosed: clientGone(ctx.req, ctx.res),
       });
       state.logger.info('request', {
         method: ctx.method,

@@ -12,7 +12,7 @@ import httpProxy from 'http-proxy';
 
 import { MlgateError } from '../errors.js';
 import { uploadTooLarge } from '../http/read-params.js';
-import { socketGone } from '../http/connection.js';
+import { clientGone } from '../http/connection.js';
 import { ByteLimit, ByteLimitExceeded } from './byte-limit.js';
 import { upstreamHeaders } from './headers.js';
 
@@ -193,11 +193,6 @@ function limitBody(
   });
   req.pipe(stream);
   return { stream, exceeded: () => exceeded !== undefined };
-}
-
-/** True when the client's connection is closed: nothing can be answered any more. */
-export function clientGone(req: IncomingMessage, res: ServerResponse): boolean {
-  return res.destroyed || socketGone(req);
 }
 
 function collect(stream: IncomingMessage): Promise<Buffer> {
