@@ -5,6 +5,7 @@
  */
 import type { TokenRecord, TokenRepository, UserRecord, UserRepository } from '../store/types.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { effectiveGroups } from './effective-groups.js';
 import type { Principal } from './principal.js';
 import { hashToken } from './tokens.js';
 import { normalizeUsername } from './usernames.js';
@@ -47,7 +48,7 @@ export function createCredentialVerifier(deps: {
           authenticated: true,
           username: user.username,
           isAdmin: user.isAdmin,
-          groups: user.groups,
+          groups: effectiveGroups(user),
           method: 'basic',
           credentialId: record.id,
         },

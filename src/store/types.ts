@@ -8,8 +8,13 @@ export interface UserRecord {
   /** Lower-case login name; the key of the user. */
   readonly username: string;
   readonly isAdmin: boolean;
-  /** Group memberships known to the store. */
+  /** Group memberships known to the store (set by administrators). */
   readonly groups: readonly string[];
+  /**
+   * The groups the identity provider sent at the user's last browser login, replaced at each login (empty for
+   * users who never signed in through a provider). See effectiveGroups() for how they combine with `groups`.
+   */
+  readonly providerGroups: readonly string[];
   readonly createdAt: Date;
 }
 
@@ -53,6 +58,32 @@ export interface UserRepository {
   update(username: string, changes: { isAdmin?: boolean; groups?: readonly string[] }): Promise<UserRecord | null>;
   /** Deletes the user; false when there was none. */
   delete(username: string): Promise<boolean>;
+  /**
+   * Records a login through an identity provider: creates the user on first login (not an administrator, no
+   * stored groups) and replaces their provider groups; the admin flag and stored groups are left as they are.
+   */
+  recordProviderLogin(username: string, providerGroups: readonly string[]): Promise<UserRecord>;
+}
+
+/** A browser login in progress (OIDC authorization code flow): single use, short-lived, any replica may finish it. */
+export interface LoginStateRecord {
+  /** Key of the record: a hash of the random id the browser holds in its login cookie. */
+  readonly id: string;
+  /** Id of the provider the login was started with. */
+  readonly provider: string;
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  /** Same-origin path to land on after login. */
+  readonly returnTo: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface LoginStateRepository {
+  put(record: LoginStateRecord): Promise<void>;
+  /** Removes the record and returns it (single use); null when unknown, already taken, or expired at `now`. */
+  take(id: string, now: Date): Promise<LoginStateRecord | null>;
 }
 
 export interface TokenRepository {
@@ -93,6 +124,7 @@ export interface Store {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly grants: GrantRepository;
+  readonly loginStates: LoginStateRepository;
   /** Round trip to the database, for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -47,6 +47,68 @@ export function storeContract(store: () => Store): void {
     });
   });
 
+  describe('provider logins', () => {
+    it('creates the user on first login, not an administrator, with no stored groups', async () => {
+      const user = await store().users.recordProviderLogin('sso-new', ['mlflow', 'team-b']);
+      expect(user).to.deep.include({
+        username: 'sso-new',
+        isAdmin: false,
+        groups: [],
+        providerGroups: ['mlflow', 'team-b'],
+      });
+      expect(user.createdAt).to.be.instanceOf(Date);
+      expect(await store().users.get('sso-new')).to.deep.include({ providerGroups: ['mlflow', 'team-b'] });
+    });
+
+    it('replaces the provider groups at each login, keeping the admin flag and stored groups', async () => {
+      await store().users.create({ username: 'sso-old', isAdmin: true, groups: ['stored'] });
+      expect((await store().users.get('sso-old'))?.providerGroups).to.deep.equal([]);
+      await store().users.recordProviderLogin('sso-old', ['mlflow-admin']);
+      const after = await store().users.recordProviderLogin('sso-old', ['mlflow']);
+      expect(after).to.deep.include({ isAdmin: true, groups: ['stored'], providerGroups: ['mlflow'] });
+      expect((await store().users.recordProviderLogin('sso-old', [])).providerGroups).to.deep.equal([]);
+      // Stored groups changed by an administrator leave the provider groups alone.
+      expect(await store().users.update('sso-old', { groups: ['x'] })).to.deep.include({ providerGroups: [] });
+    });
+  });
+
+  describe('login states', () => {
+    const state = (id: string, expiresAt: Date) => ({
+      id,
+      provider: 'oidc',
+      state: `state-${id}`,
+      nonce: `nonce-${id}`,
+      codeVerifier: `verifier-${id}`,
+      returnTo: '/#/experiments',
+      createdAt: new Date(),
+      expiresAt,
+    });
+
+    it('gives a state back once (single use)', async () => {
+      const record = state('ls-1', new Date(Date.now() + 60_000));
+      await store().loginStates.put(record);
+      expect(await store().loginStates.take('ls-1', new Date())).to.deep.equal(record);
+      expect(await store().loginStates.take('ls-1', new Date())).to.equal(null);
+      expect(await store().loginStates.take('ls-unknown', new Date())).to.equal(null);
+    });
+
+    it('does not give back an expired state, and removes it', async () => {
+      await store().loginStates.put(state('ls-2', new Date(Date.now() + 60_000)));
+      expect(await store().loginStates.take('ls-2', new Date(Date.now() + 61_000))).to.equal(null);
+      expect(await store().loginStates.take('ls-2', new Date())).to.equal(null);
+    });
+
+    it('refuses a second state with the same id (MLGATE_CONFLICT)', async () => {
+      await store().loginStates.put(state('ls-3', new Date(Date.now() + 60_000)));
+      try {
+        await store().loginStates.put(state('ls-3', new Date(Date.now() + 60_000)));
+        expect.fail('expected a conflict');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
+      }
+    });
+  });
+
   describe('access tokens', () => {
     const token = generateToken();
 

@@ -8,6 +8,8 @@ import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js'
 import type {
   GrantRecord,
   GrantRepository,
+  LoginStateRecord,
+  LoginStateRepository,
   ResourceGrants,
   Store,
   TokenRecord,
@@ -21,6 +23,7 @@ export function createMemoryStore(now: () => Date = () => new Date()): Store {
     users: memoryUsers(now),
     tokens: memoryTokens(),
     grants: memoryGrants(now),
+    loginStates: memoryLoginStates(),
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
@@ -37,6 +40,7 @@ function memoryUsers(now: () => Date): UserRepository {
         username: user.username,
         isAdmin: user.isAdmin,
         groups: [...user.groups],
+        providerGroups: [],
         createdAt: now(),
       };
       users.set(user.username, record);
@@ -58,6 +62,33 @@ function memoryUsers(now: () => Date): UserRepository {
       return Promise.resolve(updated);
     },
     delete: (username) => Promise.resolve(users.delete(username)),
+    recordProviderLogin(username, providerGroups) {
+      const existing = users.get(username);
+      const record: UserRecord =
+        existing === undefined
+          ? { username, isAdmin: false, groups: [], providerGroups: [...providerGroups], createdAt: now() }
+          : { ...existing, providerGroups: [...providerGroups] };
+      users.set(username, record);
+      return Promise.resolve(record);
+    },
+  };
+}
+
+function memoryLoginStates(): LoginStateRepository {
+  const states = new Map<string, LoginStateRecord>();
+  return {
+    put(record) {
+      if (states.has(record.id)) {
+        return Promise.reject(new MlgateError('MLGATE_CONFLICT', 'A login state with this id already exists.'));
+      }
+      states.set(record.id, { ...record });
+      return Promise.resolve();
+    },
+    take(id, now) {
+      const record = states.get(id);
+      states.delete(id);
+      return Promise.resolve(record !== undefined && record.expiresAt.getTime() > now.getTime() ? record : null);
+    },
   };
 }
 

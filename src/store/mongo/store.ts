@@ -7,6 +7,7 @@ import type { Store } from '../types.js';
 import { collectionsOf, ensureIndexes } from './collections.js';
 import { guarded } from './errors.js';
 import { createGrantRepository } from './grants.js';
+import { createLoginStateRepository } from './login-states.js';
 import { createTokenRepository } from './tokens.js';
 import { createUserRepository } from './users.js';
 
@@ -27,12 +28,13 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   try {
     await client.connect();
     const collections = collectionsOf(client.db(options.database));
-    await ensureIndexes(collections);
+    const { ttl } = await ensureIndexes(collections);
     const db = client.db(options.database);
     return {
       users: createUserRepository(collections),
       tokens: createTokenRepository(collections),
       grants: createGrantRepository(collections),
+      loginStates: createLoginStateRepository(collections, !ttl),
       ping: async () => {
         await guarded('ping', () => db.command({ ping: 1 }, { timeoutMS: options.timeoutMs }));
       },

@@ -4,7 +4,13 @@ import type { Collections, UserDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
 
 function toRecord(doc: UserDocument): UserRecord {
-  return { username: doc._id, isAdmin: doc.isAdmin, groups: doc.groups, createdAt: doc.createdAt };
+  return {
+    username: doc._id,
+    isAdmin: doc.isAdmin,
+    groups: doc.groups,
+    providerGroups: doc.providerGroups ?? [],
+    createdAt: doc.createdAt,
+  };
 }
 
 export function createUserRepository(collections: Collections, now: () => Date = () => new Date()): UserRepository {
@@ -14,6 +20,7 @@ export function createUserRepository(collections: Collections, now: () => Date =
         _id: user.username,
         isAdmin: user.isAdmin,
         groups: [...user.groups],
+        providerGroups: [],
         createdAt: now(),
       };
       await guarded('users.create', async () => {
@@ -44,6 +51,44 @@ export function createUserRepository(collections: Collections, now: () => Date =
     async delete(username) {
       const result = await guarded('users.delete', () => collections.users.deleteOne({ _id: username }));
       return result.deletedCount === 1;
+    },
+    async recordProviderLogin(username, providerGroups) {
+      // Update, else insert, else (another replica inserted meanwhile) update: no upsert with $setOnInsert,
+      // which FerretDB v1 does not apply.
+      const refresh = () =>
+        collections.users.findOneAndUpdate(
+          { _id: username },
+          { $set: { providerGroups: [...providerGroups] } },
+          { returnDocument: 'after' },
+        );
+      const doc = await guarded('users.recordProviderLogin', async () => {
+        const updated = await refresh();
+        if (updated !== null) {
+          return updated;
+        }
+        const created: UserDocument = {
+          _id: username,
+          isAdmin: false,
+          groups: [],
+          providerGroups: [...providerGroups],
+          createdAt: now(),
+        };
+        try {
+          await collections.users.insertOne(created);
+          return created;
+        } catch (error) {
+          if (isDuplicateKey(error)) {
+            return refresh();
+          }
+          throw error;
+        }
+      });
+      if (doc === null) {
+        throw new MlgateError('MLGATE_STORE_UNAVAILABLE', undefined, {
+          details: { operation: 'users.recordProviderLogin' },
+        });
+      }
+      return toRecord(doc);
     },
     async list() {
       const docs = await guarded('users.list', () => collections.users.find({}).sort({ _id: 1 }).toArray());

@@ -54,7 +54,13 @@ describe('access tokens', () => {
 
 describe('basic authenticator', () => {
   const now = new Date('2026-11-01T00:00:00Z');
-  const alice: UserRecord = { username: 'alice', isAdmin: false, groups: ['team-a'], createdAt: now };
+  const alice: UserRecord = {
+    username: 'alice',
+    isAdmin: false,
+    groups: ['team-a'],
+    providerGroups: [],
+    createdAt: now,
+  };
   const good = generateToken();
   const expired = generateToken();
   const tokens: TokenRecord[] = [
@@ -136,7 +142,13 @@ describe('basic authenticator', () => {
   });
 
   it('re-reads a user after the TTL even while the user keeps calling (demotion takes effect)', async () => {
-    const admin: UserRecord = { username: 'boss', isAdmin: true, groups: ['mlflow-admin'], createdAt: now };
+    const admin: UserRecord = {
+      username: 'boss',
+      isAdmin: true,
+      groups: ['mlflow-admin'],
+      providerGroups: [],
+      createdAt: now,
+    };
     const bossToken = generateToken();
     tokens.push({
       id: bossToken.id,

@@ -1,0 +1,37 @@
+/** Browser logins in progress, shared by every replica: single use (taken with one atomic delete), short-lived. */
+import { MlgateError } from '../../errors.js';
+import type { LoginStateRecord, LoginStateRepository } from '../types.js';
+import type { Collections, LoginStateDocument } from './collections.js';
+import { guarded, isDuplicateKey } from './errors.js';
+
+/** `sweep`: remove expired states when a new one is stored (where MongoDB has no TTL index to do it, as FerretDB v1). */
+export function createLoginStateRepository(collections: Collections, sweep: boolean): LoginStateRepository {
+  return {
+    async put(record) {
+      const { id, ...rest } = record;
+      const doc: LoginStateDocument = { _id: id, ...rest };
+      await guarded('loginStates.put', async () => {
+        if (sweep) {
+          await collections.loginStates.deleteMany({ expiresAt: { $lte: record.createdAt } });
+        }
+        try {
+          await collections.loginStates.insertOne(doc);
+        } catch (error) {
+          if (isDuplicateKey(error)) {
+            throw new MlgateError('MLGATE_CONFLICT', 'A login state with this id already exists.');
+          }
+          throw error;
+        }
+      });
+    },
+    async take(id, now) {
+      // Deleted whether or not it has expired: a state is never offered twice.
+      const doc = await guarded('loginStates.take', () => collections.loginStates.findOneAndDelete({ _id: id }));
+      if (doc === null || doc.expiresAt.getTime() <= now.getTime()) {
+        return null;
+      }
+      const { _id, ...rest } = doc;
+      return { id: _id, ...rest } satisfies LoginStateRecord;
+    },
+  };
+}
