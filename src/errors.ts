@@ -149,6 +149,60 @@ export const ERROR_CATALOGUE = {
     mlflowCode: 'RESOURCE_DOES_NOT_EXIST',
     message: 'The object does not exist.',
   },
+
+  // ---- Browser single sign-on through OIDC (issue 7): shown as HTML pages on the login routes ----
+  MLGATE_LOGIN_TARGET_INVALID: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message:
+      'The page to return to after login (rd) is not a page of this site, so the login was not started. ' +
+      'Open the page you want directly; you will be asked to log in.',
+  },
+  MLGATE_LOGIN_PROVIDER_UNKNOWN: {
+    status: 404,
+    mlflowCode: 'RESOURCE_DOES_NOT_EXIST',
+    message: 'No identity provider of that name is configured. Choose one on the login page (/_mlgate/login).',
+  },
+  MLGATE_LOGIN_STATE_INVALID: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message:
+      'This login has expired, was already used, or was started in another browser. ' +
+      'Open the page you wanted again to log in anew.',
+  },
+  MLGATE_LOGIN_DENIED_BY_PROVIDER: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message: 'The identity provider did not sign you in. Try again, or ask your identity provider administrator.',
+  },
+  MLGATE_LOGIN_FAILED: {
+    status: 400,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      "The identity provider's answer did not check out, so you were not signed in. Try again; if it keeps " +
+      'failing, an operator must check the OIDC settings and the gateway log (request id below).',
+  },
+  MLGATE_LOGIN_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message:
+      'The identity provider cannot be reached, so login is not possible right now. Try again later; if it ' +
+      'persists, an operator must check oidc.discovery_url and the network.',
+  },
+  MLGATE_LOGIN_USERNAME_MISSING: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message:
+      'The identity provider did not say who you are in a way mlgate can use as a username. An operator must ' +
+      'check oidc.username_claims (OIDC_USERNAME_FIELD) and what the provider sends.',
+  },
+  MLGATE_LOGIN_GROUP_REQUIRED: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message:
+      'You are signed in at the identity provider, but not in a group allowed to use MLflow. Ask your identity ' +
+      'provider administrator to add you to one of the groups named here.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

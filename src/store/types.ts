@@ -74,6 +74,8 @@ export interface LoginStateRecord {
   readonly state: string;
   readonly nonce: string;
   readonly codeVerifier: string;
+  /** The redirect URI sent to the provider (the code exchange must name the same one). */
+  readonly redirectUri: string;
   /** Same-origin path to land on after login. */
   readonly returnTo: string;
   readonly createdAt: Date;

@@ -79,6 +79,7 @@ export function storeContract(store: () => Store): void {
       state: `state-${id}`,
       nonce: `nonce-${id}`,
       codeVerifier: `verifier-${id}`,
+      redirectUri: 'https://gw.example/callback',
       returnTo: '/#/experiments',
       createdAt: new Date(),
       expiresAt,

@@ -19,6 +19,7 @@ export interface LoginStateDocument {
   state: string;
   nonce: string;
   codeVerifier: string;
+  redirectUri: string;
   returnTo: string;
   createdAt: Date;
   /** A TTL index removes the document some time after this instant; take() checks it itself. */
