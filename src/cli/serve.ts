@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
 import { buildAuthenticators } from '../auth/build.js';
+import { SESSION_TOUCH_INTERVAL_MS } from '../auth/session/record.js';
+import { createSessionManager } from '../auth/session/manager.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -70,7 +72,21 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const app = createApp({
     logger,
-    authenticators: buildAuthenticators({ config, verifier }),
+    authenticators: buildAuthenticators({ config, verifier, users: store.users }),
+    sessions: createSessionManager({
+      repository: store.sessions,
+      secretKey: config.session.secret_key,
+      settings: {
+        cookieName: config.session.cookie_name,
+        cookieSecure: config.session.cookie_secure,
+        maxAgeMs: config.session.max_age_ms,
+        idleMs: config.session.idle_timeout_ms,
+        touchIntervalMs: SESSION_TOUCH_INTERVAL_MS,
+      },
+      logger,
+    }),
+    trustedProxies: config.server.trusted_proxies,
+    allowedOrigins: config.session.allowed_origins,
     routes: createRouteTable(ROUTES),
     resolver: createResolver({
       client,

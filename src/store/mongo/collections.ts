@@ -1,5 +1,5 @@
 /** Collection names, document shapes and indexes of the MongoDB store. */
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 
 import type { PermissionLevel } from '../../config/schema.js';
 import type { PrincipalType, ResourceType } from '../types.js';
@@ -47,11 +47,21 @@ export interface GrantDocument {
   createdBy: string;
 }
 
+export interface SessionDocument {
+  /** The session id (the cookie's value). */
+  _id: string;
+  username: string;
+  /** TTL index: MongoDB removes the session some time after this. */
+  expiresAt: Date;
+  data: Record<string, unknown>;
+}
+
 export interface Collections {
   readonly users: Collection<UserDocument>;
   readonly tokens: Collection<TokenDocument>;
   readonly grants: Collection<GrantDocument>;
   readonly loginStates: Collection<LoginStateDocument>;
+  readonly sessions: Collection<SessionDocument>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -60,39 +70,43 @@ export function collectionsOf(db: Db): Collections {
     tokens: db.collection<TokenDocument>('tokens'),
     grants: db.collection<GrantDocument>('grants'),
     loginStates: db.collection<LoginStateDocument>('login_states'),
+    sessions: db.collection<SessionDocument>('sessions'),
   };
 }
 
-/** Creates the indexes the queries rely on (idempotent); `ttl`: MongoDB removes expired documents itself. */
-export async function ensureIndexes(collections: Collections): Promise<{ ttl: boolean }> {
+/**
+ * Creates the indexes the queries rely on (idempotent). Returns whether MongoDB removes expired documents itself
+ * (TTL indexes); FerretDB does not, and the store then sweeps them (store.ts).
+ */
+export async function ensureIndexes(collections: Collections): Promise<{ readonly ttl: boolean }> {
   await collections.tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' });
   await collections.tokens.createIndex({ username: 1 }, { name: 'username' });
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
-  const ttl = await ensureExpiryIndex(collections.loginStates, 'expires_ttl');
-  return { ttl };
-}
-
-const NOT_IMPLEMENTED = 238;
-
-/**
- * An index on `expiresAt` that MongoDB uses to remove expired documents (TTL). FerretDB v1 has no TTL indexes:
- * there the index is a plain one, and the repository sweeps expired documents itself. True when TTL works.
- */
-export async function ensureExpiryIndex<T extends { expiresAt: Date }>(
-  collection: Collection<T>,
-  name: string,
-): Promise<boolean> {
+  await collections.sessions.createIndex({ username: 1 }, { name: 'username' });
+  // Expired sessions and login states are refused on read; removing them only keeps the collections from growing.
   try {
-    await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name });
-    return true;
+    await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
+    await collections.loginStates.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
+    return { ttl: true };
   } catch (error) {
-    if (!(error instanceof MongoServerError) || error.code !== NOT_IMPLEMENTED) {
+    if (!isNotImplemented(error)) {
       throw error;
     }
-    await collection.createIndex({ expiresAt: 1 }, { name: `${name}_plain` });
-    return false;
+    await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires' });
+    await collections.loginStates.createIndex({ expiresAt: 1 }, { name: 'expires' });
+    return { ttl: false };
   }
+}
+
+/** Documents whose `expiresAt` has passed, in every collection that has them (for stores without TTL indexes). */
+export async function sweepExpired(collections: Collections, now: Date): Promise<void> {
+  await collections.sessions.deleteMany({ expiresAt: { $lt: now } });
+  await collections.loginStates.deleteMany({ expiresAt: { $lt: now } });
+}
+
+function isNotImplemented(error: unknown): boolean {
+  return /not implemented/i.test((error as Error | null)?.message ?? '');
 }
 
 /** The key of a grant: one per (resource, principal); parts are escaped so no separator can be forged. */

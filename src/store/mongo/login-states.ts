@@ -4,16 +4,12 @@ import type { LoginStateRecord, LoginStateRepository } from '../types.js';
 import type { Collections, LoginStateDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
 
-/** `sweep`: remove expired states when a new one is stored (where MongoDB has no TTL index to do it, as FerretDB v1). */
-export function createLoginStateRepository(collections: Collections, sweep: boolean): LoginStateRepository {
+export function createLoginStateRepository(collections: Collections): LoginStateRepository {
   return {
     async put(record) {
       const { id, ...rest } = record;
       const doc: LoginStateDocument = { _id: id, ...rest };
       await guarded('loginStates.put', async () => {
-        if (sweep) {
-          await collections.loginStates.deleteMany({ expiresAt: { $lte: record.createdAt } });
-        }
         try {
           await collections.loginStates.insertOne(doc);
         } catch (error) {
