@@ -3,10 +3,11 @@
  * The mlgate command line: `serve` runs the gateway; the other commands
  * manage users, tokens and grants in MongoDB and check the configuration.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
+import { loadOidcSettings } from '../auth/oidc/settings.js';
 import { renderExampleConfig } from '../config/example.js';
 import { ConfigError, type LoadedConfig, describeConfig, loadConfig } from '../config/load.js';
 import { MlgateError, toMlgateError } from '../errors.js';
@@ -101,6 +102,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   try {
     const file = values.config ?? env['MLGATE_CONFIG'];
     loaded = loadConfig({ ...(file === undefined || file === '' ? {} : { file }), env });
+    if (command === 'serve' || command === 'config') {
+      // The browser-login settings too (the providers file is read and checked): every problem before starting.
+      loadOidcSettings(loaded.config, { env, readFile: (path) => readFileSync(path, 'utf8') });
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`mlgate: ${error.message}\n`);

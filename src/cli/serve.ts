@@ -3,12 +3,15 @@
  * validated configuration, starts the server and stops it cleanly on SIGINT
  * or SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createApp } from '../app.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
 import { buildAuthenticators } from '../auth/build.js';
+import { buildBrowserLogin } from '../auth/oidc/build.js';
+import { loadOidcSettings } from '../auth/oidc/settings.js';
 import { SESSION_TOUCH_INTERVAL_MS } from '../auth/session/record.js';
 import { createSessionManager } from '../auth/session/manager.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
@@ -43,6 +46,12 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     logger.warn('configuration warning', { warning });
   }
 
+  // Browser login: checked before anything starts (a problem stops the start, like any configuration problem).
+  const oidcSettings = loadOidcSettings(config, {
+    env: process.env,
+    readFile: (path) => readFileSync(path, 'utf8'),
+  });
+
   const bundlePath = config.policy.bundle === '' ? defaultBundlePath() : config.policy.bundle;
   const engine = createDecisionEngine();
   await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
@@ -70,21 +79,30 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   });
   const upstream = createUpstream({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms });
 
+  const sessions = createSessionManager({
+    repository: store.sessions,
+    secretKey: config.session.secret_key,
+    settings: {
+      cookieName: config.session.cookie_name,
+      cookieSecure: config.session.cookie_secure,
+      maxAgeMs: config.session.max_age_ms,
+      idleMs: config.session.idle_timeout_ms,
+      touchIntervalMs: SESSION_TOUCH_INTERVAL_MS,
+    },
+    logger,
+  });
+  const login = buildBrowserLogin({
+    settings: oidcSettings,
+    store,
+    sessions,
+    logger,
+  });
+
   const app = createApp({
     logger,
     authenticators: buildAuthenticators({ config, verifier, users: store.users }),
-    sessions: createSessionManager({
-      repository: store.sessions,
-      secretKey: config.session.secret_key,
-      settings: {
-        cookieName: config.session.cookie_name,
-        cookieSecure: config.session.cookie_secure,
-        maxAgeMs: config.session.max_age_ms,
-        idleMs: config.session.idle_timeout_ms,
-        touchIntervalMs: SESSION_TOUCH_INTERVAL_MS,
-      },
-      logger,
-    }),
+    sessions,
+    ...(login === undefined ? {} : { login }),
     trustedProxies: config.server.trusted_proxies,
     allowedOrigins: config.session.allowed_origins,
     routes: createRouteTable(ROUTES),
