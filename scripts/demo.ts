@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { DEFAULT_ACCOUNTS, type OidcProviderHandle, startOidcProvider } from './oidc-provider.js';
 import {
   ROOT,
   type Service,
@@ -35,10 +36,12 @@ function basic(username: string, token: string): string {
 async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const services: Service[] = [];
+  let provider: OidcProviderHandle | undefined;
   const stopAll = async (): Promise<void> => {
     for (const service of services.reverse()) {
       await service.stop();
     }
+    await provider?.stop();
   };
   try {
     console.log('Starting FerretDB (MongoDB wire protocol) ...');
@@ -47,6 +50,14 @@ async function main(): Promise<void> {
     console.log('Starting the MLflow tracking server (SQLite, proxied artifacts) ...');
     const mlflow = await startMlflow(dir);
     services.push(mlflow);
+    console.log('Starting a local OpenID provider (oidc-provider) with demo users ...');
+    // The gateway builds its callback URL from the address the browser uses: both loopback names are registered.
+    const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+    provider = await startOidcProvider({
+      redirectUris: origins.map((o) => `${o}/callback`),
+      postLogoutRedirectUris: origins.map((o) => `${o}/_mlgate/signed-out`),
+      ...(process.env['DEMO_OIDC_PORT'] === undefined ? {} : { port: Number(process.env['DEMO_OIDC_PORT']) }),
+    });
     const env = {
       MONGODB_URI: ferret.uri,
       MLGATE_UPSTREAM_URL: mlflow.url,
@@ -54,7 +65,14 @@ async function main(): Promise<void> {
       SECRET_KEY: persistentSecretKey(dir),
     };
     console.log(`Starting mlgate on port ${port} ...`);
-    const gateway = await startMlgate(dir, { ...env, MLGATE_SERVER_PORT: port });
+    const gateway = await startMlgate(dir, {
+      ...env,
+      MLGATE_SERVER_PORT: port,
+      OIDC_DISCOVERY_URL: provider.discoveryUrl,
+      OIDC_CLIENT_ID: provider.clients.web.clientId,
+      OIDC_CLIENT_SECRET: provider.clients.web.clientSecret,
+      OIDC_PROVIDER_DISPLAY_NAME: 'Demo identity provider',
+    });
     services.push(gateway);
 
     await cli(['user', 'create', 'admin', '--admin'], env);
@@ -72,6 +90,8 @@ async function main(): Promise<void> {
     }
     const experimentId = ((await created.json()) as { experiment_id: string }).experiment_id;
     await cli(['grant', '--experiment', experimentId, '--group', 'team-a', '--permission', 'EDIT'], env);
+    // The browser users' group from the provider.
+    await cli(['grant', '--experiment', experimentId, '--group', 'team-b', '--permission', 'EDIT'], env);
 
     const check = await fetch(`${gateway.url}/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`, {
       headers: { authorization: basic('alice', aliceToken) },
@@ -81,6 +101,10 @@ async function main(): Promise<void> {
     }
 
     const python = join(VENV, 'python');
+    const account = (name: string) => {
+      const a = DEFAULT_ACCOUNTS.find((x) => x.username === name);
+      return `${name} / ${a?.password ?? ''}`.padEnd(22);
+    };
     console.log(`
 mlgate is running at ${gateway.url}, in front of MLflow at ${mlflow.url} (use mlgate, not MLflow directly).
 
@@ -88,6 +112,14 @@ mlgate is running at ${gateway.url}, in front of MLflow at ${mlflow.url} (use ml
   demo user       alice / ${aliceToken}
                   member of group team-a, which has EDIT on experiment "shared-demo" (id ${experimentId});
                   experiments alice creates are hers (MANAGE); others are refused.
+
+Log in with a browser (single sign-on through the local OpenID provider at ${provider.issuer}):
+
+  open ${gateway.url}/ and log in at the provider as
+    ${account('ada')}administrator (group mlflow-admin): sees everything
+    ${account('bob')}plain user (groups mlflow, team-b): team-b has EDIT on "shared-demo"
+    ${account('eve')}in neither group: refused, with a page that says why
+  log out: ${gateway.url}/_mlgate/logout
 
 Use it from the MLflow Python client (the project venv has MLflow):
 

@@ -51,6 +51,24 @@ describe('make demo', () => {
       }).toString();
       expect(printed).to.include('0.93');
 
+      // Browser login: the printed provider and users; the gateway sends a browser to that provider's login form.
+      const issuer = /local OpenID provider at (http:\/\/127\.0\.0\.1:\d+)\)/.exec(output)?.[1];
+      expect(issuer, 'the printed provider').to.be.a('string');
+      for (const line of ['ada / ada-password', 'bob / bob-password', 'eve / eve-password']) {
+        expect(output).to.include(line);
+      }
+      const start = await fetch(`http://127.0.0.1:${port}/_mlgate/login/oidc?rd=%2F`, { redirect: 'manual' });
+      expect(start.status).to.equal(302);
+      const authorize = start.headers.get('location') ?? '';
+      expect(authorize.startsWith(`${issuer as string}/auth?`), authorize).to.equal(true);
+      const toForm = await fetch(authorize, { redirect: 'manual' });
+      const cookie = toForm.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ');
+      const form = await fetch(new URL(toForm.headers.get('location') ?? '', issuer), { headers: { cookie } });
+      expect(await form.text()).to.include('name="password"');
+
       demo.kill('SIGINT');
       expect(await exited).to.equal(0);
       expect(processesUsing(tmp.path), 'processes left behind').to.equal('');
