@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+
 import { expect } from 'chai';
 
 import { openMongoStore } from '../../src/store/mongo/store.js';
@@ -134,6 +136,31 @@ describe('mlgate CLI', () => {
     expect(result.stderr).to.include('2 problem(s)');
     expect(result.stderr).to.include('MLGATE_SERVER_PORT (server.port): must be an integer');
     expect(result.stderr).to.include('DEFAULT_MLFLOW_PERMISSION (permissions.default): must be one of');
+  });
+
+  it('checks the browser-login settings and the providers file too, every problem listed; secrets hidden', async () => {
+    const file = `${tmp.path}/providers.yaml`;
+    writeFileSync(file, '- id: Bad\n  discovery_url: http://idp.example/x\n  client_id: c\n');
+    const broken = await runCli(['config', 'check'], {
+      ...env,
+      OIDC_DISCOVERY_URL: 'https://idp.example/.well-known/openid-configuration',
+      AUTH_PROVIDERS_FILE: file,
+    });
+    expect(broken.code).to.equal(2);
+    expect(broken.stderr).to.include('3 problem(s)');
+    expect(broken.stderr).to.include('oidc.client_id: must not be empty');
+    expect(broken.stderr).to.include(`oidc.providers_file (${file}): 0.id: must be`);
+    expect(broken.stderr).to.include(`oidc.providers_file (${file}): 0.discovery_url: must use https`);
+    const fine = await runCli(['config', 'check'], {
+      ...env,
+      OIDC_DISCOVERY_URL: 'https://idp.example/.well-known/openid-configuration',
+      OIDC_CLIENT_ID: 'mlgate',
+      OIDC_CLIENT_SECRET: 'the-client-secret',
+    });
+    expect(fine.code).to.equal(0);
+    expect(fine.stdout).to.include('oidc.client_id = "mlgate"  (env:OIDC_CLIENT_ID)');
+    expect(fine.stdout).to.include('oidc.client_secret = <set>  (env:OIDC_CLIENT_SECRET)');
+    expect(fine.stdout).to.not.include('the-client-secret');
   });
 
   it('prints the effective configuration with secrets hidden', async () => {
