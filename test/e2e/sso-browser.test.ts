@@ -112,6 +112,18 @@ results["ids"] = {"ok": True, "value": [visible, hidden]}
     return (await context.cookies(url)).map((c) => `${c.name}=${c.value}`).join('; ');
   }
 
+  it('keeps login off on a gateway without a discovery URL: no login routes, Basic challenges as before', async () => {
+    expect((await fetch(`${world.gateway.url}/_mlgate/login?rd=%2F`)).status).to.equal(404);
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http
+        .get(`${world.gateway.url}/`, { headers: { 'sec-fetch-mode': 'navigate', accept: 'text/html' } }, resolve)
+        .once('error', reject),
+    );
+    answer.resume();
+    expect(answer.statusCode).to.equal(401);
+    expect(answer.headers['www-authenticate']).to.match(/^Basic realm=/);
+  });
+
   it('refuses the UI to a browser without a session: to the login page, which keeps the page asked for', async () => {
     // node:http, not fetch: fetch always sends Sec-Fetch-Mode: cors.
     const answer = await new Promise<http.IncomingMessage>((resolve, reject) =>
