@@ -36,9 +36,20 @@ export function createBasicAuthenticator(deps: {
           return {
             kind: 'rejected',
             error: new MlgateError('MLGATE_AUTH_TOKEN_EXPIRED', undefined, { headers: challenge }),
+            username: parsed.username,
+          };
+        case 'outdated':
+          return {
+            kind: 'rejected',
+            error: new MlgateError('MLGATE_AUTH_TOKEN_OUTDATED', undefined, { headers: challenge }),
+            username: parsed.username,
           };
         case 'invalid':
-          return { kind: 'rejected', error: new MlgateError('MLGATE_AUTH_INVALID', undefined, { headers: challenge }) };
+          return {
+            kind: 'rejected',
+            error: new MlgateError('MLGATE_AUTH_INVALID', undefined, { headers: challenge }),
+            username: parsed.username,
+          };
       }
     },
   };

@@ -10,6 +10,9 @@ import { createApp } from '../app.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
 import { createBasicAuthenticator } from '../auth/basic-authenticator.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
+import { LAST_USED_INTERVAL_MS, createLastUsedRecorder } from '../auth/last-used.js';
+import { DEVELOPMENT_TOKEN_KEY_WARNING } from '../auth/token-settings.js';
+import { createTokenHasher, deriveTokenKey } from '../auth/tokens.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createMlflowClient } from '../mlflow/client.js';
@@ -51,11 +54,29 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     database: config.mongodb.database,
     timeoutMs: config.mongodb.timeout_ms,
   });
+  if (config.session.secret_key === '') {
+    logger.warn(DEVELOPMENT_TOKEN_KEY_WARNING);
+  }
+  const legacyTokens = await store.tokens.countLegacy();
+  if (legacyTokens > 0) {
+    logger.warn(
+      `the store holds ${legacyTokens} access token(s) of the first format (collection "tokens"), which are no ` +
+        'longer accepted: their users get 401 MLGATE_AUTH_TOKEN_OUTDATED. Create new tokens (mlgate token create), ' +
+        'then drop that collection.',
+    );
+  }
   const verifier = createCredentialVerifier({
     tokens: store.tokens,
     users: store.users,
+    hasher: createTokenHasher(deriveTokenKey(config.session.secret_key)),
     ttlMs: config.cache.ttl_ms,
     maxEntries: config.cache.max_entries,
+    lastUsed: createLastUsedRecorder({
+      tokens: store.tokens,
+      intervalMs: LAST_USED_INTERVAL_MS,
+      maxEntries: config.cache.max_entries,
+      onError: (err) => logger.warn('could not record when an access token was last used', { err }),
+    }),
   });
   const grantSource = createCachedGrantSource(store.grants, {
     ttlMs: config.cache.ttl_ms,

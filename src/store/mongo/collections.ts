@@ -11,6 +11,7 @@ export interface UserDocument {
   createdAt: Date;
 }
 
+/** An access token (collection access_tokens): the record, never the token; hash is a keyed HMAC. */
 export interface TokenDocument {
   _id: string;
   username: string;
@@ -18,6 +19,17 @@ export interface TokenDocument {
   hash: string;
   createdAt: Date;
   expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** A failure counter (collection auth_failures); expiresAt carries a TTL index. */
+export interface FailureDocument {
+  /** "address:<ip>" or "username:<name>" (src/auth/throttle/keys.ts). */
+  _id: string;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+  expiresAt: Date;
 }
 
 export interface GrantDocument {
@@ -35,21 +47,26 @@ export interface GrantDocument {
 export interface Collections {
   readonly users: Collection<UserDocument>;
   readonly tokens: Collection<TokenDocument>;
+  /** Tokens of the first format (SHA-256, collection "tokens"): no longer read, only counted for a warning. */
+  readonly legacyTokens: Collection;
   readonly grants: Collection<GrantDocument>;
+  readonly failures: Collection<FailureDocument>;
 }
 
 export function collectionsOf(db: Db): Collections {
   return {
     users: db.collection<UserDocument>('users'),
-    tokens: db.collection<TokenDocument>('tokens'),
+    tokens: db.collection<TokenDocument>('access_tokens'),
+    legacyTokens: db.collection('tokens'),
     grants: db.collection<GrantDocument>('grants'),
+    failures: db.collection<FailureDocument>('auth_failures'),
   };
 }
 
 /** Creates the indexes the queries rely on (idempotent). */
 export async function ensureIndexes(collections: Collections): Promise<void> {
-  await collections.tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' });
-  await collections.tokens.createIndex({ username: 1 }, { name: 'username' });
+  await collections.tokens.createIndex({ username: 1, name: 1 }, { unique: true, name: 'username_name_unique' });
+  await collections.failures.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expires_ttl' });
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
 }

@@ -6,6 +6,7 @@ import { redactUri } from '../../util/redact-uri.js';
 import type { Store } from '../types.js';
 import { collectionsOf, ensureIndexes } from './collections.js';
 import { guarded } from './errors.js';
+import { createFailureRepository } from './failures.js';
 import { createGrantRepository } from './grants.js';
 import { createTokenRepository } from './tokens.js';
 import { createUserRepository } from './users.js';
@@ -33,6 +34,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       users: createUserRepository(collections),
       tokens: createTokenRepository(collections),
       grants: createGrantRepository(collections),
+      failures: createFailureRepository(collections),
       ping: async () => {
         await guarded('ping', () => db.command({ ping: 1 }, { timeoutMS: options.timeoutMs }));
       },

@@ -1,0 +1,72 @@
+/**
+ * Applies failed-credential throttling to the outcome of an authenticator (src/auth/chain.ts calls it for every
+ * outcome other than not-mine), whatever the credential kind: a rejected outcome is counted and may be delayed or
+ * turned into 429; an accepted one is refused with 429 from a blocked address. The counts live in the store, so
+ * every replica sees the same ones. See policy.ts for the rule.
+ */
+import { MlgateError } from '../../errors.js';
+import type { Logger } from '../../logging.js';
+import type { FailureCount, FailureRepository } from '../../store/types.js';
+import type { AuthOutcome } from '../principal.js';
+import { addressKey, usernameKey } from './keys.js';
+import { type ThrottleSettings, type Verdict, verdictForFailure, verdictForValid } from './policy.js';
+
+export interface ThrottleGuard {
+  screen(outcome: AuthOutcome, request: { readonly peerAddress: string; readonly now: Date }): Promise<AuthOutcome>;
+}
+
+export function createThrottleGuard(deps: {
+  readonly failures: FailureRepository;
+  readonly settings: ThrottleSettings;
+  readonly logger: Logger;
+  readonly sleep?: (ms: number) => Promise<void>;
+}): ThrottleGuard {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pick = (counts: FailureCount[], key: string | null): FailureCount | null =>
+    key === null ? null : (counts.find((c) => c.key === key) ?? null);
+
+  function throttled(verdict: Extract<Verdict, { kind: 'block' }>, fields: Record<string, unknown>): AuthOutcome {
+    deps.logger.warn('credential attempt throttled', { ...fields, scope: verdict.scope });
+    return {
+      kind: 'rejected',
+      error: new MlgateError('MLGATE_AUTH_THROTTLED', undefined, {
+        headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
+        details: { scope: verdict.scope, retry_after_seconds: verdict.retryAfterSeconds },
+      }),
+    };
+  }
+
+  return {
+    async screen(outcome, request) {
+      const address = addressKey(request.peerAddress);
+      if (outcome.kind === 'not-mine') {
+        return outcome;
+      }
+      if (outcome.kind === 'authenticated') {
+        if (outcome.principal.method === 'session') {
+          return outcome;
+        }
+        const [count] = await deps.failures.read([address], request.now);
+        const verdict = verdictForValid(count ?? null, deps.settings, request.now);
+        return verdict.kind === 'block'
+          ? throttled(verdict, { address, username: outcome.principal.username, valid: true })
+          : outcome;
+      }
+      const username = usernameKey(outcome.username);
+      const keys = username === null ? [address] : [address, username];
+      const counts = await deps.failures.record(keys, request.now, deps.settings.windowMs);
+      const verdict = verdictForFailure(
+        { address: pick(counts, address), username: pick(counts, username) },
+        deps.settings,
+        request.now,
+      );
+      if (verdict.kind === 'block') {
+        return throttled(verdict, { address, username: outcome.username, code: outcome.error.code });
+      }
+      if (verdict.kind === 'delay') {
+        await sleep(verdict.ms);
+      }
+      return outcome;
+    },
+  };
+}
