@@ -27,12 +27,11 @@ export interface TokenRecord {
   readonly lastUsedAt: Date | null;
 }
 
-/** Failed credential attempts counted under one key (an address or a username) in the current window. */
+/** The failed credential attempts under one key (an address or a username) that still count. */
 export interface FailureCount {
   readonly key: string;
-  readonly count: number;
-  /** When the count is forgotten: the throttle window after the latest failure. */
-  readonly expiresAt: Date;
+  /** When each of them stops counting, earliest first (their number is the count). */
+  readonly expiries: readonly Date[];
 }
 
 export type ResourceType = 'experiment';
@@ -83,13 +82,13 @@ export interface TokenRepository {
 }
 
 /**
- * Counters of failed credential attempts, shared by every replica (src/auth/throttle/). A count lives for a
- * window after the latest failure under its key, then starts again from zero.
+ * Failed credential attempts, shared by every replica (src/auth/throttle/): each failure is kept under its keys
+ * and counts until `windowMs` after it happened.
  */
 export interface FailureRepository {
-  /** Adds one failure under each key (atomically per key) and returns the new counts. */
-  record(keys: readonly string[], now: Date, windowMs: number): Promise<FailureCount[]>;
-  /** The live counts under `keys` (keys without failures in their window are left out). */
+  /** Records one failure at `now` under each key. */
+  record(keys: readonly string[], now: Date, windowMs: number): Promise<void>;
+  /** The failures that still count under each of `keys` (keys without any are left out). */
   read(keys: readonly string[], now: Date): Promise<FailureCount[]>;
 }
 

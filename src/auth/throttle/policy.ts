@@ -1,18 +1,19 @@
 /**
- * What throttling does with one credential attempt, from the failure counts; pure.
+ * What throttling does with one credential attempt, from the failures that still count; pure.
  *
  * The rule:
- * - A failed credential adds one failure under its address and under the username it named. Past
- *   `freeFailures` (on either count) its 401 is delayed, doubling with each failure up to `maxDelayMs`. Once either
- *   count is past its maximum, the failed attempt gets 429 instead.
- * - An address past its maximum gets 429 for every credential it presents, valid ones included, so a blocked
- *   address cannot learn whether a guess was right.
- * - A username past its maximum does not block valid credentials: its owner, presenting a valid token from an
- *   address that is not blocked, gets in. Knowing a username is therefore not enough to lock its owner out.
+ * - Each failed credential counts under its address and under the username it named, for `windowMs`.
+ * - Past `freeFailures` (on either count) a failure's 401 is delayed, doubling with each failure up to
+ *   `maxDelayMs`.
+ * - With `addressMaxFailures` failures counting for an address, every credential it presents gets 429, valid ones
+ *   included, so a blocked address cannot learn whether a guess was right.
+ * - With `usernameMaxFailures` failures counting for a username, failed attempts naming it get 429 from any
+ *   address; a valid credential of that user from an address that is not blocked still works. Knowing a username
+ *   is therefore not enough to lock its owner out.
  * - Browser sessions are never throttled (a session id cannot be guessed, and a user behind the same NAT as an
  *   attacker keeps working).
- * - A count is forgotten `windowMs` after the latest failure under it; success resets nothing (otherwise an
- *   attacker holding one valid account could reset the counter of the address they attack from).
+ * - Success resets nothing (otherwise an attacker holding one valid account could clear the count of the address
+ *   they attack from); failures stop counting `windowMs` after they happened.
  */
 
 export interface ThrottleSettings {
@@ -28,10 +29,10 @@ export interface ThrottleSettings {
   readonly usernameMaxFailures: number;
 }
 
+/** The failures counting before this attempt: when each stops counting, earliest first. */
 export interface Counts {
-  /** Failures of the address, with when that count is forgotten. */
-  readonly address: { readonly count: number; readonly expiresAt: Date } | null;
-  readonly username: { readonly count: number; readonly expiresAt: Date } | null;
+  readonly address: readonly Date[];
+  readonly username: readonly Date[];
 }
 
 export type Verdict =
@@ -39,27 +40,35 @@ export type Verdict =
   | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'block'; readonly scope: 'address' | 'username'; readonly retryAfterSeconds: number };
 
-function retryAfter(expiresAt: Date, now: Date): number {
-  return Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
-}
-
-/** A credential that proved who the caller is, given the address's count (read, not incremented). */
-export function verdictForValid(address: Counts['address'], settings: ThrottleSettings, now: Date): Verdict {
-  if (address !== null && address.count >= settings.addressMaxFailures) {
-    return { kind: 'block', scope: 'address', retryAfterSeconds: retryAfter(address.expiresAt, now) };
+/** Blocked when `max` failures count; until enough of them expire to leave fewer than `max`. */
+function block(
+  expiries: readonly Date[],
+  max: number,
+  scope: 'address' | 'username',
+  now: Date,
+): Verdict | undefined {
+  if (expiries.length < max) {
+    return undefined;
   }
-  return { kind: 'pass' };
+  const releasedAt = expiries[expiries.length - max] as Date;
+  const retryAfterSeconds = Math.max(1, Math.ceil((releasedAt.getTime() - now.getTime()) / 1000));
+  return { kind: 'block', scope, retryAfterSeconds };
 }
 
-/** A failed credential, given the counts that include it. */
+/** A credential that proved who the caller is: only its address's failures matter. */
+export function verdictForValid(address: readonly Date[], settings: ThrottleSettings, now: Date): Verdict {
+  return block(address, settings.addressMaxFailures, 'address', now) ?? { kind: 'pass' };
+}
+
+/** A failed credential. When it is not blocked it is recorded, and counts in its own delay. */
 export function verdictForFailure(counts: Counts, settings: ThrottleSettings, now: Date): Verdict {
-  if (counts.address !== null && counts.address.count > settings.addressMaxFailures) {
-    return { kind: 'block', scope: 'address', retryAfterSeconds: retryAfter(counts.address.expiresAt, now) };
+  const blocked =
+    block(counts.address, settings.addressMaxFailures, 'address', now) ??
+    block(counts.username, settings.usernameMaxFailures, 'username', now);
+  if (blocked !== undefined) {
+    return blocked;
   }
-  if (counts.username !== null && counts.username.count > settings.usernameMaxFailures) {
-    return { kind: 'block', scope: 'username', retryAfterSeconds: retryAfter(counts.username.expiresAt, now) };
-  }
-  const failures = Math.max(counts.address?.count ?? 0, counts.username?.count ?? 0);
+  const failures = Math.max(counts.address.length, counts.username.length) + 1;
   return failures > settings.freeFailures
     ? { kind: 'delay', ms: delayFor(failures - settings.freeFailures, settings) }
     : { kind: 'pass' };

@@ -102,27 +102,25 @@ function memoryTokens(): TokenRepository {
 }
 
 function memoryFailures(): FailureRepository {
-  const counts = new Map<string, FailureCount>();
-  const live = (key: string, now: Date): FailureCount | undefined => {
-    const count = counts.get(key);
-    return count !== undefined && count.expiresAt.getTime() > now.getTime() ? count : undefined;
-  };
+  const failures: { key: string; expiresAt: Date }[] = [];
   return {
     record(keys, now, windowMs) {
-      return Promise.resolve(
-        keys.map((key) => {
-          const count: FailureCount = {
-            key,
-            count: (live(key, now)?.count ?? 0) + 1,
-            expiresAt: new Date(now.getTime() + windowMs),
-          };
-          counts.set(key, count);
-          return count;
-        }),
-      );
+      const live = failures.filter((f) => f.expiresAt.getTime() > now.getTime());
+      failures.splice(0, failures.length, ...live);
+      for (const key of keys) failures.push({ key, expiresAt: new Date(now.getTime() + windowMs) });
+      return Promise.resolve();
     },
-    read: (keys, now) =>
-      Promise.resolve(keys.map((key) => live(key, now)).filter((c): c is FailureCount => c !== undefined)),
+    read(keys, now) {
+      const counts: FailureCount[] = [];
+      for (const key of keys) {
+        const expiries = failures
+          .filter((f) => f.key === key && f.expiresAt.getTime() > now.getTime())
+          .map((f) => f.expiresAt)
+          .sort((a, b) => a.getTime() - b.getTime());
+        if (expiries.length > 0) counts.push({ key, expiries });
+      }
+      return Promise.resolve(counts);
+    },
   };
 }
 

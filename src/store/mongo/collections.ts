@@ -1,8 +1,10 @@
 /** Collection names, document shapes and indexes of the MongoDB store. */
-import type { Collection, Db } from 'mongodb';
+import { type Collection, type Db, MongoServerError } from 'mongodb';
 
 import type { PermissionLevel } from '../../config/schema.js';
 import type { PrincipalType, ResourceType } from '../types.js';
+
+const NOT_IMPLEMENTED = 238;
 
 export interface UserDocument {
   _id: string;
@@ -22,13 +24,12 @@ export interface TokenDocument {
   lastUsedAt: Date | null;
 }
 
-/** A failure counter (collection auth_failures); expiresAt carries a TTL index. */
+/** One failed credential attempt under one key (collection auth_failures); expiresAt carries a TTL index. */
 export interface FailureDocument {
   /** "address:<ip>" or "username:<name>" (src/auth/throttle/keys.ts). */
-  _id: string;
-  count: number;
-  firstAt: Date;
-  lastAt: Date;
+  key: string;
+  at: Date;
+  /** When it stops counting. */
   expiresAt: Date;
 }
 
@@ -63,10 +64,26 @@ export function collectionsOf(db: Db): Collections {
   };
 }
 
+/**
+ * A TTL index on auth_failures.expiresAt where the server has them (MongoDB); FerretDB v1 does not, so there the
+ * index is a plain one and the failure repository sweeps expired counters itself (it does on MongoDB too).
+ */
+async function ensureExpiryIndex(collections: Collections): Promise<void> {
+  try {
+    await collections.failures.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expires_ttl' });
+  } catch (error) {
+    if (!(error instanceof MongoServerError && (error.code === NOT_IMPLEMENTED || /not implemented/i.test(error.message)))) {
+      throw error;
+    }
+    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires' });
+  }
+  await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
+}
+
 /** Creates the indexes the queries rely on (idempotent). */
 export async function ensureIndexes(collections: Collections): Promise<void> {
   await collections.tokens.createIndex({ username: 1, name: 1 }, { unique: true, name: 'username_name_unique' });
-  await collections.failures.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expires_ttl' });
+  await ensureExpiryIndex(collections);
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
 }

@@ -1,57 +1,62 @@
 /**
- * Failure counters in MongoDB (collection auth_failures), shared by every replica. Each key is one document whose
- * count grows with an atomic $inc upsert; a count lives for the window after its latest failure. The TTL index on
- * expiresAt removes old documents eventually (MongoDB's TTL monitor runs about once a minute), so reads and
- * updates ignore expired ones themselves.
+ * Failed credential attempts in MongoDB (collection auth_failures), shared by every replica: one document per
+ * failure and key, counted while it has not expired. Documents rather than $inc counters because FerretDB v1
+ * loses concurrent $inc updates (tested: 50 parallel increments of one document gave 16), while single inserts
+ * and counts are exact on it as on MongoDB. The throttle stops recording under a key once it is blocked, so a key
+ * holds about as many documents as its limit.
+ *
+ * Expired documents are removed by the TTL index on MongoDB (its monitor runs about once a minute) and, since
+ * FerretDB v1 has no TTL indexes, by a sweep each process runs at most once per SWEEP_INTERVAL_MS when it records
+ * failures; reads ignore expired documents themselves, so neither needs to be punctual.
  */
 import type { FailureCount, FailureRepository } from '../types.js';
 import type { Collections, FailureDocument } from './collections.js';
-import { guarded, isDuplicateKey } from './errors.js';
+import { guarded } from './errors.js';
 
-function toCount(doc: FailureDocument): FailureCount {
-  return { key: doc._id, count: doc.count, expiresAt: doc.expiresAt };
-}
+export const SWEEP_INTERVAL_MS = 60_000;
+/** Most failures read per request: far above any configurable limit's worth of concurrent attempts. */
+const MAX_READ = 10_000;
 
 export function createFailureRepository(collections: Collections): FailureRepository {
   const failures = collections.failures;
+  let lastSweep = 0;
 
-  async function increment(key: string, now: Date, windowMs: number): Promise<FailureCount> {
-    // A count whose window has passed starts again: remove it first (a no-op when it is live or absent).
-    await failures.deleteOne({ _id: key, expiresAt: { $lte: now } });
-    const update = {
-      $inc: { count: 1 },
-      $set: { lastAt: now, expiresAt: new Date(now.getTime() + windowMs) },
-      $setOnInsert: { firstAt: now },
-    };
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const doc = await failures.findOneAndUpdate({ _id: key }, update, { upsert: true, returnDocument: 'after' });
-        if (doc === null) {
-          throw new Error('upsert returned no document');
-        }
-        return toCount(doc);
-      } catch (error) {
-        // Two replicas inserting the same new key at once: one insert loses; its retry increments the winner's.
-        if (attempt === 0 && isDuplicateKey(error)) {
-          continue;
-        }
-        throw error;
-      }
+  async function sweep(now: Date): Promise<void> {
+    const elapsed = now.getTime() - lastSweep;
+    if (elapsed >= 0 && elapsed < SWEEP_INTERVAL_MS) {
+      return;
     }
+    lastSweep = now.getTime();
+    await failures.deleteMany({ expiresAt: { $lte: now } });
   }
 
   return {
     async record(keys, now, windowMs) {
-      return guarded('failures.record', () => Promise.all(keys.map((key) => increment(key, now, windowMs))));
+      if (keys.length === 0) {
+        return;
+      }
+      const expiresAt = new Date(now.getTime() + windowMs);
+      await guarded('failures.record', async () => {
+        await sweep(now);
+        await failures.insertMany(keys.map((key): FailureDocument => ({ key, at: now, expiresAt })));
+      });
     },
     async read(keys, now) {
       if (keys.length === 0) {
         return [];
       }
       const docs = await guarded('failures.read', () =>
-        failures.find({ _id: { $in: [...keys] }, expiresAt: { $gt: now } }).toArray(),
+        failures
+          .find({ key: { $in: [...keys] }, expiresAt: { $gt: now } }, { projection: { _id: 0, key: 1, expiresAt: 1 } })
+          .sort({ expiresAt: 1 })
+          .limit(MAX_READ)
+          .toArray(),
       );
-      return docs.map(toCount);
+      const byKey = new Map<string, Date[]>();
+      for (const doc of docs) {
+        byKey.set(doc.key, [...(byKey.get(doc.key) ?? []), doc.expiresAt]);
+      }
+      return [...byKey].map(([key, expiries]): FailureCount => ({ key, expiries }));
     },
   };
 }

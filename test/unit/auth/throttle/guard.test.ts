@@ -45,10 +45,12 @@ describe('throttle guard', () => {
     const { store, guard } = setUp();
     expect(await guard.screen({ kind: 'not-mine' }, from('192.0.2.1'))).to.deep.equal({ kind: 'not-mine' });
     expect(await store.failures.read(['address:192.0.2.1'], now)).to.deep.equal([]);
+    const session: AuthOutcome = { kind: 'authenticated', principal: { ...alice, method: 'session' } };
+    expect(await guard.screen(session, from('192.0.2.1'))).to.equal(session);
   });
 
   it('delays failures past the free ones, then answers 429 MLGATE_AUTH_THROTTLED with Retry-After', async () => {
-    const { guard, slept } = setUp();
+    const { store, guard, slept } = setUp();
     const codes: string[] = [];
     for (let i = 0; i < 6; i++) {
       codes.push(code(await guard.screen(wrong(), from('192.0.2.1'))));
@@ -62,6 +64,8 @@ describe('throttle guard', () => {
       'MLGATE_AUTH_THROTTLED',
     ]);
     expect(slept).to.deep.equal([10, 20, 40]);
+    // Blocked failures are not stored: the key holds as many as its limit.
+    expect((await store.failures.read(['address:192.0.2.1'], now))[0]?.expiries).to.have.length(4);
     const blocked = await guard.screen(ok, from('192.0.2.1'));
     expect(blocked.kind).to.equal('rejected');
     if (blocked.kind === 'rejected') {
@@ -94,6 +98,19 @@ describe('throttle guard', () => {
     expect(await guard.screen(ok, from('192.0.2.5'))).to.equal(ok);
     // Other usernames are not affected.
     expect(code(await guard.screen(wrong('bob'), from('192.0.2.6')))).to.equal('MLGATE_AUTH_INVALID');
+  });
+
+  it("counts a blocked username's failures against their address, so guesses stay limited per address", async () => {
+    const { guard } = setUp();
+    await guard.screen(wrong('alice'), from('192.0.2.1'));
+    await guard.screen(wrong('alice'), from('192.0.2.1'));
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) codes.push(code(await guard.screen(wrong('alice'), from('192.0.2.9'))));
+    expect(codes).to.deep.equal(['MLGATE_AUTH_THROTTLED', 'MLGATE_AUTH_THROTTLED', 'MLGATE_AUTH_THROTTLED']);
+    expect(await guard.screen(ok, from('192.0.2.9'))).to.equal(ok);
+    await guard.screen(wrong('alice'), from('192.0.2.9'));
+    const blocked = await guard.screen(ok, from('192.0.2.9'));
+    expect(blocked.kind === 'rejected' && blocked.error.details).to.deep.include({ scope: 'address' });
   });
 
   it('forgets failures after the window', async () => {

@@ -18,36 +18,45 @@ describe('throttle policy', () => {
     addressMaxFailures: 10,
     usernameMaxFailures: 5,
   };
-  const count = (n: number, expiresInMs = 30_500) => ({ count: n, expiresAt: new Date(now.getTime() + expiresInMs) });
+  /** n failures, the earliest expiring in `firstInMs`, then one a second later each. */
+  const failures = (n: number, firstInMs = 30_500): Date[] =>
+    Array.from({ length: n }, (_, i) => new Date(now.getTime() + firstInMs + i * 1000));
+  const none: Date[] = [];
 
   it('answers the free failures at once, then delays, doubling up to the maximum', () => {
-    expect(verdictForFailure({ address: count(2), username: count(1) }, settings, now)).to.deep.equal({ kind: 'pass' });
-    expect(verdictForFailure({ address: count(3), username: null }, settings, now)).to.deep.equal({
+    expect(verdictForFailure({ address: failures(1), username: none }, settings, now)).to.deep.equal({ kind: 'pass' });
+    expect(verdictForFailure({ address: failures(2), username: none }, settings, now)).to.deep.equal({
       kind: 'delay',
       ms: 100,
     });
-    expect(verdictForFailure({ address: count(1), username: count(4) }, settings, now)).to.deep.equal({
+    expect(verdictForFailure({ address: failures(1), username: failures(3) }, settings, now)).to.deep.equal({
       kind: 'delay',
       ms: 200,
     });
-    expect(verdictForFailure({ address: count(9), username: null }, settings, now)).to.deep.equal({
+    expect(verdictForFailure({ address: failures(8), username: none }, settings, now)).to.deep.equal({
       kind: 'delay',
       ms: 500,
     });
     expect(delayFor(1000, settings)).to.equal(500);
   });
 
-  it('blocks a failure past the address maximum, with Retry-After until the count is forgotten', () => {
-    expect(verdictForFailure({ address: count(10), username: null }, settings, now).kind).to.equal('delay');
-    expect(verdictForFailure({ address: count(11), username: null }, settings, now)).to.deep.equal({
+  it('blocks once the address maximum counts, until enough failures expire', () => {
+    expect(verdictForFailure({ address: failures(9), username: none }, settings, now).kind).to.equal('delay');
+    expect(verdictForFailure({ address: failures(10), username: none }, settings, now)).to.deep.equal({
       kind: 'block',
       scope: 'address',
       retryAfterSeconds: 31,
     });
+    // Concurrent attempts overshot the limit by two: three must expire.
+    expect(verdictForFailure({ address: failures(12), username: none }, settings, now)).to.deep.equal({
+      kind: 'block',
+      scope: 'address',
+      retryAfterSeconds: 33,
+    });
   });
 
-  it('blocks a failure past the username maximum', () => {
-    expect(verdictForFailure({ address: count(1), username: count(6, 100) }, settings, now)).to.deep.equal({
+  it('blocks a failure once the username maximum counts', () => {
+    expect(verdictForFailure({ address: failures(1), username: failures(5, 100) }, settings, now)).to.deep.equal({
       kind: 'block',
       scope: 'username',
       retryAfterSeconds: 1,
@@ -55,9 +64,9 @@ describe('throttle policy', () => {
   });
 
   it('lets a valid credential through unless its address is blocked; the username count plays no part', () => {
-    expect(verdictForValid(null, settings, now)).to.deep.equal({ kind: 'pass' });
-    expect(verdictForValid(count(9), settings, now)).to.deep.equal({ kind: 'pass' });
-    expect(verdictForValid(count(10), settings, now)).to.deep.equal({
+    expect(verdictForValid(none, settings, now)).to.deep.equal({ kind: 'pass' });
+    expect(verdictForValid(failures(9), settings, now)).to.deep.equal({ kind: 'pass' });
+    expect(verdictForValid(failures(10), settings, now)).to.deep.equal({
       kind: 'block',
       scope: 'address',
       retryAfterSeconds: 31,
