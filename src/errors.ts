@@ -21,6 +21,11 @@ export const ERROR_CATALOGUE = {
       'Authentication required. Send HTTP Basic credentials: your mlgate username and an access token ' +
       '(for the MLflow client, set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD).',
   },
+  MLGATE_LOGIN_REQUIRED: {
+    status: 302,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'Sign in first: follow the Location header to the login page, which brings you back here afterwards.',
+  },
   MLGATE_AUTH_INVALID: {
     status: 401,
     mlflowCode: 'UNAUTHENTICATED',
@@ -164,6 +169,13 @@ export const ERROR_CATALOGUE = {
     mlflowCode: 'INVALID_PARAMETER_VALUE',
     message: 'The requested token lifetime is not allowed. Ask for a duration like 90d within tokens.max_lifetime_days.',
   },
+  MLGATE_TOKEN_CREATE_FORBIDDEN: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message:
+      'An access token cannot create other access tokens here (tokens.create_with_token). Sign in through the ' +
+      'browser to create one, or ask an administrator (mlgate token create <username>).',
+  },
   MLGATE_TOKEN_LIMIT: {
     status: 409,
     mlflowCode: 'RESOURCE_LIMIT_EXCEEDED',
@@ -178,8 +190,8 @@ export interface MlgateErrorOptions {
   readonly cause?: unknown;
   /** Structured, client-safe details (for example the reasons of a denial). */
   readonly details?: Readonly<Record<string, unknown>>;
-  /** Extra response headers, e.g. WWW-Authenticate. */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Extra response headers, e.g. WWW-Authenticate (a list: one header line per value). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export class MlgateError extends Error {
@@ -189,7 +201,7 @@ export class MlgateError extends Error {
   /** True when the message may be shown to the client (all 4xx, and our own 5xx texts). */
   readonly expose = true;
   readonly details: Readonly<Record<string, unknown>> | undefined;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
 
   constructor(code: ErrorCode, message?: string, options: MlgateErrorOptions = {}) {
     const spec: ErrorSpec = ERROR_CATALOGUE[code];

@@ -6,12 +6,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import Router from 'koa-router';
+
 import { createApp } from '../app.js';
+import { registerTokenRoutes } from '../http/api/token-routes.js';
+import { OWN_PREFIX } from '../http/chains.js';
+import type { GatewayState } from '../http/state.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
-import { createBasicAuthenticator } from '../auth/basic-authenticator.js';
+import { buildAuthenticators } from '../auth/build.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import { LAST_USED_INTERVAL_MS, createLastUsedRecorder } from '../auth/last-used.js';
-import { DEVELOPMENT_TOKEN_KEY_WARNING } from '../auth/token-settings.js';
+import { createThrottleGuard } from '../auth/throttle/guard.js';
+import { createTokenService } from '../auth/token-service.js';
+import { DEVELOPMENT_TOKEN_KEY_WARNING, throttleSettings, tokenSettings } from '../auth/token-settings.js';
 import { createTokenHasher, deriveTokenKey } from '../auth/tokens.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -65,10 +72,11 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
         'then drop that collection.',
     );
   }
+  const tokenHasher = createTokenHasher(deriveTokenKey(config.session.secret_key));
   const verifier = createCredentialVerifier({
     tokens: store.tokens,
     users: store.users,
-    hasher: createTokenHasher(deriveTokenKey(config.session.secret_key)),
+    hasher: tokenHasher,
     ttlMs: config.cache.ttl_ms,
     maxEntries: config.cache.max_entries,
     lastUsed: createLastUsedRecorder({
@@ -89,10 +97,32 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   });
   const upstream = createUpstream({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms });
 
+  const tokenService = createTokenService({
+    tokens: store.tokens,
+    users: store.users,
+    hasher: tokenHasher,
+    settings: tokenSettings(config),
+  });
+  const apiRoutes = new Router<GatewayState>({ prefix: `${OWN_PREFIX}/api` });
+  registerTokenRoutes(apiRoutes, {
+    tokens: tokenService,
+    adminGroups: config.auth.admin_groups,
+    createWithToken: config.tokens.create_with_token,
+  });
+
   const app = createApp({
     logger,
-    authenticators: [createBasicAuthenticator({ verifier, realm: config.auth.realm })],
-    realm: config.auth.realm,
+    authenticators: buildAuthenticators({ config, verifier }),
+    ...(config.throttle.enabled
+      ? {
+          throttle: createThrottleGuard({
+            failures: store.failures,
+            settings: throttleSettings(config),
+            logger: logger.child({ component: 'throttle' }),
+          }),
+        }
+      : {}),
+    apiRoutes,
     routes: createRouteTable(ROUTES),
     resolver: createResolver({
       client,

@@ -17,6 +17,8 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   cache: 'In-process caches and their staleness bound.',
   session: 'Browser sessions.',
   logging: 'Logging.',
+  tokens: 'Access tokens for HTTP Basic (the MLflow client): lifetimes and limits.',
+  throttle: 'Failed-credential throttling, shared by every replica through MongoDB.',
 };
 
 export function renderExampleConfig(): string {
@@ -72,4 +74,14 @@ function wrap(text: string, width: number): string[] {
   }
   if (line !== '') lines.push(line);
   return lines;
+}
+
+/** The option table of docs/configuration.md (scripts/config-docs.ts writes it there; a test checks it). */
+export function renderOptionsTable(): string {
+  const rows = OPTIONS.map((option) => {
+    const env = [envNameOf(option.path), ...(option.aliases ?? [])].map((name) => `\`${name}\``).join(', ');
+    const cells = [`\`${option.path}\``, option.type, `\`${JSON.stringify(option.default)}\``, env, option.description];
+    return `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
+  });
+  return ['| option | type | default | environment | meaning |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -10,6 +10,7 @@ export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
 export interface Config {
   readonly server: {
+    readonly mode: 'production' | 'development';
     readonly host: string;
     readonly port: number;
     readonly max_json_body_bytes: number;
@@ -67,6 +68,7 @@ export interface Config {
     readonly allow_no_expiry: boolean;
     readonly replace_on_create: boolean;
     readonly max_per_user: number;
+    readonly create_with_token: boolean;
   };
   readonly throttle: {
     readonly enabled: boolean;
@@ -101,9 +103,20 @@ export type OptionSpec =
   | (BaseOption & { readonly type: 'url'; readonly default: string; readonly protocols: readonly string[] })
   | (BaseOption & { readonly type: 'integer'; readonly default: number; readonly min: number; readonly max: number })
   | (BaseOption & { readonly type: 'enum'; readonly default: string; readonly values: readonly string[] })
-  | (BaseOption & { readonly type: 'string-list'; readonly default: readonly string[] });
+  | (BaseOption & { readonly type: 'string-list'; readonly default: readonly string[] })
+  | (BaseOption & { readonly type: 'boolean'; readonly default: boolean });
 
 export const OPTIONS: readonly OptionSpec[] = [
+  {
+    path: 'server.mode',
+    type: 'enum',
+    default: 'production',
+    values: ['production', 'development'],
+    description:
+      'production refuses to start without the settings a shared deployment needs (session.secret_key); ' +
+      'development starts anyway, with loud warnings (a random session key per process, a fixed development key ' +
+      'for access tokens).',
+  },
   {
     path: 'server.host',
     type: 'string',
@@ -413,6 +426,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     min: 1,
     max: 10_000,
     description: 'Most access tokens one user may hold; creating more is refused until one is revoked.',
+  },
+  {
+    path: 'tokens.create_with_token',
+    type: 'boolean',
+    default: false,
+    description:
+      'Let a caller authenticated by an access token create further tokens through POST /_mlgate/api/tokens. ' +
+      'Off: only a signed-in browser (or another non-token credential) can, so a leaked token cannot mint ' +
+      'others that outlive its revocation. The CLI is not affected.',
   },
   {
     path: 'throttle.enabled',
