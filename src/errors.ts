@@ -167,7 +167,8 @@ export const ERROR_CATALOGUE = {
   MLGATE_TOKEN_EXPIRY_INVALID: {
     status: 400,
     mlflowCode: 'INVALID_PARAMETER_VALUE',
-    message: 'The requested token lifetime is not allowed. Ask for a duration like 90d within tokens.max_lifetime_days.',
+    message:
+      'The requested token lifetime is not allowed. Ask for a duration like 90d within tokens.max_lifetime_days.',
   },
   MLGATE_TOKEN_CREATE_FORBIDDEN: {
     status: 403,

@@ -32,7 +32,10 @@ export interface CreatedToken extends TokenSummary {
 }
 
 export interface TokenService {
-  create(username: string, request: { name?: string | undefined; expiresIn?: string | undefined }): Promise<CreatedToken>;
+  create(
+    username: string,
+    request: { name?: string | undefined; expiresIn?: string | undefined },
+  ): Promise<CreatedToken>;
   list(username: string): Promise<TokenSummary[]>;
   /** False when the user has no token of that id. */
   revoke(username: string, id: string): Promise<boolean>;

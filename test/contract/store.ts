@@ -93,7 +93,10 @@ export function storeContract(store: () => Store): void {
     it("lists a user's tokens oldest first and revokes them by id, only for their owner", async () => {
       const second = generateToken(hasher);
       const expiresAt = new Date(Date.now() + 60_000);
-      await store().tokens.create({ ...record(second, 'alice', 'laptop', expiresAt), createdAt: new Date(Date.now() + 1) });
+      await store().tokens.create({
+        ...record(second, 'alice', 'laptop', expiresAt),
+        createdAt: new Date(Date.now() + 1),
+      });
       const listed = await store().tokens.listForUser('alice');
       expect(listed.map((t) => t.name)).to.deep.equal(['ci', 'laptop']);
       expect(listed[1]?.expiresAt?.getTime()).to.equal(expiresAt.getTime());

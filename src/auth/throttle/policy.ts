@@ -41,12 +41,7 @@ export type Verdict =
   | { readonly kind: 'block'; readonly scope: 'address' | 'username'; readonly retryAfterSeconds: number };
 
 /** Blocked when `max` failures count; until enough of them expire to leave fewer than `max`. */
-function block(
-  expiries: readonly Date[],
-  max: number,
-  scope: 'address' | 'username',
-  now: Date,
-): Verdict | undefined {
+function block(expiries: readonly Date[], max: number, scope: 'address' | 'username', now: Date): Verdict | undefined {
   if (expiries.length < max) {
     return undefined;
   }

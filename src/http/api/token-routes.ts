@@ -57,6 +57,15 @@ function caller(state: GatewayState): Principal & { readonly username: string } 
   return principal as Principal & { readonly username: string };
 }
 
+/** A path parameter (koa-router has already decoded it). */
+function param(ctx: object, name: string): string {
+  const value = (ctx as { readonly params?: Readonly<Record<string, unknown>> }).params?.[name];
+  if (typeof value !== 'string') {
+    throw new MlgateError('MLGATE_REQUEST_INVALID', `The path has no ${name}.`);
+  }
+  return value;
+}
+
 function usernameParam(raw: string): string {
   const username = normalizeUsername(raw);
   if (!isValidUsername(username)) {
@@ -96,19 +105,19 @@ export function registerTokenRoutes(router: Router<GatewayState>, deps: TokenRou
 
   router.delete('/tokens/:id', async (ctx) => {
     const me = caller(ctx.state);
-    await revoke(me.username, ctx.params['id'] as string);
+    await revoke(me.username, param(ctx, 'id'));
     ctx.status = 204;
   });
 
   router.get('/users/:username/tokens', async (ctx) => {
     requireAdmin(ctx.state);
-    const username = usernameParam(ctx.params['username'] as string);
+    const username = usernameParam(param(ctx, 'username'));
     ctx.body = { tokens: (await deps.tokens.list(username)).map(tokenJson) };
   });
 
   router.delete('/users/:username/tokens/:id', async (ctx) => {
     requireAdmin(ctx.state);
-    await revoke(usernameParam(ctx.params['username'] as string), ctx.params['id'] as string);
+    await revoke(usernameParam(param(ctx, 'username')), param(ctx, 'id'));
     ctx.status = 204;
   });
 }

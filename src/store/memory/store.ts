@@ -70,7 +70,10 @@ function memoryTokens(): TokenRepository {
     list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id));
   return {
     create(token) {
-      if (tokens.has(token.id) || [...tokens.values()].some((t) => t.username === token.username && t.name === token.name)) {
+      if (
+        tokens.has(token.id) ||
+        [...tokens.values()].some((t) => t.username === token.username && t.name === token.name)
+      ) {
         return Promise.reject(
           new MlgateError(
             'MLGATE_CONFLICT',

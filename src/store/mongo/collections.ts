@@ -72,7 +72,10 @@ async function ensureExpiryIndex(collections: Collections): Promise<void> {
   try {
     await collections.failures.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expires_ttl' });
   } catch (error) {
-    if (!(error instanceof MongoServerError && (error.code === NOT_IMPLEMENTED || /not implemented/i.test(error.message)))) {
+    if (!(
+      error instanceof MongoServerError &&
+      (error.code === NOT_IMPLEMENTED || /not implemented/i.test(error.message))
+    )) {
       throw error;
     }
     await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires' });

@@ -18,7 +18,9 @@ describe('token lifetime', () => {
 
   it('defaults to tokens.default_lifetime_days, capped by the maximum', () => {
     expect(resolveExpiry(undefined, policy, now)?.getTime()).to.equal(now.getTime() + 90 * day);
-    expect(resolveExpiry(undefined, { ...policy, defaultDays: 400 }, now)?.getTime()).to.equal(now.getTime() + 366 * day);
+    expect(resolveExpiry(undefined, { ...policy, defaultDays: 400 }, now)?.getTime()).to.equal(
+      now.getTime() + 366 * day,
+    );
   });
 
   it('accepts a duration up to the maximum', () => {

@@ -101,8 +101,6 @@ describe('token service', () => {
   it('verifies an expired token as expired', async () => {
     const { service, verifier } = await setUp();
     const token = await service.create('alice', { expiresIn: '1h' });
-    expect((await verifier.verify('alice', token.token, new Date(now.getTime() + 3_600_000))).kind).to.equal(
-      'expired',
-    );
+    expect((await verifier.verify('alice', token.token, new Date(now.getTime() + 3_600_000))).kind).to.equal('expired');
   });
 });
