@@ -135,7 +135,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     if (error.code === 'MLGATE_INTERNAL') {
       process.stderr.write(`${String((thrown as Error).stack ?? thrown)}\n`);
     }
-    return error.code === 'MLGATE_USAGE' ? 2 : 1;
+    // A value the command line got wrong (a lifetime, a token name) is a usage error too.
+    const usage = ['MLGATE_USAGE', 'MLGATE_TOKEN_EXPIRY_INVALID', 'MLGATE_REQUEST_INVALID'];
+    return usage.includes(error.code) ? 2 : 1;
   }
 }
 
