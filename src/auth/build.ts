@@ -6,14 +6,20 @@
 import type { Config } from '../config/schema.js';
 import { createBasicAuthenticator } from './basic-authenticator.js';
 import type { CredentialVerifier } from './credentials.js';
+import type { UserRepository } from '../store/types.js';
 import type { Authenticator } from './principal.js';
+import { createSessionAuthenticator } from './session/authenticator.js';
 
 export interface AuthenticatorDeps {
   readonly config: Config;
   readonly verifier: CredentialVerifier;
+  readonly users: UserRepository;
 }
 
 export function buildAuthenticators(deps: AuthenticatorDeps): Authenticator[] {
   const { config } = deps;
-  return [createBasicAuthenticator({ verifier: deps.verifier, realm: config.auth.realm })];
+  return [
+    createSessionAuthenticator({ users: deps.users, ttlMs: config.cache.ttl_ms, maxEntries: config.cache.max_entries }),
+    createBasicAuthenticator({ verifier: deps.verifier, realm: config.auth.realm }),
+  ];
 }

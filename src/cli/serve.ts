@@ -14,6 +14,8 @@ import { OWN_PREFIX } from '../http/chains.js';
 import type { GatewayState } from '../http/state.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
 import { buildAuthenticators } from '../auth/build.js';
+import { SESSION_TOUCH_INTERVAL_MS } from '../auth/session/record.js';
+import { createSessionManager } from '../auth/session/manager.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import { LAST_USED_INTERVAL_MS, createLastUsedRecorder } from '../auth/last-used.js';
 import { createThrottleGuard } from '../auth/throttle/guard.js';
@@ -112,7 +114,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const app = createApp({
     logger,
-    authenticators: buildAuthenticators({ config, verifier }),
+    authenticators: buildAuthenticators({ config, verifier, users: store.users }),
     ...(config.throttle.enabled
       ? {
           throttle: createThrottleGuard({
@@ -123,6 +125,20 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
         }
       : {}),
     apiRoutes,
+    sessions: createSessionManager({
+      repository: store.sessions,
+      secretKey: config.session.secret_key,
+      settings: {
+        cookieName: config.session.cookie_name,
+        cookieSecure: config.session.cookie_secure,
+        maxAgeMs: config.session.max_age_ms,
+        idleMs: config.session.idle_timeout_ms,
+        touchIntervalMs: SESSION_TOUCH_INTERVAL_MS,
+      },
+      logger,
+    }),
+    trustedProxies: config.server.trusted_proxies,
+    allowedOrigins: config.session.allowed_origins,
     routes: createRouteTable(ROUTES),
     resolver: createResolver({
       client,

@@ -1,10 +1,8 @@
 /** Collection names, document shapes and indexes of the MongoDB store. */
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 
 import type { PermissionLevel } from '../../config/schema.js';
 import type { PrincipalType, ResourceType } from '../types.js';
-
-const NOT_IMPLEMENTED = 238;
 
 export interface UserDocument {
   _id: string;
@@ -45,6 +43,15 @@ export interface GrantDocument {
   createdBy: string;
 }
 
+export interface SessionDocument {
+  /** The session id (the cookie's value). */
+  _id: string;
+  username: string;
+  /** TTL index: MongoDB removes the session some time after this. */
+  expiresAt: Date;
+  data: Record<string, unknown>;
+}
+
 export interface Collections {
   readonly users: Collection<UserDocument>;
   readonly tokens: Collection<TokenDocument>;
@@ -52,6 +59,7 @@ export interface Collections {
   readonly legacyTokens: Collection;
   readonly grants: Collection<GrantDocument>;
   readonly failures: Collection<FailureDocument>;
+  readonly sessions: Collection<SessionDocument>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -61,34 +69,43 @@ export function collectionsOf(db: Db): Collections {
     legacyTokens: db.collection('tokens'),
     grants: db.collection<GrantDocument>('grants'),
     failures: db.collection<FailureDocument>('auth_failures'),
+    sessions: db.collection<SessionDocument>('sessions'),
   };
 }
 
 /**
- * A TTL index on auth_failures.expiresAt where the server has them (MongoDB); FerretDB v1 does not, so there the
- * index is a plain one and the failure repository sweeps expired counters itself (it does on MongoDB too).
+ * Creates the indexes the queries rely on (idempotent). Returns whether MongoDB removes expired documents itself
+ * (TTL indexes); FerretDB does not, and the store then sweeps them (store.ts).
  */
-async function ensureExpiryIndex(collections: Collections): Promise<void> {
-  try {
-    await collections.failures.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expires_ttl' });
-  } catch (error) {
-    if (!(
-      error instanceof MongoServerError &&
-      (error.code === NOT_IMPLEMENTED || /not implemented/i.test(error.message))
-    )) {
-      throw error;
-    }
-    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires' });
-  }
-  await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
-}
-
-/** Creates the indexes the queries rely on (idempotent). */
-export async function ensureIndexes(collections: Collections): Promise<void> {
+export async function ensureIndexes(collections: Collections): Promise<{ readonly ttl: boolean }> {
   await collections.tokens.createIndex({ username: 1, name: 1 }, { unique: true, name: 'username_name_unique' });
-  await ensureExpiryIndex(collections);
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
+  await collections.sessions.createIndex({ username: 1 }, { name: 'username' });
+  await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
+  // Expired sessions and failures are ignored on read; removing them only keeps the collections from growing.
+  try {
+    await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
+    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
+    return { ttl: true };
+  } catch (error) {
+    if (!isNotImplemented(error)) {
+      throw error;
+    }
+    await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires' });
+    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires' });
+    return { ttl: false };
+  }
+}
+
+/** Documents whose `expiresAt` has passed, in every collection that has them (for stores without TTL indexes). */
+export async function sweepExpired(collections: Collections, now: Date): Promise<void> {
+  await collections.sessions.deleteMany({ expiresAt: { $lt: now } });
+  await collections.failures.deleteMany({ expiresAt: { $lt: now } });
+}
+
+function isNotImplemented(error: unknown): boolean {
+  return /not implemented/i.test((error as Error | null)?.message ?? '');
 }
 
 /** The key of a grant: one per (resource, principal); parts are escaped so no separator can be forged. */

@@ -6,29 +6,18 @@
  * holds about as many documents as its limit.
  *
  * Expired documents are removed by the TTL index on MongoDB (its monitor runs about once a minute) and, since
- * FerretDB v1 has no TTL indexes, by a sweep each process runs at most once per SWEEP_INTERVAL_MS when it records
- * failures; reads ignore expired documents themselves, so neither needs to be punctual.
+ * FerretDB v1 has no TTL indexes, by the store's sweep there (store.ts); reads ignore expired documents themselves,
+ * so neither needs to be punctual.
  */
 import type { FailureCount, FailureRepository } from '../types.js';
 import type { Collections, FailureDocument } from './collections.js';
 import { guarded } from './errors.js';
 
-export const SWEEP_INTERVAL_MS = 60_000;
 /** Most failures read per request: far above any configurable limit's worth of concurrent attempts. */
 const MAX_READ = 10_000;
 
 export function createFailureRepository(collections: Collections): FailureRepository {
   const failures = collections.failures;
-  let lastSweep = 0;
-
-  async function sweep(now: Date): Promise<void> {
-    const elapsed = now.getTime() - lastSweep;
-    if (elapsed >= 0 && elapsed < SWEEP_INTERVAL_MS) {
-      return;
-    }
-    lastSweep = now.getTime();
-    await failures.deleteMany({ expiresAt: { $lte: now } });
-  }
 
   return {
     async record(keys, now, windowMs) {
@@ -36,10 +25,9 @@ export function createFailureRepository(collections: Collections): FailureReposi
         return;
       }
       const expiresAt = new Date(now.getTime() + windowMs);
-      await guarded('failures.record', async () => {
-        await sweep(now);
-        await failures.insertMany(keys.map((key): FailureDocument => ({ key, at: now, expiresAt })));
-      });
+      await guarded('failures.record', () =>
+        failures.insertMany(keys.map((key): FailureDocument => ({ key, at: now, expiresAt }))),
+      );
     },
     async read(keys, now) {
       if (keys.length === 0) {
