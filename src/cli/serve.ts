@@ -18,6 +18,7 @@ import { SESSION_TOUCH_INTERVAL_MS } from '../auth/session/record.js';
 import { createSessionManager } from '../auth/session/manager.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import { LAST_USED_INTERVAL_MS, createLastUsedRecorder } from '../auth/last-used.js';
+import { createClientAddress } from '../auth/throttle/client-address.js';
 import { createThrottleGuard } from '../auth/throttle/guard.js';
 import { createTokenService } from '../auth/token-service.js';
 import { DEVELOPMENT_TOKEN_KEY_WARNING, throttleSettings, tokenSettings } from '../auth/token-settings.js';
@@ -121,6 +122,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
             failures: store.failures,
             settings: throttleSettings(config),
             logger: logger.child({ component: 'throttle' }),
+            clientAddress: createClientAddress(config.server.trusted_proxies),
           }),
         }
       : {}),

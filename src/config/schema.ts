@@ -213,7 +213,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: [],
     description:
       'Addresses or CIDR ranges of reverse proxies in front of the gateway (e.g. 10.0.0.0/8, loopback) whose ' +
-      'X-Forwarded-Proto is believed (for the Secure cookie flag). Nobody else is believed.',
+      'X-Forwarded-Proto is believed (for the Secure cookie flag), and X-Forwarded-For (the client address that ' +
+      'failed-credential throttling counts). Nobody else is believed.',
   },
   {
     path: 'upstream.url',

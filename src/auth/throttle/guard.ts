@@ -11,19 +11,23 @@ import { MlgateError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import type { FailureCount, FailureRepository } from '../../store/types.js';
 import type { AuthOutcome } from '../principal.js';
+import type { AddressedRequest } from './client-address.js';
 import { addressKey, usernameKey } from './keys.js';
 import { type ThrottleSettings, type Verdict, verdictForFailure, verdictForValid } from './policy.js';
 
 export interface ThrottleGuard {
-  screen(outcome: AuthOutcome, request: { readonly peerAddress: string; readonly now: Date }): Promise<AuthOutcome>;
+  screen(outcome: AuthOutcome, request: AddressedRequest & { readonly now: Date }): Promise<AuthOutcome>;
 }
 
 export function createThrottleGuard(deps: {
   readonly failures: FailureRepository;
   readonly settings: ThrottleSettings;
   readonly logger: Logger;
+  /** Where the request comes from (client-address.ts); the TCP peer by default. */
+  readonly clientAddress?: (request: AddressedRequest) => string;
   readonly sleep?: (ms: number) => Promise<void>;
 }): ThrottleGuard {
+  const clientAddress = deps.clientAddress ?? ((request: AddressedRequest) => request.peerAddress);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pick = (counts: FailureCount[], key: string | null): readonly Date[] =>
     key === null ? [] : (counts.find((c) => c.key === key)?.expiries ?? []);
@@ -41,7 +45,7 @@ export function createThrottleGuard(deps: {
 
   return {
     async screen(outcome, request) {
-      const address = addressKey(request.peerAddress);
+      const address = addressKey(clientAddress(request));
       if (outcome.kind === 'not-mine') {
         return outcome;
       }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 
+import { createClientAddress } from '../../../../src/auth/throttle/client-address.js';
 import { createThrottleGuard } from '../../../../src/auth/throttle/guard.js';
 import type { ThrottleSettings } from '../../../../src/auth/throttle/policy.js';
 import type { AuthOutcome, Principal } from '../../../../src/auth/principal.js';
@@ -38,7 +39,7 @@ describe('throttle guard', () => {
     });
     return { store, guard, slept };
   };
-  const from = (peerAddress: string) => ({ peerAddress, now });
+  const from = (peerAddress: string) => ({ peerAddress, headers: {}, now });
   const code = (outcome: AuthOutcome) => (outcome.kind === 'rejected' ? outcome.error.code : outcome.kind);
 
   it('leaves requests without a credential alone and counts nothing', async () => {
@@ -113,10 +114,25 @@ describe('throttle guard', () => {
     expect(blocked.kind === 'rejected' && blocked.error.details).to.deep.include({ scope: 'address' });
   });
 
+  it("counts clients behind a trusted proxy by the address it forwards, not the proxy's", async () => {
+    const store = createMemoryStore();
+    const guard = createThrottleGuard({
+      failures: store.failures,
+      settings,
+      logger: silentLogger,
+      clientAddress: createClientAddress(['10.0.0.0/8']),
+      sleep: () => Promise.resolve(),
+    });
+    const via = (client: string) => ({ peerAddress: '10.0.0.1', headers: { 'x-forwarded-for': client }, now });
+    for (let i = 0; i < 4; i++) await guard.screen(wrong(), via('198.51.100.1'));
+    expect(code(await guard.screen(ok, via('198.51.100.1')))).to.equal('MLGATE_AUTH_THROTTLED');
+    expect(await guard.screen(ok, via('198.51.100.2'))).to.equal(ok);
+  });
+
   it('forgets failures after the window', async () => {
     const { guard } = setUp();
     for (let i = 0; i < 6; i++) await guard.screen(wrong(), from('192.0.2.1'));
-    const later = { peerAddress: '192.0.2.1', now: new Date(now.getTime() + 60_000) };
+    const later = { peerAddress: '192.0.2.1', headers: {}, now: new Date(now.getTime() + 60_000) };
     expect(await guard.screen(ok, later)).to.equal(ok);
   });
 });

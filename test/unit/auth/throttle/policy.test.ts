@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 
+import { createClientAddress } from '../../../../src/auth/throttle/client-address.js';
 import { addressKey, usernameKey } from '../../../../src/auth/throttle/keys.js';
 import {
   type ThrottleSettings,
@@ -81,5 +82,25 @@ describe('throttle policy', () => {
     expect(usernameKey(undefined)).to.equal(null);
     expect(usernameKey('x'.repeat(500))).to.equal(null);
     expect(usernameKey('no/slash')).to.equal(null);
+  });
+});
+
+describe('throttle client address', () => {
+  it('is the TCP peer without trusted proxies, whatever X-Forwarded-For says', () => {
+    const address = createClientAddress([]);
+    expect(address({ peerAddress: '192.0.2.1', headers: { 'x-forwarded-for': '198.51.100.7' } })).to.equal('192.0.2.1');
+  });
+
+  it("is the client a trusted proxy names, and only a trusted proxy's word counts", () => {
+    const address = createClientAddress(['10.0.0.0/8']);
+    expect(address({ peerAddress: '10.1.2.3', headers: { 'x-forwarded-for': '198.51.100.7' } })).to.equal(
+      '198.51.100.7',
+    );
+    // A client cannot pick its address by prepending one: the nearest untrusted hop wins.
+    expect(address({ peerAddress: '10.1.2.3', headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.7' } })).to.equal(
+      '198.51.100.7',
+    );
+    expect(address({ peerAddress: '192.0.2.1', headers: { 'x-forwarded-for': '198.51.100.7' } })).to.equal('192.0.2.1');
+    expect(address({ peerAddress: '10.1.2.3', headers: {} })).to.equal('10.1.2.3');
   });
 });
