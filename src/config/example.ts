@@ -17,6 +17,8 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   cache: 'In-process caches and their staleness bound.',
   session: 'Browser sessions.',
   logging: 'Logging.',
+  tokens: 'Access tokens for HTTP Basic (the MLflow client): lifetimes and limits.',
+  throttle: 'Failed-credential throttling, shared by every replica through MongoDB.',
 };
 
 export function renderExampleConfig(): string {

@@ -26,6 +26,7 @@ export interface LoginStateDocument {
   expiresAt: Date;
 }
 
+/** An access token (collection access_tokens): the record, never the token; hash is a keyed HMAC. */
 export interface TokenDocument {
   _id: string;
   username: string;
@@ -33,6 +34,16 @@ export interface TokenDocument {
   hash: string;
   createdAt: Date;
   expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** One failed credential attempt under one key (collection auth_failures); expiresAt carries a TTL index. */
+export interface FailureDocument {
+  /** "address:<ip>" or "username:<name>" (src/auth/throttle/keys.ts). */
+  key: string;
+  at: Date;
+  /** When it stops counting. */
+  expiresAt: Date;
 }
 
 export interface GrantDocument {
@@ -59,17 +70,22 @@ export interface SessionDocument {
 export interface Collections {
   readonly users: Collection<UserDocument>;
   readonly tokens: Collection<TokenDocument>;
+  /** Tokens of the first format (SHA-256, collection "tokens"): no longer read, only counted for a warning. */
+  readonly legacyTokens: Collection;
   readonly grants: Collection<GrantDocument>;
   readonly loginStates: Collection<LoginStateDocument>;
+  readonly failures: Collection<FailureDocument>;
   readonly sessions: Collection<SessionDocument>;
 }
 
 export function collectionsOf(db: Db): Collections {
   return {
     users: db.collection<UserDocument>('users'),
-    tokens: db.collection<TokenDocument>('tokens'),
+    tokens: db.collection<TokenDocument>('access_tokens'),
+    legacyTokens: db.collection('tokens'),
     grants: db.collection<GrantDocument>('grants'),
     loginStates: db.collection<LoginStateDocument>('login_states'),
+    failures: db.collection<FailureDocument>('auth_failures'),
     sessions: db.collection<SessionDocument>('sessions'),
   };
 }
@@ -79,14 +95,15 @@ export function collectionsOf(db: Db): Collections {
  * (TTL indexes); FerretDB does not, and the store then sweeps them (store.ts).
  */
 export async function ensureIndexes(collections: Collections): Promise<{ readonly ttl: boolean }> {
-  await collections.tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' });
-  await collections.tokens.createIndex({ username: 1 }, { name: 'username' });
+  await collections.tokens.createIndex({ username: 1, name: 1 }, { unique: true, name: 'username_name_unique' });
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
   await collections.sessions.createIndex({ username: 1 }, { name: 'username' });
-  // Expired sessions and login states are refused on read; removing them only keeps the collections from growing.
+  await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
+  // Expired sessions, failures and login states are ignored on read; removing them only keeps the collections from growing.
   try {
     await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
+    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
     await collections.loginStates.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
     return { ttl: true };
   } catch (error) {
@@ -95,6 +112,7 @@ export async function ensureIndexes(collections: Collections): Promise<{ readonl
     }
     await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires' });
     await collections.loginStates.createIndex({ expiresAt: 1 }, { name: 'expires' });
+    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires' });
     return { ttl: false };
   }
 }
@@ -103,6 +121,7 @@ export async function ensureIndexes(collections: Collections): Promise<{ readonl
 export async function sweepExpired(collections: Collections, now: Date): Promise<void> {
   await collections.sessions.deleteMany({ expiresAt: { $lt: now } });
   await collections.loginStates.deleteMany({ expiresAt: { $lt: now } });
+  await collections.failures.deleteMany({ expiresAt: { $lt: now } });
 }
 
 function isNotImplemented(error: unknown): boolean {

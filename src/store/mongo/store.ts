@@ -6,6 +6,7 @@ import { redactUri } from '../../util/redact-uri.js';
 import type { Store } from '../types.js';
 import { collectionsOf, ensureIndexes, sweepExpired } from './collections.js';
 import { guarded } from './errors.js';
+import { createFailureRepository } from './failures.js';
 import { createGrantRepository } from './grants.js';
 import { createLoginStateRepository } from './login-states.js';
 import { createSessionRepository } from './sessions.js';
@@ -43,6 +44,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       tokens: createTokenRepository(collections),
       grants: createGrantRepository(collections),
       loginStates: createLoginStateRepository(collections),
+      failures: createFailureRepository(collections),
       sessions: createSessionRepository(collections),
       ping: async () => {
         await guarded('ping', () => db.command({ ping: 1 }, { timeoutMS: options.timeoutMs }));

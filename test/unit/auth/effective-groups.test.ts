@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import { createCredentialVerifier } from '../../../src/auth/credentials.js';
 import { effectiveGroups } from '../../../src/auth/effective-groups.js';
-import { generateToken } from '../../../src/auth/tokens.js';
+import { createTokenHasher, deriveTokenKey, generateToken } from '../../../src/auth/tokens.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
 
 describe('stored and provider groups', () => {
@@ -19,7 +19,8 @@ describe('stored and provider groups', () => {
     const store = createMemoryStore();
     await store.users.create({ username: 'carol', isAdmin: false, groups: ['stored'] });
     await store.users.recordProviderLogin('carol', ['mlflow-admin']);
-    const token = generateToken();
+    const hasher = createTokenHasher(deriveTokenKey('a unit test secret key, 32 characters or more'));
+    const token = generateToken(hasher);
     await store.tokens.create({
       id: token.id,
       username: 'carol',
@@ -27,8 +28,15 @@ describe('stored and provider groups', () => {
       hash: token.hash,
       createdAt: new Date(),
       expiresAt: null,
+      lastUsedAt: null,
     });
-    const verifier = createCredentialVerifier({ tokens: store.tokens, users: store.users, ttlMs: 0, maxEntries: 10 });
+    const verifier = createCredentialVerifier({
+      tokens: store.tokens,
+      users: store.users,
+      hasher,
+      ttlMs: 0,
+      maxEntries: 10,
+    });
     const first = await verifier.verify('carol', token.token, new Date());
     expect(first.kind === 'ok' && first.principal.groups).to.deep.equal(['stored', 'mlflow-admin']);
     await store.users.recordProviderLogin('carol', ['mlflow']);
