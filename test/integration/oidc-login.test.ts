@@ -7,7 +7,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 
 import { expect } from 'chai';
 import Koa from 'koa';
@@ -15,52 +14,18 @@ import Koa from 'koa';
 import { createOidcClient } from '../../src/auth/oidc/client.js';
 import { type LoginRoutesDeps, LOGIN_COOKIE, createLoginRoutes } from '../../src/auth/oidc/routes.js';
 import type { OidcProviderSettings, OidcSettings } from '../../src/auth/oidc/settings.js';
-import type { SessionIdentity, SessionManager, SessionRecord } from '../../src/auth/session/types.js';
+import { createSessionManager } from '../../src/auth/session/manager.js';
 import { errorBoundary } from '../../src/http/error-boundary.js';
 import { decodePathStage } from '../../src/http/match-route.js';
 import { requestContext } from '../../src/http/request-context.js';
 import type { GatewayState } from '../../src/http/state.js';
+import { transportStage } from '../../src/http/transport.js';
 import { createLogger } from '../../src/logging.js';
 import { openMongoStore } from '../../src/store/mongo/store.js';
 import type { Store } from '../../src/store/types.js';
 import { type FerretDB, startFerretDB } from '../../scripts/services.js';
 import { type OidcProviderHandle, DEFAULT_ACCOUNTS, startOidcProvider } from '../../scripts/oidc-provider.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/**
- * Sessions as the routes use them (establish, end), kept in memory and named by a cookie: the routes' contract
- * with the session manager, which has its own tests.
- */
-function recordingSessions(): SessionManager & { readonly records: Map<string, SessionRecord> } {
-  const records = new Map<string, SessionRecord>();
-  return {
-    records,
-    establish(ctx, identity: SessionIdentity) {
-      const old = ctx.cookies.get('test_session');
-      if (old !== undefined) records.delete(old);
-      const now = new Date();
-      const record: SessionRecord = {
-        id: randomBytes(16).toString('hex'),
-        ...identity,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + 3_600_000),
-      };
-      records.set(record.id, record);
-      ctx.cookies.set('test_session', record.id, { httpOnly: true });
-      return Promise.resolve(record);
-    },
-    end(ctx) {
-      const id = ctx.cookies.get('test_session');
-      const record = id === undefined ? null : (records.get(id) ?? null);
-      if (id !== undefined) records.delete(id);
-      ctx.cookies.set('test_session', null);
-      return Promise.resolve(record);
-    },
-    revoke: (id) => Promise.resolve(records.delete(id)),
-    revokeAllForUser: () => Promise.resolve(0),
-  };
-}
 
 /** A browser's cookies for one origin, and requests that follow nothing by themselves. */
 class Browser {
@@ -105,7 +70,6 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
   let gateway: string;
   let provider: OidcProviderHandle;
   let second: OidcProviderHandle;
-  let sessions: ReturnType<typeof recordingSessions>;
   const logLines: string[] = [];
   let handler: http.RequestListener = (_req, res) => res.end();
 
@@ -135,7 +99,19 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
       httpTimeoutMs: 5_000,
       ...settings,
     };
-    sessions = recordingSessions();
+    const logger = createLogger({ level: 'debug', format: 'json', write: (line) => logLines.push(line) });
+    const sessions = createSessionManager({
+      repository: store.sessions,
+      secretKey: 'an integration test secret key of 32+ characters',
+      settings: {
+        cookieName: 'mlgate_session',
+        cookieSecure: 'auto',
+        maxAgeMs: 3_600_000,
+        idleMs: 3_600_000,
+        touchIntervalMs: 60_000,
+      },
+      logger,
+    });
     const deps: LoginRoutesDeps = {
       settings: full,
       clients: new Map(full.providers.map((p) => [p.id, createOidcClient(p, { timeoutMs: full.httpTimeoutMs })])),
@@ -144,16 +120,11 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
       sessions,
     };
     const app = new Koa<GatewayState>();
-    const logger = createLogger({ level: 'debug', format: 'json', write: (line) => logLines.push(line) });
     app.use(requestContext(logger));
     app.use(errorBoundary());
     app.use(decodePathStage());
-    app.use((ctx, next) => {
-      const id = ctx.cookies.get('test_session');
-      ctx.state.session = id === undefined ? null : (sessions.records.get(id) ?? null);
-      ctx.state.secure = false;
-      return next();
-    });
+    app.use(transportStage([]));
+    app.use(sessions.stage(app));
     app.use(createLoginRoutes(deps).routes());
     const callback = app.callback();
     handler = (req, res) => void callback(req, res);
@@ -194,7 +165,15 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     });
   });
 
-  beforeEach(() => {
+  /** The sessions of a user in the store (what the session manager wrote). */
+  async function sessionsOf(username: string): Promise<Record<string, unknown>[]> {
+    return (await store.sessions.listForUser(username)).map((s) => ({ ...s.data }));
+  }
+
+  beforeEach(async () => {
+    for (const user of ['ada@example.org', 'bob@example.org', 'eve@example.org']) {
+      await store.sessions.deleteAllForUser(user);
+    }
     logLines.length = 0;
     serve({ providers: [providerSettings('oidc', provider)] });
   });
@@ -240,10 +219,14 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     expect(location(done)).to.equal('/#/experiments/7?x=1');
     expect(browser.cookies.has(LOGIN_COOKIE), 'the login cookie is cleared').to.equal(false);
 
-    const [session] = [...sessions.records.values()];
+    const [session, more] = await sessionsOf('bob@example.org');
+    expect(more).to.equal(undefined);
     expect(session).to.deep.include({ username: 'bob@example.org', provider: 'oidc', isAdmin: false });
-    expect(session?.groups).to.deep.equal(['mlflow', 'team-b']);
-    expect(session?.idTokenHint).to.be.a('string');
+    expect(session?.['groups']).to.deep.equal(['mlflow', 'team-b']);
+    expect(session?.['idTokenHint']).to.be.a('string');
+    const sessionCookie = browser.setCookieLines.find((l) => l.startsWith('mlgate_session=')) ?? '';
+    expect(sessionCookie).to.match(/; httponly/i);
+    expect(browser.cookies.has('mlgate_session.sig'), 'the session cookie is signed').to.equal(true);
     expect(await store.users.get('bob@example.org')).to.deep.include({
       isAdmin: false,
       groups: [],
@@ -254,7 +237,7 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
   it('logs an administrator in by the admin group, with the e-mail address lower-cased as the username', async () => {
     const done = await login(new Browser(), 'ada');
     expect(done.status).to.equal(302);
-    const [session] = [...sessions.records.values()];
+    const [session] = await sessionsOf('ada@example.org');
     expect(session).to.deep.include({ username: 'ada@example.org', isAdmin: true });
     expect((await store.users.get('ada@example.org'))?.providerGroups).to.deep.equal(['mlflow-admin', 'staff']);
   });
@@ -267,7 +250,7 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     expect(html).to.include('<code>mlflow</code>, <code>mlflow-admin</code>');
     expect(html).to.include('<code>contractors</code>');
     expect(html).to.include('eve@example.org');
-    expect(sessions.records.size).to.equal(0);
+    expect(await sessionsOf('eve@example.org')).to.deep.equal([]);
     expect(await store.users.get('eve@example.org')).to.equal(null);
   });
 
@@ -275,7 +258,7 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     await store.users.create({ username: 'eve@example.org', isAdmin: false, groups: ['mlflow'] });
     try {
       expect((await login(new Browser(), 'eve')).status).to.equal(302);
-      expect([...sessions.records.values()][0]).to.deep.include({ username: 'eve@example.org', isAdmin: false });
+      expect((await sessionsOf('eve@example.org'))[0]).to.deep.include({ username: 'eve@example.org', isAdmin: false });
       await store.users.update('eve@example.org', { groups: [], isAdmin: true });
       expect((await login(new Browser(), 'eve')).status).to.equal(302);
     } finally {
@@ -305,7 +288,7 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     expect(errorCode(await noCookie.text())).to.equal('MLGATE_LOGIN_STATE_INVALID');
     stranger.cookies.set(LOGIN_COOKIE, 'forged');
     expect(errorCode(await (await stranger.get(back)).text())).to.equal('MLGATE_LOGIN_STATE_INVALID');
-    expect(sessions.records.size).to.equal(0);
+    expect(await sessionsOf('bob@example.org')).to.deep.equal([]);
   });
 
   it("refuses a code from another browser's login (state mismatch: login CSRF)", async () => {
@@ -317,7 +300,7 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     const answer = await victim.get(attackersCallback);
     expect(answer.status).to.equal(400);
     expect(errorCode(await answer.text())).to.equal('MLGATE_LOGIN_FAILED');
-    expect(sessions.records.size).to.equal(0);
+    expect(await sessionsOf('bob@example.org')).to.deep.equal([]);
   });
 
   it('refuses an expired login state', async () => {
@@ -410,9 +393,9 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     const again = await login(new Browser(), 'ada', { providerId: 'second', at: second });
     expect(again.status).to.equal(302);
     expect(await store.users.get('ada@example.org')).to.deep.include({ isAdmin: false, providerGroups: ['mlflow'] });
-    const latest = [...sessions.records.values()].at(-1);
+    const latest = (await sessionsOf('ada@example.org')).find((x) => x['provider'] === 'second');
     expect(latest).to.deep.include({ provider: 'second', isAdmin: false });
-    expect(latest?.groups).to.deep.equal(['mlflow']);
+    expect(latest?.['groups']).to.deep.equal(['mlflow']);
   });
 
   it('reads the groups from the userinfo answer when told to', async () => {
@@ -440,13 +423,13 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
   it('logs out: ends the session, then the provider session with id_token_hint; signed-out page', async () => {
     const browser = new Browser();
     expect((await login(browser, 'bob')).status).to.equal(302);
-    const [session] = [...sessions.records.values()];
+    const [session] = await sessionsOf('bob@example.org');
     const out = await browser.get(`${gateway}/_mlgate/logout`);
     expect(out.status).to.equal(302);
-    expect(sessions.records.size).to.equal(0);
+    expect(await sessionsOf('bob@example.org')).to.deep.equal([]);
     const endSession = new URL(location(out));
     expect(endSession.origin + endSession.pathname).to.equal(`${provider.issuer}/session/end`);
-    expect(endSession.searchParams.get('id_token_hint')).to.equal(session?.idTokenHint);
+    expect(endSession.searchParams.get('id_token_hint')).to.equal(session?.['idTokenHint']);
     expect(endSession.searchParams.get('post_logout_redirect_uri')).to.equal(`${gateway}/_mlgate/signed-out`);
     // The provider accepts the request (id_token_hint, registered post-logout URI): its confirmation form.
     const confirm = await fetch(endSession, { redirect: 'manual' });
@@ -475,10 +458,16 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     const back = await provider.signIn(location(start), { username: 'bob', password: 'bob-password' });
     await browser.get(back);
     const code = new URL(back).searchParams.get('code') as string;
-    const [session] = [...sessions.records.values()];
+    const [session] = await sessionsOf('bob@example.org');
     const log = logLines.join('\n');
     expect(log).to.include('"msg":"login"');
-    for (const secret of [provider.clients.web.clientSecret, code, cookie, session?.idTokenHint as string]) {
+    for (const secret of [
+      provider.clients.web.clientSecret,
+      code,
+      cookie,
+      session?.['idTokenHint'] as string,
+      browser.cookies.get('mlgate_session') as string,
+    ]) {
       expect(log).to.not.include(secret);
     }
   });
