@@ -9,7 +9,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type Service, runCli, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import { type Service, newSecretKey, runCli, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { fixed, table } from './stats.js';
 
@@ -119,7 +119,12 @@ async function main(): Promise<void> {
     services.push(ferret);
     const mlflow = await startMlflow(join(tmp.path, 'mlflow'));
     services.push(mlflow);
-    const env = { MONGODB_URI: ferret.uri, MLGATE_UPSTREAM_URL: mlflow.url, MLGATE_LOGGING_LEVEL: 'warn' };
+    const env = {
+      MONGODB_URI: ferret.uri,
+      MLGATE_UPSTREAM_URL: mlflow.url,
+      MLGATE_LOGGING_LEVEL: 'warn',
+      SECRET_KEY: newSecretKey(),
+    };
     const gateway = await startMlgate(join(tmp.path, 'gateway'), env);
     services.push(gateway);
     const pid = gateway.process.pid as number;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ROOT, type Service, runCli, startFerretDB, startMlgate } from '../scripts/services.js';
+import { ROOT, type Service, newSecretKey, runCli, startFerretDB, startMlgate } from '../scripts/services.js';
 import { fixed, summarize, table } from './stats.js';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5000);
@@ -81,7 +81,12 @@ async function main(): Promise<void> {
   try {
     const ferret = await startFerretDB(dir);
     services.push(ferret);
-    const env = { MONGODB_URI: ferret.uri, MLGATE_UPSTREAM_URL: upstream.url, MLGATE_LOGGING_LEVEL: 'warn' };
+    const env = {
+      MONGODB_URI: ferret.uri,
+      MLGATE_UPSTREAM_URL: upstream.url,
+      MLGATE_LOGGING_LEVEL: 'warn',
+      SECRET_KEY: newSecretKey(),
+    };
     const gateway = await startMlgate(dir, env);
     services.push(gateway);
     const cli = async (args: string[]): Promise<string> => (await runCli(args, env)).stdout.trim();

@@ -9,7 +9,15 @@ import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ROOT, type Service, runCli, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import {
+  ROOT,
+  type Service,
+  newSecretKey,
+  runCli,
+  startFerretDB,
+  startMlflow,
+  startMlgate,
+} from '../scripts/services.js';
 import { type Summary, fixed, summarize, table } from './stats.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -111,7 +119,12 @@ async function main(): Promise<void> {
     services.push(ferret);
     const mlflow = await startMlflow(dir, { workers: MLFLOW_WORKERS });
     services.push(mlflow);
-    const env = { MONGODB_URI: ferret.uri, MLGATE_UPSTREAM_URL: mlflow.url, MLGATE_LOGGING_LEVEL: 'warn' };
+    const env = {
+      MONGODB_URI: ferret.uri,
+      MLGATE_UPSTREAM_URL: mlflow.url,
+      MLGATE_LOGGING_LEVEL: 'warn',
+      SECRET_KEY: newSecretKey(),
+    };
     const gateway = await startMlgate(dir, env);
     services.push(gateway);
 

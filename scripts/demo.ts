@@ -6,7 +6,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ROOT, type Service, VENV, runCli, startFerretDB, startMlflow, startMlgate } from './services.js';
+import {
+  ROOT,
+  type Service,
+  VENV,
+  persistentSecretKey,
+  runCli,
+  startFerretDB,
+  startMlflow,
+  startMlgate,
+} from './services.js';
 
 const dir = process.env['DEMO_DIR'] ?? join(ROOT, '.run', 'demo');
 const port = process.env['DEMO_PORT'] ?? '8080';
@@ -38,7 +47,12 @@ async function main(): Promise<void> {
     console.log('Starting the MLflow tracking server (SQLite, proxied artifacts) ...');
     const mlflow = await startMlflow(dir);
     services.push(mlflow);
-    const env = { MONGODB_URI: ferret.uri, MLGATE_UPSTREAM_URL: mlflow.url, MLGATE_LOGGING_FORMAT: 'text' };
+    const env = {
+      MONGODB_URI: ferret.uri,
+      MLGATE_UPSTREAM_URL: mlflow.url,
+      MLGATE_LOGGING_FORMAT: 'text',
+      SECRET_KEY: persistentSecretKey(dir),
+    };
     console.log(`Starting mlgate on port ${port} ...`);
     const gateway = await startMlgate(dir, { ...env, MLGATE_SERVER_PORT: port });
     services.push(gateway);
@@ -91,8 +105,9 @@ PY
 
 Manage users, tokens and grants (same store):
 
-  MONGODB_URI=${ferret.uri} node dist/src/cli/main.js grant --experiment ${experimentId} --user alice --permission READ
-  MONGODB_URI=${ferret.uri} node dist/src/cli/main.js help
+  export SECRET_KEY=$(cat ${join(dir, 'secret_key')}) MONGODB_URI=${ferret.uri}
+  node dist/src/cli/main.js grant --experiment ${experimentId} --user alice --permission READ
+  node dist/src/cli/main.js help
 
 Logs: ${dir}/*.log    Stop: Ctrl-C
 `);

@@ -6,7 +6,8 @@
  * killed if need be) on stop() or when this process exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
@@ -232,4 +233,19 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+/** A fresh random session.secret_key (SECRET_KEY) for a test or benchmark run. */
+export function newSecretKey(): string {
+  return randomBytes(36).toString('base64url');
+}
+
+/** The secret key kept in `dir` (created on first use, readable by its owner only), so a restart keeps it. */
+export function persistentSecretKey(dir: string): string {
+  const file = join(dir, 'secret_key');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, newSecretKey(), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }

@@ -1,11 +1,13 @@
 /**
- * The gateway's request pipeline, in order. Every request to MLflow passes
- * every stage; the gateway's own endpoints live under /_mlgate/.
+ * The gateway's request pipeline, in order: the pre-auth chain every request
+ * passes, then one branch (chains.ts). Every request to MLflow passes every
+ * stage of the mlflow branch; the gateway's own endpoints live under /_mlgate/.
  */
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
+import type Router from 'koa-router';
 
 import type { Authenticator } from './auth/principal.js';
-import { authenticateStage } from './http/authenticate.js';
+import { authenticateStage, challengeStage, requireAuthenticatedStage } from './http/authenticate.js';
 import { authorizeStage } from './http/authorize.js';
 import { bodyTimeoutStage } from './http/body-timeout.js';
 import { errorBoundary } from './http/error-boundary.js';
@@ -13,7 +15,7 @@ import { forwardStage } from './http/forward.js';
 import { graphqlDocumentStage } from './http/graphql-document.js';
 import { healthRoutes } from './http/health-routes.js';
 import { decodePathStage, matchRouteStage } from './http/match-route.js';
-import { ownRoutes } from './http/own-routes.js';
+import { branch } from './http/chains.js';
 import { readParamsStage } from './http/read-params.js';
 import { requestContext } from './http/request-context.js';
 import { resolveTargetsStage } from './http/resolve-targets.js';
@@ -31,8 +33,14 @@ import type { GrantRepository } from './store/types.js';
 
 export interface AppDeps {
   readonly logger: Logger;
+  /** In order; the first that recognises its credential decides (auth/build.ts builds them from the config). */
   readonly authenticators: readonly Authenticator[];
-  readonly realm: string;
+  /** Loads the session named by the request's cookie (sets state.session and state.secure); absent: no sessions. */
+  readonly sessionStage?: Middleware<GatewayState>;
+  /** Browser login (login, callback, logout routes) and where a browser is sent to log in; absent: no login. */
+  readonly login?: { readonly router: Router<GatewayState>; readonly loginPath: string };
+  /** The gateway's own API under /_mlgate/api/, for signed-in callers. */
+  readonly apiRoutes?: Router<GatewayState>;
   readonly routes: RouteTable;
   readonly resolver: Resolver;
   readonly grantSource: GrantSource;
@@ -55,20 +63,44 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Koa<GatewayState> {
   const app = new Koa<GatewayState>();
-  const health = healthRoutes({ policyStatus: () => deps.engine.status(), pingStore: deps.pingStore });
+  const challenge = challengeStage({
+    challenges: deps.authenticators.flatMap((a) => (a.challenge === null ? [] : [a.challenge])),
+    loginPath: deps.login?.loginPath ?? null,
+  });
+  const authenticated: Middleware<GatewayState>[] = [challenge, authenticateStage(deps)];
 
+  // Pre-auth: every request.
   app.use(requestContext(deps.logger, deps.now)); // request id, time, logger, access log
   app.use(bodyTimeoutStage(deps.bodyIdleTimeoutMs)); // a body that stalls cuts the connection
   app.use(errorBoundary()); // the one place errors become responses
   app.use(decodePathStage()); // the path as MLflow sees it (percent-decoded)
-  app.use(ownRoutes(health)); // /_mlgate/health/{live,ready}; any other /_mlgate/ path: 404, never proxied
-  app.use(authenticateStage(deps)); // 1. who is calling
-  app.use(matchRouteStage(deps.routes)); // 2. what is being asked
-  app.use(readParamsStage(deps)); //    ... and with which parameters (read like MLflow)
-  app.use(graphqlDocumentStage(deps)); //    ... and for GraphQL, which fields of which operations
-  app.use(resolveTargetsStage(deps)); // 3. which resources, and the caller's grants
-  app.use(authorizeStage(deps)); // 4. is it allowed (the policy decides)
-  app.use(stampIdentityStage()); // a run's author is the caller, whatever the client filled in
-  app.use(forwardStage(deps)); // proxy to MLflow (streamed / filtered / captured)
+  app.use(deps.sessionStage ?? noSessions); // the session named by the cookie, if any
+  app.use(
+    branch({
+      health: healthRoutes({ policyStatus: () => deps.engine.status(), pingStore: deps.pingStore }),
+      login: deps.login?.router ?? null,
+      api: [
+        ...authenticated,
+        requireAuthenticatedStage(),
+        ...(deps.apiRoutes === undefined ? [] : [deps.apiRoutes.routes()]),
+      ],
+      mlflow: [
+        ...authenticated, // 1. who is calling (a 401 gets every challenge, a browser navigation the login page)
+        matchRouteStage(deps.routes), // 2. what is being asked
+        readParamsStage(deps), //    ... and with which parameters (read like MLflow)
+        graphqlDocumentStage(deps), //    ... and for GraphQL, which fields of which operations
+        resolveTargetsStage(deps), // 3. which resources, and the caller's grants
+        authorizeStage(deps), // 4. is it allowed (the policy decides)
+        stampIdentityStage(), // a run's author is the caller, whatever the client filled in
+        forwardStage(deps), // proxy to MLflow (streamed / filtered / captured)
+      ],
+    }),
+  );
   return app;
 }
+
+const noSessions: Middleware<GatewayState> = (ctx, next) => {
+  ctx.state.secure = ctx.secure;
+  ctx.state.session = null;
+  return next();
+};

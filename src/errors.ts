@@ -21,6 +21,11 @@ export const ERROR_CATALOGUE = {
       'Authentication required. Send HTTP Basic credentials: your mlgate username and an access token ' +
       '(for the MLflow client, set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD).',
   },
+  MLGATE_LOGIN_REQUIRED: {
+    status: 302,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'Sign in first: follow the Location header to the login page, which brings you back here afterwards.',
+  },
   MLGATE_AUTH_INVALID: {
     status: 401,
     mlflowCode: 'UNAUTHENTICATED',
@@ -252,8 +257,8 @@ export interface MlgateErrorOptions {
   readonly cause?: unknown;
   /** Structured, client-safe details (for example the reasons of a denial). */
   readonly details?: Readonly<Record<string, unknown>>;
-  /** Extra response headers, e.g. WWW-Authenticate. */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Extra response headers, e.g. WWW-Authenticate (a list: one header line per value). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export class MlgateError extends Error {
@@ -263,7 +268,7 @@ export class MlgateError extends Error {
   /** True when the message may be shown to the client (all 4xx, and our own 5xx texts). */
   readonly expose = true;
   readonly details: Readonly<Record<string, unknown>> | undefined;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
 
   constructor(code: ErrorCode, message?: string, options: MlgateErrorOptions = {}) {
     const spec: ErrorSpec = ERROR_CATALOGUE[code];

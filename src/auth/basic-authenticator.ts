@@ -3,6 +3,7 @@
  * MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD are set.
  */
 import { MlgateError } from '../errors.js';
+import { authorizationHeader } from './authorization-header.js';
 import { parseAuthorization } from './basic-header.js';
 import type { CredentialVerifier } from './credentials.js';
 import type { Authenticator } from './principal.js';
@@ -11,11 +12,11 @@ export function createBasicAuthenticator(deps: {
   readonly verifier: CredentialVerifier;
   readonly realm: string;
 }): Authenticator {
-  const challenge = { 'WWW-Authenticate': `Basic realm="${deps.realm}", charset="UTF-8"` };
   return {
     name: 'basic',
+    challenge: basicChallenge(deps.realm),
     async authenticate(request) {
-      const parsed = parseAuthorization(request.headers['authorization']);
+      const parsed = parseAuthorization(authorizationHeader(request));
       if (parsed.kind === 'none' || parsed.kind === 'other') {
         return { kind: 'not-mine' };
       }
@@ -23,7 +24,6 @@ export function createBasicAuthenticator(deps: {
         return {
           kind: 'rejected',
           error: new MlgateError('MLGATE_AUTH_MALFORMED', undefined, {
-            headers: challenge,
             details: { reason: parsed.reason },
           }),
         };
@@ -35,11 +35,16 @@ export function createBasicAuthenticator(deps: {
         case 'expired':
           return {
             kind: 'rejected',
-            error: new MlgateError('MLGATE_AUTH_TOKEN_EXPIRED', undefined, { headers: challenge }),
+            error: new MlgateError('MLGATE_AUTH_TOKEN_EXPIRED'),
           };
         case 'invalid':
-          return { kind: 'rejected', error: new MlgateError('MLGATE_AUTH_INVALID', undefined, { headers: challenge }) };
+          return { kind: 'rejected', error: new MlgateError('MLGATE_AUTH_INVALID') };
       }
     },
   };
+}
+
+/** The Basic challenge (RFC 7617), naming the realm and UTF-8 credentials. */
+export function basicChallenge(realm: string): string {
+  return `Basic realm="${realm}", charset="UTF-8"`;
 }

@@ -2,16 +2,13 @@
  * Runs the authenticators in order. The first that authenticates wins; a
  * rejected credential stops the chain (never silently anonymous); a
  * credential nobody understands is rejected; no credential at all is the
- * anonymous principal, and the policy decides what anonymous may do.
+ * anonymous principal, and the policy decides what anonymous may do. The
+ * challenges of a 401 are added by the challenge stage (challenge.ts).
  */
 import { MlgateError } from '../errors.js';
 import { ANONYMOUS, type AuthRequest, type Authenticator, type Principal } from './principal.js';
 
-export async function authenticate(
-  authenticators: readonly Authenticator[],
-  request: AuthRequest,
-  realm: string,
-): Promise<Principal> {
+export async function authenticate(authenticators: readonly Authenticator[], request: AuthRequest): Promise<Principal> {
   for (const authenticator of authenticators) {
     const outcome = await authenticator.authenticate(request);
     if (outcome.kind === 'authenticated') {
@@ -22,9 +19,7 @@ export async function authenticate(
     }
   }
   if (request.headers['authorization'] !== undefined) {
-    throw new MlgateError('MLGATE_AUTH_UNSUPPORTED', undefined, {
-      headers: { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` },
-    });
+    throw new MlgateError('MLGATE_AUTH_UNSUPPORTED');
   }
   return ANONYMOUS;
 }

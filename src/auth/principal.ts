@@ -1,7 +1,11 @@
 /** Who is calling, as established by authentication. */
-import type { MlgateError } from '../errors.js';
+import type { IncomingHttpHeaders } from 'node:http';
 
-export type AuthMethod = 'basic' | 'anonymous';
+import type { MlgateError } from '../errors.js';
+import type { SessionRecord } from './session/types.js';
+
+/** How the caller proved who they are: one per kind of credential. */
+export type AuthMethod = 'basic' | 'session' | 'bearer' | 'proxy' | 'anonymous';
 
 export interface Principal {
   readonly authenticated: boolean;
@@ -10,7 +14,7 @@ export interface Principal {
   readonly isAdmin: boolean;
   readonly groups: readonly string[];
   readonly method: AuthMethod;
-  /** Id of the credential used (token id), for logs. */
+  /** Id of the credential used (token id, session id prefix, key id), for logs. */
   readonly credentialId?: string;
 }
 
@@ -33,11 +37,28 @@ export type AuthOutcome =
 
 /** The parts of a request an authenticator may look at. */
 export interface AuthRequest {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * The headers as Node parsed them, except that a repeated Authorization header is the list of every value (Node
+   * keeps only the first), so that a credential sent twice is refused rather than one of them picked.
+   */
+  readonly headers: IncomingHttpHeaders;
+  /** The headers as received: names in their original case, every repeat kept (see http/raw-headers.ts). */
+  readonly rawHeaders: readonly string[];
+  /** The TCP peer (socket.remoteAddress), never a forwarded header. */
+  readonly peerAddress: string;
+  /** The request came over TLS. */
+  readonly secure: boolean;
+  /** The server-side session named by the request's cookie, already checked for expiry and revocation. */
+  readonly session: SessionRecord | null;
   readonly now: Date;
 }
 
 export interface Authenticator {
   readonly name: string;
+  /**
+   * The WWW-Authenticate challenge this kind of credential offers on a 401 (e.g. `Bearer realm="mlgate"`), or null.
+   * The chain puts every configured challenge on every 401; an authenticator never sets the header itself.
+   */
+  readonly challenge: string | null;
   authenticate(request: AuthRequest): Promise<AuthOutcome>;
 }

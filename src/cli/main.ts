@@ -89,6 +89,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return command === undefined && !values.help ? 2 : 0;
   }
 
+  if (command === 'config' && sub === 'example') {
+    // The documented defaults: needs no valid configuration.
+    process.stdout.write(renderExampleConfig());
+    return 0;
+  }
   let loaded: LoadedConfig;
   try {
     const file = values.config ?? env['MLGATE_CONFIG'];
@@ -104,10 +109,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   try {
     if (command === 'serve') {
       return await serve(loaded);
-    }
-    if (command === 'config' && sub === 'example') {
-      process.stdout.write(renderExampleConfig());
-      return 0;
     }
     if (command === 'config' && sub === 'check') {
       for (const line of [...describeConfig(loaded), ...loaded.warnings.map((w) => `warning: ${w}`)]) {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { createApp } from '../app.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
-import { createBasicAuthenticator } from '../auth/basic-authenticator.js';
+import { buildAuthenticators } from '../auth/build.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -70,8 +70,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const app = createApp({
     logger,
-    authenticators: [createBasicAuthenticator({ verifier, realm: config.auth.realm })],
-    realm: config.auth.realm,
+    authenticators: buildAuthenticators({ config, verifier }),
     routes: createRouteTable(ROUTES),
     resolver: createResolver({
       client,

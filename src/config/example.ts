@@ -73,3 +73,13 @@ function wrap(text: string, width: number): string[] {
   if (line !== '') lines.push(line);
   return lines;
 }
+
+/** The option table of docs/configuration.md (scripts/config-docs.ts writes it there; a test checks it). */
+export function renderOptionsTable(): string {
+  const rows = OPTIONS.map((option) => {
+    const env = [envNameOf(option.path), ...(option.aliases ?? [])].map((name) => `\`${name}\``).join(', ');
+    const cells = [`\`${option.path}\``, option.type, `\`${JSON.stringify(option.default)}\``, env, option.description];
+    return `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
+  });
+  return ['| option | type | default | environment | meaning |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}

@@ -79,6 +79,11 @@ export function loadConfig(source: ConfigSource): LoadedConfig {
     }
   }
 
+  for (const problem of crossProblems(nest(values) as unknown as Config)) {
+    if (!problems.some((p) => p.path.includes(problem.path))) {
+      problems.push(problem);
+    }
+  }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -264,15 +269,44 @@ function coerce(
       }
       return items.map((item: string) => item.trim()).filter((item) => item !== '');
     }
+    case 'boolean': {
+      if (typeof raw === 'boolean') {
+        return raw;
+      }
+      const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+      if (text !== undefined && ['true', '1', 'yes', 'on'].includes(text)) {
+        return true;
+      }
+      if (text !== undefined && ['false', '0', 'no', 'off'].includes(text)) {
+        return false;
+      }
+      return fail(`must be true or false, got ${describe(raw)}`, `the default is ${String(option.default)}`);
+    }
   }
+}
+
+/** Rules between options, checked once the values are known; every broken one is a problem. */
+function crossProblems(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (config.server.mode === 'production' && config.session.secret_key === '') {
+    problems.push({
+      path: 'session.secret_key',
+      message: 'must be set in production mode (server.mode): it signs session cookies and keys access-token hashes',
+      hint:
+        'set SECRET_KEY (or MLGATE_SESSION_SECRET_KEY) to the same random value of 32+ characters on every replica, ' +
+        'e.g. the output of "openssl rand -base64 48"; or set MLGATE_SERVER_MODE=development for a local trial',
+    });
+  }
+  return problems;
 }
 
 function warningsFor(config: Config): string[] {
   const warnings: string[] = [];
   if (config.session.secret_key === '') {
     warnings.push(
-      'session.secret_key (SECRET_KEY) is not set: search page tokens (and browser sessions, once enabled) use a ' +
-        'random key per process, breaking on restart and across replicas. Set a stable value of 32+ characters.',
+      'DEVELOPMENT MODE WITHOUT session.secret_key (SECRET_KEY): browser sessions and search page tokens use a ' +
+        'random key per process (they break on restart and across replicas) and access tokens are hashed with a ' +
+        'fixed, public development key. Never run a shared deployment like this: set a stable value of 32+ characters.',
     );
   }
   if (config.permissions.default !== 'NO_PERMISSIONS') {

@@ -10,6 +10,7 @@ export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
 export interface Config {
   readonly server: {
+    readonly mode: 'production' | 'development';
     readonly host: string;
     readonly port: number;
     readonly max_json_body_bytes: number;
@@ -84,9 +85,20 @@ export type OptionSpec =
   | (BaseOption & { readonly type: 'url'; readonly default: string; readonly protocols: readonly string[] })
   | (BaseOption & { readonly type: 'integer'; readonly default: number; readonly min: number; readonly max: number })
   | (BaseOption & { readonly type: 'enum'; readonly default: string; readonly values: readonly string[] })
-  | (BaseOption & { readonly type: 'string-list'; readonly default: readonly string[] });
+  | (BaseOption & { readonly type: 'string-list'; readonly default: readonly string[] })
+  | (BaseOption & { readonly type: 'boolean'; readonly default: boolean });
 
 export const OPTIONS: readonly OptionSpec[] = [
+  {
+    path: 'server.mode',
+    type: 'enum',
+    default: 'production',
+    values: ['production', 'development'],
+    description:
+      'production refuses to start without the settings a shared deployment needs (session.secret_key); ' +
+      'development starts anyway, with loud warnings (a random session key per process, a fixed development key ' +
+      'for access tokens).',
+  },
   {
     path: 'server.host',
     type: 'string',

@@ -1,21 +1,48 @@
-/** Who is calling: runs the authenticator chain and records the principal. */
+/**
+ * Who is calling: runs the authenticator chain and records the principal; and the challenge stage, which turns any
+ * 401 of the chain behind it into what the client can act on (challenge.ts).
+ */
 import type { Middleware } from 'koa';
 
 import { authenticate } from '../auth/chain.js';
-import type { Authenticator } from '../auth/principal.js';
-import { rawHeaderValues } from './raw-headers.js';
+import { type ChallengeSetup, challengeFor } from '../auth/challenge.js';
+import type { AuthRequest, Authenticator } from '../auth/principal.js';
+import { MlgateError, isMlgateError } from '../errors.js';
 import type { GatewayState } from './state.js';
 
 export function authenticateStage(deps: {
   readonly authenticators: readonly Authenticator[];
-  readonly realm: string;
 }): Middleware<GatewayState> {
   return async (ctx, next) => {
-    // Node keeps only the first of repeated Authorization headers; every one is handed on, so that the
-    // authenticators refuse the request (MLGATE_AUTH_MALFORMED) instead of picking one.
-    const authorization = rawHeaderValues(ctx.req.rawHeaders, 'authorization');
-    const headers = authorization.length > 1 ? { ...ctx.req.headers, authorization } : ctx.req.headers;
-    ctx.state.principal = await authenticate(deps.authenticators, { headers, now: ctx.state.now }, deps.realm);
+    const request: AuthRequest = {
+      headers: ctx.req.headers,
+      rawHeaders: ctx.req.rawHeaders,
+      peerAddress: ctx.req.socket.remoteAddress ?? '',
+      secure: ctx.state.secure,
+      session: ctx.state.session,
+      now: ctx.state.now,
+    };
+    ctx.state.principal = await authenticate(deps.authenticators, request);
     await next();
+  };
+}
+
+/** Refuses an anonymous caller (the gateway's own API needs a signed-in user; MLflow routes leave it to the policy). */
+export function requireAuthenticatedStage(): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    if (ctx.state.principal?.authenticated !== true) {
+      throw new MlgateError('MLGATE_AUTH_REQUIRED');
+    }
+    await next();
+  };
+}
+
+export function challengeStage(setup: ChallengeSetup): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      throw isMlgateError(thrown) ? challengeFor(thrown, ctx, setup) : thrown;
+    }
   };
 }

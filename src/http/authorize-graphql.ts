@@ -19,7 +19,7 @@ export type GraphqlVerdict =
   | { readonly redactions: Redaction[]; readonly refusal?: never };
 
 export function authorizeGraphqlParts(
-  deps: { readonly engine: DecisionEngine; readonly realm: string },
+  deps: { readonly engine: DecisionEngine },
   state: GatewayState,
   request: { readonly method: string },
 ): GraphqlVerdict {
@@ -77,7 +77,6 @@ export function authorizeGraphqlParts(
       method: request.method,
       path: state.path,
       targets: partTargets,
-      realm: deps.realm,
     });
     return {
       refusal: new MlgateError(error.code, `GraphQL ${part.label}: ${error.message}`, {

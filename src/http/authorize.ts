@@ -12,10 +12,7 @@ import { authorizeGraphqlParts } from './authorize-graphql.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
 
-export function authorizeStage(deps: {
-  readonly engine: DecisionEngine;
-  readonly realm: string;
-}): Middleware<GatewayState> {
+export function authorizeStage(deps: { readonly engine: DecisionEngine }): Middleware<GatewayState> {
   return async (ctx, next) => {
     const state = ctx.state;
     const targets = state.targets ?? [];
@@ -38,7 +35,6 @@ export function authorizeStage(deps: {
         method: ctx.method,
         path: state.path,
         targets,
-        realm: deps.realm,
         ...unnamedHint(state),
       });
     }

@@ -12,7 +12,6 @@ export interface DenialContext {
   readonly method: string;
   readonly path: string;
   readonly targets: readonly ResolvedTarget[];
-  readonly realm: string;
   /** What to tell a client whose request names nothing the route's resource kinds can check (ResourceKind). */
   readonly unnamedHint?: string;
 }
@@ -21,10 +20,8 @@ export function denialError(decision: Decision, context: DenialContext): MlgateE
   const reasons = new Set(decision.reasons);
   const details = { reasons: decision.reasons, operation: context.operation };
   if (reasons.has('unauthenticated')) {
-    return new MlgateError('MLGATE_AUTH_REQUIRED', undefined, {
-      details,
-      headers: { 'WWW-Authenticate': `Basic realm="${context.realm}", charset="UTF-8"` },
-    });
+    // The challenges (or the redirect to log in) are added by the challenge stage.
+    return new MlgateError('MLGATE_AUTH_REQUIRED', undefined, { details });
   }
   if (reasons.has('route-unknown')) {
     return new MlgateError(

@@ -34,7 +34,7 @@ export function errorBoundary(): Middleware<GatewayState> {
       ctx.status = error.status;
       ctx.set('cache-control', 'no-store');
       for (const [name, value] of Object.entries(error.headers)) {
-        ctx.set(name, value);
+        ctx.set(name, typeof value === 'string' ? value : [...value]);
       }
       ctx.body = errorBody(error, ctx.state.requestId);
     }

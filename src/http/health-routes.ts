@@ -5,7 +5,7 @@
 import Router from 'koa-router';
 
 import type { PolicyStatus } from '../policy/engine.js';
-import { OWN_PREFIX } from './own-routes.js';
+import { OWN_PREFIX } from './chains.js';
 import type { GatewayState } from './state.js';
 
 export interface HealthDeps {

@@ -3,6 +3,7 @@
  * field once; later stages only read.
  */
 import type { Principal } from '../auth/principal.js';
+import type { SessionRecord } from '../auth/session/types.js';
 import type { GraphqlAnalysis } from '../mlflow/graphql/analyse.js';
 import type { RequestParams } from '../mlflow/params.js';
 import type { RouteSpec } from '../mlflow/route-spec.js';
@@ -20,6 +21,10 @@ export interface GatewayState {
   now: Date;
   /** Path as MLflow sees it (percent-decoded). */
   path: string;
+  /** The request came over TLS (directly, or through a trusted proxy that says so). */
+  secure: boolean;
+  /** The server-side session named by the request's cookie (checked for expiry and revocation), or null. */
+  session: SessionRecord | null;
   principal?: Principal;
   /** Catalogue entry; undefined for an unknown route. */
   route?: RouteSpec;

@@ -17,6 +17,8 @@ declare module 'koa-router' {
     delete(path: string, ...middleware: Middleware<StateT, ContextT>[]): this;
     all(path: string, ...middleware: Middleware<StateT, ContextT>[]): this;
     routes(): Middleware<StateT, ContextT>;
+    /** The layers whose path matches (`path`), and those that also match the method (`route` true when one does). */
+    match(path: string, method: string): { readonly path: readonly unknown[]; readonly route: boolean };
     allowedMethods(): Middleware<StateT, ContextT>;
   }
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   type FerretDB,
   type Service,
+  newSecretKey,
   runCli,
   startFerretDB,
   startMlflow,
@@ -66,6 +67,7 @@ export async function startWorld(): Promise<void> {
     MONGODB_URI: world.ferret.uri,
     MLGATE_MONGODB_DATABASE: 'e2e',
     MLGATE_UPSTREAM_URL: world.mlflow.url,
+    SECRET_KEY: newSecretKey(),
     // Grant and token changes take effect at once (staleness is tested separately).
     MLGATE_CACHE_TTL_MS: '0',
     MLGATE_LOGGING_LEVEL: 'debug',

@@ -49,7 +49,7 @@ export interface Pipeline {
 }
 
 export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
-  const { config } = loadConfig({ env: { MLGATE_CACHE_TTL_MS: '0' } });
+  const { config } = loadConfig({ env: { MLGATE_CACHE_TTL_MS: '0', MLGATE_SERVER_MODE: 'development' } });
   const store = createMemoryStore();
   const engine = createDecisionEngine();
   await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
@@ -76,7 +76,6 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
         realm: 'test',
       }),
     ],
-    realm: 'test',
     routes: createRouteTable(ROUTES),
     resolver: createResolver({ client, maxEntries: 100, missingTtlMs: 0 }),
     grantSource,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { type FerretDB, runCli, startFerretDB } from '../../scripts/services.js';
+import { type FerretDB, newSecretKey, runCli, startFerretDB } from '../../scripts/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('mlgate CLI', () => {
@@ -10,7 +10,7 @@ describe('mlgate CLI', () => {
 
   before(async () => {
     ferret = await startFerretDB(tmp.path);
-    env = { MONGODB_URI: ferret.uri, MLGATE_MONGODB_DATABASE: 'cli_test' };
+    env = { MONGODB_URI: ferret.uri, MLGATE_MONGODB_DATABASE: 'cli_test', SECRET_KEY: newSecretKey() };
   });
 
   after(async () => {
@@ -145,6 +145,7 @@ describe('mlgate CLI', () => {
 
   it('says clearly when MongoDB cannot be reached', async () => {
     const result = await runCli(['user', 'list'], {
+      ...env,
       MONGODB_URI: 'mongodb://127.0.0.1:1/',
       MLGATE_MONGODB_TIMEOUT_MS: '300',
     });

@@ -7,6 +7,7 @@ import { createCredentialVerifier } from '../../../src/auth/credentials.js';
 import { ANONYMOUS, type Authenticator } from '../../../src/auth/principal.js';
 import { generateToken, hashToken, parseDuration } from '../../../src/auth/tokens.js';
 import { MlgateError } from '../../../src/errors.js';
+import { authRequest } from '../../helpers/auth.js';
 import type { TokenRecord, TokenRepository, UserRecord, UserRepository } from '../../../src/store/types.js';
 
 const basic = (credentials: string): string => 'Basic ' + Buffer.from(credentials).toString('base64');
@@ -83,7 +84,7 @@ describe('basic authenticator', () => {
     realm: 'mlgate',
   });
   const attempt = (authorization?: string) =>
-    authenticator.authenticate({ headers: authorization === undefined ? {} : { authorization }, now });
+    authenticator.authenticate(authRequest({ headers: authorization === undefined ? {} : { authorization }, now }));
 
   it('authenticates a user with a valid token, case-insensitively on the username', async () => {
     const outcome = await attempt(basic(`Alice:${good.token}`));
@@ -98,6 +99,10 @@ describe('basic authenticator', () => {
     }
   });
 
+  it('offers the Basic challenge, naming the realm', () => {
+    expect(authenticator.challenge).to.equal('Basic realm="mlgate", charset="UTF-8"');
+  });
+
   it('rejects a wrong token, a token of another user and an unknown user with 401 MLGATE_AUTH_INVALID', async () => {
     for (const header of [basic('alice:mlg_wrong'), basic(`bob:${good.token}`), basic('nobody:x')]) {
       const outcome = await attempt(header);
@@ -105,7 +110,6 @@ describe('basic authenticator', () => {
       if (outcome.kind === 'rejected') {
         expect(outcome.error.code).to.equal('MLGATE_AUTH_INVALID');
         expect(outcome.error.status).to.equal(401);
-        expect(outcome.error.headers['WWW-Authenticate']).to.equal('Basic realm="mlgate", charset="UTF-8"');
       }
     }
   });
@@ -123,6 +127,17 @@ describe('basic authenticator', () => {
     } finally {
       users.set('alice', alice);
     }
+  });
+
+  it('rejects a repeated Authorization header even when Node kept only the first', async () => {
+    const header = basic(`alice:${good.token}`);
+    const outcome = await authenticator.authenticate(
+      authRequest({
+        headers: { authorization: header },
+        rawHeaders: ['Authorization', header, 'authorization', header],
+      }),
+    );
+    expect(outcome.kind === 'rejected' && outcome.error.code).to.equal('MLGATE_AUTH_MALFORMED');
   });
 
   it('rejects malformed Basic credentials', async () => {
@@ -152,7 +167,9 @@ describe('basic authenticator', () => {
       realm: 'mlgate',
     });
     const isAdmin = async (): Promise<boolean> => {
-      const outcome = await cached.authenticate({ headers: { authorization: basic(`boss:${bossToken.token}`) }, now });
+      const outcome = await cached.authenticate(
+        authRequest({ headers: { authorization: basic(`boss:${bossToken.token}`) }, now }),
+      );
       // Demotion must not look like a failed authentication.
       expect(outcome.kind).to.equal('authenticated');
       return outcome.kind === 'authenticated' && outcome.principal.isAdmin;
@@ -173,7 +190,7 @@ describe('basic authenticator', () => {
     });
     lookups = 0;
     for (let i = 0; i < 3; i++) {
-      await cached.authenticate({ headers: { authorization: basic(`alice:${good.token}`) }, now });
+      await cached.authenticate(authRequest({ headers: { authorization: basic(`alice:${good.token}`) }, now }));
     }
     expect(lookups).to.equal(1);
     lookups = 0;
@@ -189,14 +206,14 @@ describe('authenticator chain', () => {
   const principal = { authenticated: true, username: 'x', isAdmin: false, groups: [], method: 'basic' } as const;
   const fixed = (outcome: Awaited<ReturnType<Authenticator['authenticate']>>): Authenticator => ({
     name: 'fixed',
+    challenge: null,
     authenticate: () => Promise.resolve(outcome),
   });
 
   it('returns the first authenticated principal', async () => {
     const result = await authenticate(
       [fixed({ kind: 'not-mine' }), fixed({ kind: 'authenticated', principal })],
-      { headers: {}, now },
-      'r',
+      authRequest({ now }),
     );
     expect(result).to.equal(principal);
   });
@@ -206,8 +223,7 @@ describe('authenticator chain', () => {
     try {
       await authenticate(
         [fixed({ kind: 'rejected', error }), fixed({ kind: 'authenticated', principal })],
-        { headers: {}, now },
-        'r',
+        authRequest({ now }),
       );
       expect.fail('expected rejection');
     } catch (thrown) {
@@ -216,12 +232,12 @@ describe('authenticator chain', () => {
   });
 
   it('is anonymous without credentials', async () => {
-    expect(await authenticate([fixed({ kind: 'not-mine' })], { headers: {}, now }, 'r')).to.equal(ANONYMOUS);
+    expect(await authenticate([fixed({ kind: 'not-mine' })], authRequest({ now }))).to.equal(ANONYMOUS);
   });
 
   it('rejects credentials nobody understands with 401 MLGATE_AUTH_UNSUPPORTED', async () => {
     try {
-      await authenticate([fixed({ kind: 'not-mine' })], { headers: { authorization: 'Bearer abc' }, now }, 'r');
+      await authenticate([fixed({ kind: 'not-mine' })], authRequest({ headers: { authorization: 'Bearer abc' }, now }));
       expect.fail('expected rejection');
     } catch (thrown) {
       expect((thrown as MlgateError).code).to.equal('MLGATE_AUTH_UNSUPPORTED');
