@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 
 import { createApp } from '../app.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
+import { resolveBearerProvider } from '../auth/bearer/build.js';
 import { buildAuthenticators } from '../auth/build.js';
+import { proxyIdentityHeaders } from '../auth/proxy-headers/build.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -46,6 +48,12 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
   logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
 
+  // Before anything is opened: a provider that cannot be discovered stops the start-up.
+  const bearerProvider = await resolveBearerProvider(config.jwt);
+  if (bearerProvider !== null) {
+    logger.info('JWT bearer enabled', { issuer: bearerProvider.issuer, jwks_uri: redactUri(bearerProvider.jwksUri) });
+  }
+
   const store = await openMongoStore({
     uri: config.mongodb.uri,
     database: config.mongodb.database,
@@ -66,11 +74,22 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     timeoutMs: config.upstream.lookup_timeout_ms,
     maxResponseBytes: config.upstream.lookup_max_response_bytes,
   });
-  const upstream = createUpstream({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms });
+  const upstream = createUpstream({
+    url: config.upstream.url,
+    timeoutMs: config.upstream.timeout_ms,
+    strippedHeaders: proxyIdentityHeaders(config),
+  });
+  if (config.proxy_auth.enabled) {
+    logger.info('trusted proxy headers enabled', {
+      trusted_proxies: config.proxy_auth.trusted_proxies,
+      user_headers: config.proxy_auth.user_headers,
+      groups_header: config.proxy_auth.groups_header,
+    });
+  }
 
   const app = createApp({
     logger,
-    authenticators: buildAuthenticators({ config, verifier }),
+    authenticators: buildAuthenticators({ config, verifier, users: store.users, logger, bearerProvider }),
     routes: createRouteTable(ROUTES),
     resolver: createResolver({
       client,

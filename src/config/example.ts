@@ -17,6 +17,8 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   cache: 'In-process caches and their staleness bound.',
   session: 'Browser sessions.',
   logging: 'Logging.',
+  jwt: 'JWT bearer tokens from an OpenID Connect provider (Authorization: Bearer, MLFLOW_TRACKING_TOKEN).',
+  proxy_auth: 'Identity from a trusted authenticating proxy in front of mlgate (oauth2-proxy and the like).',
 };
 
 export function renderExampleConfig(): string {
@@ -37,7 +39,7 @@ export function renderExampleConfig(): string {
       lines.push(`  # ${line}`);
     }
     lines.push(
-      `  ${key}: ${stringify(option.default, { collectionStyle: 'flow', flowCollectionPadding: false }).trim()}`,
+      `  ${key}: ${stringify(option.default, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trim()}`,
     );
   }
   return lines.join('\n') + '\n';

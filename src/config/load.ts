@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 
+import { jwtConfigProblems } from '../auth/bearer/config-check.js';
+import { proxyAuthConfigProblems } from '../auth/proxy-headers/config-check.js';
 import { MlgateError } from '../errors.js';
 import { type Config, type OptionSpec, OPTIONS, envNameOf } from './schema.js';
 
@@ -297,6 +299,7 @@ function crossProblems(config: Config): ConfigProblem[] {
         'e.g. the output of "openssl rand -base64 48"; or set MLGATE_SERVER_MODE=development for a local trial',
     });
   }
+  problems.push(...jwtConfigProblems(config.jwt), ...proxyAuthConfigProblems(config.proxy_auth));
   return problems;
 }
 
