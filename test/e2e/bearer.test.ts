@@ -21,6 +21,7 @@ import {
 import { type OidcProviderHandle, startOidcProvider } from '../../scripts/oidc-provider.js';
 import type { Service } from '../../scripts/services.js';
 import { runClient } from './python.js';
+import { rawGet } from './raw-exchange.js';
 import { cli, startExtraGateway, world } from './world.js';
 
 const MACHINE = { clientId: 'ci-runner', clientSecret: 'ci-runner-secret-0123456789abcdef' };
@@ -189,14 +190,17 @@ describe('JWT bearer tokens from a real OIDC provider', () => {
     it('not a JWT at all, and duplicated Authorization headers', async () => {
       await expectRefused('mlg_this-is-not-a-jwt', 'MLGATE_BEARER_MALFORMED');
       const { token } = await machineToken();
-      const response = await fetch(`${gateway.url}/api/2.0/mlflow/experiments/search?max_results=10`, {
-        headers: [
-          ['authorization', `Bearer ${token}`],
-          ['authorization', `Bearer ${token}`],
-        ],
-      });
-      expect(response.status).to.equal(401);
-      expect(((await response.json()) as { code: string }).code).to.equal('MLGATE_BEARER_MALFORMED');
+      for (const second of [`Bearer ${token}`, `Basic ${Buffer.from('admin:x').toString('base64')}`]) {
+        const answer = await rawGet(gateway.url, '/api/2.0/mlflow/experiments/search?max_results=10', [
+          `Authorization: Bearer ${token}`,
+          `Authorization: ${second}`,
+        ]);
+        expect(answer.status).to.equal(401);
+        expect(JSON.parse(answer.body)).to.deep.include({
+          code: 'MLGATE_BEARER_MALFORMED',
+          details: { reason: 'more than one Authorization header' },
+        });
+      }
     });
   });
 
