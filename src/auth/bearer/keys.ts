@@ -24,14 +24,14 @@ export function createRemoteKeys(options: RemoteKeysOptions): JWTVerifyGetKey {
     try {
       return await jwks(header, token);
     } catch (error) {
-      if (
-        error instanceof errors.JWKSNoMatchingKey ||
-        error instanceof errors.JWKSMultipleMatchingKeys ||
-        error instanceof errors.JOSEAlgNotAllowed
-      ) {
-        throw error;
-      }
-      throw new KeysUnavailableError(error);
+      // Only a failure to obtain the key set is "unavailable" (503): a timeout, a network error, an answer that is
+      // not a JWKS. Everything else is a verdict about the token (no matching key, an algorithm no key can serve).
+      const unavailable =
+        error instanceof errors.JWKSTimeout ||
+        error instanceof errors.JWKSInvalid ||
+        !(error instanceof errors.JOSEError) ||
+        error.code === 'ERR_JOSE_GENERIC';
+      throw unavailable ? new KeysUnavailableError(error) : error;
     }
   };
 }

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { expect } from 'chai';
 import { SignJWT, UnsecuredJWT, base64url, exportSPKI } from 'jose';
 
@@ -217,6 +220,27 @@ describe('JWT bearer', () => {
       const result = await v.verify(await signToken(rsa, claims()), now);
       expect(result.kind === 'refused' && result.code).to.equal('MLGATE_BEARER_KEYS_UNAVAILABLE');
       expect(new MlgateError('MLGATE_BEARER_KEYS_UNAVAILABLE').status).to.equal(503);
+
+      const broken = http.createServer((req, res) => {
+        res.writeHead(req.url === '/500' ? 500 : 200, { 'content-type': 'text/html' }).end('<html>oops</html>');
+      });
+      await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+      try {
+        const base = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
+        for (const path of ['/500', '/html']) {
+          const v2 = createJwtVerifier({
+            getKey: createRemoteKeys({ jwksUri: base + path, timeoutMs: 500, cacheMaxAgeMs: 600_000, cooldownMs: 0 }),
+            issuer: provider.issuer,
+            audience: [AUDIENCE],
+            algorithms: DEFAULT_JWT_ALGORITHMS,
+            clockToleranceSeconds: 0,
+          });
+          const answer = await v2.verify(await signToken(rsa, claims()), now);
+          expect(answer.kind === 'refused' && answer.code, path).to.equal('MLGATE_BEARER_KEYS_UNAVAILABLE');
+        }
+      } finally {
+        broken.close();
+      }
     });
   });
 
