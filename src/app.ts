@@ -7,6 +7,7 @@ import Koa, { type Middleware } from 'koa';
 import type Router from 'koa-router';
 
 import type { Authenticator } from './auth/principal.js';
+import type { InstalledSessions } from './auth/session/manager.js';
 import { authenticateStage, challengeStage, requireAuthenticatedStage } from './http/authenticate.js';
 import { authorizeStage } from './http/authorize.js';
 import { bodyTimeoutStage } from './http/body-timeout.js';
@@ -19,7 +20,9 @@ import { branch } from './http/chains.js';
 import { readParamsStage } from './http/read-params.js';
 import { requestContext } from './http/request-context.js';
 import { resolveTargetsStage } from './http/resolve-targets.js';
+import { originCheckStage } from './http/origin-check.js';
 import { stampIdentityStage } from './http/stamp-identity.js';
+import { transportStage } from './http/transport.js';
 import type { GatewayState } from './http/state.js';
 import type { Logger } from './logging.js';
 import type { MlflowClient } from './mlflow/client.js';
@@ -35,8 +38,12 @@ export interface AppDeps {
   readonly logger: Logger;
   /** In order; the first that recognises its credential decides (auth/build.ts builds them from the config). */
   readonly authenticators: readonly Authenticator[];
-  /** Loads the session named by the request's cookie (sets state.session and state.secure); absent: no sessions. */
-  readonly sessionStage?: Middleware<GatewayState>;
+  /** server.trusted_proxies: whose X-Forwarded-Proto says the request came over TLS. */
+  readonly trustedProxies: readonly string[];
+  /** Browser sessions (the session named by the request's cookie); absent: no sessions. */
+  readonly sessions?: InstalledSessions;
+  /** session.allowed_origins: other origins whose pages may send state-changing requests with a session cookie. */
+  readonly allowedOrigins: readonly string[];
   /** Browser login (login, callback, logout routes) and where a browser is sent to log in; absent: no login. */
   readonly login?: { readonly router: Router<GatewayState>; readonly loginPath: string };
   /** The gateway's own API under /_mlgate/api/, for signed-in callers. */
@@ -67,14 +74,23 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
     challenges: deps.authenticators.flatMap((a) => (a.challenge === null ? [] : [a.challenge])),
     loginPath: deps.login?.loginPath ?? null,
   });
-  const authenticated: Middleware<GatewayState>[] = [challenge, authenticateStage(deps)];
+  // Who is calling; a 401 gets every challenge (or a browser navigation the login page); a session cookie may not
+  // be used cross-site.
+  const authenticated: Middleware<GatewayState>[] = [
+    challenge,
+    authenticateStage(deps),
+    originCheckStage(deps.allowedOrigins),
+  ];
 
   // Pre-auth: every request.
   app.use(requestContext(deps.logger, deps.now)); // request id, time, logger, access log
   app.use(bodyTimeoutStage(deps.bodyIdleTimeoutMs)); // a body that stalls cuts the connection
   app.use(errorBoundary()); // the one place errors become responses
   app.use(decodePathStage()); // the path as MLflow sees it (percent-decoded)
-  app.use(deps.sessionStage ?? noSessions); // the session named by the cookie, if any
+  app.use(transportStage(deps.trustedProxies)); // over TLS? (the Secure cookie flag)
+  if (deps.sessions !== undefined) {
+    app.use(deps.sessions.stage(app)); // the session named by the cookie, if any (checked for expiry, revocation)
+  }
   app.use(
     branch({
       health: healthRoutes({ policyStatus: () => deps.engine.status(), pingStore: deps.pingStore }),
@@ -85,7 +101,7 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
         ...(deps.apiRoutes === undefined ? [] : [deps.apiRoutes.routes()]),
       ],
       mlflow: [
-        ...authenticated, // 1. who is calling (a 401 gets every challenge, a browser navigation the login page)
+        ...authenticated, // 1. who is calling
         matchRouteStage(deps.routes), // 2. what is being asked
         readParamsStage(deps), //    ... and with which parameters (read like MLflow)
         graphqlDocumentStage(deps), //    ... and for GraphQL, which fields of which operations
@@ -98,9 +114,3 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   );
   return app;
 }
-
-const noSessions: Middleware<GatewayState> = (ctx, next) => {
-  ctx.state.secure = ctx.secure;
-  ctx.state.session = null;
-  return next();
-};

@@ -48,6 +48,14 @@ export const ERROR_CATALOGUE = {
     mlflowCode: 'UNAUTHENTICATED',
     message: 'This authorization scheme is not enabled on this gateway. Use HTTP Basic with an access token.',
   },
+  MLGATE_CROSS_SITE_REFUSED: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message:
+      'A state-changing request with a session cookie must come from a page of this gateway (Origin check). ' +
+      'Scripts and API clients should send an access token (Basic) or a bearer token instead of the cookie; ' +
+      'an operator can allow another origin with session.allowed_origins.',
+  },
   MLGATE_PERMISSION_DENIED: {
     status: 403,
     mlflowCode: 'PERMISSION_DENIED',

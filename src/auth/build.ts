@@ -12,6 +12,7 @@ import type { ProviderKeysMetadata } from './bearer/discovery.js';
 import type { CredentialVerifier } from './credentials.js';
 import type { Authenticator } from './principal.js';
 import { buildProxyHeadersAuthenticator } from './proxy-headers/build.js';
+import { createSessionAuthenticator } from './session/authenticator.js';
 
 export interface AuthenticatorDeps {
   readonly config: Config;
@@ -28,6 +29,7 @@ export function buildAuthenticators(deps: AuthenticatorDeps): Authenticator[] {
     ...(config.proxy_auth.enabled
       ? [buildProxyHeadersAuthenticator({ config, users: deps.users, logger: deps.logger })]
       : []),
+    createSessionAuthenticator({ users: deps.users, ttlMs: config.cache.ttl_ms, maxEntries: config.cache.max_entries }),
     ...(deps.bearerProvider === null
       ? []
       : [buildBearerAuthenticator({ config, provider: deps.bearerProvider, users: deps.users })]),

@@ -92,6 +92,7 @@ export async function deleteUser(store: Store, args: { username: string | undefi
   const username = requireUsername(args.username);
   // Tokens first: a half-finished deletion must leave no working credential behind.
   const tokens = await store.tokens.revokeAll(username);
+  await store.sessions.deleteAllForUser(username);
   const grants = await store.grants.removeAllForPrincipal('user', username);
   if (!(await store.users.delete(username))) {
     throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" does not exist.`);

@@ -27,6 +27,7 @@ import {
   setGroups,
 } from './admin-commands.js';
 import { startGateway } from './serve.js';
+import { listSessions, revokeSessions } from './session-commands.js';
 
 const HELP = `mlgate: policy gateway in front of an MLflow tracking server
 
@@ -43,6 +44,8 @@ Usage:
                                                  print a new access token (shown once)
   mlgate token list <username>
   mlgate token revoke <username> <token-id>
+  mlgate session list <username>                 the user's browser sessions
+  mlgate session revoke <username> [<session-id>]   sign the user out (of one session, or of all)
   mlgate grant --experiment <id> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
   mlgate revoke --experiment <id> (--user <name> | --group <name>)
   mlgate grants --experiment <id>
@@ -163,6 +166,10 @@ function runAdminCommand(
       return listTokens(store, { username: rest[0] });
     case 'token revoke':
       return revokeToken(store, { username: rest[0], id: rest[1] });
+    case 'session list':
+      return listSessions(store, { username: rest[0] });
+    case 'session revoke':
+      return revokeSessions(store, { username: rest[0], id: rest[1] });
   }
   switch (command) {
     case 'grant':

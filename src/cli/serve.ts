@@ -11,6 +11,8 @@ import { serverTimeouts } from '../http/server-timeouts.js';
 import { resolveBearerProvider } from '../auth/bearer/build.js';
 import { buildAuthenticators } from '../auth/build.js';
 import { proxyIdentityHeaders } from '../auth/proxy-headers/build.js';
+import { SESSION_TOUCH_INTERVAL_MS } from '../auth/session/record.js';
+import { createSessionManager } from '../auth/session/manager.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -90,6 +92,20 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   const app = createApp({
     logger,
     authenticators: buildAuthenticators({ config, verifier, users: store.users, logger, bearerProvider }),
+    sessions: createSessionManager({
+      repository: store.sessions,
+      secretKey: config.session.secret_key,
+      settings: {
+        cookieName: config.session.cookie_name,
+        cookieSecure: config.session.cookie_secure,
+        maxAgeMs: config.session.max_age_ms,
+        idleMs: config.session.idle_timeout_ms,
+        touchIntervalMs: SESSION_TOUCH_INTERVAL_MS,
+      },
+      logger,
+    }),
+    trustedProxies: config.server.trusted_proxies,
+    allowedOrigins: config.session.allowed_origins,
     routes: createRouteTable(ROUTES),
     resolver: createResolver({
       client,

@@ -4,6 +4,7 @@
  * collected and reported together, each with its key path and a hint.
  */
 import { readFileSync } from 'node:fs';
+import proxyAddr from 'proxy-addr';
 import { parseDocument } from 'yaml';
 
 import { jwtConfigProblems } from '../auth/bearer/config-check.js';
@@ -297,6 +298,15 @@ function crossProblems(config: Config): ConfigProblem[] {
       hint:
         'set SECRET_KEY (or MLGATE_SESSION_SECRET_KEY) to the same random value of 32+ characters on every replica, ' +
         'e.g. the output of "openssl rand -base64 48"; or set MLGATE_SERVER_MODE=development for a local trial',
+    });
+  }
+  try {
+    proxyAddr.compile([...config.server.trusted_proxies]);
+  } catch (error) {
+    problems.push({
+      path: 'server.trusted_proxies',
+      message: `is not a list of addresses or CIDR ranges: ${(error as Error).message}`,
+      hint: 'e.g. [10.0.0.0/8, 127.0.0.1, loopback]',
     });
   }
   problems.push(...jwtConfigProblems(config.jwt), ...proxyAuthConfigProblems(config.proxy_auth));

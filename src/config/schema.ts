@@ -21,6 +21,7 @@ export interface Config {
     readonly body_idle_timeout_ms: number;
     readonly request_timeout_ms: number;
     readonly keep_alive_timeout_ms: number;
+    readonly trusted_proxies: readonly string[];
   };
   readonly upstream: {
     readonly url: string;
@@ -57,6 +58,11 @@ export interface Config {
   };
   readonly session: {
     readonly secret_key: string;
+    readonly cookie_name: string;
+    readonly max_age_ms: number;
+    readonly idle_timeout_ms: number;
+    readonly cookie_secure: 'auto' | 'always' | 'never';
+    readonly allowed_origins: readonly string[];
   };
   readonly logging: {
     readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -207,6 +213,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       'How long an idle keep-alive connection stays open. Keep it above the idle timeout of any load balancer ' +
       'in front of mlgate.',
+  },
+  {
+    path: 'server.trusted_proxies',
+    type: 'string-list',
+    default: [],
+    description:
+      'Addresses or CIDR ranges of reverse proxies in front of the gateway (e.g. 10.0.0.0/8, loopback) whose ' +
+      'X-Forwarded-Proto is believed (for the Secure cookie flag). Nobody else is believed.',
   },
   {
     path: 'upstream.url',
@@ -379,6 +393,50 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Secret that signs browser session cookies (once OIDC login is enabled) and encrypts the page tokens of filtered ' +
       'searches; at least 32 characters, the same on every replica. Empty: a random key per process (tokens ' +
       'do not survive a restart or move between replicas), with a warning.',
+  },
+  // Browser sessions (issue 7).
+  {
+    path: 'session.cookie_name',
+    type: 'string',
+    default: 'mlgate_session',
+    required: true,
+    aliases: ['SESSION_COOKIE_NAME'],
+    description: 'Name of the session cookie (it holds only a signed random id; the session lives in MongoDB).',
+  },
+  {
+    path: 'session.max_age_ms',
+    type: 'integer',
+    default: 7 * 24 * 3_600_000,
+    min: 60_000,
+    max: 90 * 24 * 3_600_000,
+    description: 'Absolute lifetime of a browser session from sign-in; the user signs in again afterwards.',
+  },
+  {
+    path: 'session.idle_timeout_ms',
+    type: 'integer',
+    default: 24 * 3_600_000,
+    min: 60_000,
+    max: 90 * 24 * 3_600_000,
+    description:
+      'A browser session without a request for this long ends. Activity is recorded at most once a minute, so ' +
+      'the limit is exact to a minute.',
+  },
+  {
+    path: 'session.cookie_secure',
+    type: 'enum',
+    default: 'auto',
+    values: ['auto', 'always', 'never'],
+    description:
+      'Secure flag of the session cookie. auto: set when the request came over TLS (directly, or through a proxy ' +
+      'in server.trusted_proxies that sends X-Forwarded-Proto: https); always; never (plain-HTTP trials only).',
+  },
+  {
+    path: 'session.allowed_origins',
+    type: 'string-list',
+    default: [],
+    description:
+      "Origins besides the gateway's own (scheme://host[:port] of the request) from which a state-changing request " +
+      'with a session cookie is accepted, e.g. https://mlflow.example.com when a proxy in front rewrites Host.',
   },
   {
     path: 'logging.level',

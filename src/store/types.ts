@@ -89,10 +89,34 @@ export interface GrantRepository {
   removeAllForPrincipal(principalType: PrincipalType, principal: string): Promise<number>;
 }
 
+/**
+ * One browser session as stored: the session middleware's own data, opaque to the store, plus the fields the store
+ * queries (whose session, and until when it may be kept).
+ */
+export interface StoredSession {
+  readonly id: string;
+  readonly username: string;
+  /** After this the session is worthless: MongoDB may delete it (TTL index). */
+  readonly expiresAt: Date;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface SessionRepository {
+  get(id: string): Promise<StoredSession | null>;
+  /** Creates or replaces the session. */
+  put(session: StoredSession): Promise<void>;
+  /** Deletes one session; false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes every session of a user; returns how many. */
+  deleteAllForUser(username: string): Promise<number>;
+  listForUser(username: string): Promise<StoredSession[]>;
+}
+
 export interface Store {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly grants: GrantRepository;
+  readonly sessions: SessionRepository;
   /** Round trip to the database, for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

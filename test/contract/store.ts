@@ -117,6 +117,39 @@ export function storeContract(store: () => Store): void {
     });
   });
 
+  describe('browser sessions', () => {
+    const session = (id: string, username: string, data: Record<string, unknown> = { username }) => ({
+      id,
+      username,
+      expiresAt: new Date(Date.now() + 60_000),
+      data,
+    });
+
+    it('keeps a session whole, replaces it on put, and forgets it on delete', async () => {
+      await store().sessions.put(session('s-1', 'sam', { username: 'sam', groups: ['a'], lastSeenAt: 'x' }));
+      expect((await store().sessions.get('s-1'))?.data).to.deep.equal({
+        username: 'sam',
+        groups: ['a'],
+        lastSeenAt: 'x',
+      });
+      await store().sessions.put(session('s-1', 'sam', { username: 'sam', lastSeenAt: 'y' }));
+      expect((await store().sessions.get('s-1'))?.data).to.deep.equal({ username: 'sam', lastSeenAt: 'y' });
+      expect(await store().sessions.delete('s-1')).to.be.true;
+      expect(await store().sessions.delete('s-1')).to.be.false;
+      expect(await store().sessions.get('s-1')).to.be.null;
+    });
+
+    it("lists and deletes every session of one user, and no one else's", async () => {
+      await store().sessions.put(session('s-2', 'tess'));
+      await store().sessions.put(session('s-3', 'tess'));
+      await store().sessions.put(session('s-4', 'uma'));
+      expect((await store().sessions.listForUser('tess')).map((s) => s.id).sort()).to.deep.equal(['s-2', 's-3']);
+      expect(await store().sessions.deleteAllForUser('tess')).to.equal(2);
+      expect(await store().sessions.listForUser('tess')).to.deep.equal([]);
+      expect(await store().sessions.get('s-4')).not.to.be.null;
+    });
+  });
+
   describe('grants', () => {
     const grant = (resourceId: string, principalType: PrincipalType, principal: string, permission: PermissionLevel) =>
       store().grants.put({

@@ -76,6 +76,8 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
         realm: 'test',
       }),
     ],
+    trustedProxies: [],
+    allowedOrigins: [],
     routes: createRouteTable(ROUTES),
     resolver: createResolver({ client, maxEntries: 100, missingTtlMs: 0 }),
     grantSource,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 
+import { openMongoStore } from '../../src/store/mongo/store.js';
 import { type FerretDB, newSecretKey, runCli, startFerretDB } from '../../scripts/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -141,6 +142,27 @@ describe('mlgate CLI', () => {
     expect(result.stdout).to.include('session.secret_key = <set>  (env:SECRET_KEY)');
     expect(result.stdout).to.include('mongodb.uri = <set>  (env:MONGODB_URI)');
     expect(result.stdout).to.not.include('s'.repeat(40));
+  });
+
+  it("lists a user's browser sessions by a short id and signs the user out of one or all", async () => {
+    const store = await openMongoStore({ uri: ferret.uri, database: 'cli_test', timeoutMs: 5000 });
+    try {
+      const expiresAt = new Date(Date.now() + 60_000);
+      for (const id of ['aaaaaaaa-first-session-id', 'bbbbbbbb-second-session-id', 'cccccccc-third']) {
+        await store.sessions.put({ id, username: 'sid', expiresAt, data: { createdAt: 'then' } });
+      }
+      const listed = JSON.parse((await runCli(['session', 'list', 'sid', '--json'], env)).stdout) as { id: string }[];
+      expect(listed.map((s) => s.id).sort()).to.deep.equal(['aaaaaaaa', 'bbbbbbbb', 'cccccccc']);
+      const one = await runCli(['session', 'revoke', 'sid', 'aaaaaaaa'], env);
+      expect(one.code, one.stderr).to.equal(0);
+      expect(await store.sessions.get('aaaaaaaa-first-session-id')).to.be.null;
+      expect((await runCli(['session', 'revoke', 'sid', 'aaaa'], env)).code).to.equal(1); // too short to name one
+      const all = await runCli(['session', 'revoke', 'sid'], env);
+      expect(all.stdout).to.include('Signed sid out of 2 session(s).');
+      expect(await store.sessions.listForUser('sid')).to.deep.equal([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('says clearly when MongoDB cannot be reached', async () => {

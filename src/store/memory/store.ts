@@ -9,7 +9,9 @@ import type {
   GrantRecord,
   GrantRepository,
   ResourceGrants,
+  SessionRepository,
   Store,
+  StoredSession,
   TokenRecord,
   TokenRepository,
   UserRecord,
@@ -21,8 +23,31 @@ export function createMemoryStore(now: () => Date = () => new Date()): Store {
     users: memoryUsers(now),
     tokens: memoryTokens(),
     grants: memoryGrants(now),
+    sessions: memorySessions(),
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
+  };
+}
+
+function memorySessions(): SessionRepository {
+  const sessions = new Map<string, StoredSession>();
+  const ofUser = (username: string): StoredSession[] =>
+    [...sessions.values()]
+      .filter((s) => s.username === username)
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
+  return {
+    get: (id) => Promise.resolve(sessions.get(id) ?? null),
+    put: (session) => {
+      sessions.set(session.id, { ...session, data: structuredClone(session.data) });
+      return Promise.resolve();
+    },
+    delete: (id) => Promise.resolve(sessions.delete(id)),
+    deleteAllForUser: (username) => {
+      const mine = ofUser(username);
+      for (const session of mine) sessions.delete(session.id);
+      return Promise.resolve(mine.length);
+    },
+    listForUser: (username) => Promise.resolve(ofUser(username)),
   };
 }
 

@@ -32,10 +32,20 @@ export interface GrantDocument {
   createdBy: string;
 }
 
+export interface SessionDocument {
+  /** The session id (the cookie's value). */
+  _id: string;
+  username: string;
+  /** TTL index: MongoDB removes the session some time after this. */
+  expiresAt: Date;
+  data: Record<string, unknown>;
+}
+
 export interface Collections {
   readonly users: Collection<UserDocument>;
   readonly tokens: Collection<TokenDocument>;
   readonly grants: Collection<GrantDocument>;
+  readonly sessions: Collection<SessionDocument>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -43,15 +53,40 @@ export function collectionsOf(db: Db): Collections {
     users: db.collection<UserDocument>('users'),
     tokens: db.collection<TokenDocument>('tokens'),
     grants: db.collection<GrantDocument>('grants'),
+    sessions: db.collection<SessionDocument>('sessions'),
   };
 }
 
-/** Creates the indexes the queries rely on (idempotent). */
-export async function ensureIndexes(collections: Collections): Promise<void> {
+/**
+ * Creates the indexes the queries rely on (idempotent). Returns whether MongoDB removes expired documents itself
+ * (TTL indexes); FerretDB does not, and the store then sweeps them (store.ts).
+ */
+export async function ensureIndexes(collections: Collections): Promise<{ readonly ttl: boolean }> {
   await collections.tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' });
   await collections.tokens.createIndex({ username: 1 }, { name: 'username' });
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
+  await collections.sessions.createIndex({ username: 1 }, { name: 'username' });
+  // Expired sessions are refused on read; removing them only keeps the collection from growing.
+  try {
+    await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
+    return { ttl: true };
+  } catch (error) {
+    if (!isNotImplemented(error)) {
+      throw error;
+    }
+    await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires' });
+    return { ttl: false };
+  }
+}
+
+/** Documents whose `expiresAt` has passed, in every collection that has them (for stores without TTL indexes). */
+export async function sweepExpired(collections: Collections, now: Date): Promise<void> {
+  await collections.sessions.deleteMany({ expiresAt: { $lt: now } });
+}
+
+function isNotImplemented(error: unknown): boolean {
+  return /not implemented/i.test((error as Error | null)?.message ?? '');
 }
 
 /** The key of a grant: one per (resource, principal); parts are escaped so no separator can be forged. */

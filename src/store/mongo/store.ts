@@ -4,11 +4,14 @@ import { MongoClient } from 'mongodb';
 import { MlgateError } from '../../errors.js';
 import { redactUri } from '../../util/redact-uri.js';
 import type { Store } from '../types.js';
-import { collectionsOf, ensureIndexes } from './collections.js';
+import { collectionsOf, ensureIndexes, sweepExpired } from './collections.js';
 import { guarded } from './errors.js';
 import { createGrantRepository } from './grants.js';
+import { createSessionRepository } from './sessions.js';
 import { createTokenRepository } from './tokens.js';
 import { createUserRepository } from './users.js';
+
+const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 export interface MongoStoreOptions {
   readonly uri: string;
@@ -27,16 +30,25 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   try {
     await client.connect();
     const collections = collectionsOf(client.db(options.database));
-    await ensureIndexes(collections);
+    const { ttl } = await ensureIndexes(collections);
     const db = client.db(options.database);
+    // Without TTL indexes (FerretDB), expired documents are swept now and then; any replica may do it.
+    const sweeper = ttl
+      ? undefined
+      : setInterval(() => void sweepExpired(collections, new Date()).catch(() => undefined), SWEEP_INTERVAL_MS);
+    sweeper?.unref();
     return {
       users: createUserRepository(collections),
       tokens: createTokenRepository(collections),
       grants: createGrantRepository(collections),
+      sessions: createSessionRepository(collections),
       ping: async () => {
         await guarded('ping', () => db.command({ ping: 1 }, { timeoutMS: options.timeoutMs }));
       },
-      close: () => client.close(),
+      close: () => {
+        clearInterval(sweeper);
+        return client.close();
+      },
     };
   } catch (error) {
     await client.close().catch(() => undefined);
