@@ -83,6 +83,22 @@ describe('trusted proxy headers', () => {
       expect(await codeOf(joined)).to.equal('MLGATE_PROXY_HEADER_DUPLICATED');
     });
 
+    it('from a browser on another site, cannot change anything (origin check, as for session cookies)', async () => {
+      const write = (headers: Record<string, string>) =>
+        fetch(`${gateway.url}/api/2.0/mlflow/experiments/set-experiment-tag`, {
+          method: 'POST',
+          headers: { 'X-Forwarded-Email': 'editor', 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ experiment_id: world.sharedExperimentId, key: 'proxy-origin', value: 'v' }),
+        });
+      const forged = await write({ origin: 'https://evil.example' });
+      expect(forged.status).to.equal(403);
+      expect(await codeOf(forged)).to.equal('MLGATE_CROSS_SITE_REFUSED');
+      const ownPage = await write({ origin: gateway.url });
+      expect(ownPage.status).to.equal(200);
+      const script = await write({});
+      expect(script.status, 'a client without browser headers, such as the MLflow client').to.equal(200);
+    });
+
     it('are never passed on to MLflow', async () => {
       const upstream = await recordingUpstream();
       try {
