@@ -4,7 +4,8 @@
  * Username: the first of the configured claims (jwt.username_claims, OIDC_USERNAME_FIELD: by default "email",
  * then "preferred_username") that holds a non-empty string. A token with none of them is a machine identity
  * (an OAuth client_credentials token): its client id names it, from "client_id" (RFC 9068) or else "azp". "sub" is
- * used only when listed in the setting, since for people it is usually an opaque id.
+ * used only when listed in the setting, since for people it is usually an opaque id. An "email" the token marks
+ * "email_verified": false is refused, as at browser login.
  */
 import { isValidGroupName, isValidUsername, normalizeUsername } from '../usernames.js';
 
@@ -23,6 +24,10 @@ export function usernameFromClaims(
   for (const claim of [...usernameClaims, ...CLIENT_ID_CLAIMS]) {
     const value = payload[claim];
     if (typeof value === 'string' && value.trim() !== '') {
+      // As for browser login: an address the provider says it has not verified names nobody.
+      if (claim === 'email' && payload['email_verified'] === false) {
+        return { kind: 'invalid', claim };
+      }
       const username = normalizeUsername(value);
       return isValidUsername(username) ? { kind: 'ok', username, claim } : { kind: 'invalid', claim };
     }

@@ -286,6 +286,13 @@ describe('JWT bearer', () => {
       expect(usernameFromClaims({ sub: '1234' }, ['sub'])).to.include({ username: '1234' });
       expect(usernameFromClaims({ email: 'not a name' }, order)).to.deep.equal({ kind: 'invalid', claim: 'email' });
       expect(usernameFromClaims({ email: 42, preferred_username: 'bob' }, order)).to.include({ username: 'bob' });
+      expect(usernameFromClaims({ email: 'eve@x.io', email_verified: false }, order)).to.deep.equal({
+        kind: 'invalid',
+        claim: 'email',
+      });
+      expect(usernameFromClaims({ email: 'eve@x.io', email_verified: true }, order)).to.include({
+        username: 'eve@x.io',
+      });
     });
 
     it('reads groups from a claim name with colons, a dotted path, or a bare string', () => {
