@@ -137,6 +137,7 @@ describe('JWT bearer tokens from a real OIDC provider', () => {
       const response = await call(accessToken, strictGateway.url);
       expect(response.status).to.equal(401);
       expect(((await response.json()) as { code: string }).code).to.equal('MLGATE_BEARER_UNKNOWN_USER');
+      expect(await cli(['user', 'list'])).to.not.include(UNPROVISIONED.clientId);
     });
 
     it('expired (signed with the provider key)', async () => {
