@@ -2,14 +2,7 @@
 import type { ConfigProblem } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { algorithmProblem } from './algorithms.js';
-
-function isHttpUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
+import { providerUrlProblem } from './provider-url.js';
 
 export function jwtConfigProblems(jwt: Config['jwt']): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -17,8 +10,9 @@ export function jwtConfigProblems(jwt: Config['jwt']): ConfigProblem[] {
     ['jwt.discovery_url', jwt.discovery_url],
     ['jwt.jwks_uri', jwt.jwks_uri],
   ] as const) {
-    if (value !== '' && !isHttpUrl(value)) {
-      problems.push({ path, message: 'is not an http(s) URL', hint: 'e.g. https://idp.example.com/...' });
+    const problem = value === '' ? null : providerUrlProblem(value);
+    if (problem !== null) {
+      problems.push({ path, message: problem, hint: 'e.g. https://idp.example.com/...' });
     }
   }
   const refused = jwt.algorithms.flatMap((alg) => {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import { MlgateError } from '../../errors.js';
+import { providerUrlProblem } from './provider-url.js';
 
 export interface ProviderKeysMetadata {
   readonly issuer: string;
@@ -51,6 +52,10 @@ export async function discoverProviderKeys(options: {
   const parsed = DISCOVERY_DOCUMENT.safeParse(body);
   if (!parsed.success) {
     throw fail('has no usable "issuer" and "jwks_uri"');
+  }
+  const problem = providerUrlProblem(parsed.data.jwks_uri);
+  if (problem !== null) {
+    throw fail(`names a jwks_uri (${parsed.data.jwks_uri}) that ${problem}`);
   }
   return { issuer: parsed.data.issuer, jwksUri: parsed.data.jwks_uri };
 }

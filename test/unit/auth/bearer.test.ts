@@ -10,7 +10,7 @@ import { groupsFromClaims, usernameFromClaims } from '../../../src/auth/bearer/c
 import { readBearer } from '../../../src/auth/bearer/header.js';
 import { createRemoteKeys } from '../../../src/auth/bearer/keys.js';
 import { type JwtVerifier, createJwtVerifier } from '../../../src/auth/bearer/verifier.js';
-import { discoverProviderKeys } from '../../../src/auth/bearer/discovery.js';
+import { type Fetch, discoverProviderKeys } from '../../../src/auth/bearer/discovery.js';
 import { createExternalUsers } from '../../../src/auth/external-users.js';
 import type { AuthOutcome, AuthRequest } from '../../../src/auth/principal.js';
 import { MlgateError } from '../../../src/errors.js';
@@ -265,6 +265,14 @@ describe('JWT bearer', () => {
       );
       expect(error).to.be.instanceOf(MlgateError);
       expect((error as MlgateError).message).to.include('HTTP 404');
+      const remoteKeys: Fetch = () =>
+        Promise.resolve(Response.json({ issuer: 'https://idp.example', jwks_uri: 'http://idp.example/keys' }));
+      const insecure = await discoverProviderKeys({
+        discoveryUrl: 'https://idp.example/d',
+        timeoutMs: 2000,
+        fetch: remoteKeys,
+      }).catch((e: unknown) => e);
+      expect((insecure as MlgateError).message).to.include('must use https');
     });
   });
 

@@ -58,6 +58,18 @@ describe('JWT bearer and proxy header options', () => {
     expect(problems[0]?.message).to.include('any other application');
   });
 
+  it('fetch keys over https, or plain http only from this host', () => {
+    const problems = problemsOf({
+      MLGATE_JWT_DISCOVERY_URL: 'http://idp.example/.well-known/openid-configuration',
+      MLGATE_JWT_JWKS_URI: 'ftp://idp.example/keys',
+    });
+    expect(problems.map((p) => p.path)).to.deep.equal(['jwt.discovery_url', 'jwt.jwks_uri']);
+    expect(problems[0]?.message).to.include('must use https');
+    for (const url of ['http://127.0.0.1:9000/d', 'http://localhost/d', 'http://[::1]:8/d', 'https://idp.example/d']) {
+      expect(problemsOf({ MLGATE_JWT_DISCOVERY_URL: url }), url).to.deep.equal([]);
+    }
+  });
+
   it('never accept "none" or HMAC algorithms', () => {
     const problems = problemsOf({ MLGATE_JWT_ALGORITHMS: 'RS256,HS256,none' });
     expect(problems.map((p) => p.path)).to.deep.equal(['jwt.algorithms']);
