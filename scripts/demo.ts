@@ -103,10 +103,16 @@ with mlflow.start_run():
 print(mlflow.search_runs(experiment_names=["shared-demo"])[["run_id", "metrics.accuracy"]])
 PY
 
+List or revoke your own access tokens through the gateway (docs/identity.md):
+
+  curl -u alice:${aliceToken} ${gateway.url}/_mlgate/api/tokens
+  curl -u alice:${aliceToken} -X DELETE ${gateway.url}/_mlgate/api/tokens/<id>
+
 Manage users, tokens and grants (same store):
 
   export SECRET_KEY=$(cat ${join(dir, 'secret_key')}) MONGODB_URI=${ferret.uri}
   node dist/src/cli/main.js grant --experiment ${experimentId} --user alice --permission READ
+  node dist/src/cli/main.js token create alice --name laptop --expires-in 30d
   node dist/src/cli/main.js help
 
 Logs: ${dir}/*.log    Stop: Ctrl-C

@@ -7,6 +7,7 @@ import Koa, { type Middleware } from 'koa';
 import type Router from 'koa-router';
 
 import type { Authenticator } from './auth/principal.js';
+import type { ThrottleGuard } from './auth/throttle/guard.js';
 import type { InstalledSessions } from './auth/session/manager.js';
 import { authenticateStage, challengeStage, requireAuthenticatedStage } from './http/authenticate.js';
 import { authorizeStage } from './http/authorize.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** In order; the first that recognises its credential decides (auth/build.ts builds them from the config). */
   readonly authenticators: readonly Authenticator[];
+  /** Failed-credential throttling over every authenticator's outcome (auth/throttle/); absent: off. */
+  readonly throttle?: ThrottleGuard;
   /** server.trusted_proxies: whose X-Forwarded-Proto says the request came over TLS. */
   readonly trustedProxies: readonly string[];
   /** Browser sessions (the session named by the request's cookie); absent: no sessions. */

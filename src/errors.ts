@@ -256,6 +256,40 @@ export const ERROR_CATALOGUE = {
       'The trusted proxy names a user mlgate does not know. Ask an administrator to create the user ' +
       '(mlgate user create) or to enable proxy_auth.provision_users.',
   },
+
+  // Access tokens and failed-credential throttling (issue 7, items 5 and 7).
+  MLGATE_AUTH_TOKEN_OUTDATED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'This access token has the format of an older mlgate version, which is no longer accepted. ' +
+      'Create a new token (POST /_mlgate/api/tokens, or ask an administrator: mlgate token create <username>).',
+  },
+  MLGATE_AUTH_THROTTLED: {
+    status: 429,
+    mlflowCode: 'REQUEST_LIMIT_EXCEEDED',
+    message:
+      'Too many failed sign-in attempts from this address or for this user. Wait for the time given in ' +
+      'Retry-After, then retry with valid credentials.',
+  },
+  MLGATE_TOKEN_EXPIRY_INVALID: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message:
+      'The requested token lifetime is not allowed. Ask for a duration like 90d within tokens.max_lifetime_days.',
+  },
+  MLGATE_TOKEN_CREATE_FORBIDDEN: {
+    status: 403,
+    mlflowCode: 'PERMISSION_DENIED',
+    message:
+      'An access token cannot create other access tokens here (tokens.create_with_token). Sign in through the ' +
+      'browser to create one, or ask an administrator (mlgate token create <username>).',
+  },
+  MLGATE_TOKEN_LIMIT: {
+    status: 409,
+    mlflowCode: 'RESOURCE_LIMIT_EXCEEDED',
+    message: 'This user already holds the most access tokens allowed (tokens.max_per_user). Revoke one first.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -35,10 +35,21 @@ export function createBasicAuthenticator(deps: {
         case 'expired':
           return {
             kind: 'rejected',
-            error: new MlgateError('MLGATE_AUTH_TOKEN_EXPIRED'),
+            error: new MlgateError('MLGATE_AUTH_TOKEN_EXPIRED', undefined),
+            username: parsed.username,
+          };
+        case 'outdated':
+          return {
+            kind: 'rejected',
+            error: new MlgateError('MLGATE_AUTH_TOKEN_OUTDATED', undefined),
+            username: parsed.username,
           };
         case 'invalid':
-          return { kind: 'rejected', error: new MlgateError('MLGATE_AUTH_INVALID') };
+          return {
+            kind: 'rejected',
+            error: new MlgateError('MLGATE_AUTH_INVALID', undefined),
+            username: parsed.username,
+          };
       }
     },
   };

@@ -33,7 +33,12 @@ export const ANONYMOUS: Principal = Object.freeze({
 export type AuthOutcome =
   | { readonly kind: 'not-mine' }
   | { readonly kind: 'authenticated'; readonly principal: Principal }
-  | { readonly kind: 'rejected'; readonly error: MlgateError };
+  | {
+      readonly kind: 'rejected';
+      readonly error: MlgateError;
+      /** The username the credential claimed, when it names one (failures are also counted per username). */
+      readonly username?: string;
+    };
 
 /** The parts of a request an authenticator may look at. */
 export interface AuthRequest {

@@ -2,7 +2,7 @@
  * Commands that manage users, access tokens and grants directly in the store,
  * enough to run mlgate without an admin UI.
  */
-import { generateToken, parseDuration } from '../auth/tokens.js';
+import type { TokenService, TokenSummary } from '../auth/token-service.js';
 import { isValidGroupName, isValidUsername, normalizeUsername } from '../auth/usernames.js';
 import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
@@ -113,56 +113,52 @@ export async function listUsers(store: Store): Promise<Output> {
   };
 }
 
-export async function createToken(
-  store: Store,
-  args: { username: string | undefined; name: string | undefined; expiresIn: string | undefined },
-  now: Date = new Date(),
-): Promise<Output> {
-  const username = requireUsername(args.username);
-  if ((await store.users.get(username)) === null) {
-    throw new MlgateError(
-      'MLGATE_NO_SUCH_OBJECT',
-      `User "${username}" does not exist; create it first (mlgate user create).`,
-    );
-  }
-  let expiresAt: Date | null = null;
-  if (args.expiresIn !== undefined) {
-    const ms = parseDuration(args.expiresIn);
-    if (ms === undefined) {
-      throw usage(`--expires-in "${args.expiresIn}" is not a duration like 90d, 12h, 30m or 3600s.`);
-    }
-    expiresAt = new Date(now.getTime() + ms);
-  }
-  const token = generateToken();
-  const name = args.name ?? 'default';
-  await store.tokens.create({ id: token.id, username, name, hash: token.hash, createdAt: now, expiresAt });
+function tokenData(t: TokenSummary): Record<string, unknown> {
   return {
-    data: { username, id: token.id, name, token: token.token, expires_at: expiresAt },
-    lines: [token.token],
+    id: t.id,
+    name: t.name,
+    created_at: t.createdAt,
+    expires_at: t.expiresAt,
+    last_used_at: t.lastUsedAt,
   };
 }
 
-export async function listTokens(store: Store, args: { username: string | undefined }): Promise<Output> {
+export async function createToken(
+  tokens: TokenService,
+  args: { username: string | undefined; name: string | undefined; expiresIn: string | undefined },
+): Promise<Output> {
   const username = requireUsername(args.username);
-  const tokens = await store.tokens.listForUser(username);
+  const created = await tokens.create(username, { name: args.name, expiresIn: args.expiresIn });
   return {
-    data: tokens.map((t) => ({ id: t.id, name: t.name, created_at: t.createdAt, expires_at: t.expiresAt })),
-    lines: tokens.map(
+    data: { username, ...tokenData(created), token: created.token, replaced: created.replaced },
+    // The token alone on stdout, so scripts can capture it.
+    lines: [created.token],
+  };
+}
+
+export async function listTokens(tokens: TokenService, args: { username: string | undefined }): Promise<Output> {
+  const username = requireUsername(args.username);
+  const listed = await tokens.list(username);
+  return {
+    data: listed.map(tokenData),
+    lines: listed.map(
       (t) =>
-        `${t.id}  ${t.name}  created ${t.createdAt.toISOString()}  ${t.expiresAt ? `expires ${t.expiresAt.toISOString()}` : 'no expiry'}`,
+        `${t.id}  ${t.name}  created ${t.createdAt.toISOString()}  ` +
+        `${t.expiresAt ? `expires ${t.expiresAt.toISOString()}` : 'no expiry'}  ` +
+        `${t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : 'never used'}`,
     ),
   };
 }
 
 export async function revokeToken(
-  store: Store,
+  tokens: TokenService,
   args: { username: string | undefined; id: string | undefined },
 ): Promise<Output> {
   const username = requireUsername(args.username);
   if (args.id === undefined) {
     throw usage('A token id is required (see mlgate token list).');
   }
-  if (!(await store.tokens.revoke(username, args.id))) {
+  if (!(await tokens.revoke(username, args.id))) {
     throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" has no token ${args.id}.`);
   }
   return { data: { revoked: args.id }, lines: [`Revoked token ${args.id} of ${username}.`] };

@@ -7,7 +7,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
+import { createTokenService } from '../auth/token-service.js';
+import { DEVELOPMENT_TOKEN_KEY_WARNING, tokenSettings } from '../auth/token-settings.js';
+import { createTokenHasher, deriveTokenKey } from '../auth/tokens.js';
 import { renderExampleConfig } from '../config/example.js';
+import type { Config } from '../config/schema.js';
 import { ConfigError, type LoadedConfig, describeConfig, loadConfig } from '../config/load.js';
 import { MlgateError, toMlgateError } from '../errors.js';
 import { openMongoStore } from '../store/mongo/store.js';
@@ -40,9 +44,10 @@ Usage:
   mlgate user set-admin <username> <true|false>
   mlgate user set-groups <username> [--group <name>]...   replaces the user's groups
   mlgate user delete <username>                  also revokes their tokens and removes their own grants
-  mlgate token create <username> [--name <name>] [--expires-in <90d|12h|30m>]
-                                                 print a new access token (shown once)
-  mlgate token list <username>
+  mlgate token create <username> [--name <name>] [--expires-in <90d|12h|30m|3600s|never>]
+                                                 print a new access token (shown once); the name is unique
+                                                 per user; without --expires-in, tokens.default_lifetime_days
+  mlgate token list <username>                   id, name, created, expires, last used (never the token)
   mlgate token revoke <username> <token-id>
   mlgate session list <username>                 the user's browser sessions
   mlgate session revoke <username> [<session-id>]   sign the user out (of one session, or of all)
@@ -119,7 +124,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       }
       return 0;
     }
-    const output = await withStore(loaded, (store) => runAdminCommand(store, command, sub, rest, values));
+    if (command === 'token' && loaded.config.session.secret_key === '') {
+      process.stderr.write(`mlgate: warning: ${DEVELOPMENT_TOKEN_KEY_WARNING}\n`);
+    }
+    const output = await withStore(loaded, (store) =>
+      runAdminCommand(store, loaded.config, command, sub, rest, values),
+    );
     process.stdout.write(values.json ? JSON.stringify(output.data) + '\n' : output.lines.map((l) => l + '\n').join(''));
     return 0;
   } catch (thrown) {
@@ -128,7 +138,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     if (error.code === 'MLGATE_INTERNAL') {
       process.stderr.write(`${String((thrown as Error).stack ?? thrown)}\n`);
     }
-    return error.code === 'MLGATE_USAGE' ? 2 : 1;
+    // A value the command line got wrong (a lifetime, a token name) is a usage error too.
+    const usage = ['MLGATE_USAGE', 'MLGATE_TOKEN_EXPIRY_INVALID', 'MLGATE_REQUEST_INVALID'];
+    return usage.includes(error.code) ? 2 : 1;
   }
 }
 
@@ -144,11 +156,18 @@ type Values = {
 
 function runAdminCommand(
   store: Store,
+  config: Config,
   command: string,
   sub: string | undefined,
   rest: string[],
   values: Values,
 ): Promise<Output> {
+  const tokens = createTokenService({
+    tokens: store.tokens,
+    users: store.users,
+    hasher: createTokenHasher(deriveTokenKey(config.session.secret_key)),
+    settings: tokenSettings(config),
+  });
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'user create':
       return createUser(store, { username: rest[0], admin: values.admin, groups: values.group });
@@ -161,11 +180,11 @@ function runAdminCommand(
     case 'user delete':
       return deleteUser(store, { username: rest[0] });
     case 'token create':
-      return createToken(store, { username: rest[0], name: values.name, expiresIn: values['expires-in'] });
+      return createToken(tokens, { username: rest[0], name: values.name, expiresIn: values['expires-in'] });
     case 'token list':
-      return listTokens(store, { username: rest[0] });
+      return listTokens(tokens, { username: rest[0] });
     case 'token revoke':
-      return revokeToken(store, { username: rest[0], id: rest[1] });
+      return revokeToken(tokens, { username: rest[0], id: rest[1] });
     case 'session list':
       return listSessions(store, { username: rest[0] });
     case 'session revoke':

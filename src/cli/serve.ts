@@ -6,7 +6,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import Router from 'koa-router';
+
 import { createApp } from '../app.js';
+import { registerTokenRoutes } from '../http/api/token-routes.js';
+import { OWN_PREFIX } from '../http/chains.js';
+import type { GatewayState } from '../http/state.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
 import { resolveBearerProvider } from '../auth/bearer/build.js';
 import { buildAuthenticators } from '../auth/build.js';
@@ -14,6 +19,12 @@ import { proxyIdentityHeaders } from '../auth/proxy-headers/build.js';
 import { SESSION_TOUCH_INTERVAL_MS } from '../auth/session/record.js';
 import { createSessionManager } from '../auth/session/manager.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
+import { LAST_USED_INTERVAL_MS, createLastUsedRecorder } from '../auth/last-used.js';
+import { createClientAddress } from '../auth/throttle/client-address.js';
+import { createThrottleGuard } from '../auth/throttle/guard.js';
+import { createTokenService } from '../auth/token-service.js';
+import { DEVELOPMENT_TOKEN_KEY_WARNING, throttleSettings, tokenSettings } from '../auth/token-settings.js';
+import { createTokenHasher, deriveTokenKey } from '../auth/tokens.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
 import { createMlflowClient } from '../mlflow/client.js';
@@ -61,11 +72,30 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     database: config.mongodb.database,
     timeoutMs: config.mongodb.timeout_ms,
   });
+  if (config.session.secret_key === '') {
+    logger.warn(DEVELOPMENT_TOKEN_KEY_WARNING);
+  }
+  const legacyTokens = await store.tokens.countLegacy();
+  if (legacyTokens > 0) {
+    logger.warn(
+      `the store holds ${legacyTokens} access token(s) of the first format (collection "tokens"), which are no ` +
+        'longer accepted: their users get 401 MLGATE_AUTH_TOKEN_OUTDATED. Create new tokens (mlgate token create), ' +
+        'then drop that collection.',
+    );
+  }
+  const tokenHasher = createTokenHasher(deriveTokenKey(config.session.secret_key));
   const verifier = createCredentialVerifier({
     tokens: store.tokens,
     users: store.users,
+    hasher: tokenHasher,
     ttlMs: config.cache.ttl_ms,
     maxEntries: config.cache.max_entries,
+    lastUsed: createLastUsedRecorder({
+      tokens: store.tokens,
+      intervalMs: LAST_USED_INTERVAL_MS,
+      maxEntries: config.cache.max_entries,
+      onError: (err) => logger.warn('could not record when an access token was last used', { err }),
+    }),
   });
   const grantSource = createCachedGrantSource(store.grants, {
     ttlMs: config.cache.ttl_ms,
@@ -89,9 +119,33 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     });
   }
 
+  const tokenService = createTokenService({
+    tokens: store.tokens,
+    users: store.users,
+    hasher: tokenHasher,
+    settings: tokenSettings(config),
+  });
+  const apiRoutes = new Router<GatewayState>({ prefix: `${OWN_PREFIX}/api` });
+  registerTokenRoutes(apiRoutes, {
+    tokens: tokenService,
+    adminGroups: config.auth.admin_groups,
+    createWithToken: config.tokens.create_with_token,
+  });
+
   const app = createApp({
     logger,
     authenticators: buildAuthenticators({ config, verifier, users: store.users, logger, bearerProvider }),
+    ...(config.throttle.enabled
+      ? {
+          throttle: createThrottleGuard({
+            failures: store.failures,
+            settings: throttleSettings(config),
+            logger: logger.child({ component: 'throttle' }),
+            clientAddress: createClientAddress(config.server.trusted_proxies),
+          }),
+        }
+      : {}),
+    apiRoutes,
     sessions: createSessionManager({
       repository: store.sessions,
       secretKey: config.session.secret_key,

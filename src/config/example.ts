@@ -19,6 +19,8 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   logging: 'Logging.',
   jwt: 'JWT bearer tokens from an OpenID Connect provider (Authorization: Bearer, MLFLOW_TRACKING_TOKEN).',
   proxy_auth: 'Identity from a trusted authenticating proxy in front of mlgate (oauth2-proxy and the like).',
+  tokens: 'Access tokens for HTTP Basic (the MLflow client): lifetimes and limits.',
+  throttle: 'Failed-credential throttling, shared by every replica through MongoDB.',
 };
 
 export function renderExampleConfig(): string {

@@ -7,11 +7,13 @@ import type { Middleware } from 'koa';
 import { authenticate } from '../auth/chain.js';
 import { type ChallengeSetup, challengeFor } from '../auth/challenge.js';
 import type { AuthRequest, Authenticator } from '../auth/principal.js';
+import type { ThrottleGuard } from '../auth/throttle/guard.js';
 import { MlgateError, isMlgateError } from '../errors.js';
 import type { GatewayState } from './state.js';
 
 export function authenticateStage(deps: {
   readonly authenticators: readonly Authenticator[];
+  readonly throttle?: ThrottleGuard | undefined;
 }): Middleware<GatewayState> {
   return async (ctx, next) => {
     const request: AuthRequest = {
@@ -22,7 +24,7 @@ export function authenticateStage(deps: {
       session: ctx.state.session,
       now: ctx.state.now,
     };
-    ctx.state.principal = await authenticate(deps.authenticators, request);
+    ctx.state.principal = await authenticate(deps.authenticators, request, deps.throttle);
     await next();
   };
 }

@@ -14,14 +14,24 @@ export interface UserRecord {
 }
 
 export interface TokenRecord {
-  /** Public token id, safe to show and log. */
+  /** Public token id (also inside the token), safe to show and log. */
   readonly id: string;
   readonly username: string;
+  /** Unique among the user's tokens. */
   readonly name: string;
-  /** SHA-256 of the whole token, hex. The token itself is never stored. */
+  /** HMAC-SHA256 of the whole token (src/auth/tokens.ts), hex. The token itself is never stored. */
   readonly hash: string;
   readonly createdAt: Date;
   readonly expiresAt: Date | null;
+  /** When the token was last accepted, to about a minute (see src/auth/last-used.ts); null if never. */
+  readonly lastUsedAt: Date | null;
+}
+
+/** The failed credential attempts under one key (an address or a username) that still count. */
+export interface FailureCount {
+  readonly key: string;
+  /** When each of them stops counting, earliest first (their number is the count). */
+  readonly expiries: readonly Date[];
 }
 
 export type ResourceType = 'experiment';
@@ -56,13 +66,30 @@ export interface UserRepository {
 }
 
 export interface TokenRepository {
+  /** Stores a new token; MLGATE_CONFLICT when the user already has a token of that name (or the id is taken). */
   create(token: TokenRecord): Promise<void>;
-  findByHash(hash: string): Promise<TokenRecord | null>;
+  findById(id: string): Promise<TokenRecord | null>;
+  /** The user's tokens, oldest first. */
   listForUser(username: string): Promise<TokenRecord[]>;
+  /** Records that the token was accepted at `at` (no-op when it is gone). */
+  touch(id: string, at: Date): Promise<void>;
+  /** How many tokens of the first format (plain SHA-256, no longer accepted) the store still holds. */
+  countLegacy(): Promise<number>;
   /** Deletes a token of `username`; false when it did not exist. */
   revoke(username: string, id: string): Promise<boolean>;
   /** Deletes every token of `username`; returns how many. */
   revokeAll(username: string): Promise<number>;
+}
+
+/**
+ * Failed credential attempts, shared by every replica (src/auth/throttle/): each failure is kept under its keys
+ * and counts until `windowMs` after it happened.
+ */
+export interface FailureRepository {
+  /** Records one failure at `now` under each key. */
+  record(keys: readonly string[], now: Date, windowMs: number): Promise<void>;
+  /** The failures that still count under each of `keys` (keys without any are left out). */
+  read(keys: readonly string[], now: Date): Promise<FailureCount[]>;
 }
 
 export interface GrantRepository {
@@ -116,6 +143,7 @@ export interface Store {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly grants: GrantRepository;
+  readonly failures: FailureRepository;
   readonly sessions: SessionRepository;
   /** Round trip to the database, for readiness. */
   ping(): Promise<void>;

@@ -4,11 +4,11 @@
  */
 import { expect } from 'chai';
 
-import { generateToken } from '../../src/auth/tokens.js';
+import { type NewToken, createTokenHasher, deriveTokenKey, generateToken } from '../../src/auth/tokens.js';
 import type { MlgateError } from '../../src/errors.js';
 import { createCachedGrantSource } from '../../src/store/grant-cache.js';
 import type { PermissionLevel } from '../../src/config/schema.js';
-import type { PrincipalType, Store } from '../../src/store/types.js';
+import type { PrincipalType, Store, TokenRecord } from '../../src/store/types.js';
 
 /** Defines the contract's suites inside the caller's describe(); `store()` gives the store under test. */
 export function storeContract(store: () => Store): void {
@@ -48,72 +48,100 @@ export function storeContract(store: () => Store): void {
   });
 
   describe('access tokens', () => {
-    const token = generateToken();
-
-    it('stores only the hash and finds the token by it', async () => {
-      await store().tokens.create({
-        id: token.id,
-        username: 'alice',
-        name: 'ci',
-        hash: token.hash,
-        createdAt: new Date(),
-        expiresAt: null,
-      });
-      const found = await store().tokens.findByHash(token.hash);
-      expect(found).to.deep.include({ id: token.id, username: 'alice', name: 'ci', expiresAt: null });
-      expect(JSON.stringify(found)).to.not.include(token.token);
-      expect(await store().tokens.findByHash(generateToken().hash)).to.equal(null);
+    const hasher = createTokenHasher(deriveTokenKey('a contract test secret of 32 chars or more'));
+    const token = generateToken(hasher);
+    const record = (t: NewToken, username: string, name: string, expiresAt: Date | null = null): TokenRecord => ({
+      id: t.id,
+      username,
+      name,
+      hash: t.hash,
+      createdAt: new Date(),
+      expiresAt,
+      lastUsedAt: null,
     });
 
-    it('enforces unique hashes (MLGATE_CONFLICT)', async () => {
+    it('stores only the keyed hash and finds the token by its id', async () => {
+      await store().tokens.create(record(token, 'alice', 'ci'));
+      const found = await store().tokens.findById(token.id);
+      expect(found).to.deep.include({ id: token.id, username: 'alice', name: 'ci', expiresAt: null, lastUsedAt: null });
+      expect(found?.hash).to.equal(token.hash);
+      expect(JSON.stringify(found)).to.not.include(token.token.slice(-43));
+      expect(await store().tokens.findById(generateToken(hasher).id)).to.equal(null);
+    });
+
+    it("refuses a second token of the same name for the same user (MLGATE_CONFLICT), another user's is fine", async () => {
+      const again = generateToken(hasher);
       try {
-        await store().tokens.create({
-          id: 'other',
-          username: 'root',
-          name: 'x',
-          hash: token.hash,
-          createdAt: new Date(),
-          expiresAt: null,
-        });
-        expect.fail('expected a duplicate-key failure');
+        await store().tokens.create(record(again, 'alice', 'ci'));
+        expect.fail('expected a conflict');
       } catch (error) {
         expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
+        expect((error as MlgateError).message).to.include('"ci"');
       }
+      expect(await store().tokens.findById(again.id)).to.equal(null);
+      await store().tokens.create(record(again, 'root', 'ci'));
+      expect((await store().tokens.findById(again.id))?.username).to.equal('root');
     });
 
-    it("lists and revokes a user's tokens", async () => {
-      const second = generateToken();
+    it('records when a token was last used', async () => {
+      const at = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
+      await store().tokens.touch(token.id, at);
+      expect((await store().tokens.findById(token.id))?.lastUsedAt?.getTime()).to.equal(at.getTime());
+      await store().tokens.touch('0000000000000000', at); // gone: nothing happens
+    });
+
+    it("lists a user's tokens oldest first and revokes them by id, only for their owner", async () => {
+      const second = generateToken(hasher);
       const expiresAt = new Date(Date.now() + 60_000);
       await store().tokens.create({
-        id: second.id,
-        username: 'alice',
-        name: 'laptop',
-        hash: second.hash,
-        createdAt: new Date(),
-        expiresAt,
+        ...record(second, 'alice', 'laptop', expiresAt),
+        createdAt: new Date(Date.now() + 1),
       });
       const listed = await store().tokens.listForUser('alice');
       expect(listed.map((t) => t.name)).to.deep.equal(['ci', 'laptop']);
       expect(listed[1]?.expiresAt?.getTime()).to.equal(expiresAt.getTime());
       expect(await store().tokens.revoke('root', second.id)).to.equal(false);
       expect(await store().tokens.revoke('alice', second.id)).to.equal(true);
-      expect(await store().tokens.findByHash(second.hash)).to.equal(null);
+      expect(await store().tokens.revoke('alice', second.id)).to.equal(false);
+      expect(await store().tokens.findById(second.id)).to.equal(null);
     });
 
     it("revokes all of a user's tokens at once", async () => {
       for (const name of ['one', 'two']) {
-        const t = generateToken();
-        await store().tokens.create({
-          id: t.id,
-          username: 'bulk',
-          name,
-          hash: t.hash,
-          createdAt: new Date(),
-          expiresAt: null,
-        });
+        await store().tokens.create(record(generateToken(hasher), 'bulk', name));
       }
       expect(await store().tokens.revokeAll('bulk')).to.equal(2);
       expect(await store().tokens.listForUser('bulk')).to.deep.equal([]);
+    });
+  });
+
+  describe('failed credential attempts', () => {
+    const t0 = new Date(Date.UTC(2030, 5, 1, 12, 0, 0));
+    const at = (ms: number): Date => new Date(t0.getTime() + ms);
+    const counts = async (keys: string[], now: Date) =>
+      Object.fromEntries(
+        (await store().failures.read(keys, now)).map((c) => [c.key, c.expiries.map((e) => e.getTime() - t0.getTime())]),
+      );
+
+    it('counts failures per key, each until a window after it happened', async () => {
+      await store().failures.record(['address:192.0.2.1', 'username:alice'], t0, 60_000);
+      await store().failures.record(['address:192.0.2.1'], at(1_000), 60_000);
+      expect(await counts(['address:192.0.2.1', 'username:alice', 'username:bob'], at(2_000))).to.deep.equal({
+        'address:192.0.2.1': [60_000, 61_000],
+        'username:alice': [60_000],
+      });
+      expect(await counts(['address:192.0.2.1', 'username:alice'], at(60_000))).to.deep.equal({
+        'address:192.0.2.1': [61_000],
+      });
+      expect(await counts(['address:192.0.2.1'], at(61_000))).to.deep.equal({});
+      expect(await store().failures.read([], at(2_000))).to.deep.equal([]);
+    });
+
+    it('loses no failure when many are recorded at once (by several replicas)', async () => {
+      await Promise.all(
+        Array.from({ length: 30 }, () => store().failures.record(['address:192.0.2.3'], at(100), 60_000)),
+      );
+      expect((await counts(['address:192.0.2.3'], at(200)))['address:192.0.2.3']).to.have.length(30);
     });
   });
 

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { createApp } from '../../src/app.js';
 import { createBasicAuthenticator } from '../../src/auth/basic-authenticator.js';
 import { createCredentialVerifier } from '../../src/auth/credentials.js';
-import { generateToken } from '../../src/auth/tokens.js';
+import { createTokenHasher, deriveTokenKey, generateToken } from '../../src/auth/tokens.js';
 import type { PermissionLevel } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logging.js';
@@ -68,11 +68,18 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
     close: () => undefined,
   };
   const grantSource = createCachedGrantSource(store.grants, { ttlMs: 0, maxEntries: 10 });
+  const tokenHasher = createTokenHasher(deriveTokenKey(''));
   const app = createApp({
     logger: silentLogger,
     authenticators: [
       createBasicAuthenticator({
-        verifier: createCredentialVerifier({ tokens: store.tokens, users: store.users, ttlMs: 0, maxEntries: 10 }),
+        verifier: createCredentialVerifier({
+          tokens: store.tokens,
+          users: store.users,
+          hasher: tokenHasher,
+          ttlMs: 0,
+          maxEntries: 10,
+        }),
         realm: 'test',
       }),
     ],
@@ -103,7 +110,7 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
     forwardedBodies,
     async user(name) {
       await store.users.create({ username: name, isAdmin: false, groups: [] });
-      const token = generateToken();
+      const token = generateToken(tokenHasher);
       await store.tokens.create({
         id: token.id,
         username: name,
@@ -111,6 +118,7 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
         hash: token.hash,
         createdAt: new Date(),
         expiresAt: null,
+        lastUsedAt: null,
       });
       return 'Basic ' + Buffer.from(`${name}:${token.token}`).toString('base64');
     },

@@ -74,12 +74,16 @@ describe('mlgate CLI', () => {
     const created = await runCli(['token', 'create', 'alice', '--name', 'ci', '--expires-in', '30d'], env);
     expect(created.code).to.equal(0);
     const token = created.stdout.trim();
-    expect(token).to.match(/^mlg_[A-Za-z0-9_-]{43}$/);
+    expect(token).to.match(/^mlg_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     const listed = await runCli(['token', 'list', 'alice', '--json'], env);
     const tokens = JSON.parse(listed.stdout) as { id: string; name: string; expires_at: string }[];
     expect(tokens).to.have.length(1);
-    expect(tokens[0]?.name).to.equal('ci');
-    expect(listed.stdout).to.not.include(token);
+    expect(tokens[0]).to.include({ id: token.slice(4, 20), name: 'ci', last_used_at: null });
+    expect(Date.parse(tokens[0]?.expires_at as string) - Date.now()).to.be.within(29.9 * 86_400_000, 30 * 86_400_000);
+    expect(listed.stdout).to.not.include(token.slice(-43));
+    const duplicate = await runCli(['token', 'create', 'alice', '--name', 'ci'], env);
+    expect(duplicate.code).to.equal(1);
+    expect(duplicate.stderr).to.include('already has a token named "ci"').and.include('[MLGATE_CONFLICT]');
     const revoked = await runCli(['token', 'revoke', 'alice', tokens[0]?.id as string], env);
     expect(revoked.code).to.equal(0);
     expect(JSON.parse((await runCli(['token', 'list', 'alice', '--json'], env)).stdout)).to.deep.equal([]);
@@ -89,7 +93,35 @@ describe('mlgate CLI', () => {
     expect((await runCli(['token', 'create', 'ghost'], env)).stderr).to.include('[MLGATE_NO_SUCH_OBJECT]');
     const bad = await runCli(['token', 'create', 'alice', '--expires-in', 'tomorrow'], env);
     expect(bad.code).to.equal(2);
-    expect(bad.stderr).to.include('is not a duration');
+    expect(bad.stderr).to.include('is not a lifetime').and.include('[MLGATE_TOKEN_EXPIRY_INVALID]');
+    for (const expiresIn of ['never', '367d']) {
+      const refused = await runCli(['token', 'create', 'alice', '--expires-in', expiresIn], env);
+      expect(refused.code, expiresIn).to.equal(2);
+      expect(refused.stderr, expiresIn).to.include('[MLGATE_TOKEN_EXPIRY_INVALID]');
+    }
+    const forever = await runCli(['token', 'create', 'alice', '--name', 'forever', '--expires-in', 'never', '--json'], {
+      ...env,
+      MLGATE_TOKENS_ALLOW_NO_EXPIRY: 'true',
+    });
+    expect(JSON.parse(forever.stdout)).to.include({ name: 'forever', expires_at: null });
+  });
+
+  it("replaces the user's other tokens with tokens.replace_on_create, and warns about the development key", async () => {
+    const replacing = { ...env, MLGATE_TOKENS_REPLACE_ON_CREATE: 'true' };
+    await runCli(['token', 'create', 'root', '--name', 'one'], replacing);
+    const second = JSON.parse((await runCli(['token', 'create', 'root', '--json'], replacing)).stdout) as {
+      id: string;
+      replaced: string[];
+    };
+    expect(second.replaced).to.have.length(1);
+    const listed = JSON.parse((await runCli(['token', 'list', 'root', '--json'], env)).stdout) as { id: string }[];
+    expect(listed.map((t) => t.id)).to.deep.equal([second.id]);
+    const withoutSecret = Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'SECRET_KEY'));
+    const development = await runCli(['token', 'list', 'root'], {
+      ...withoutSecret,
+      MLGATE_SERVER_MODE: 'development',
+    });
+    expect(development.stderr).to.include('public development key');
   });
 
   it('grants, lists and revokes permissions for users and groups', async () => {

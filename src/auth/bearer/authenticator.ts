@@ -43,6 +43,11 @@ export function createBearerAuthenticator(deps: BearerAuthenticatorDeps): Authen
         return refuse('MLGATE_BEARER_MALFORMED', { reason: credential.reason });
       }
       const verified = await deps.verifier.verify(credential.token, request.now);
+      if (verified.kind === 'refused' && verified.code === 'MLGATE_BEARER_KEYS_UNAVAILABLE') {
+        // Not a failed credential (the provider's keys could not be fetched): thrown like a store outage, so that it
+        // is answered 503 and never counted by the failed-credential throttle.
+        throw new MlgateError(verified.code);
+      }
       if (verified.kind === 'refused') {
         return refuse(verified.code, verified.details);
       }

@@ -34,31 +34,23 @@ export function createProxyHeadersAuthenticator(deps: ProxyHeadersAuthenticatorD
         }
         return { kind: 'not-mine' };
       }
+      // The refusals below are thrown rather than returned as rejected credentials: the trusted proxy asserts the
+      // identity, nobody is guessing a secret, so they must not count towards failed-credential throttling (every
+      // user behind the proxy shares its address).
       const asserted = readAssertedIdentity(request.rawHeaders, deps.names);
       switch (asserted.kind) {
         case 'none':
           return { kind: 'not-mine' };
         case 'duplicated':
-          return {
-            kind: 'rejected',
-            error: new MlgateError('MLGATE_PROXY_HEADER_DUPLICATED', undefined, {
-              details: { header: asserted.header },
-            }),
-          };
+          throw new MlgateError('MLGATE_PROXY_HEADER_DUPLICATED', undefined, { details: { header: asserted.header } });
         case 'invalid-user':
-          return {
-            kind: 'rejected',
-            error: new MlgateError('MLGATE_PROXY_USER_INVALID', undefined, { details: { header: asserted.header } }),
-          };
+          throw new MlgateError('MLGATE_PROXY_USER_INVALID', undefined, { details: { header: asserted.header } });
         case 'user':
           break;
       }
       const user = await deps.users.find(asserted.username);
       if (user === null) {
-        return {
-          kind: 'rejected',
-          error: new MlgateError('MLGATE_PROXY_UNKNOWN_USER', undefined, { details: { username: asserted.username } }),
-        };
+        throw new MlgateError('MLGATE_PROXY_UNKNOWN_USER', undefined, { details: { username: asserted.username } });
       }
       return {
         kind: 'authenticated',

@@ -6,6 +6,8 @@
 import { MlgateError } from '../../errors.js';
 import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
 import type {
+  FailureCount,
+  FailureRepository,
   GrantRecord,
   GrantRepository,
   ResourceGrants,
@@ -23,6 +25,7 @@ export function createMemoryStore(now: () => Date = () => new Date()): Store {
     users: memoryUsers(now),
     tokens: memoryTokens(),
     grants: memoryGrants(now),
+    failures: memoryFailures(),
     sessions: memorySessions(),
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
@@ -88,29 +91,63 @@ function memoryUsers(now: () => Date): UserRepository {
 
 function memoryTokens(): TokenRepository {
   const tokens = new Map<string, TokenRecord>();
+  const sorted = (list: TokenRecord[]): TokenRecord[] =>
+    list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id));
   return {
     create(token) {
-      if ([...tokens.values()].some((t) => t.id === token.id || t.hash === token.hash)) {
-        return Promise.reject(new MlgateError('MLGATE_CONFLICT', 'A token with this id or hash already exists.'));
+      if (
+        tokens.has(token.id) ||
+        [...tokens.values()].some((t) => t.username === token.username && t.name === token.name)
+      ) {
+        return Promise.reject(
+          new MlgateError(
+            'MLGATE_CONFLICT',
+            `${token.username} already has a token named "${token.name}": choose another name or revoke that one.`,
+          ),
+        );
       }
-      tokens.set(token.hash, { ...token });
+      tokens.set(token.id, { ...token });
       return Promise.resolve();
     },
-    findByHash: (hash) => Promise.resolve(tokens.get(hash) ?? null),
-    listForUser: (username) =>
-      Promise.resolve(
-        [...tokens.values()]
-          .filter((t) => t.username === username)
-          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
-      ),
+    findById: (id) => Promise.resolve(tokens.get(id) ?? null),
+    listForUser: (username) => Promise.resolve(sorted([...tokens.values()].filter((t) => t.username === username))),
+    touch(id, at) {
+      const token = tokens.get(id);
+      if (token !== undefined) tokens.set(id, { ...token, lastUsedAt: at });
+      return Promise.resolve();
+    },
+    countLegacy: () => Promise.resolve(0),
     revoke(username, id) {
-      const found = [...tokens.values()].find((t) => t.username === username && t.id === id);
-      return Promise.resolve(found !== undefined && tokens.delete(found.hash));
+      const found = tokens.get(id);
+      return Promise.resolve(found !== undefined && found.username === username && tokens.delete(id));
     },
     revokeAll(username) {
       const mine = [...tokens.values()].filter((t) => t.username === username);
-      for (const token of mine) tokens.delete(token.hash);
+      for (const token of mine) tokens.delete(token.id);
       return Promise.resolve(mine.length);
+    },
+  };
+}
+
+function memoryFailures(): FailureRepository {
+  const failures: { key: string; expiresAt: Date }[] = [];
+  return {
+    record(keys, now, windowMs) {
+      const live = failures.filter((f) => f.expiresAt.getTime() > now.getTime());
+      failures.splice(0, failures.length, ...live);
+      for (const key of keys) failures.push({ key, expiresAt: new Date(now.getTime() + windowMs) });
+      return Promise.resolve();
+    },
+    read(keys, now) {
+      const counts: FailureCount[] = [];
+      for (const key of keys) {
+        const expiries = failures
+          .filter((f) => f.key === key && f.expiresAt.getTime() > now.getTime())
+          .map((f) => f.expiresAt)
+          .sort((a, b) => a.getTime() - b.getTime());
+        if (expiries.length > 0) counts.push({ key, expiries });
+      }
+      return Promise.resolve(counts);
     },
   };
 }

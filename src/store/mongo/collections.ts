@@ -11,6 +11,7 @@ export interface UserDocument {
   createdAt: Date;
 }
 
+/** An access token (collection access_tokens): the record, never the token; hash is a keyed HMAC. */
 export interface TokenDocument {
   _id: string;
   username: string;
@@ -18,6 +19,16 @@ export interface TokenDocument {
   hash: string;
   createdAt: Date;
   expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** One failed credential attempt under one key (collection auth_failures); expiresAt carries a TTL index. */
+export interface FailureDocument {
+  /** "address:<ip>" or "username:<name>" (src/auth/throttle/keys.ts). */
+  key: string;
+  at: Date;
+  /** When it stops counting. */
+  expiresAt: Date;
 }
 
 export interface GrantDocument {
@@ -44,15 +55,20 @@ export interface SessionDocument {
 export interface Collections {
   readonly users: Collection<UserDocument>;
   readonly tokens: Collection<TokenDocument>;
+  /** Tokens of the first format (SHA-256, collection "tokens"): no longer read, only counted for a warning. */
+  readonly legacyTokens: Collection;
   readonly grants: Collection<GrantDocument>;
+  readonly failures: Collection<FailureDocument>;
   readonly sessions: Collection<SessionDocument>;
 }
 
 export function collectionsOf(db: Db): Collections {
   return {
     users: db.collection<UserDocument>('users'),
-    tokens: db.collection<TokenDocument>('tokens'),
+    tokens: db.collection<TokenDocument>('access_tokens'),
+    legacyTokens: db.collection('tokens'),
     grants: db.collection<GrantDocument>('grants'),
+    failures: db.collection<FailureDocument>('auth_failures'),
     sessions: db.collection<SessionDocument>('sessions'),
   };
 }
@@ -62,20 +78,22 @@ export function collectionsOf(db: Db): Collections {
  * (TTL indexes); FerretDB does not, and the store then sweeps them (store.ts).
  */
 export async function ensureIndexes(collections: Collections): Promise<{ readonly ttl: boolean }> {
-  await collections.tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash_unique' });
-  await collections.tokens.createIndex({ username: 1 }, { name: 'username' });
+  await collections.tokens.createIndex({ username: 1, name: 1 }, { unique: true, name: 'username_name_unique' });
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
   await collections.sessions.createIndex({ username: 1 }, { name: 'username' });
-  // Expired sessions are refused on read; removing them only keeps the collection from growing.
+  await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
+  // Expired sessions and failures are ignored on read; removing them only keeps the collections from growing.
   try {
     await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
+    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 });
     return { ttl: true };
   } catch (error) {
     if (!isNotImplemented(error)) {
       throw error;
     }
     await collections.sessions.createIndex({ expiresAt: 1 }, { name: 'expires' });
+    await collections.failures.createIndex({ expiresAt: 1 }, { name: 'expires' });
     return { ttl: false };
   }
 }
@@ -83,6 +101,7 @@ export async function ensureIndexes(collections: Collections): Promise<{ readonl
 /** Documents whose `expiresAt` has passed, in every collection that has them (for stores without TTL indexes). */
 export async function sweepExpired(collections: Collections, now: Date): Promise<void> {
   await collections.sessions.deleteMany({ expiresAt: { $lt: now } });
+  await collections.failures.deleteMany({ expiresAt: { $lt: now } });
 }
 
 function isNotImplemented(error: unknown): boolean {

@@ -6,6 +6,7 @@ import { redactUri } from '../../util/redact-uri.js';
 import type { Store } from '../types.js';
 import { collectionsOf, ensureIndexes, sweepExpired } from './collections.js';
 import { guarded } from './errors.js';
+import { createFailureRepository } from './failures.js';
 import { createGrantRepository } from './grants.js';
 import { createSessionRepository } from './sessions.js';
 import { createTokenRepository } from './tokens.js';
@@ -41,6 +42,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       users: createUserRepository(collections),
       tokens: createTokenRepository(collections),
       grants: createGrantRepository(collections),
+      failures: createFailureRepository(collections),
       sessions: createSessionRepository(collections),
       ping: async () => {
         await guarded('ping', () => db.command({ ping: 1 }, { timeoutMS: options.timeoutMs }));

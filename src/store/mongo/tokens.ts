@@ -11,6 +11,7 @@ function toRecord(doc: TokenDocument): TokenRecord {
     hash: doc.hash,
     createdAt: doc.createdAt,
     expiresAt: doc.expiresAt,
+    lastUsedAt: doc.lastUsedAt ?? null,
   };
 }
 
@@ -24,27 +25,37 @@ export function createTokenRepository(collections: Collections): TokenRepository
         hash: token.hash,
         createdAt: token.createdAt,
         expiresAt: token.expiresAt,
+        lastUsedAt: token.lastUsedAt,
       };
       await guarded('tokens.create', async () => {
         try {
           await collections.tokens.insertOne(doc);
         } catch (error) {
           if (isDuplicateKey(error)) {
-            throw new MlgateError('MLGATE_CONFLICT', 'A token with this id or hash already exists.');
+            throw new MlgateError(
+              'MLGATE_CONFLICT',
+              `${token.username} already has a token named "${token.name}": choose another name or revoke that one.`,
+            );
           }
           throw error;
         }
       });
     },
-    async findByHash(hash) {
-      const doc = await guarded('tokens.findByHash', () => collections.tokens.findOne({ hash }));
+    async findById(id) {
+      const doc = await guarded('tokens.findById', () => collections.tokens.findOne({ _id: id }));
       return doc === null ? null : toRecord(doc);
     },
     async listForUser(username) {
       const docs = await guarded('tokens.list', () =>
-        collections.tokens.find({ username }).sort({ createdAt: 1 }).toArray(),
+        collections.tokens.find({ username }).sort({ createdAt: 1, _id: 1 }).toArray(),
       );
       return docs.map(toRecord);
+    },
+    async touch(id, at) {
+      await guarded('tokens.touch', () => collections.tokens.updateOne({ _id: id }, { $set: { lastUsedAt: at } }));
+    },
+    async countLegacy() {
+      return guarded('tokens.countLegacy', () => collections.legacyTokens.countDocuments({}));
     },
     async revokeAll(username) {
       const result = await guarded('tokens.revokeAll', () => collections.tokens.deleteMany({ username }));

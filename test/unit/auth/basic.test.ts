@@ -5,7 +5,7 @@ import { parseAuthorization } from '../../../src/auth/basic-header.js';
 import { authenticate } from '../../../src/auth/chain.js';
 import { createCredentialVerifier } from '../../../src/auth/credentials.js';
 import { ANONYMOUS, type Authenticator } from '../../../src/auth/principal.js';
-import { generateToken, hashToken, parseDuration } from '../../../src/auth/tokens.js';
+import { createTokenHasher, deriveTokenKey, generateToken } from '../../../src/auth/tokens.js';
 import { MlgateError } from '../../../src/errors.js';
 import { authRequest } from '../../helpers/auth.js';
 import type { TokenRecord, TokenRepository, UserRecord, UserRepository } from '../../../src/store/types.js';
@@ -33,33 +33,14 @@ describe('Authorization header parsing', () => {
   });
 });
 
-describe('access tokens', () => {
-  it('have the mlg_ prefix, 256 random bits and a SHA-256 hash', () => {
-    const token = generateToken();
-    expect(token.token).to.match(/^mlg_[A-Za-z0-9_-]{43}$/);
-    expect(token.hash).to.equal(hashToken(token.token));
-    expect(token.hash).to.match(/^[0-9a-f]{64}$/);
-    expect(token.id).to.match(/^[0-9a-f]{12}$/);
-    expect(generateToken().token).to.not.equal(token.token);
-  });
-
-  it('parse expiry durations', () => {
-    expect(parseDuration('90d')).to.equal(90 * 86_400_000);
-    expect(parseDuration('12h')).to.equal(12 * 3_600_000);
-    expect(parseDuration('30m')).to.equal(1_800_000);
-    expect(parseDuration('10s')).to.equal(10_000);
-    expect(parseDuration('0d')).to.equal(undefined);
-    expect(parseDuration('soon')).to.equal(undefined);
-  });
-});
-
 describe('basic authenticator', () => {
   const now = new Date('2026-11-01T00:00:00Z');
   const alice: UserRecord = { username: 'alice', isAdmin: false, groups: ['team-a'], createdAt: now };
-  const good = generateToken();
-  const expired = generateToken();
+  const hasher = createTokenHasher(deriveTokenKey('a unit test secret key, 32 characters or more'));
+  const good = generateToken(hasher);
+  const expired = generateToken(hasher);
   const tokens: TokenRecord[] = [
-    { id: good.id, username: 'alice', name: 'ci', hash: good.hash, createdAt: now, expiresAt: null },
+    { id: good.id, username: 'alice', name: 'ci', hash: good.hash, createdAt: now, expiresAt: null, lastUsedAt: null },
     {
       id: expired.id,
       username: 'alice',
@@ -67,20 +48,21 @@ describe('basic authenticator', () => {
       hash: expired.hash,
       createdAt: now,
       expiresAt: new Date('2026-10-01T00:00:00Z'),
+      lastUsedAt: null,
     },
   ];
   let lookups = 0;
   const tokenRepo = {
-    findByHash: (hash: string) => {
+    findById: (id: string) => {
       lookups += 1;
-      return Promise.resolve(tokens.find((t) => t.hash === hash) ?? null);
+      return Promise.resolve(tokens.find((t) => t.id === id) ?? null);
     },
   } as unknown as TokenRepository;
   const users = new Map<string, UserRecord>([['alice', alice]]);
   const userRepo = { get: (name: string) => Promise.resolve(users.get(name) ?? null) } as unknown as UserRepository;
 
   const authenticator = createBasicAuthenticator({
-    verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, ttlMs: 0, maxEntries: 10 }),
+    verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, hasher, ttlMs: 0, maxEntries: 10 }),
     realm: 'mlgate',
   });
   const attempt = (authorization?: string) =>
@@ -104,7 +86,19 @@ describe('basic authenticator', () => {
   });
 
   it('rejects a wrong token, a token of another user and an unknown user with 401 MLGATE_AUTH_INVALID', async () => {
-    for (const header of [basic('alice:mlg_wrong'), basic(`bob:${good.token}`), basic('nobody:x')]) {
+    const sameId = good.token.slice(0, -1) + (good.token.endsWith('A') ? 'B' : 'A');
+    const otherKey = generateToken(createTokenHasher(deriveTokenKey('another secret key of 32 characters or more')));
+    tokens.push({ ...(tokens[0] as TokenRecord), id: otherKey.id, name: 'other-key', hash: otherKey.hash });
+    const unknownId = `mlg_0000000000000000_${good.token.slice(-43)}`;
+    const headers = [
+      basic('alice:mlg_wrong'),
+      basic(`alice:${sameId}`),
+      basic(`alice:${unknownId}`),
+      basic(`bob:${good.token}`),
+      basic('nobody:x'),
+      basic(`alice:${good.token} `),
+    ];
+    for (const header of headers) {
       const outcome = await attempt(header);
       expect(outcome.kind).to.equal('rejected');
       if (outcome.kind === 'rejected') {
@@ -112,6 +106,20 @@ describe('basic authenticator', () => {
         expect(outcome.error.status).to.equal(401);
       }
     }
+    // A token hashed with another key (another SECRET_KEY) is refused too, even though its record exists.
+    const outcome = await attempt(basic(`alice:${otherKey.token}`));
+    expect(outcome.kind === 'rejected' && outcome.error.code).to.equal('MLGATE_AUTH_INVALID');
+  });
+
+  it('names the claimed username in a rejection, for throttling', async () => {
+    const outcome = await attempt(basic('Mallory:mlg_wrong'));
+    expect(outcome.kind === 'rejected' && outcome.username).to.equal('Mallory');
+  });
+
+  it('refuses a token of the first format (mlg_ and 43 characters) with 401 MLGATE_AUTH_TOKEN_OUTDATED', async () => {
+    const outcome = await attempt(basic(`alice:mlg_${'x'.repeat(43)}`));
+    expect(outcome.kind === 'rejected' && outcome.error.code).to.equal('MLGATE_AUTH_TOKEN_OUTDATED');
+    expect(outcome.kind === 'rejected' && outcome.error.status).to.equal(401);
   });
 
   it('rejects an expired token with 401 MLGATE_AUTH_TOKEN_EXPIRED', async () => {
@@ -152,7 +160,7 @@ describe('basic authenticator', () => {
 
   it('re-reads a user after the TTL even while the user keeps calling (demotion takes effect)', async () => {
     const admin: UserRecord = { username: 'boss', isAdmin: true, groups: ['mlflow-admin'], createdAt: now };
-    const bossToken = generateToken();
+    const bossToken = generateToken(hasher);
     tokens.push({
       id: bossToken.id,
       username: 'boss',
@@ -160,10 +168,11 @@ describe('basic authenticator', () => {
       hash: bossToken.hash,
       createdAt: now,
       expiresAt: null,
+      lastUsedAt: null,
     });
     users.set('boss', admin);
     const cached = createBasicAuthenticator({
-      verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, ttlMs: 150, maxEntries: 10 }),
+      verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, hasher, ttlMs: 150, maxEntries: 10 }),
       realm: 'mlgate',
     });
     const isAdmin = async (): Promise<boolean> => {
@@ -185,7 +194,7 @@ describe('basic authenticator', () => {
 
   it('reuses verified tokens within the cache TTL only', async () => {
     const cached = createBasicAuthenticator({
-      verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, ttlMs: 60_000, maxEntries: 10 }),
+      verifier: createCredentialVerifier({ tokens: tokenRepo, users: userRepo, hasher, ttlMs: 60_000, maxEntries: 10 }),
       realm: 'mlgate',
     });
     lookups = 0;

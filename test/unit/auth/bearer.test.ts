@@ -220,6 +220,31 @@ describe('JWT bearer', () => {
       const result = await v.verify(await signToken(rsa, claims()), now);
       expect(result.kind === 'refused' && result.code).to.equal('MLGATE_BEARER_KEYS_UNAVAILABLE');
       expect(new MlgateError('MLGATE_BEARER_KEYS_UNAVAILABLE').status).to.equal(503);
+      // The authenticator throws it (an outage, not a failed credential: the throttle never counts it).
+      const authenticator = createBearerAuthenticator({
+        verifier: v,
+        users: createExternalUsers({ users: createMemoryStore().users, provision: true, ttlMs: 0, maxEntries: 1 }),
+        realm: 'mlgate',
+        usernameClaims: ['email'],
+        groupsClaim: 'groups',
+        trustGroupClaims: false,
+      });
+      const token = await signToken(rsa, claims());
+      const thrown = await authenticator
+        .authenticate({
+          headers: {},
+          rawHeaders: ['Authorization', `Bearer ${token}`],
+          peerAddress: '127.0.0.1',
+          secure: false,
+          session: null,
+          now,
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(thrown).to.be.instanceOf(MlgateError);
+      expect((thrown as MlgateError).code).to.equal('MLGATE_BEARER_KEYS_UNAVAILABLE');
 
       const broken = http.createServer((req, res) => {
         res.writeHead(req.url === '/500' ? 500 : 200, { 'content-type': 'text/html' }).end('<html>oops</html>');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { createExternalUsers } from '../../../src/auth/external-users.js';
+import { MlgateError } from '../../../src/errors.js';
 import type { AuthOutcome, AuthRequest } from '../../../src/auth/principal.js';
 import { createProxyHeadersAuthenticator } from '../../../src/auth/proxy-headers/authenticator.js';
 import {
@@ -125,6 +126,15 @@ describe('trusted proxy headers', () => {
       now: new Date(),
     });
     const code = (outcome: AuthOutcome): string => (outcome.kind === 'rejected' ? outcome.error.code : outcome.kind);
+    /** The refusal thrown for a broken assertion of the trusted proxy (not a failed credential). */
+    const thrown = async (attempt: Promise<AuthOutcome>): Promise<MlgateError> => {
+      const error = await attempt.then(
+        (outcome) => expect.fail(`expected a thrown refusal, got ${outcome.kind}`),
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(MlgateError);
+      return error as MlgateError;
+    };
 
     const setup = async (provision: boolean) => {
       const store = createMemoryStore();
@@ -179,24 +189,23 @@ describe('trusted proxy headers', () => {
 
     it('refuses duplicated headers and invalid usernames from a trusted peer', async () => {
       const { authenticator } = await setup(true);
-      const dup = await authenticator.authenticate(
-        request('127.0.0.1', ['X-Forwarded-Email', 'alice@example.com'], ['X-Forwarded-Email', 'admin@example.com']),
+      const dup = await thrown(
+        authenticator.authenticate(
+          request('127.0.0.1', ['X-Forwarded-Email', 'alice@example.com'], ['X-Forwarded-Email', 'admin@example.com']),
+        ),
       );
-      expect(code(dup)).to.equal('MLGATE_PROXY_HEADER_DUPLICATED');
-      expect(dup.kind === 'rejected' && dup.error.status).to.equal(400);
-      expect(code(await authenticator.authenticate(request('127.0.0.1', ['X-Forwarded-User', 'a, b'])))).to.equal(
-        'MLGATE_PROXY_HEADER_DUPLICATED',
-      );
-      expect(code(await authenticator.authenticate(request('127.0.0.1', ['X-Forwarded-User', 'a b'])))).to.equal(
-        'MLGATE_PROXY_USER_INVALID',
-      );
+      expect(dup.code).to.equal('MLGATE_PROXY_HEADER_DUPLICATED');
+      expect(dup.status).to.equal(400);
+      const several = await thrown(authenticator.authenticate(request('127.0.0.1', ['X-Forwarded-User', 'a, b'])));
+      expect(several.code).to.equal('MLGATE_PROXY_HEADER_DUPLICATED');
+      const invalid = await thrown(authenticator.authenticate(request('127.0.0.1', ['X-Forwarded-User', 'a b'])));
+      expect(invalid.code).to.equal('MLGATE_PROXY_USER_INVALID');
     });
 
     it('creates unknown users on first use, or refuses them when provisioning is off', async () => {
       const off = await setup(false);
-      expect(code(await off.authenticator.authenticate(request('127.0.0.1', ['X-Forwarded-User', 'dave'])))).to.equal(
-        'MLGATE_PROXY_UNKNOWN_USER',
-      );
+      const unknown = await thrown(off.authenticator.authenticate(request('127.0.0.1', ['X-Forwarded-User', 'dave'])));
+      expect(unknown.code).to.equal('MLGATE_PROXY_UNKNOWN_USER');
       const on = await setup(true);
       expect(code(await on.authenticator.authenticate(request('127.0.0.1', ['X-Forwarded-User', 'Dave'])))).to.equal(
         'authenticated',
