@@ -142,6 +142,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
             settings: throttleSettings(config),
             logger: logger.child({ component: 'throttle' }),
             clientAddress: createClientAddress(config.server.trusted_proxies),
+            clearTtlMs: config.cache.ttl_ms,
           }),
         }
       : {}),

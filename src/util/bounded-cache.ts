@@ -80,6 +80,11 @@ export class BoundedCache<K, V> {
     return value;
   }
 
+  /** Drops one entry. */
+  delete(key: K): void {
+    this.#entries.delete(key);
+  }
+
   /** Drops every entry whose key matches. */
   deleteWhere(predicate: (key: K) => boolean): void {
     for (const key of [...this.#entries.keys()]) {

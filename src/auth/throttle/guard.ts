@@ -8,6 +8,7 @@
  * address.
  */
 import { MlgateError } from '../../errors.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import type { Logger } from '../../logging.js';
 import type { FailureCount, FailureRepository } from '../../store/types.js';
 import type { AuthOutcome } from '../principal.js';
@@ -26,7 +27,14 @@ export function createThrottleGuard(deps: {
   /** Where the request comes from (client-address.ts); the TCP peer by default. */
   readonly clientAddress?: (request: AddressedRequest) => string;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * How long a replica may take an address it found unblocked to still be unblocked (cache.ttl_ms), so that a valid
+   * credential costs no store read on every request; a block made on another replica applies here within it. A
+   * failure seen here forgets the address at once. 0: read the store for every valid credential.
+   */
+  readonly clearTtlMs?: number;
 }): ThrottleGuard {
+  const clear = new BoundedCache<string, Verdict>({ ttlMs: deps.clearTtlMs ?? 0, maxEntries: 100_000 });
   const clientAddress = deps.clientAddress ?? ((request: AddressedRequest) => request.peerAddress);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pick = (counts: FailureCount[], key: string | null): readonly Date[] =>
@@ -53,12 +61,21 @@ export function createThrottleGuard(deps: {
         if (outcome.principal.method === 'session') {
           return outcome;
         }
-        const counts = await deps.failures.read([address], request.now);
-        const verdict = verdictForValid(pick(counts, address), deps.settings, request.now);
+        const verdict = await clear.getOrLoad(
+          address,
+          async () =>
+            verdictForValid(
+              pick(await deps.failures.read([address], request.now), address),
+              deps.settings,
+              request.now,
+            ),
+          (v) => v.kind !== 'block',
+        );
         return verdict.kind === 'block'
           ? throttled(verdict, { address, username: outcome.principal.username, valid: true })
           : outcome;
       }
+      clear.delete(address);
       const username = usernameKey(outcome.username);
       const keys = username === null ? [address] : [address, username];
       const counts = await deps.failures.read(keys, request.now);

@@ -42,6 +42,25 @@ describe('throttle guard', () => {
   const from = (peerAddress: string) => ({ peerAddress, headers: {}, now });
   const code = (outcome: AuthOutcome) => (outcome.kind === 'rejected' ? outcome.error.code : outcome.kind);
 
+  it('reads the store for a valid credential once per clearTtlMs, and again at once after a failure here', async () => {
+    const store = createMemoryStore();
+    let reads = 0;
+    const failures = {
+      ...store.failures,
+      read: (keys: readonly string[], at: Date) => {
+        reads += 1;
+        return store.failures.read(keys, at);
+      },
+    };
+    const guard = createThrottleGuard({ failures, settings, logger: silentLogger, clearTtlMs: 60_000 });
+    for (let i = 0; i < 3; i++) expect(code(await guard.screen(ok, from('192.0.2.9')))).to.equal('authenticated');
+    expect(reads).to.equal(1);
+    for (let i = 0; i < 5; i++) await guard.screen(wrong(), from('192.0.2.9'));
+    const before = reads;
+    expect(code(await guard.screen(ok, from('192.0.2.9')))).to.equal('MLGATE_AUTH_THROTTLED');
+    expect(reads).to.equal(before + 1);
+  });
+
   it('leaves requests without a credential alone and counts nothing', async () => {
     const { store, guard } = setUp();
     expect(await guard.screen({ kind: 'not-mine' }, from('192.0.2.1'))).to.deep.equal({ kind: 'not-mine' });
