@@ -18,8 +18,9 @@ export const ERROR_CATALOGUE = {
     status: 401,
     mlflowCode: 'UNAUTHENTICATED',
     message:
-      'Authentication required. Send HTTP Basic credentials: your mlgate username and an access token ' +
-      '(for the MLflow client, set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD).',
+      'Authentication required. For the MLflow client, set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD ' +
+      '(your username and an access token), or MLFLOW_TRACKING_TOKEN (a bearer token from your identity provider, ' +
+      'where enabled); in a browser, sign in at /_mlgate/login.',
   },
   MLGATE_LOGIN_REQUIRED: {
     status: 302,
@@ -46,8 +47,11 @@ export const ERROR_CATALOGUE = {
   MLGATE_AUTH_UNSUPPORTED: {
     status: 401,
     mlflowCode: 'UNAUTHENTICATED',
-    message: 'This authorization scheme is not enabled on this gateway. Use HTTP Basic with an access token.',
+    message:
+      'This authorization scheme is not enabled on this gateway. The WWW-Authenticate headers of this response ' +
+      'list the ones it accepts (Basic with an access token, and Bearer where enabled).',
   },
+
   MLGATE_CROSS_SITE_REFUSED: {
     status: 403,
     mlflowCode: 'PERMISSION_DENIED',
