@@ -18,8 +18,9 @@ export const ERROR_CATALOGUE = {
     status: 401,
     mlflowCode: 'UNAUTHENTICATED',
     message:
-      'Authentication required. Send HTTP Basic credentials: your mlgate username and an access token ' +
-      '(for the MLflow client, set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD).',
+      'Authentication required. For the MLflow client, set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD ' +
+      '(your username and an access token), or MLFLOW_TRACKING_TOKEN (a bearer token from your identity provider, ' +
+      'where enabled); in a browser, sign in at /_mlgate/login.',
   },
   MLGATE_LOGIN_REQUIRED: {
     status: 302,
@@ -46,8 +47,11 @@ export const ERROR_CATALOGUE = {
   MLGATE_AUTH_UNSUPPORTED: {
     status: 401,
     mlflowCode: 'UNAUTHENTICATED',
-    message: 'This authorization scheme is not enabled on this gateway. Use HTTP Basic with an access token.',
+    message:
+      'This authorization scheme is not enabled on this gateway. The WWW-Authenticate headers of this response ' +
+      'list the ones it accepts (Basic with an access token, and Bearer where enabled).',
   },
+
   MLGATE_CROSS_SITE_REFUSED: {
     status: 403,
     mlflowCode: 'PERMISSION_DENIED',
@@ -210,6 +214,105 @@ export const ERROR_CATALOGUE = {
     message:
       'You are signed in at the identity provider, but not in a group allowed to use MLflow. Ask your identity ' +
       'provider administrator to add you to one of the groups named here.',
+  },
+
+  // --- JWT bearer and trusted proxy headers (issue 7, items 4 and 6) ---
+  MLGATE_BEARER_MALFORMED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The Bearer token is not a well-formed signed JWT (or more than one Authorization header was sent). ' +
+      'Send one "Authorization: Bearer <jwt>" header with an access token from the identity provider ' +
+      '(MLFLOW_TRACKING_TOKEN for the MLflow client).',
+  },
+  MLGATE_BEARER_ALG_NONE: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'The Bearer token is unsigned ("alg": "none"); only tokens signed by the identity provider are accepted.',
+  },
+  MLGATE_BEARER_ALG_NOT_ALLOWED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      "The Bearer token's signature algorithm is not allowed (HMAC algorithms never are, nor any outside " +
+      'jwt.algorithms). Use an access token signed by the identity provider with its published keys.',
+  },
+  MLGATE_BEARER_UNKNOWN_KEY: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The Bearer token is signed with a key the identity provider does not publish (its JWKS). Get a new token; ' +
+      'if the provider has just rotated its keys, retry in a minute.',
+  },
+  MLGATE_BEARER_BAD_SIGNATURE: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: "The Bearer token's signature does not verify: it was altered or not issued by the identity provider.",
+  },
+  MLGATE_BEARER_EXPIRED: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'The Bearer token has expired. Get a new access token from the identity provider.',
+  },
+  MLGATE_BEARER_WRONG_AUDIENCE: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The Bearer token was issued for another audience ("aud"). Request a token for this gateway (jwt.audience).',
+  },
+  MLGATE_BEARER_WRONG_ISSUER: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message: 'The Bearer token was issued by another issuer ("iss") than the identity provider this gateway trusts.',
+  },
+  MLGATE_BEARER_CLAIM_MISSING: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The Bearer token lacks a required claim ("iss", "aud", "exp", or one that names the user). ' +
+      'Configure the identity provider to include it.',
+  },
+  MLGATE_BEARER_CLAIM_INVALID: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'A claim of the Bearer token is not valid (not yet valid, a malformed date, or a username mlgate cannot use). ' +
+      'Get a new token; if it persists, check the identity provider.',
+  },
+  MLGATE_BEARER_UNKNOWN_USER: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The Bearer token is valid but names a user mlgate does not know. Ask an administrator to create the user ' +
+      '(mlgate user create) or to enable jwt.provision_users.',
+  },
+  MLGATE_BEARER_KEYS_UNAVAILABLE: {
+    status: 503,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message:
+      "The identity provider's signing keys (JWKS) could not be fetched, so the Bearer token cannot be checked. " +
+      'Retry later; if it persists, an operator must check jwt.jwks_uri and the provider.',
+  },
+  MLGATE_PROXY_HEADER_DUPLICATED: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message:
+      'An identity header from the trusted proxy was sent more than once (or the user header holds several values). ' +
+      'An operator must fix the proxy so that it sends each identity header once.',
+  },
+  MLGATE_PROXY_USER_INVALID: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The identity header from the trusted proxy does not hold a usable username (letters, digits and . _ @ + -). ' +
+      'An operator must check the proxy configuration (proxy_auth.user_header).',
+  },
+  MLGATE_PROXY_UNKNOWN_USER: {
+    status: 401,
+    mlflowCode: 'UNAUTHENTICATED',
+    message:
+      'The trusted proxy names a user mlgate does not know. Ask an administrator to create the user ' +
+      '(mlgate user create) or to enable proxy_auth.provision_users.',
   },
 
   // Access tokens and failed-credential throttling (issue 7, items 5 and 7).

@@ -4,22 +4,35 @@
  * (when configured), then Basic with an access token. The first that recognises its credential decides.
  */
 import type { Config } from '../config/schema.js';
-import { createBasicAuthenticator } from './basic-authenticator.js';
-import type { CredentialVerifier } from './credentials.js';
+import type { Logger } from '../logging.js';
 import type { UserRepository } from '../store/types.js';
+import { createBasicAuthenticator } from './basic-authenticator.js';
+import { buildBearerAuthenticator } from './bearer/build.js';
+import type { ProviderKeysMetadata } from './bearer/discovery.js';
+import type { CredentialVerifier } from './credentials.js';
 import type { Authenticator } from './principal.js';
+import { buildProxyHeadersAuthenticator } from './proxy-headers/build.js';
 import { createSessionAuthenticator } from './session/authenticator.js';
 
 export interface AuthenticatorDeps {
   readonly config: Config;
   readonly verifier: CredentialVerifier;
   readonly users: UserRepository;
+  readonly logger: Logger;
+  /** The provider of bearer tokens, resolved at start-up (bearer/build.ts); null when jwt.enabled is off. */
+  readonly bearerProvider: ProviderKeysMetadata | null;
 }
 
 export function buildAuthenticators(deps: AuthenticatorDeps): Authenticator[] {
   const { config } = deps;
   return [
+    ...(config.proxy_auth.enabled
+      ? [buildProxyHeadersAuthenticator({ config, users: deps.users, logger: deps.logger })]
+      : []),
     createSessionAuthenticator({ users: deps.users, ttlMs: config.cache.ttl_ms, maxEntries: config.cache.max_entries }),
+    ...(deps.bearerProvider === null
+      ? []
+      : [buildBearerAuthenticator({ config, provider: deps.bearerProvider, users: deps.users })]),
     createBasicAuthenticator({ verifier: deps.verifier, realm: config.auth.realm }),
   ];
 }

@@ -14,9 +14,11 @@ import { registerTokenRoutes } from '../http/api/token-routes.js';
 import { OWN_PREFIX } from '../http/chains.js';
 import type { GatewayState } from '../http/state.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
+import { resolveBearerProvider } from '../auth/bearer/build.js';
 import { buildAuthenticators } from '../auth/build.js';
 import { buildBrowserLogin } from '../auth/oidc/build.js';
 import { loadOidcSettings } from '../auth/oidc/settings.js';
+import { proxyIdentityHeaders } from '../auth/proxy-headers/build.js';
 import { SESSION_TOUCH_INTERVAL_MS } from '../auth/session/record.js';
 import { createSessionManager } from '../auth/session/manager.js';
 import { createCredentialVerifier } from '../auth/credentials.js';
@@ -68,6 +70,12 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
   logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
 
+  // Before anything is opened: a provider that cannot be discovered stops the start-up.
+  const bearerProvider = await resolveBearerProvider(config.jwt);
+  if (bearerProvider !== null) {
+    logger.info('JWT bearer enabled', { issuer: bearerProvider.issuer, jwks_uri: redactUri(bearerProvider.jwksUri) });
+  }
+
   const store = await openMongoStore({
     uri: config.mongodb.uri,
     database: config.mongodb.database,
@@ -107,7 +115,18 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     timeoutMs: config.upstream.lookup_timeout_ms,
     maxResponseBytes: config.upstream.lookup_max_response_bytes,
   });
-  const upstream = createUpstream({ url: config.upstream.url, timeoutMs: config.upstream.timeout_ms });
+  const upstream = createUpstream({
+    url: config.upstream.url,
+    timeoutMs: config.upstream.timeout_ms,
+    strippedHeaders: proxyIdentityHeaders(config),
+  });
+  if (config.proxy_auth.enabled) {
+    logger.info('trusted proxy headers enabled', {
+      trusted_proxies: config.proxy_auth.trusted_proxies,
+      user_headers: config.proxy_auth.user_headers,
+      groups_header: config.proxy_auth.groups_header,
+    });
+  }
 
   const sessions = createSessionManager({
     repository: store.sessions,
@@ -142,7 +161,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const app = createApp({
     logger,
-    authenticators: buildAuthenticators({ config, verifier, users: store.users }),
+    authenticators: buildAuthenticators({ config, verifier, users: store.users, logger, bearerProvider }),
     ...(config.throttle.enabled
       ? {
           throttle: createThrottleGuard({

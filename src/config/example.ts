@@ -17,6 +17,8 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   cache: 'In-process caches and their staleness bound.',
   session: 'Browser sessions.',
   logging: 'Logging.',
+  jwt: 'JWT bearer tokens from an OpenID Connect provider (Authorization: Bearer, MLFLOW_TRACKING_TOKEN).',
+  proxy_auth: 'Identity from a trusted authenticating proxy in front of mlgate (oauth2-proxy and the like).',
   tokens: 'Access tokens for HTTP Basic (the MLflow client): lifetimes and limits.',
   throttle: 'Failed-credential throttling, shared by every replica through MongoDB.',
 };
@@ -39,7 +41,7 @@ export function renderExampleConfig(): string {
       lines.push(`  # ${line}`);
     }
     lines.push(
-      `  ${key}: ${stringify(option.default, { collectionStyle: 'flow', flowCollectionPadding: false }).trim()}`,
+      `  ${key}: ${stringify(option.default, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trim()}`,
     );
   }
   return lines.join('\n') + '\n';

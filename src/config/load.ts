@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import proxyAddr from 'proxy-addr';
 import { parseDocument } from 'yaml';
 
+import { jwtConfigProblems } from '../auth/bearer/config-check.js';
+import { proxyAuthConfigProblems } from '../auth/proxy-headers/config-check.js';
 import { MlgateError } from '../errors.js';
 import { type Config, type OptionSpec, OPTIONS, envNameOf } from './schema.js';
 
@@ -307,6 +309,7 @@ function crossProblems(config: Config): ConfigProblem[] {
       hint: 'e.g. [10.0.0.0/8, 127.0.0.1, loopback]',
     });
   }
+  problems.push(...jwtConfigProblems(config.jwt), ...proxyAuthConfigProblems(config.proxy_auth));
   return problems;
 }
 

@@ -4,6 +4,7 @@
  * single source for validation, environment overrides and the documented
  * example file (config/mlgate.yaml is checked against it by a test).
  */
+import { DEFAULT_JWT_ALGORITHMS } from '../auth/bearer/algorithms.js';
 
 export const PERMISSION_LEVELS = ['NO_PERMISSIONS', 'READ', 'USE', 'EDIT', 'MANAGE'] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
@@ -81,6 +82,30 @@ export interface Config {
     readonly providers_file: string;
     readonly login_timeout_ms: number;
     readonly http_timeout_ms: number;
+  };
+  // JWT bearer and trusted proxy headers (issue 7, items 4 and 6).
+  readonly jwt: {
+    readonly enabled: boolean;
+    readonly discovery_url: string;
+    readonly issuer: string;
+    readonly jwks_uri: string;
+    readonly audience: readonly string[];
+    readonly algorithms: readonly string[];
+    readonly username_claims: readonly string[];
+    readonly groups_claim: string;
+    readonly provision_users: boolean;
+    readonly trust_group_claims: boolean;
+    readonly clock_tolerance_s: number;
+    readonly jwks_cache_max_age_s: number;
+    readonly jwks_cooldown_s: number;
+    readonly http_timeout_ms: number;
+  };
+  readonly proxy_auth: {
+    readonly enabled: boolean;
+    readonly trusted_proxies: readonly string[];
+    readonly user_headers: readonly string[];
+    readonly groups_header: string;
+    readonly provision_users: boolean;
   };
   // Access tokens and failed-credential throttling (issue 7, items 5 and 7).
   readonly tokens: {
@@ -574,6 +599,169 @@ export const OPTIONS: readonly OptionSpec[] = [
     max: 120_000,
     description: "Longest the gateway waits for the provider's discovery, token, keys and userinfo endpoints.",
   },
+  // --- JWT bearer and trusted proxy headers (issue 7, items 4 and 6) ---
+  {
+    path: 'jwt.enabled',
+    type: 'boolean',
+    default: false,
+    description:
+      'Accept "Authorization: Bearer <JWT>" (what the MLflow client sends with MLFLOW_TRACKING_TOKEN): access ' +
+      'tokens signed by the identity provider, checked against its published keys. Needs jwt.audience, and the ' +
+      'provider from jwt.discovery_url or from jwt.issuer and jwt.jwks_uri.',
+  },
+  {
+    path: 'jwt.discovery_url',
+    type: 'string',
+    default: '',
+    aliases: ['OIDC_DISCOVERY_URL'],
+    description:
+      "The provider's OpenID Connect discovery document (…/.well-known/openid-configuration), read once at " +
+      'start-up (mlgate does not start if it cannot be read) for the issuer and the JWKS URI.',
+  },
+  {
+    path: 'jwt.issuer',
+    type: 'string',
+    default: '',
+    aliases: ['OIDC_ISSUER'],
+    description: 'The "iss" tokens must carry. Empty: the issuer of the discovery document.',
+  },
+  {
+    path: 'jwt.jwks_uri',
+    type: 'string',
+    default: '',
+    description:
+      "Where the provider's signing keys are published (JWKS). Empty: the jwks_uri of the discovery document.",
+  },
+  {
+    path: 'jwt.audience',
+    type: 'string-list',
+    default: [],
+    aliases: ['OIDC_AUDIENCE'],
+    description:
+      'Accepted "aud" values; a token must name at least one (required when jwt.enabled). Use the audience the ' +
+      'provider puts in access tokens for this gateway (an API identifier or client id).',
+  },
+  {
+    path: 'jwt.algorithms',
+    type: 'string-list',
+    default: DEFAULT_JWT_ALGORITHMS,
+    description:
+      'Signature algorithms accepted. Asymmetric only: "none" and HMAC (HS256…) are refused here, since a token ' +
+      '"signed" with HMAC using the provider\'s public key as the secret would otherwise verify.',
+  },
+  {
+    path: 'jwt.username_claims',
+    type: 'string-list',
+    default: ['email', 'preferred_username'],
+    aliases: ['OIDC_USERNAME_FIELD'],
+    description:
+      'Claims that name the user, tried in order (lower-cased). A token with none of them is a machine client, ' +
+      'named by its "client_id" or else "azp" claim. List "sub" here to use it.',
+  },
+  {
+    path: 'jwt.groups_claim',
+    type: 'string',
+    default: 'groups',
+    aliases: ['OIDC_GROUPS_ATTRIBUTE'],
+    description:
+      'Claim holding the groups: a name (colons allowed, "urn:mlflow:groups") or a dotted path ' +
+      '("realm_access.roles"). Used only with jwt.trust_group_claims.',
+  },
+  {
+    path: 'jwt.provision_users',
+    type: 'boolean',
+    default: false,
+    aliases: ['OIDC_PROVISION_ON_BEARER_AUTH'],
+    description:
+      'Create the user named by a valid token on first use (no groups, not an administrator). Off: the user must ' +
+      'exist already (mlgate user create), or the token is refused.',
+  },
+  {
+    path: 'jwt.trust_group_claims',
+    type: 'boolean',
+    default: false,
+    aliases: ['OIDC_TRUST_BEARER_GROUP_CLAIMS'],
+    description:
+      "Add the token's groups (jwt.groups_claim) to the user's stored groups for the request, including " +
+      'auth.admin_groups: a token can then make an administrator. Off: only stored groups count.',
+  },
+  {
+    path: 'jwt.clock_tolerance_s',
+    type: 'integer',
+    default: 30,
+    min: 0,
+    max: 300,
+    description: 'Clock skew tolerated on "exp" and "nbf", in seconds.',
+  },
+  {
+    path: 'jwt.jwks_cache_max_age_s',
+    type: 'integer',
+    default: 600,
+    min: 10,
+    max: 86_400,
+    aliases: ['OIDC_JWKS_CACHE_TTL_SECONDS'],
+    description: "How long the provider's keys are used before they are fetched again, in seconds.",
+  },
+  {
+    path: 'jwt.jwks_cooldown_s',
+    type: 'integer',
+    default: 30,
+    min: 1,
+    max: 3_600,
+    description:
+      'A token naming a key id the gateway does not hold makes it fetch the keys again (the provider may have ' +
+      'rotated them), but at most once in this many seconds, so made-up key ids cannot flood the provider.',
+  },
+  {
+    path: 'jwt.http_timeout_ms',
+    type: 'integer',
+    default: 5_000,
+    min: 100,
+    max: 60_000,
+    description: 'Longest wait for the discovery document and the key set.',
+  },
+  {
+    path: 'proxy_auth.enabled',
+    type: 'boolean',
+    default: false,
+    description:
+      'Take the identity from headers set by an authenticating proxy in front of mlgate (oauth2-proxy and the ' +
+      'like), only on connections from proxy_auth.trusted_proxies (required).',
+  },
+  {
+    path: 'proxy_auth.trusted_proxies',
+    type: 'string-list',
+    default: [],
+    description:
+      'Addresses and CIDR ranges of the proxies (the TCP peer, never X-Forwarded-For), e.g. 10.0.0.5, ' +
+      '10.1.0.0/16, fd00::/8, or loopback / linklocal / uniquelocal. Identity headers from anyone else are ' +
+      'ignored and logged.',
+  },
+  {
+    path: 'proxy_auth.user_headers',
+    type: 'string-list',
+    default: ['X-Forwarded-Email', 'X-Forwarded-User'],
+    description:
+      'Headers naming the user, the first present wins (lower-cased). With oauth2-proxy --set-xauthrequest: ' +
+      'X-Auth-Request-Email,X-Auth-Request-User. Never passed to MLflow.',
+  },
+  {
+    path: 'proxy_auth.groups_header',
+    type: 'string',
+    default: 'X-Forwarded-Groups',
+    description:
+      "Header with the user's groups, comma-separated, added to the stored groups for the request (auth.admin_groups " +
+      'included). Empty: groups come from the store only. Never passed to MLflow.',
+  },
+  {
+    path: 'proxy_auth.provision_users',
+    type: 'boolean',
+    default: true,
+    description:
+      'Create the user the proxy names on first use (no stored groups, not an administrator), as a browser login ' +
+      'does. Off: the user must exist already.',
+  },
+
   // Access tokens and failed-credential throttling (issue 7, items 5 and 7).
   {
     path: 'tokens.default_lifetime_days',

@@ -49,9 +49,23 @@ export function crossSiteReason(request: OriginRequest, allowedOrigins: readonly
   return 'the request says neither where it comes from (Origin) nor that it is same-origin (Sec-Fetch-Site)';
 }
 
+/** The request says where a browser sent it from (Origin, Sec-Fetch-Site or Referer): pure. */
+export function carriesBrowserSignal(headers: IncomingHttpHeaders): boolean {
+  return headers.origin !== undefined || headers['sec-fetch-site'] !== undefined || headers.referer !== undefined;
+}
+
+/**
+ * Which requests are checked: those authenticated by the session cookie, always; and those authenticated by a
+ * trusted proxy's headers when a browser sent them, since the proxy's own cookie is ambient authority too (a client
+ * going through the proxy without any browser header, such as the MLflow client, passes).
+ */
+export function needsOriginCheck(method: string | undefined, headers: IncomingHttpHeaders): boolean {
+  return method === 'session' || (method === 'proxy' && carriesBrowserSignal(headers));
+}
+
 export function originCheckStage(allowedOrigins: readonly string[]): Middleware<GatewayState> {
   return async (ctx, next) => {
-    if (ctx.state.principal?.method === 'session') {
+    if (needsOriginCheck(ctx.state.principal?.method, ctx.headers)) {
       const reason = crossSiteReason(
         { method: ctx.method, headers: ctx.headers, secure: ctx.state.secure },
         allowedOrigins,

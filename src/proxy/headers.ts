@@ -51,8 +51,11 @@ function hopByHop(headers: IncomingHttpHeaders): Set<string> {
   return named;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
- * A copy of `headers` without the stripped ones, plus the gateway's request id. When the gateway read the body
+ * A copy of `headers` without the stripped ones (and `alsoStripped`, lower-case names: the configured identity
+ * headers of a trusted proxy, whatever their names, from every request), plus the gateway's request id. When the gateway read the body
  * (`bodyLength`), it is replayed with an explicit Content-Length and no Transfer-Encoding: MLflow drops a chunked
  * body that has no length, so it must see exactly the bytes that were checked.
  */
@@ -60,11 +63,13 @@ export function upstreamHeaders(
   headers: IncomingHttpHeaders,
   requestId: string,
   bodyLength?: number,
+  alsoStripped: ReadonlySet<string> = NONE,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   const hop = hopByHop(headers);
   for (const [name, value] of Object.entries(headers)) {
-    if (!isStrippedHeader(name) && !hop.has(name.toLowerCase())) {
+    const lower = name.toLowerCase();
+    if (!isStrippedHeader(name) && !hop.has(lower) && !alsoStripped.has(lower)) {
       out[name] = value;
     }
   }

@@ -55,8 +55,14 @@ export interface Upstream {
   close(): void;
 }
 
-export function createUpstream(options: { readonly url: string; readonly timeoutMs: number }): Upstream {
+export function createUpstream(options: {
+  readonly url: string;
+  readonly timeoutMs: number;
+  /** Request headers never passed on, besides the fixed list of headers.ts (lower-case names). */
+  readonly strippedHeaders?: readonly string[];
+}): Upstream {
   const target = new URL(options.url);
+  const alsoStripped = new Set((options.strippedHeaders ?? []).map((name) => name.toLowerCase()));
   const agent =
     target.protocol === 'https:'
       ? new https.Agent({ keepAlive: true, maxSockets: 256 })
@@ -99,7 +105,7 @@ export function createUpstream(options: { readonly url: string; readonly timeout
       if (clientGone(req, res)) {
         return Promise.resolve('client-gone');
       }
-      req.headers = upstreamHeaders(req.headers, forwardOptions.requestId, forwardOptions.body?.length);
+      req.headers = upstreamHeaders(req.headers, forwardOptions.requestId, forwardOptions.body?.length, alsoStripped);
       const started = Date.now();
       return new Promise<ForwardOutcome>((resolve, reject) => {
         let settled = false;

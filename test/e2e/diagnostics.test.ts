@@ -3,27 +3,11 @@
  * are never silently chosen among.
  */
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 
 import { expect } from 'chai';
 
+import { rawExchange } from './raw-exchange.js';
 import { basic, world } from './world.js';
-
-/** Sends raw request text on its own connection and returns the status and body of the answer. */
-function rawExchange(url: string, text: string): Promise<{ status: number; body: string }> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(text));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const answer = Buffer.concat(chunks).toString('utf8');
-      const [head = '', body = ''] = answer.split('\r\n\r\n', 2);
-      resolve({ status: Number(head.split(' ')[1]), body });
-    });
-  });
-}
 
 function accessLine(requestId: string): Record<string, unknown> | undefined {
   return readFileSync(world.gateway.logFile, 'utf8')

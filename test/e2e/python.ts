@@ -30,11 +30,11 @@ export interface Attempt<T = unknown> {
 }
 
 /**
- * Runs `script` (which fills the dict `results`) as `credentials` with
- * MLFLOW_TRACKING_URI pointing at the gateway, and returns `results`.
+ * Runs `script` (which fills the dict `results`) as `credentials` (username and access token, or a bearer JWT
+ * as MLFLOW_TRACKING_TOKEN) with MLFLOW_TRACKING_URI pointing at the gateway, and returns `results`.
  */
 export function runClient(
-  credentials: Credentials | null,
+  credentials: Credentials | { readonly bearer: string } | null,
   script: string,
   gatewayUrl: string = world.gateway.url,
 ): Promise<Record<string, Attempt & Record<string, unknown>>> {
@@ -48,7 +48,11 @@ export function runClient(
   };
   delete env['MLFLOW_TRACKING_USERNAME'];
   delete env['MLFLOW_TRACKING_PASSWORD'];
-  if (credentials !== null) {
+  delete env['MLFLOW_TRACKING_TOKEN'];
+  if (credentials !== null && 'bearer' in credentials) {
+    // What a user of a JWT sets: the client sends "Authorization: Bearer <token>".
+    env['MLFLOW_TRACKING_TOKEN'] = credentials.bearer;
+  } else if (credentials !== null) {
     env['MLFLOW_TRACKING_USERNAME'] = credentials.username;
     env['MLFLOW_TRACKING_PASSWORD'] = credentials.token;
   }

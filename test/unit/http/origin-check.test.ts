@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { crossSiteReason } from '../../../src/http/origin-check.js';
+import { crossSiteReason, needsOriginCheck } from '../../../src/http/origin-check.js';
 
 const post = (headers: Record<string, string>, secure = false) => ({
   method: 'POST',
@@ -38,5 +38,18 @@ describe('origin check for cookie sessions (CSRF)', () => {
     expect(crossSiteReason(post({ referer: 'https://evil.example/' }), [])).to.be.a('string');
     expect(crossSiteReason(post({ referer: 'not a url' }), [])).to.be.a('string');
     expect(crossSiteReason(post({}), [])).to.include('neither');
+  });
+});
+
+describe('which requests the origin check applies to', () => {
+  it('every session request, and proxy-header requests a browser sent; never Basic or bearer', () => {
+    expect(needsOriginCheck('session', {})).to.equal(true);
+    expect(needsOriginCheck('proxy', { origin: 'https://evil.example' })).to.equal(true);
+    expect(needsOriginCheck('proxy', { 'sec-fetch-site': 'cross-site' })).to.equal(true);
+    expect(needsOriginCheck('proxy', { referer: 'https://evil.example/' })).to.equal(true);
+    expect(needsOriginCheck('proxy', {}), 'the MLflow client through the proxy').to.equal(false);
+    expect(needsOriginCheck('basic', { origin: 'https://evil.example' })).to.equal(false);
+    expect(needsOriginCheck('bearer', { origin: 'https://evil.example' })).to.equal(false);
+    expect(needsOriginCheck(undefined, { origin: 'https://evil.example' })).to.equal(false);
   });
 });

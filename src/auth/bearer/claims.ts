@@ -1,0 +1,56 @@
+/**
+ * Who a verified token names, and which groups it claims (pure).
+ *
+ * Username: the first of the configured claims (jwt.username_claims, OIDC_USERNAME_FIELD: by default "email",
+ * then "preferred_username") that holds a non-empty string. A token with none of them is a machine identity
+ * (an OAuth client_credentials token): its client id names it, from "client_id" (RFC 9068) or else "azp". "sub" is
+ * used only when listed in the setting, since for people it is usually an opaque id. An "email" the token marks
+ * "email_verified": false is refused, as at browser login.
+ */
+import { isValidGroupName, isValidUsername, normalizeUsername } from '../usernames.js';
+
+export type UsernameFromClaims =
+  | { readonly kind: 'ok'; readonly username: string; readonly claim: string }
+  | { readonly kind: 'missing'; readonly claims: readonly string[] }
+  | { readonly kind: 'invalid'; readonly claim: string };
+
+/** Claims that name an OAuth client, tried when none of the username claims is present. */
+export const CLIENT_ID_CLAIMS: readonly string[] = ['client_id', 'azp'];
+
+export function usernameFromClaims(
+  payload: Readonly<Record<string, unknown>>,
+  usernameClaims: readonly string[],
+): UsernameFromClaims {
+  for (const claim of [...usernameClaims, ...CLIENT_ID_CLAIMS]) {
+    const value = payload[claim];
+    if (typeof value === 'string' && value.trim() !== '') {
+      // As for browser login: an address the provider says it has not verified names nobody.
+      if (claim === 'email' && payload['email_verified'] === false) {
+        return { kind: 'invalid', claim };
+      }
+      const username = normalizeUsername(value);
+      return isValidUsername(username) ? { kind: 'ok', username, claim } : { kind: 'invalid', claim };
+    }
+  }
+  return { kind: 'missing', claims: [...usernameClaims, ...CLIENT_ID_CLAIMS] };
+}
+
+/**
+ * The groups a claim holds. `path` is a claim name, which may contain colons ("urn:mlflow:groups"), or a dotted
+ * path into nested objects ("realm_access.roles"); a claim whose name is the whole path wins. A bare string is
+ * one group; anything that is not a valid group name is ignored.
+ */
+export function groupsFromClaims(payload: Readonly<Record<string, unknown>>, path: string): string[] {
+  let value: unknown = Object.hasOwn(payload, path) ? payload[path] : undefined;
+  if (value === undefined) {
+    value = payload;
+    for (const part of path.split('.')) {
+      value =
+        value !== null && typeof value === 'object' && Object.hasOwn(value, part)
+          ? (value as Record<string, unknown>)[part]
+          : undefined;
+    }
+  }
+  const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  return [...new Set(items.filter((item): item is string => typeof item === 'string' && isValidGroupName(item)))];
+}
