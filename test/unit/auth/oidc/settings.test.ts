@@ -88,14 +88,15 @@ describe('browser login settings', () => {
       settings({ ...base, OIDC_DISCOVERY_URL: 'http://127.0.0.1:9000/.well-known/openid-configuration' }),
     ).to.not.equal(null);
     expect(settings({ ...base, OIDC_DISCOVERY_URL: 'http://localhost:9000/x' })).to.not.equal(null);
-    expect(problems({ ...base, OIDC_DISCOVERY_URL: 'http://idp.example.org/x' })).to.deep.equal([
-      'oidc.discovery_url: must use https (plain http only for a provider on this host)',
-    ]);
+    // (MLGATE_OIDC_DISCOVERY_URL: OIDC_DISCOVERY_URL also names jwt.discovery_url, which the loader checks itself.)
+    expect(problems({ OIDC_CLIENT_ID: 'mlgate', MLGATE_OIDC_DISCOVERY_URL: 'http://idp.example.org/x' })).to.deep.equal(
+      ['oidc.discovery_url: must use https (plain http only for a provider on this host)'],
+    );
   });
 
   it('list every problem of the oidc options at once', () => {
     expect(
-      problems({ OIDC_DISCOVERY_URL: 'not a url', OIDC_SCOPE: 'email profile', OIDC_REDIRECT_URI: '//evil/cb' }),
+      problems({ MLGATE_OIDC_DISCOVERY_URL: 'not a url', OIDC_SCOPE: 'email profile', OIDC_REDIRECT_URI: '//evil/cb' }),
     ).to.have.members([
       'oidc.discovery_url: is not a valid URL',
       'oidc.client_id: must not be empty',
