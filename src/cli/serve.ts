@@ -71,7 +71,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
 
   // Before anything is opened: a provider that cannot be discovered stops the start-up.
-  const bearerProvider = await resolveBearerProvider(config.jwt);
+  const bearerProvider = await resolveBearerProvider(config);
   if (bearerProvider !== null) {
     logger.info('JWT bearer enabled', { issuer: bearerProvider.issuer, jwks_uri: redactUri(bearerProvider.jwksUri) });
   }

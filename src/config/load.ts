@@ -309,7 +309,7 @@ function crossProblems(config: Config): ConfigProblem[] {
       hint: 'e.g. [10.0.0.0/8, 127.0.0.1, loopback]',
     });
   }
-  problems.push(...jwtConfigProblems(config.jwt), ...proxyAuthConfigProblems(config.proxy_auth));
+  problems.push(...jwtConfigProblems(config), ...proxyAuthConfigProblems(config.proxy_auth));
   return problems;
 }
 

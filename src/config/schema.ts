@@ -91,8 +91,6 @@ export interface Config {
     readonly jwks_uri: string;
     readonly audience: readonly string[];
     readonly algorithms: readonly string[];
-    readonly username_claims: readonly string[];
-    readonly groups_claim: string;
     readonly provision_users: boolean;
     readonly trust_group_claims: boolean;
     readonly clock_tolerance_s: number;
@@ -613,10 +611,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     path: 'jwt.discovery_url',
     type: 'string',
     default: '',
-    aliases: ['OIDC_DISCOVERY_URL'],
     description:
       "The provider's OpenID Connect discovery document (…/.well-known/openid-configuration), read once at " +
-      'start-up (mlgate does not start if it cannot be read) for the issuer and the JWKS URI.',
+      'start-up (mlgate does not start if it cannot be read) for the issuer and the JWKS URI. Empty: ' +
+      'oidc.discovery_url (OIDC_DISCOVERY_URL), the provider of browser login. Usernames and groups come from ' +
+      'the claims named by oidc.username_claims and oidc.groups_attribute.',
   },
   {
     path: 'jwt.issuer',
@@ -650,24 +649,6 @@ export const OPTIONS: readonly OptionSpec[] = [
       '"signed" with HMAC using the provider\'s public key as the secret would otherwise verify.',
   },
   {
-    path: 'jwt.username_claims',
-    type: 'string-list',
-    default: ['email', 'preferred_username'],
-    aliases: ['OIDC_USERNAME_FIELD'],
-    description:
-      'Claims that name the user, tried in order (lower-cased). A token with none of them is a machine client, ' +
-      'named by its "client_id" or else "azp" claim. List "sub" here to use it.',
-  },
-  {
-    path: 'jwt.groups_claim',
-    type: 'string',
-    default: 'groups',
-    aliases: ['OIDC_GROUPS_ATTRIBUTE'],
-    description:
-      'Claim holding the groups: a name (colons allowed, "urn:mlflow:groups") or a dotted path ' +
-      '("realm_access.roles"). Used only with jwt.trust_group_claims.',
-  },
-  {
     path: 'jwt.provision_users',
     type: 'boolean',
     default: false,
@@ -682,7 +663,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: false,
     aliases: ['OIDC_TRUST_BEARER_GROUP_CLAIMS'],
     description:
-      "Add the token's groups (jwt.groups_claim) to the user's stored groups for the request, including " +
+      "Add the token's groups (oidc.groups_attribute) to the user's stored groups for the request, including " +
       'auth.admin_groups: a token can then make an administrator. Off: only stored groups count.',
   },
   {

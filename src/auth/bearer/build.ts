@@ -12,7 +12,11 @@ import { createRemoteKeys } from './keys.js';
 import { createJwtVerifier } from './verifier.js';
 
 /** The provider bearer tokens are checked against; null when jwt.enabled is off. */
-export async function resolveBearerProvider(jwt: Config['jwt'], fetch?: Fetch): Promise<ProviderKeysMetadata | null> {
+export async function resolveBearerProvider(
+  config: Pick<Config, 'jwt' | 'oidc'>,
+  fetch?: Fetch,
+): Promise<ProviderKeysMetadata | null> {
+  const { jwt } = config;
   if (!jwt.enabled) {
     return null;
   }
@@ -20,7 +24,7 @@ export async function resolveBearerProvider(jwt: Config['jwt'], fetch?: Fetch): 
     return { issuer: jwt.issuer, jwksUri: jwt.jwks_uri };
   }
   const discovered = await discoverProviderKeys({
-    discoveryUrl: jwt.discovery_url,
+    discoveryUrl: bearerDiscoveryUrl(config),
     timeoutMs: jwt.http_timeout_ms,
     ...(fetch === undefined ? {} : { fetch }),
   });
@@ -35,7 +39,7 @@ export function buildBearerAuthenticator(deps: {
   readonly provider: ProviderKeysMetadata;
   readonly users: UserRepository;
 }): Authenticator {
-  const { jwt, auth, cache } = deps.config;
+  const { jwt, auth, cache, oidc } = deps.config;
   return createBearerAuthenticator({
     verifier: createJwtVerifier({
       getKey: createRemoteKeys({
@@ -56,8 +60,13 @@ export function buildBearerAuthenticator(deps: {
       maxEntries: cache.max_entries,
     }),
     realm: auth.realm,
-    usernameClaims: jwt.username_claims,
-    groupsClaim: jwt.groups_claim,
+    usernameClaims: oidc.username_claims,
+    groupsClaim: oidc.groups_attribute,
     trustGroupClaims: jwt.trust_group_claims,
   });
+}
+
+/** The discovery document bearer verification reads: its own, else browser login's provider's. */
+export function bearerDiscoveryUrl(config: Pick<Config, 'jwt' | 'oidc'>): string {
+  return config.jwt.discovery_url === '' ? config.oidc.discovery_url : config.jwt.discovery_url;
 }

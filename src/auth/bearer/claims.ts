@@ -1,7 +1,7 @@
 /**
  * Who a verified token names, and which groups it claims (pure).
  *
- * Username: the first of the configured claims (jwt.username_claims, OIDC_USERNAME_FIELD: by default "email",
+ * Username: the first of the configured claims (oidc.username_claims, OIDC_USERNAME_FIELD: by default "email",
  * then "preferred_username") that holds a non-empty string. A token with none of them is a machine identity
  * (an OAuth client_credentials token): its client id names it, from "client_id" (RFC 9068) or else "azp". "sub" is
  * used only when listed in the setting, since for people it is usually an opaque id. An "email" the token marks

@@ -2,9 +2,11 @@
 import type { ConfigProblem } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { algorithmProblem } from './algorithms.js';
+import { bearerDiscoveryUrl } from './build.js';
 import { providerUrlProblem } from './provider-url.js';
 
-export function jwtConfigProblems(jwt: Config['jwt']): ConfigProblem[] {
+export function jwtConfigProblems(config: Pick<Config, 'jwt' | 'oidc'>): ConfigProblem[] {
+  const { jwt } = config;
   const problems: ConfigProblem[] = [];
   for (const [path, value] of [
     ['jwt.discovery_url', jwt.discovery_url],
@@ -44,7 +46,7 @@ export function jwtConfigProblems(jwt: Config['jwt']): ConfigProblem[] {
       hint: 'e.g. RS256',
     });
   }
-  if (jwt.discovery_url === '' && (jwt.issuer === '' || jwt.jwks_uri === '')) {
+  if (bearerDiscoveryUrl(config) === '' && (jwt.issuer === '' || jwt.jwks_uri === '')) {
     problems.push({
       path: 'jwt.discovery_url',
       message: 'jwt.enabled needs the provider: a discovery URL, or both jwt.issuer and jwt.jwks_uri',

@@ -22,7 +22,7 @@ describe('JWT bearer and proxy header options', () => {
     expect(config.jwt.enabled).to.equal(false);
     expect(config.proxy_auth.enabled).to.equal(false);
     expect(config.jwt.algorithms).to.not.include('HS256');
-    expect(config.jwt.username_claims).to.deep.equal(['email', 'preferred_username']);
+    expect(config.oidc.username_claims).to.deep.equal(['email', 'preferred_username']);
   });
 
   it("accept mlflow-oidc-auth's variable names", () => {
@@ -44,11 +44,15 @@ describe('JWT bearer and proxy header options', () => {
       enabled: true,
       audience: ['mlflow-api'],
       issuer: 'https://idp.example',
-      username_claims: ['preferred_username', 'email'],
-      groups_claim: 'realm_access.roles',
       provision_users: true,
       trust_group_claims: true,
       jwks_cache_max_age_s: 300,
+    });
+    // Usernames and groups of bearer tokens come from the claims browser login reads.
+    expect(config.oidc).to.deep.include({
+      discovery_url: 'https://idp.example/.well-known/openid-configuration',
+      username_claims: ['preferred_username', 'email'],
+      groups_attribute: 'realm_access.roles',
     });
   });
 
@@ -108,19 +112,19 @@ describe('JWT bearer and proxy header options', () => {
       },
     });
     const refuse = () => Promise.reject(new Error('no fetch expected'));
-    expect(await resolveBearerProvider(config.jwt, refuse)).to.deep.equal({
+    expect(await resolveBearerProvider(config, refuse)).to.deep.equal({
       issuer: 'https://idp.example',
       jwksUri: 'https://idp.example/keys',
     });
-    expect(await resolveBearerProvider(loadConfig({ env: DEV }).config.jwt, refuse)).to.equal(null);
+    expect(await resolveBearerProvider(loadConfig({ env: DEV }).config, refuse)).to.equal(null);
     const discovering = loadConfig({
       env: {
         ...DEV,
         MLGATE_JWT_ENABLED: 'true',
         MLGATE_JWT_AUDIENCE: 'a',
-        MLGATE_JWT_DISCOVERY_URL: 'https://idp.example/d',
+        OIDC_DISCOVERY_URL: 'https://idp.example/d', // browser login's provider, read for bearer too
       },
-    }).config.jwt;
+    }).config;
     const failure = await resolveBearerProvider(discovering, refuse).catch((e: unknown) => e);
     expect(failure).to.be.instanceOf(MlgateError);
     expect((failure as MlgateError).message).to.include('https://idp.example/d');

@@ -189,5 +189,8 @@ describe('config/mlgate.yaml', () => {
     const docs = readFileSync(join(packageRoot(), 'docs', 'configuration.md'), 'utf8');
     // Regenerate with: node dist/scripts/config-docs.js
     expect(docs).to.include(renderOptionsTable() + '\n');
+    const rows = docs.split('\n').filter((line) => line.startsWith('| `'));
+    expect(rows, 'option rows of docs/configuration.md').to.have.length(OPTIONS.length);
+    expect(docs).not.to.match(/^(<<<<<<<|=======|>>>>>>>)/m);
   });
 });

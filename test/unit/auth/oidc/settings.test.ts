@@ -88,7 +88,7 @@ describe('browser login settings', () => {
       settings({ ...base, OIDC_DISCOVERY_URL: 'http://127.0.0.1:9000/.well-known/openid-configuration' }),
     ).to.not.equal(null);
     expect(settings({ ...base, OIDC_DISCOVERY_URL: 'http://localhost:9000/x' })).to.not.equal(null);
-    // (MLGATE_OIDC_DISCOVERY_URL: OIDC_DISCOVERY_URL also names jwt.discovery_url, which the loader checks itself.)
+    // (MLGATE_OIDC_DISCOVERY_URL: the loader checks OIDC_DISCOVERY_URL for bearer tokens too.)
     expect(problems({ OIDC_CLIENT_ID: 'mlgate', MLGATE_OIDC_DISCOVERY_URL: 'http://idp.example.org/x' })).to.deep.equal(
       ['oidc.discovery_url: must use https (plain http only for a provider on this host)'],
     );
