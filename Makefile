@@ -63,9 +63,10 @@ demo: build ## run FerretDB, MLflow and mlgate with a demo admin and user; print
 routes: build ## route coverage: every route MLflow serves, classified or not
 	@node dist/scripts/route-coverage.js
 
-bench: build ## benchmarks: gateway vs direct MLflow, and policy decision latency
+bench: build ## benchmarks: gateway vs direct MLflow, credential costs, and policy decision latency
 	@node dist/bench/decision.js
 	@node dist/bench/overhead.js
+	@node dist/bench/credentials.js
 	@node dist/bench/proxy.js
 	@node dist/bench/artifacts.js
 

@@ -17,13 +17,14 @@ interface Answer {
 
 async function post(
   path: string,
-  credentials: Credentials,
+  credentials: Credentials | { readonly headers: Record<string, string> },
   body: object,
   baseUrl = world.gateway.url,
 ): Promise<Answer> {
+  const auth = 'headers' in credentials ? credentials.headers : { authorization: basic(credentials) };
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
-    headers: { authorization: basic(credentials), 'content-type': 'application/json' },
+    headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -213,14 +214,24 @@ describe('page tokens of experiment searches', () => {
   });
 
   it('is accepted by every replica sharing session.secret_key, and refused by a gateway with another key', async () => {
-    const secret = { SECRET_KEY: 'e2e page token secret key, 32+ characters long' };
-    const one = await startExtraGateway('replica-1', secret);
-    const two = await startExtraGateway('replica-2', secret);
+    const one = await startExtraGateway('replica-1'); // the world's SECRET_KEY
+    const two = await startExtraGateway('replica-2');
     const token = await firstToken(one.url);
     const next = await post('/api/2.0/mlflow/experiments/search', owner, { ...search, page_token: token }, two.url);
     expect(next.status, next.text).to.equal(200);
     expect(namesOf(next)).to.deep.equal(['tokens-2']);
-    // The shared gateway runs without SECRET_KEY: a random key of its own.
-    expectRefused(await post('/api/2.0/mlflow/experiments/search', owner, { ...search, page_token: token }));
+    // Another key also keys access-token hashes differently, so the owner reaches that gateway through trusted
+    // proxy headers instead.
+    const other = await startExtraGateway('other-key', {
+      SECRET_KEY: 'another e2e secret key, 32+ characters long',
+      MLGATE_PROXY_AUTH_ENABLED: 'true',
+      MLGATE_PROXY_AUTH_TRUSTED_PROXIES: '127.0.0.1/32',
+    });
+    const viaProxy = { headers: { 'x-forwarded-user': owner.username } };
+    const own = await post('/api/2.0/mlflow/experiments/search', viaProxy, search, other.url);
+    expect(own.status, own.text).to.equal(200);
+    expectRefused(
+      await post('/api/2.0/mlflow/experiments/search', viaProxy, { ...search, page_token: token }, other.url),
+    );
   });
 });

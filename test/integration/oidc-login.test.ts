@@ -26,30 +26,7 @@ import type { Store } from '../../src/store/types.js';
 import { type FerretDB, startFerretDB } from '../../scripts/services.js';
 import { type OidcProviderHandle, DEFAULT_ACCOUNTS, startOidcProvider } from '../../scripts/oidc-provider.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** A browser's cookies for one origin, and requests that follow nothing by themselves. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  readonly setCookieLines: string[] = [];
-
-  async get(url: string, init: { method?: string } = {}): Promise<Response> {
-    const answer = await fetch(url, {
-      method: init.method ?? 'GET',
-      redirect: 'manual',
-      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), accept: 'text/html' },
-    });
-    for (const line of answer.headers.getSetCookie()) {
-      this.setCookieLines.push(line);
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return answer;
-  }
-}
+import { CookieJar as Browser } from '../../scripts/cookie-jar.js';
 
 function location(answer: Response): string {
   const value = answer.headers.get('location');
