@@ -5,7 +5,7 @@
  */
 import type { TokenRecord, TokenRepository, UserRecord, UserRepository } from '../store/types.js';
 import { BoundedCache } from '../util/bounded-cache.js';
-import { effectiveGroups } from './effective-groups.js';
+import { userPrincipal } from './effective-groups.js';
 import type { LastUsedRecorder } from './last-used.js';
 import type { Principal } from './principal.js';
 import { type TokenHasher, parseToken } from './tokens.js';
@@ -62,14 +62,7 @@ export function createCredentialVerifier(deps: {
       deps.lastUsed?.used(record.id, now);
       return {
         kind: 'ok',
-        principal: {
-          authenticated: true,
-          username: user.username,
-          isAdmin: user.isAdmin,
-          groups: effectiveGroups(user),
-          method: 'basic',
-          credentialId: record.id,
-        },
+        principal: userPrincipal(user, 'basic', { credentialId: record.id }),
       };
     },
   };

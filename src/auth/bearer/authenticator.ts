@@ -6,6 +6,7 @@
  * apply.
  */
 import { MlgateError } from '../../errors.js';
+import { userPrincipal } from '../effective-groups.js';
 import type { ExternalUsers } from '../external-users.js';
 import type { AuthOutcome, Authenticator } from '../principal.js';
 import { rawHeaderValues } from '../../http/raw-headers.js';
@@ -66,14 +67,10 @@ export function createBearerAuthenticator(deps: BearerAuthenticatorDeps): Authen
       const jti = verified.payload.jti;
       return {
         kind: 'authenticated',
-        principal: {
-          authenticated: true,
-          username: user.username,
-          isAdmin: user.isAdmin,
-          groups: [...new Set([...user.groups, ...tokenGroups])],
-          method: 'bearer',
+        principal: userPrincipal(user, 'bearer', {
+          groups: tokenGroups,
           ...(typeof jti === 'string' && jti !== '' ? { credentialId: `jti:${jti.slice(0, 64)}` } : {}),
-        },
+        }),
       };
     },
   };

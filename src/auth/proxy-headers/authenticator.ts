@@ -6,6 +6,7 @@
  * the stored ones.
  */
 import { MlgateError } from '../../errors.js';
+import { userPrincipal } from '../effective-groups.js';
 import type { ExternalUsers } from '../external-users.js';
 import type { Authenticator } from '../principal.js';
 import { rawHeaderValues } from '../../http/raw-headers.js';
@@ -54,13 +55,7 @@ export function createProxyHeadersAuthenticator(deps: ProxyHeadersAuthenticatorD
       }
       return {
         kind: 'authenticated',
-        principal: {
-          authenticated: true,
-          username: user.username,
-          isAdmin: user.isAdmin,
-          groups: [...new Set([...user.groups, ...asserted.groups])],
-          method: 'proxy',
-        },
+        principal: userPrincipal(user, 'proxy', { groups: asserted.groups }),
       };
     },
   };

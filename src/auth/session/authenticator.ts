@@ -6,6 +6,7 @@
  */
 import type { UserRecord, UserRepository } from '../../store/types.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
+import { userPrincipal } from '../effective-groups.js';
 import type { Authenticator } from '../principal.js';
 
 export function createSessionAuthenticator(deps: {
@@ -33,14 +34,7 @@ export function createSessionAuthenticator(deps: {
       }
       return {
         kind: 'authenticated',
-        principal: {
-          authenticated: true,
-          username: user.username,
-          isAdmin: user.isAdmin,
-          groups: [...new Set([...user.groups, ...session.groups])],
-          method: 'session',
-          credentialId: session.id.slice(0, 8),
-        },
+        principal: userPrincipal(user, 'session', { groups: session.groups, credentialId: session.id.slice(0, 8) }),
       };
     },
   };
