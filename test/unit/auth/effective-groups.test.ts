@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { createCredentialVerifier } from '../../../src/auth/credentials.js';
-import { effectiveGroups } from '../../../src/auth/effective-groups.js';
+import { effectiveGroups, userPrincipal } from '../../../src/auth/effective-groups.js';
 import { createTokenHasher, deriveTokenKey, generateToken } from '../../../src/auth/tokens.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
 
@@ -43,5 +43,20 @@ describe('stored and provider groups', () => {
     const second = await verifier.verify('carol', token.token, new Date());
     expect(second.kind === 'ok' && second.principal.groups).to.deep.equal(['stored', 'mlflow']);
     expect(second.kind === 'ok' && second.principal.isAdmin).to.equal(false);
+  });
+
+  it("make the principal of every kind of credential: stored, provider and the credential's own groups", () => {
+    const user = { username: 'dan', isAdmin: false, groups: ['stored'], providerGroups: ['idp'] };
+    for (const method of ['basic', 'session', 'bearer', 'proxy'] as const) {
+      expect(userPrincipal(user, method, { groups: ['idp', 'token'], credentialId: 'c' })).to.deep.equal({
+        authenticated: true,
+        username: 'dan',
+        isAdmin: false,
+        groups: ['stored', 'idp', 'token'],
+        method,
+        credentialId: 'c',
+      });
+    }
+    expect(userPrincipal({ ...user, isAdmin: true }, 'proxy')).to.not.have.property('credentialId');
   });
 });
