@@ -5,6 +5,7 @@
 import { MlgateError } from '../errors.js';
 import { resourceKind } from '../mlflow/resources/index.js';
 import type { Decision } from '../policy/decision.js';
+import { type DenyReason, classOf } from '../policy/reasons.js';
 import type { ResolvedTarget } from '../policy/input.js';
 
 export interface DenialContext {
@@ -19,6 +20,16 @@ export interface DenialContext {
 export function denialError(decision: Decision, context: DenialContext): MlgateError {
   const reasons = new Set(decision.reasons);
   const details = { reasons: decision.reasons, operation: context.operation };
+  const bug = decision.reasons.find((reason) => classOf(reason as DenyReason) === 'gateway-bug');
+  if (bug !== undefined) {
+    // Not the caller's doing: the gateway built an input the policy refuses, or the policy decided nothing.
+    return new MlgateError(
+      'MLGATE_POLICY_ERROR',
+      `The policy could not decide ${context.operation ?? 'this request'} (${bug}): a gateway or policy bug, not ` +
+        'a missing permission. Report the request id to the operators.',
+      { details },
+    );
+  }
   if (reasons.has('unauthenticated')) {
     // The challenges (or the redirect to log in) are added by the challenge stage.
     return new MlgateError('MLGATE_AUTH_REQUIRED', undefined, { details });

@@ -3,6 +3,8 @@
  * well-formed decision is an error: the caller denies.
  */
 
+import { parseReasons } from './reasons.js';
+
 /**
  * What an allowed decision obliges the gateway to do:
  *  - grant-creator: grant the creator `permission` on what the request created;
@@ -38,7 +40,7 @@ export function parseDecision(resultSet: unknown): Decision {
   if (typeof record['allow'] !== 'boolean') {
     throw new Error('the decision has no boolean "allow"');
   }
-  const reasons = stringArray(record['reasons'], 'reasons');
+  const reasons = parseReasons(record['allow'], stringArray(record['reasons'], 'reasons'));
   if (reasons.length === 0) {
     throw new Error(`a decision must carry at least one reason (allow: ${String(record['allow'])})`);
   }

@@ -58,9 +58,17 @@ describe('denials', () => {
     expect(denialError(deny(['no-permission', 'resource-not-found']), missing).status).to.equal(403);
   });
 
-  it('maps any other reason to 403', () => {
-    for (const reason of ['explicit-deny', 'no-targets', 'operation-invalid', 'policy-default-deny', 'something-new']) {
+  it('maps the other refusals to 403', () => {
+    for (const reason of ['explicit-deny', 'no-targets', 'no-permission']) {
       expect(denialError(deny([reason]), context).status, reason).to.equal(403);
+    }
+  });
+
+  it('maps reasons that mean a gateway or policy bug to 503 MLGATE_POLICY_ERROR, not "ask a MANAGE user"', () => {
+    for (const reason of ['input-invalid', 'operation-invalid', 'policy-default-deny']) {
+      const error = denialError(deny([reason, 'no-permission']), context);
+      expect(error, reason).to.include({ code: 'MLGATE_POLICY_ERROR', status: 503 });
+      expect(error.message).to.include(reason).and.not.to.include('MANAGE');
     }
   });
 });
