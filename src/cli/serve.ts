@@ -16,6 +16,7 @@ import type { GatewayState } from '../http/state.js';
 import { serverTimeouts } from '../http/server-timeouts.js';
 import { resolveBearerProvider } from '../auth/bearer/build.js';
 import { buildAuthenticators } from '../auth/build.js';
+import { LOGIN_COOKIE } from '../auth/oidc/routes.js';
 import { buildBrowserLogin } from '../auth/oidc/build.js';
 import { loadOidcSettings } from '../auth/oidc/settings.js';
 import { proxyIdentityHeaders } from '../auth/proxy-headers/build.js';
@@ -119,6 +120,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     url: config.upstream.url,
     timeoutMs: config.upstream.timeout_ms,
     strippedHeaders: proxyIdentityHeaders(config),
+    strippedCookies: [config.session.cookie_name, LOGIN_COOKIE].flatMap((name) => [name, `${name}.sig`]),
   });
   if (config.proxy_auth.enabled) {
     logger.info('trusted proxy headers enabled', {

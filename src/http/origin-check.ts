@@ -2,7 +2,8 @@
  * Cross-site request forgery defence for cookie sessions. A state-changing request (anything but GET, HEAD,
  * OPTIONS) authenticated by a session cookie must come from a page of the gateway itself: its Origin (or, from
  * browsers that send none, Sec-Fetch-Site or the Referer) must be the gateway's own origin or one of
- * session.allowed_origins. Requests with other credentials (Basic, bearer) carry no ambient authority and pass.
+ * session.allowed_origins. Browsers send a remembered Basic credential and a proxy's cookie by themselves too, so
+ * those are checked when a browser sent the request (needsOriginCheck); a bearer token is never ambient.
  * SameSite=Lax on the cookie is the first line; this is the second.
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -55,12 +56,13 @@ export function carriesBrowserSignal(headers: IncomingHttpHeaders): boolean {
 }
 
 /**
- * Which requests are checked: those authenticated by the session cookie, always; and those authenticated by a
- * trusted proxy's headers when a browser sent them, since the proxy's own cookie is ambient authority too (a client
- * going through the proxy without any browser header, such as the MLflow client, passes).
+ * Which requests are checked: those authenticated by the session cookie, always; and, when a browser sent them,
+ * those authenticated by a trusted proxy's headers (the proxy's own cookie is ambient authority too) or by HTTP
+ * Basic (a browser that answered the Basic prompt sends the credentials again by itself, to any page's form). A
+ * client without any browser header, such as the MLflow client, passes.
  */
 export function needsOriginCheck(method: string | undefined, headers: IncomingHttpHeaders): boolean {
-  return method === 'session' || (method === 'proxy' && carriesBrowserSignal(headers));
+  return method === 'session' || ((method === 'proxy' || method === 'basic') && carriesBrowserSignal(headers));
 }
 
 export function originCheckStage(allowedOrigins: readonly string[]): Middleware<GatewayState> {

@@ -64,6 +64,7 @@ export function upstreamHeaders(
   requestId: string,
   bodyLength?: number,
   alsoStripped: ReadonlySet<string> = NONE,
+  strippedCookies: ReadonlySet<string> = NONE,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   const hop = hopByHop(headers);
@@ -73,10 +74,34 @@ export function upstreamHeaders(
       out[name] = value;
     }
   }
+  if (typeof out['cookie'] === 'string' && strippedCookies.size > 0) {
+    const kept = withoutCookies(out['cookie'], strippedCookies);
+    if (kept === '') {
+      delete out['cookie'];
+    } else {
+      out['cookie'] = kept;
+    }
+  }
   if (bodyLength !== undefined) {
     delete out['transfer-encoding'];
     out['content-length'] = String(bodyLength);
   }
   out['x-mlgate-request-id'] = requestId;
   return out;
+}
+
+/**
+ * A Cookie header without the gateway's own cookies (the session and login cookies and their signatures): they are
+ * credentials for the gateway, and MLflow (its logs, plugins, anything in between) must never hold them.
+ */
+export function withoutCookies(cookieHeader: string, names: ReadonlySet<string>): string {
+  return cookieHeader
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => {
+      const eq = pair.indexOf('=');
+      const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+      return pair !== '' && !names.has(name);
+    })
+    .join('; ');
 }

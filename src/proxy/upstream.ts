@@ -60,9 +60,12 @@ export function createUpstream(options: {
   readonly timeoutMs: number;
   /** Request headers never passed on, besides the fixed list of headers.ts (lower-case names). */
   readonly strippedHeaders?: readonly string[];
+  /** The gateway's own cookies (session, login, their signatures): never passed on to MLflow. */
+  readonly strippedCookies?: readonly string[];
 }): Upstream {
   const target = new URL(options.url);
   const alsoStripped = new Set((options.strippedHeaders ?? []).map((name) => name.toLowerCase()));
+  const strippedCookies = new Set(options.strippedCookies ?? []);
   const agent =
     target.protocol === 'https:'
       ? new https.Agent({ keepAlive: true, maxSockets: 256 })
@@ -105,7 +108,13 @@ export function createUpstream(options: {
       if (clientGone(req, res)) {
         return Promise.resolve('client-gone');
       }
-      req.headers = upstreamHeaders(req.headers, forwardOptions.requestId, forwardOptions.body?.length, alsoStripped);
+      req.headers = upstreamHeaders(
+        req.headers,
+        forwardOptions.requestId,
+        forwardOptions.body?.length,
+        alsoStripped,
+        strippedCookies,
+      );
       const started = Date.now();
       return new Promise<ForwardOutcome>((resolve, reject) => {
         let settled = false;

@@ -163,8 +163,10 @@ export interface StoredSession {
 
 export interface SessionRepository {
   get(id: string): Promise<StoredSession | null>;
-  /** Creates or replaces the session. */
+  /** Creates or replaces the session (sign-in only). */
   put(session: StoredSession): Promise<void>;
+  /** Replaces the session if it still exists (activity); false when it was ended meanwhile, which stays ended. */
+  update(session: StoredSession): Promise<boolean>;
   /** Deletes one session; false when there was none. */
   delete(id: string): Promise<boolean>;
   /** Deletes every session of a user; returns how many. */

@@ -230,6 +230,15 @@ export function storeContract(store: () => Store): void {
       expect(await store().sessions.get('s-1')).to.be.null;
     });
 
+    it('updates a live session, and never brings an ended one back', async () => {
+      await store().sessions.put(session('s-5', 'vic', { username: 'vic', lastSeenAt: 'a' }));
+      expect(await store().sessions.update(session('s-5', 'vic', { username: 'vic', lastSeenAt: 'b' }))).to.be.true;
+      expect((await store().sessions.get('s-5'))?.data).to.deep.equal({ username: 'vic', lastSeenAt: 'b' });
+      await store().sessions.delete('s-5');
+      expect(await store().sessions.update(session('s-5', 'vic', { username: 'vic', lastSeenAt: 'c' }))).to.be.false;
+      expect(await store().sessions.get('s-5')).to.be.null;
+    });
+
     it("lists and deletes every session of one user, and no one else's", async () => {
       await store().sessions.put(session('s-2', 'tess'));
       await store().sessions.put(session('s-3', 'tess'));

@@ -24,9 +24,10 @@ async function call(
     body?: string | object;
     contentType?: string;
     baseUrl?: string;
+    headers?: Record<string, string>;
   } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.authorization !== undefined) {
     headers['authorization'] = options.authorization;
   } else if (options.credentials !== null && options.credentials !== undefined) {
@@ -108,6 +109,21 @@ describe('mlgate over HTTP', () => {
       expectError(answer, 401, 'MLGATE_AUTH_REQUIRED');
       expect(answer.body['error_code']).to.equal('UNAUTHENTICATED');
       expect(answer.headers.get('www-authenticate')).to.equal('Basic realm="mlgate", charset="UTF-8"');
+    });
+
+    it('refuses a cross-site browser write with Basic credentials (a browser resends them by itself)', async () => {
+      const search = '/api/2.0/mlflow/experiments/search';
+      const body = { max_results: 1 };
+      const crossSite = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
+      const refused = await call('POST', search, { credentials: world.users.reader, body, headers: crossSite });
+      expectError(refused, 403, 'MLGATE_CROSS_SITE_REFUSED');
+      const host = new URL(world.gateway.url).host;
+      const sameOrigin = { origin: `http://${host}`, 'sec-fetch-site': 'same-origin' };
+      expect(
+        (await call('POST', search, { credentials: world.users.reader, body, headers: sameOrigin })).status,
+      ).to.equal(200);
+      // The MLflow client sends no browser headers at all.
+      expect((await call('POST', search, { credentials: world.users.reader, body })).status).to.equal(200);
     });
 
     it('rejects malformed, unsupported and wrong credentials with 401', async () => {

@@ -32,6 +32,7 @@ describe('browser sessions (koa-session, stored in MongoDB, shared by replicas)'
   const secret = newSecretKey();
   let ferret: FerretDB;
   let clock = Date.now();
+  let slowGate: Promise<void> = Promise.resolve();
   const replicas: Replica[] = [];
 
   async function startReplica(
@@ -71,6 +72,9 @@ describe('browser sessions (koa-session, stored in MongoDB, shared by replicas)'
           isAdmin: false,
         });
         ctx.body = { id: record.id };
+      } else if (ctx.path === '/slow') {
+        await slowGate; // a request still running while its session is ended elsewhere
+        ctx.body = { user: ctx.state.session?.username ?? null };
       } else if (ctx.path === '/logout') {
         ctx.body = { ended: (await sessions.end(ctx))?.username ?? null };
       } else {
@@ -172,6 +176,27 @@ describe('browser sessions (koa-session, stored in MongoDB, shared by replicas)'
     expect(await b.sessions.revokeAllForUser('carol')).to.equal(2);
     expect((await call(a, '/whoami', three)).body['user']).to.be.null;
     expect((await call(a, '/whoami', four)).body['user']).to.be.null;
+  });
+
+  it('stays ended when a request that started before logout or revocation records activity afterwards', async () => {
+    for (const end of ['logout', 'revoke'] as const) {
+      const cookie = cookieOf((await call(a, '/login/kim')).setCookies);
+      clock += 2 * MINUTE; // the next request records activity
+      let release: () => void = () => undefined;
+      slowGate = new Promise((resolve) => (release = resolve));
+      const slow = call(a, '/slow', cookie);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the slow request has loaded the session
+      if (end === 'logout') {
+        expect((await call(b, '/logout', cookie)).body['ended']).to.equal('kim');
+      } else {
+        expect(await b.sessions.revokeAllForUser('kim')).to.equal(1);
+      }
+      release();
+      expect((await slow).body['user'], end).to.equal('kim'); // it was signed in when it started
+      expect((await call(b, '/whoami', cookie)).body['user'], `after ${end}`).to.be.null;
+      expect(await b.store.sessions.listForUser('kim'), `after ${end}`).to.deep.equal([]);
+    }
+    slowGate = Promise.resolve();
   });
 
   it('renews the id at sign-in: the earlier session of the browser ends', async () => {

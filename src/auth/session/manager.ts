@@ -62,6 +62,10 @@ export function createSessionManager(deps: SessionDeps): InstalledSessions {
   const now = deps.now ?? (() => new Date());
   // The id under which koa-session last saved this request's session (a new one after establish()).
   const savedIds = new WeakMap<Context, string>();
+  // Requests signing in: the only ones whose save may create a session. Any other save (recorded activity) only
+  // updates a session that still exists, so a request still running when its session is ended (logout,
+  // revocation) cannot write it back.
+  const signingIn = new WeakSet<Context>();
 
   const store = {
     async get(id: string): Promise<Record<string, unknown> | null> {
@@ -74,9 +78,12 @@ export function createSessionManager(deps: SessionDeps): InstalledSessions {
       if (typeof username !== 'string' || Number.isNaN(expiresAt.getTime())) {
         return; // nothing but a signed-in identity is ever stored
       }
-      await repository.put({ id, username, expiresAt, data });
-      if (options.ctx !== undefined) {
-        savedIds.set(options.ctx as Context, id);
+      const ctx = options.ctx as Context | undefined;
+      if (ctx !== undefined && signingIn.has(ctx)) {
+        await repository.put({ id, username, expiresAt, data });
+        savedIds.set(ctx, id);
+      } else {
+        await repository.update({ id, username, expiresAt, data });
       }
     },
     async destroy(id: string): Promise<void> {
@@ -144,6 +151,7 @@ export function createSessionManager(deps: SessionDeps): InstalledSessions {
 
     async establish(ctx, identity: SessionIdentity): Promise<SessionRecord> {
       const data = newSessionData(identity, now(), settings);
+      signingIn.add(ctx);
       ctx.session = data;
       // A new id at every sign-in (no session fixation); the browser's earlier session is deleted.
       await sessionOf(ctx)?.regenerate();

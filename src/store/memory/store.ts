@@ -47,6 +47,13 @@ function memorySessions(): SessionRepository {
       sessions.set(session.id, { ...session, data: structuredClone(session.data) });
       return Promise.resolve();
     },
+    update: (session) => {
+      if (!sessions.has(session.id)) {
+        return Promise.resolve(false);
+      }
+      sessions.set(session.id, { ...session, data: structuredClone(session.data) });
+      return Promise.resolve(true);
+    },
     delete: (id) => Promise.resolve(sessions.delete(id)),
     deleteAllForUser: (username) => {
       const mine = ofUser(username);

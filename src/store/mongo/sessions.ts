@@ -21,6 +21,16 @@ export function createSessionRepository(collections: Collections): SessionReposi
       };
       await guarded('sessions.put', () => collections.sessions.replaceOne({ _id: session.id }, doc, { upsert: true }));
     },
+    async update(session) {
+      const doc: SessionDocument = {
+        _id: session.id,
+        username: session.username,
+        expiresAt: session.expiresAt,
+        data: { ...session.data },
+      };
+      const result = await guarded('sessions.update', () => collections.sessions.replaceOne({ _id: session.id }, doc));
+      return result.matchedCount === 1;
+    },
     async delete(id) {
       const result = await guarded('sessions.delete', () => collections.sessions.deleteOne({ _id: id }));
       return result.deletedCount === 1;

@@ -42,13 +42,16 @@ describe('origin check for cookie sessions (CSRF)', () => {
 });
 
 describe('which requests the origin check applies to', () => {
-  it('every session request, and proxy-header requests a browser sent; never Basic or bearer', () => {
+  it('every session request, and proxy-header or Basic requests a browser sent; never bearer', () => {
     expect(needsOriginCheck('session', {})).to.equal(true);
     expect(needsOriginCheck('proxy', { origin: 'https://evil.example' })).to.equal(true);
     expect(needsOriginCheck('proxy', { 'sec-fetch-site': 'cross-site' })).to.equal(true);
     expect(needsOriginCheck('proxy', { referer: 'https://evil.example/' })).to.equal(true);
     expect(needsOriginCheck('proxy', {}), 'the MLflow client through the proxy').to.equal(false);
-    expect(needsOriginCheck('basic', { origin: 'https://evil.example' })).to.equal(false);
+    // A browser that answered the Basic prompt sends the credentials to any page's form by itself.
+    expect(needsOriginCheck('basic', { origin: 'https://evil.example' })).to.equal(true);
+    expect(needsOriginCheck('basic', { 'sec-fetch-site': 'cross-site' })).to.equal(true);
+    expect(needsOriginCheck('basic', {}), 'the MLflow client with an access token').to.equal(false);
     expect(needsOriginCheck('bearer', { origin: 'https://evil.example' })).to.equal(false);
     expect(needsOriginCheck(undefined, { origin: 'https://evil.example' })).to.equal(false);
   });

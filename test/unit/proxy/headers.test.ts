@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { isStrippedHeader, upstreamHeaders } from '../../../src/proxy/headers.js';
+import { isStrippedHeader, upstreamHeaders, withoutCookies } from '../../../src/proxy/headers.js';
 
 describe('headers sent to MLflow', () => {
   it('drop client credentials and identity claims, and add the request id', () => {
@@ -94,5 +94,29 @@ describe('hop-by-hop headers', () => {
       'content-length': '2',
       'x-mlgate-request-id': 'req-6',
     });
+  });
+});
+
+describe("the gateway's own cookies", () => {
+  const own = new Set(['mlgate_session', 'mlgate_session.sig', 'mlgate_login', 'mlgate_login.sig']);
+
+  it('are never passed to MLflow; other cookies are', () => {
+    const headers = upstreamHeaders(
+      { cookie: 'theme=dark; mlgate_session=abc; mlgate_session.sig=def;mlgate_login=x; other=1' },
+      'req-7',
+      undefined,
+      undefined,
+      own,
+    );
+    expect(headers['cookie']).to.equal('theme=dark; other=1');
+  });
+
+  it('drop the Cookie header when nothing else is left, and leave look-alike names alone', () => {
+    expect(upstreamHeaders({ cookie: 'mlgate_session=abc' }, 'req-8', undefined, undefined, own)).not.to.have.property(
+      'cookie',
+    );
+    expect(withoutCookies('mlgate_session_x=1; xmlgate_session=2', own)).to.equal(
+      'mlgate_session_x=1; xmlgate_session=2',
+    );
   });
 });
