@@ -340,7 +340,7 @@ export const ERROR_CATALOGUE = {
     status: 403,
     mlflowCode: 'PERMISSION_DENIED',
     message:
-      'An access token cannot create other access tokens here (tokens.create_with_token). Sign in through the ' +
+      'An access token or a bearer token cannot create access tokens here (tokens.create_with_token). Sign in through the ' +
       'browser to create one, or ask an administrator (mlgate token create <username>).',
   },
   MLGATE_TOKEN_LIMIT: {

@@ -787,9 +787,9 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'boolean',
     default: false,
     description:
-      'Let a caller authenticated by an access token create further tokens through POST /_mlgate/api/tokens. ' +
-      'Off: only a signed-in browser (or another non-token credential) can, so a leaked token cannot mint ' +
-      'others that outlive its revocation. The CLI is not affected.',
+      'Let a caller authenticated by an access token or a JWT bearer token create access tokens through POST ' +
+      '/_mlgate/api/tokens. Off: only a signed-in browser (or a trusted proxy user) can, so a leaked or ' +
+      'short-lived token cannot mint others that outlive it. The CLI is not affected.',
   },
   {
     path: 'throttle.enabled',

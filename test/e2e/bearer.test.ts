@@ -117,6 +117,21 @@ describe('JWT bearer tokens from a real OIDC provider', () => {
       expect(((await edit.json()) as { code: string }).code).to.equal('MLGATE_PERMISSION_DENIED');
     });
 
+    it('cannot mint an access token that would outlive it (tokens.create_with_token is off)', async () => {
+      const { token } = await machineToken();
+      const response = await fetch(`${gateway.url}/_mlgate/api/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'minted' }),
+      });
+      expect(response.status).to.equal(403);
+      expect(((await response.json()) as { code: string }).code).to.equal('MLGATE_TOKEN_CREATE_FORBIDDEN');
+      const listed = await fetch(`${gateway.url}/_mlgate/api/tokens`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(listed.status).to.equal(200); // reading its own (empty) list is fine
+    });
+
     it('token groups (and so admin) count only where group claims are trusted', async () => {
       // ada is in mlflow-admin at the provider, and her token says so; the store knows her without groups.
       await cli(['user', 'create', 'ada@example.org']);

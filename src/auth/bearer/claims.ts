@@ -3,10 +3,12 @@
  *
  * Username: the first of the configured claims (oidc.username_claims, OIDC_USERNAME_FIELD: by default "email",
  * then "preferred_username") that holds a non-empty string. A token with none of them is a machine identity
- * (an OAuth client_credentials token): its client id names it, from "client_id" (RFC 9068) or else "azp". "sub" is
- * used only when listed in the setting, since for people it is usually an opaque id. An "email" the token marks
- * "email_verified": false is refused, as at browser login.
+ * (an OAuth client_credentials token): its client id names it, from "client_id" (RFC 9068) or else "azp", when
+ * the token has no "sub" or the client as its "sub". "sub" is used only when listed in the setting, since for
+ * people it is usually an opaque id. An "email" the token does not mark verified (email-verified.ts) is refused,
+ * as at browser login.
  */
+import { emailUnverified } from '../email-verified.js';
 import { isValidGroupName, isValidUsername, normalizeUsername } from '../usernames.js';
 
 export type UsernameFromClaims =
@@ -25,8 +27,13 @@ export function usernameFromClaims(
     const value = payload[claim];
     if (typeof value === 'string' && value.trim() !== '') {
       // As for browser login: an address the provider says it has not verified names nobody.
-      if (claim === 'email' && payload['email_verified'] === false) {
+      if (claim === 'email' && emailUnverified(payload)) {
         return { kind: 'invalid', claim };
+      }
+      // A client id names the token only when the token is the client's own (client_credentials: no subject, or
+      // the client as its subject, RFC 9068); a person's token without a username claim must not act as the client.
+      if (CLIENT_ID_CLAIMS.includes(claim) && payload['sub'] !== undefined && payload['sub'] !== value) {
+        return { kind: 'missing', claims: [...usernameClaims, ...CLIENT_ID_CLAIMS] };
       }
       const username = normalizeUsername(value);
       return isValidUsername(username) ? { kind: 'ok', username, claim } : { kind: 'invalid', claim };

@@ -2,6 +2,7 @@
  * Who a provider says the user is: the username and the groups, read from the claims of the ID token (and the
  * userinfo answer). Pure functions; the login route applies them.
  */
+import { emailUnverified } from '../email-verified.js';
 import { isValidGroupName, isValidUsername, normalizeUsername } from '../usernames.js';
 
 type Claims = Readonly<Record<string, unknown>>;
@@ -79,7 +80,7 @@ export function usernameFromClaims(claims: Claims, fields: readonly string[]): U
         reason: `the ${field} claim is not a valid mlgate username (letters, digits and . _ @ + -, up to 128)`,
       };
     }
-    if (field === 'email' && claims['email_verified'] === false) {
+    if (field === 'email' && emailUnverified(claims)) {
       return { ok: false, reason: 'the identity provider says the e-mail address is not verified' };
     }
     return { ok: true, username, claim: field };

@@ -93,7 +93,9 @@ export function registerTokenRoutes(router: Router<GatewayState>, deps: TokenRou
 
   router.post('/tokens', async (ctx) => {
     const me = caller(ctx.state);
-    if (me.method === 'basic' && !deps.createWithToken) {
+    // Bearer tokens are tokens too (often the most widely shared, and short-lived): a 10-minute JWT must not mint a
+    // token that lives for months.
+    if ((me.method === 'basic' || me.method === 'bearer') && !deps.createWithToken) {
       throw new MlgateError('MLGATE_TOKEN_CREATE_FORBIDDEN');
     }
     const body = await readJsonBody(ctx, CreateBody);

@@ -302,7 +302,7 @@ describe('JWT bearer', () => {
   });
 
   describe('claims', () => {
-    it('takes the username from the configured claims in order, then client_id, then azp', () => {
+    it("takes the username from the configured claims in order, then client_id, then azp (the client's own token)", () => {
       const order = ['email', 'preferred_username'];
       expect(usernameFromClaims({ email: 'Alice@Example.com', preferred_username: 'al' }, order)).to.deep.equal({
         kind: 'ok',
@@ -310,14 +310,30 @@ describe('JWT bearer', () => {
         claim: 'email',
       });
       expect(usernameFromClaims({ preferred_username: 'al', sub: 'x' }, order)).to.include({ username: 'al' });
-      expect(usernameFromClaims({ client_id: 'ci-runner', azp: 'other', sub: 'x' }, order)).to.include({
+      expect(usernameFromClaims({ client_id: 'ci-runner', azp: 'other', sub: 'ci-runner' }, order)).to.include({
         username: 'ci-runner',
         claim: 'client_id',
       });
-      expect(usernameFromClaims({ azp: 'Argo-Workflows', sub: 'x' }, order)).to.include({ username: 'argo-workflows' });
+      expect(usernameFromClaims({ client_id: 'ci-runner' }, order)).to.include({ username: 'ci-runner' });
+      expect(usernameFromClaims({ azp: 'Argo-Workflows' }, order)).to.include({ username: 'argo-workflows' });
+      // A person's token (a subject that is not the client) without a username claim does not act as the client.
+      expect(usernameFromClaims({ client_id: 'admin', sub: 'eve' }, order)).to.include({ kind: 'missing' });
+      expect(usernameFromClaims({ azp: 'admin', sub: 'eve' }, order)).to.include({ kind: 'missing' });
       expect(usernameFromClaims({ sub: '1234' }, order)).to.include({ kind: 'missing' });
       expect(usernameFromClaims({ sub: '1234' }, ['sub'])).to.include({ username: '1234' });
       expect(usernameFromClaims({ email: 'not a name' }, order)).to.deep.equal({ kind: 'invalid', claim: 'email' });
+      for (const unverified of [false, 'false', 'False', 0, null]) {
+        expect(
+          usernameFromClaims({ email: 'a@b.org', email_verified: unverified }, order),
+          String(unverified),
+        ).to.include({ kind: 'invalid' });
+      }
+      for (const verified of [true, 'true']) {
+        expect(usernameFromClaims({ email: 'a@b.org', email_verified: verified }, order)).to.include({ kind: 'ok' });
+      }
+      expect(usernameFromClaims({ email: 'a@b.org' }, order), 'a provider that says nothing').to.include({
+        kind: 'ok',
+      });
       expect(usernameFromClaims({ email: 42, preferred_username: 'bob' }, order)).to.include({ username: 'bob' });
       expect(usernameFromClaims({ email: 'eve@x.io', email_verified: false }, order)).to.deep.equal({
         kind: 'invalid',
