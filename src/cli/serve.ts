@@ -147,6 +147,8 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     store,
     sessions,
     logger,
+    allowedOrigins: config.session.allowed_origins,
+    trustedProxies: config.server.trusted_proxies,
   });
   const tokenService = createTokenService({
     tokens: store.tokens,

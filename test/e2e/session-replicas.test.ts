@@ -64,7 +64,7 @@ describe('browser sessions shared by two gateway processes', function () {
     const browser = await signIn(one);
     expect(await read(two, browser)).to.equal(200);
     const cookie = browser.header('mlgate_session');
-    const logout = await browser.get(`${one.url}/_mlgate/logout`);
+    const logout = await browser.get(`${one.url}/_mlgate/logout`, { method: 'POST', headers: { origin: one.url } });
     expect(logout.status).to.equal(302);
     const stale = await fetch(`${two.url}/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`, {
       headers: { cookie },

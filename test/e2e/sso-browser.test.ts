@@ -176,6 +176,7 @@ results["ids"] = {"ok": True, "value": [visible, hidden]}
     });
     expect(asBob.status).to.equal(200);
     await page.goto(`${gateway.url}/_mlgate/logout`);
+    await page.getByRole('button', { name: 'Sign out' }).click(); // a POST from the gateway's own page
     await page.waitForURL((u) => u.origin === provider.issuer);
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForURL(`${gateway.url}/_mlgate/signed-out`);

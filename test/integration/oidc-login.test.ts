@@ -5,6 +5,7 @@
  * gate, users created and their provider groups refreshed, several providers, logout through end_session, and
  * every refusal with its code.
  */
+import { createStartLimiter } from '../../src/auth/oidc/start-limit.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -65,6 +66,8 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     };
   }
 
+  let startLimit = { max: 1000, windowMs: 60_000 };
+
   /** (Re)builds the gateway's login routes with these settings. */
   function serve(settings: Partial<OidcSettings> & Pick<OidcSettings, 'providers'>): void {
     const full: OidcSettings = {
@@ -95,6 +98,9 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
       users: store.users,
       loginStates: store.loginStates,
       sessions,
+      allowedOrigins: [],
+      startLimiter: createStartLimiter(startLimit),
+      clientAddress: (request) => request.peerAddress,
     };
     const app = new Koa<GatewayState>();
     app.use(requestContext(logger));
@@ -318,6 +324,41 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     expect(html).to.include('access_denied');
   });
 
+  it("believes a provider error only with this login's state, and never shows its description", async () => {
+    const browser = new Browser();
+    const start = await browser.get(`${gateway}/_mlgate/login/oidc?rd=%2F`);
+    const state = new URL(location(start)).searchParams.get('state') as string;
+    const forged = await browser.get(`${gateway}/callback?error=access_denied&error_description=Call+0800-EVIL`);
+    expect(forged.status).to.equal(400);
+    expect(errorCode(await forged.text())).to.equal('MLGATE_LOGIN_STATE_INVALID');
+
+    const again = new Browser();
+    const next = await again.get(`${gateway}/_mlgate/login/oidc?rd=%2F`);
+    const own = new URL(location(next)).searchParams.get('state') as string;
+    expect(own).not.to.equal(state);
+    const answer = await again.get(
+      `${gateway}/callback?error=access_denied&error_description=Call+0800-EVIL&state=${encodeURIComponent(own)}`,
+    );
+    const html = await answer.text();
+    expect(errorCode(html)).to.equal('MLGATE_LOGIN_DENIED_BY_PROVIDER');
+    expect(html).to.include('access_denied').and.not.to.include('0800-EVIL');
+  });
+
+  it('limits the logins one address may start (each stores a login state)', async () => {
+    startLimit = { max: 3, windowMs: 60_000 };
+    try {
+      serve({ providers: [providerSettings('oidc', provider)] });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        statuses.push((await new Browser().get(`${gateway}/_mlgate/login/oidc?rd=%2F`)).status);
+      }
+      expect(statuses).to.deep.equal([302, 302, 302, 429, 429]);
+    } finally {
+      startLimit = { max: 1000, windowMs: 60_000 };
+      serve({ providers: [providerSettings('oidc', provider)] });
+    }
+  });
+
   it('refuses return targets on other sites before anything is started', async () => {
     for (const rd of [
       '//evil.example',
@@ -401,7 +442,20 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     const browser = new Browser();
     expect((await login(browser, 'bob')).status).to.equal(302);
     const [session] = await sessionsOf('bob@example.org');
-    const out = await browser.get(`${gateway}/_mlgate/logout`);
+    // GET only asks: another site can link to it, so it ends nothing.
+    const ask = await browser.get(`${gateway}/_mlgate/logout`);
+    expect(ask.status).to.equal(200);
+    expect(await ask.text()).to.include('<form method="post" action="/_mlgate/logout">');
+    expect(await sessionsOf('bob@example.org')).to.have.length(1);
+    // A POST from another site is refused.
+    const crossSite = await browser.get(`${gateway}/_mlgate/logout`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(crossSite.status).to.equal(403);
+    expect(errorCode(await crossSite.text())).to.equal('MLGATE_CROSS_SITE_REFUSED');
+    expect(await sessionsOf('bob@example.org')).to.have.length(1);
+    const out = await browser.get(`${gateway}/_mlgate/logout`, { method: 'POST', headers: { origin: gateway } });
     expect(out.status).to.equal(302);
     expect(await sessionsOf('bob@example.org')).to.deep.equal([]);
     const endSession = new URL(location(out));
@@ -414,7 +468,7 @@ describe('browser login through OIDC (routes, real provider, FerretDB)', functio
     expect(await confirm.text()).to.include(`action="${provider.issuer}/session/end/confirm"`);
 
     const again = await browser.get(`${gateway}/_mlgate/logout`);
-    expect(location(again)).to.equal('/_mlgate/signed-out');
+    expect(location(again), 'signed out already: nothing to ask').to.equal('/_mlgate/signed-out');
     const page = await browser.get(`${gateway}/_mlgate/signed-out`);
     expect(page.status).to.equal(200);
     expect(await page.text()).to.include('You are signed out');

@@ -8,9 +8,17 @@ import type { GatewayState } from '../../http/state.js';
 import type { Logger } from '../../logging.js';
 import type { Store } from '../../store/types.js';
 import type { SessionManager } from '../session/types.js';
+import { createClientAddress } from '../throttle/client-address.js';
 import { createOidcClient } from './client.js';
 import { LOGIN_PATH, createLoginRoutes } from './routes.js';
 import type { OidcSettings } from './settings.js';
+import { createStartLimiter } from './start-limit.js';
+
+/**
+ * Logins one client address may start in ten minutes (the login states' lifetime by default): far more than a
+ * person needs, few enough that an address cannot fill MongoDB with pending logins.
+ */
+export const LOGIN_START_LIMIT = { max: 60, windowMs: 10 * 60_000 };
 
 export interface BrowserLogin {
   readonly router: Router<GatewayState>;
@@ -23,6 +31,10 @@ export function buildBrowserLogin(deps: {
   readonly store: Pick<Store, 'users' | 'loginStates'>;
   readonly sessions: SessionManager;
   readonly logger: Logger;
+  /** session.allowed_origins. */
+  readonly allowedOrigins: readonly string[];
+  /** server.trusted_proxies: whose X-Forwarded-For names the client (for the login-start limit). */
+  readonly trustedProxies: readonly string[];
 }): BrowserLogin | undefined {
   const { settings } = deps;
   if (settings === null) {
@@ -44,6 +56,9 @@ export function buildBrowserLogin(deps: {
       users: deps.store.users,
       loginStates: deps.store.loginStates,
       sessions: deps.sessions,
+      allowedOrigins: deps.allowedOrigins,
+      startLimiter: createStartLimiter(LOGIN_START_LIMIT),
+      clientAddress: createClientAddress(deps.trustedProxies),
     }),
     loginPath: LOGIN_PATH,
   };

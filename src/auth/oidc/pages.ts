@@ -147,3 +147,27 @@ export function signedOutPage(loginPath: string): HtmlPage {
 <p><a href="${escapeHtml(loginPath)}">Log in again</a></p>`,
   );
 }
+
+/**
+ * The page GET /_mlgate/logout shows: signing out is a POST from this page (checked for its origin), so another
+ * site cannot sign a user out with a link or an image.
+ */
+export function logoutPage(logoutPath: string): HtmlPage {
+  const result = page(
+    200,
+    'Sign out',
+    `<h1>Sign out of MLflow?</h1>
+<form method="post" action="${escapeHtml(logoutPath)}"><button type="submit" id="sign-out">Sign out</button></form>`,
+  );
+  // A form POST from a page with "no-referrer" carries "Origin: null", which the origin check refuses; and the
+  // sign-out redirects on to the provider's end-session page, which Chrome checks against form-action too.
+  const csp = result.headers['Content-Security-Policy'] ?? '';
+  return {
+    ...result,
+    headers: {
+      ...result.headers,
+      'Referrer-Policy': 'same-origin',
+      'Content-Security-Policy': csp.replace("form-action 'self'", "form-action 'self' https: http:"),
+    },
+  };
+}

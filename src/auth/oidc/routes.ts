@@ -16,12 +16,14 @@
  * Failures are HTML pages with a stable code. Secrets, codes and tokens are never logged.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 
 import type { Context } from 'koa';
 import Router from 'koa-router';
 import * as oidc from 'openid-client';
 
 import { MlgateError, isMlgateError } from '../../errors.js';
+import { crossSiteReason } from '../../http/origin-check.js';
 import type { GatewayState } from '../../http/state.js';
 import type { LoginStateRepository, UserRepository } from '../../store/types.js';
 import { effectiveGroups } from '../effective-groups.js';
@@ -29,9 +31,10 @@ import type { SessionManager } from '../session/types.js';
 import { decideLoginAccess } from './access.js';
 import { type OidcClient, describeFailure } from './client.js';
 import { providerIdentity } from './identity.js';
-import { type ErrorPageExtras, type HtmlPage, errorPage, loginPage, signedOutPage } from './pages.js';
+import { type ErrorPageExtras, type HtmlPage, errorPage, loginPage, logoutPage, signedOutPage } from './pages.js';
 import { checkReturnTarget } from './return-target.js';
 import type { OidcSettings } from './settings.js';
+import type { StartLimiter } from './start-limit.js';
 
 export const LOGIN_PATH = '/_mlgate/login';
 export const LOGOUT_PATH = '/_mlgate/logout';
@@ -46,6 +49,12 @@ export interface LoginRoutesDeps {
   readonly users: UserRepository;
   readonly loginStates: LoginStateRepository;
   readonly sessions: SessionManager;
+  /** session.allowed_origins: other origins whose pages may post the sign-out. */
+  readonly allowedOrigins: readonly string[];
+  /** Login starts per client address (each stores a login state for oidc.login_timeout_ms). */
+  readonly startLimiter: StartLimiter;
+  /** The client's address, as throttling reads it (X-Forwarded-For from a trusted proxy). */
+  readonly clientAddress: (request: { readonly peerAddress: string; readonly headers: IncomingHttpHeaders }) => string;
 }
 
 type Ctx = Context & { state: GatewayState };
@@ -145,6 +154,15 @@ export function createLoginRoutes(deps: LoginRoutesDeps): Router<GatewayState> {
     if (target === null) {
       return;
     }
+    const address = deps.clientAddress({ peerAddress: ctx.req.socket.remoteAddress ?? '', headers: ctx.headers });
+    const retryAfter = deps.startLimiter.take(address, ctx.state.now);
+    if (retryAfter !== null) {
+      // Each start stores a login state: an address may not start logins without end.
+      ctx.state.logger.warn('login refused: too many login starts from one address', { address });
+      ctx.set('Retry-After', String(retryAfter));
+      refuse(ctx, new MlgateError('MLGATE_AUTH_THROTTLED'));
+      return;
+    }
     const cookieId = randomBytes(32).toString('base64url');
     const checks = {
       state: oidc.randomState(),
@@ -191,10 +209,21 @@ export function createLoginRoutes(deps: LoginRoutesDeps): Router<GatewayState> {
     }
     const providerError = queryValue(ctx, 'error');
     if (providerError !== undefined) {
-      ctx.state.logger.info('login refused by the provider', { provider: record.provider, error: providerError });
-      const description = queryValue(ctx, 'error_description');
+      // Only an answer to this browser's own login (its state) is believed, and only the error code is shown:
+      // anyone can send a browser to the callback with an error and a description of their choosing.
+      if (queryValue(ctx, 'state') !== record.state) {
+        ctx.state.logger.info("login refused: a provider error without this login's state");
+        refuse(ctx, new MlgateError('MLGATE_LOGIN_STATE_INVALID'), { retryHref });
+        return;
+      }
+      const code = /^[A-Za-z0-9_.-]{1,64}$/.test(providerError) ? providerError : 'an error';
+      ctx.state.logger.info('login refused by the provider', {
+        provider: record.provider,
+        error: code,
+        description: queryValue(ctx, 'error_description')?.slice(0, 200),
+      });
       refuse(ctx, new MlgateError('MLGATE_LOGIN_DENIED_BY_PROVIDER'), {
-        reason: `the provider answered ${providerError}${description === undefined ? '' : ` (${description})`}`,
+        reason: `the provider answered ${code}`,
         retryHref,
       });
       return;
@@ -292,8 +321,26 @@ export function createLoginRoutes(deps: LoginRoutesDeps): Router<GatewayState> {
     }
     ctx.redirect(SIGNED_OUT_PATH);
   };
-  router.get(LOGOUT_PATH, logout);
-  router.post(LOGOUT_PATH, logout);
+  // Signing out is a POST from the gateway's own page: another site can neither link nor post it.
+  router.get(LOGOUT_PATH, (ctx) => {
+    if (ctx.state.session === null) {
+      ctx.redirect(SIGNED_OUT_PATH);
+      return;
+    }
+    send(ctx, logoutPage(LOGOUT_PATH));
+  });
+  router.post(LOGOUT_PATH, async (ctx) => {
+    const reason = crossSiteReason(
+      { method: 'POST', headers: ctx.headers, secure: ctx.state.secure },
+      deps.allowedOrigins,
+    );
+    if (reason !== null) {
+      ctx.state.logger.info('logout refused: cross-site', { reason });
+      refuse(ctx, new MlgateError('MLGATE_CROSS_SITE_REFUSED'), { reason, retryHref: LOGOUT_PATH });
+      return;
+    }
+    await logout(ctx);
+  });
 
   router.get(SIGNED_OUT_PATH, (ctx) => {
     send(ctx, signedOutPage(LOGIN_PATH));
