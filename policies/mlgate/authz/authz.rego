@@ -316,15 +316,23 @@ checks contains check if {
 	_resource_check
 	some target in _existing_targets
 	effective := _effective(target)
-	check := {
-		"type": target.type,
-		"id": target.id,
-		"required": _required(target),
-		"permission": effective.permission,
-		"source": effective.source,
-		"satisfied": _satisfied(effective.permission, _required(target)),
-	}
+	check := object.union(
+		{
+			"type": target.type,
+			"id": target.id,
+			"required": _required(target),
+			"permission": effective.permission,
+			"source": effective.source,
+			"satisfied": _satisfied(effective.permission, _required(target)),
+		},
+		_deciding_rule(effective),
+	)
 }
+
+# The regex rule that decided, when one did (for logs, denials and explanations).
+_deciding_rule(effective) := {"rule": effective.rule} if is_string(effective.rule)
+
+else := {}
 
 _satisfied(held, required) if permissions.satisfies(held, required)
 

@@ -610,6 +610,14 @@ else := false if {
 	print("got", got, "expected", expected)
 }
 
+test_checks_name_the_deciding_rule if {
+	d := _decide_with_rules(_alice, "GetExperiment", [_named("1", "team-a/frozen", null, {})], {})
+	d.checks == [{
+		"type": "experiment", "id": "1", "required": "READ", "permission": "NO_PERMISSIONS",
+		"source": "group-regex", "rule": "g-team-a-frozen", "satisfied": false,
+	}]
+}
+
 test_regex_rules_do_not_bind_admins if {
 	d := _decide_with_rules(_root, "DeleteExperiment", [_named("1", "team-a/frozen", null, {})], {})
 	d.allow
