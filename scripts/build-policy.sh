@@ -14,6 +14,7 @@ revision=$(find policies/mlgate -name '*.rego' ! -name '*_test.rego' | LC_ALL=C 
 "$opa" build --target wasm \
   --entrypoint mlgate/authz/decision \
   --entrypoint mlgate/authz/visible \
+  --entrypoint mlgate/rules/pattern_check \
   --ignore '*_test.rego' \
   --revision "sha256:$revision" \
   --output "$out" \

@@ -27,10 +27,12 @@ import { transportStage } from './http/transport.js';
 import type { GatewayState } from './http/state.js';
 import type { Logger } from './logging.js';
 import type { MlflowClient } from './mlflow/client.js';
+import type { ExperimentNames } from './mlflow/names.js';
 import type { RouteTable } from './mlflow/match.js';
 import type { PageTokens } from './mlflow/page-token.js';
 import type { Resolver } from './mlflow/resolve.js';
 import type { DecisionEngine } from './policy/engine.js';
+import type { LiveData } from './policy/live-data.js';
 import type { Upstream } from './proxy/upstream.js';
 import type { GrantSource } from './store/grant-cache.js';
 import type { GrantRepository } from './store/types.js';
@@ -68,11 +70,16 @@ export interface AppDeps {
   readonly bodyIdleTimeoutMs: number;
   /** Page tokens of filtered searches, sealed with a key from session.secret_key. */
   readonly pageTokens: PageTokens;
+  /** Experiment names for regex rules (src/mlflow/names.ts); absent: targets carry no names. */
+  readonly names?: ExperimentNames;
+  /** Live permission data (src/policy/live-data.ts): refuses requests when too stale, reported by readiness. */
+  readonly liveData?: LiveData;
   readonly now?: () => Date;
 }
 
 export function createApp(deps: AppDeps): Koa<GatewayState> {
   const app = new Koa<GatewayState>();
+  const liveData = deps.liveData;
   const challenge = challengeStage({
     challenges: deps.authenticators.flatMap((a) => (a.challenge === null ? [] : [a.challenge])),
     loginPath: deps.login?.loginPath ?? null,
@@ -96,7 +103,11 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   }
   app.use(
     branch({
-      health: healthRoutes({ policyStatus: () => deps.engine.status(), pingStore: deps.pingStore }),
+      health: healthRoutes({
+        policyStatus: () => deps.engine.status(),
+        pingStore: deps.pingStore,
+        ...(liveData === undefined ? {} : { permissionData: () => liveData.status() }),
+      }),
       login: deps.login?.router ?? null,
       api: [
         ...authenticated,

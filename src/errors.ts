@@ -156,6 +156,20 @@ export const ERROR_CATALOGUE = {
     mlflowCode: 'RESOURCE_ALREADY_EXISTS',
     message: 'The object already exists.',
   },
+  MLGATE_PATTERN_INVALID: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message:
+      'The regex rule pattern is refused: it must be RE2 syntax (no backreferences or look-around), at most 1024 ' +
+      'characters, and it is matched against the whole resource name.',
+  },
+  MLGATE_PERMISSIONS_STALE: {
+    status: 503,
+    mlflowCode: 'TEMPORARILY_UNAVAILABLE',
+    message:
+      'The gateway could not refresh permission data from MongoDB for longer than permissions.max_stale_ms, so the ' +
+      'request was refused. Retry later; if it persists, an operator must check MongoDB.',
+  },
   MLGATE_NO_SUCH_OBJECT: {
     status: 404,
     mlflowCode: 'RESOURCE_DOES_NOT_EXIST',

@@ -94,12 +94,13 @@ export async function deleteUser(store: Store, args: { username: string | undefi
   const tokens = await store.tokens.revokeAll(username);
   await store.sessions.deleteAllForUser(username);
   const grants = await store.grants.removeAllForPrincipal('user', username);
+  const rules = await store.regexRules.removeAllForPrincipal('user', username);
   if (!(await store.users.delete(username))) {
     throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" does not exist.`);
   }
   return {
-    data: { username, deleted: true, tokens_revoked: tokens, grants_removed: grants },
-    lines: [`Deleted ${username} (${tokens} token(s) revoked, ${grants} grant(s) removed).`],
+    data: { username, deleted: true, tokens_revoked: tokens, grants_removed: grants, rules_removed: rules },
+    lines: [`Deleted ${username} (${tokens} token(s) revoked, ${grants} grant(s) and ${rules} regex rule(s) removed).`],
   };
 }
 
@@ -178,12 +179,20 @@ function grantTarget(args: {
   if (args.experiment === undefined || !isCanonicalExperimentId(args.experiment)) {
     throw usage('--experiment <id> is required: an MLflow experiment id as MLflow prints it (e.g. 7, not 007).');
   }
+  return { experiment: args.experiment, ...principalOf(args) };
+}
+
+/** The one user or group a command names (--user or --group). */
+export function principalOf(args: { user: string | undefined; group: string | undefined }): {
+  principalType: PrincipalType;
+  principal: string;
+} {
   if ((args.user === undefined) === (args.group === undefined)) {
     throw usage('Give exactly one of --user <name> or --group <name>.');
   }
   return args.user !== undefined
-    ? { experiment: args.experiment, principalType: 'user', principal: requireUsername(args.user) }
-    : { experiment: args.experiment, principalType: 'group', principal: requireGroup(args.group as string) };
+    ? { principalType: 'user', principal: requireUsername(args.user) }
+    : { principalType: 'group', principal: requireGroup(args.group as string) };
 }
 
 export async function grant(

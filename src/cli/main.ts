@@ -15,6 +15,9 @@ import { renderExampleConfig } from '../config/example.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, type LoadedConfig, describeConfig, loadConfig } from '../config/load.js';
 import { MlgateError, toMlgateError } from '../errors.js';
+import { defaultBundlePath } from '../paths.js';
+import { readBundle } from '../policy/bundle.js';
+import { createPatternChecker } from '../policy/patterns.js';
 import { openMongoStore } from '../store/mongo/store.js';
 import type { Store } from '../store/types.js';
 import {
@@ -31,6 +34,7 @@ import {
   setAdmin,
   setGroups,
 } from './admin-commands.js';
+import { addRule, listRules, removeRule } from './rule-commands.js';
 import { startGateway } from './serve.js';
 import { listSessions, revokeSessions } from './session-commands.js';
 
@@ -55,6 +59,12 @@ Usage:
   mlgate grant --experiment <id> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
   mlgate revoke --experiment <id> (--user <name> | --group <name>)
   mlgate grants --experiment <id>
+  mlgate rule add (--user <name> | --group <name>) --pattern <regex> --priority <n> --permission <LEVEL>
+                                                 a regex rule on experiment names: RE2 syntax, matched against
+                                                 the whole name; among matching rules the lowest priority number
+                                                 decides; NO_PERMISSIONS denies
+  mlgate rule list                               every regex rule, with its id
+  mlgate rule remove <id>
 
 Options:
   --config <file>   YAML configuration (default: $MLGATE_CONFIG, else built-in defaults)
@@ -77,6 +87,8 @@ const OPTIONS = {
   experiment: { type: 'string' },
   user: { type: 'string' },
   permission: { type: 'string' },
+  pattern: { type: 'string' },
+  priority: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 function parseOptions(argv: readonly string[]) {
@@ -144,7 +156,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       process.stderr.write(`${String((thrown as Error).stack ?? thrown)}\n`);
     }
     // A value the command line got wrong (a lifetime, a token name) is a usage error too.
-    const usage = ['MLGATE_USAGE', 'MLGATE_TOKEN_EXPIRY_INVALID', 'MLGATE_REQUEST_INVALID'];
+    const usage = ['MLGATE_USAGE', 'MLGATE_TOKEN_EXPIRY_INVALID', 'MLGATE_REQUEST_INVALID', 'MLGATE_PATTERN_INVALID'];
     return usage.includes(error.code) ? 2 : 1;
   }
 }
@@ -157,9 +169,11 @@ type Values = {
   experiment?: string | undefined;
   user?: string | undefined;
   permission?: string | undefined;
+  pattern?: string | undefined;
+  priority?: string | undefined;
 };
 
-function runAdminCommand(
+async function runAdminCommand(
   store: Store,
   config: Config,
   command: string,
@@ -194,6 +208,18 @@ function runAdminCommand(
       return listSessions(store, { username: rest[0] });
     case 'session revoke':
       return revokeSessions(store, { username: rest[0], id: rest[1] });
+    case 'rule add':
+      return addRule(store, await createPatternChecker(await readBundle(defaultBundlePath())), {
+        user: values.user,
+        group: values.group[0],
+        pattern: values.pattern,
+        priority: values.priority,
+        permission: values.permission,
+      });
+    case 'rule list':
+      return listRules(store);
+    case 'rule remove':
+      return removeRule(store, { id: rest[0] });
   }
   switch (command) {
     case 'grant':

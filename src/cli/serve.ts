@@ -34,12 +34,15 @@ import { createLogger, type Logger } from '../logging.js';
 import { createMlflowClient } from '../mlflow/client.js';
 import { createRouteTable } from '../mlflow/match.js';
 import { createPageTokens, derivePageTokenKey } from '../mlflow/page-token.js';
+import { createExperimentNames } from '../mlflow/names.js';
 import { createResolver } from '../mlflow/resolve.js';
 import { ROUTES } from '../mlflow/routes.js';
 import { defaultBundlePath } from '../paths.js';
 import { readBundle } from '../policy/bundle.js';
 import { runtimeData } from '../policy/data.js';
 import { createDecisionEngine } from '../policy/engine.js';
+import { createLiveData } from '../policy/live-data.js';
+import { createPatternChecker } from '../policy/patterns.js';
 import { createUpstream } from '../proxy/upstream.js';
 import { createCachedGrantSource } from '../store/grant-cache.js';
 import { openMongoStore } from '../store/mongo/store.js';
@@ -69,6 +72,8 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   const bundlePath = config.policy.bundle === '' ? defaultBundlePath() : config.policy.bundle;
   const engine = createDecisionEngine();
   await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
+  // Regex rule patterns are checked by the shipped policy's RE2 (the same engine any OPA wasm bundle matches with).
+  const patterns = await createPatternChecker(await readBundle(defaultBundlePath()));
   logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
 
   // Before anything is opened: a provider that cannot be discovered stops the start-up.
@@ -111,6 +116,20 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     ttlMs: config.cache.ttl_ms,
     maxEntries: config.cache.max_entries,
   });
+  // Permission data from MongoDB (regex rules), refreshed on every replica when any replica changes it.
+  const liveData = createLiveData({
+    version: store.permissionVersion,
+    rules: store.regexRules,
+    baseData: runtimeData(config),
+    install: (data) => engine.setData(data),
+    isValidPattern: (pattern) => patterns.problem(pattern) === null,
+    onChange: () => grantSource.clear(),
+    intervalMs: config.permissions.refresh_interval_ms,
+    maxStaleMs: config.permissions.max_stale_ms,
+    logger: logger.child({ component: 'permission-data' }),
+  });
+  await liveData.start();
+  logger.info('permission data loaded', { version: liveData.status().version, regex_rules: liveData.status().rules });
   const client = createMlflowClient({
     baseUrl: config.upstream.url,
     timeoutMs: config.upstream.lookup_timeout_ms,
@@ -200,6 +219,13 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     searchMaxPages: config.upstream.search_max_pages,
     bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
     pageTokens: createPageTokens({ key: derivePageTokenKey(config.session.secret_key) }),
+    names: createExperimentNames({
+      client,
+      ttlMs: config.permissions.name_cache_ttl_ms,
+      maxEntries: config.cache.run_max_entries,
+      needed: () => liveData.hasRules(),
+    }),
+    liveData,
   });
   // An error that escapes the pipeline (a bug: the error boundary answers every request error) is logged with its
   // stack instead of Koa's console print.
@@ -236,6 +262,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
         server.closeIdleConnections();
       });
       upstream.close();
+      liveData.stop();
       await store.close();
     },
   };

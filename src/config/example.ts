@@ -12,7 +12,7 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   mongodb: 'MongoDB: users, groups, grants and access tokens, shared by every replica.',
   policy: 'The authorization policy (Rego compiled to WebAssembly).',
   auth: 'Authentication.',
-  permissions: 'Permission defaults (the rules themselves live in the policy).',
+  permissions: 'Permissions: the default, the order of the permission sources, and live permission data.',
   artifacts: 'Where artifacts may be stored.',
   cache: 'In-process caches and their staleness bound.',
   session: 'Browser sessions.',

@@ -309,8 +309,33 @@ function crossProblems(config: Config): ConfigProblem[] {
       hint: 'e.g. [10.0.0.0/8, 127.0.0.1, loopback]',
     });
   }
+  problems.push(...sourceOrderProblems(config.permissions.source_order));
   problems.push(...jwtConfigProblems(config), ...proxyAuthConfigProblems(config.proxy_auth));
   return problems;
+}
+
+/** The permission sources the policy knows (policies/mlgate/permissions). */
+export const PERMISSION_SOURCES = ['user', 'group', 'regex', 'group-regex'] as const;
+
+function sourceOrderProblems(order: readonly string[]): ConfigProblem[] {
+  const known: readonly string[] = PERMISSION_SOURCES;
+  const unknown = order.filter((source) => !known.includes(source));
+  const repeated = order.filter((source, index) => order.indexOf(source) !== index);
+  if (order.length > 0 && unknown.length === 0 && repeated.length === 0) {
+    return [];
+  }
+  return [
+    {
+      path: 'permissions.source_order',
+      message:
+        order.length === 0
+          ? 'is empty'
+          : unknown.length > 0
+            ? `names unknown source(s) ${unknown.map((s) => JSON.stringify(s)).join(', ')}`
+            : `names ${repeated.map((s) => JSON.stringify(s)).join(', ')} more than once`,
+      hint: `a comma-separated list of ${PERMISSION_SOURCES.join(', ')}, e.g. user,group,regex,group-regex`,
+    },
+  ];
 }
 
 function warningsFor(config: Config): string[] {

@@ -46,6 +46,11 @@ export interface Config {
   readonly permissions: {
     readonly default: PermissionLevel;
     readonly unreadable_search_targets: 'drop' | 'refuse';
+    // Regex rules, the source order and live permission data (issue 8, items 1 and 4).
+    readonly source_order: readonly string[];
+    readonly refresh_interval_ms: number;
+    readonly max_stale_ms: number;
+    readonly name_cache_ttl_ms: number;
   };
   readonly artifacts: {
     readonly allowed_roots: readonly string[];
@@ -368,6 +373,47 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       'What a search over several experiments (SearchRuns) does with the ones the caller may not read: drop ' +
       "leaves them out, as MLflow's own auth does; refuse answers 403 for the whole search.",
+  },
+  // ---- Regex rules, source order and live permission data (issue 8, items 1 and 4): kept next to the other permissions options, so the example file has one permissions section ----
+  {
+    path: 'permissions.source_order',
+    type: 'string-list',
+    default: ['user', 'group', 'regex', 'group-regex'],
+    aliases: ['PERMISSION_SOURCE_ORDER'],
+    description:
+      "The permission sources in the order they are asked: user (the user's grant), group (the highest grant of " +
+      "their groups), regex (the user's regex rules), group-regex (their groups' regex rules). The first that " +
+      'answers decides; when none does, permissions.default. A source left out is never asked.',
+  },
+  {
+    path: 'permissions.refresh_interval_ms',
+    type: 'integer',
+    default: 500,
+    min: 50,
+    max: 60_000,
+    description:
+      'How often each replica checks whether permission data (grants, regex rules) changed in MongoDB. A change ' +
+      'made on any replica takes effect everywhere within about this long plus the time to load it.',
+  },
+  {
+    path: 'permissions.max_stale_ms',
+    type: 'integer',
+    default: 60_000,
+    min: 1_000,
+    max: 86_400_000,
+    description:
+      'How long a replica keeps deciding from the last permission data it loaded while MongoDB cannot be read; ' +
+      'after that it refuses requests (503 MLGATE_PERMISSIONS_STALE) and reports not ready until MongoDB answers.',
+  },
+  {
+    path: 'permissions.name_cache_ttl_ms',
+    type: 'integer',
+    default: 30_000,
+    min: 0,
+    max: 86_400_000,
+    description:
+      "How long an experiment's name, which regex rules match, is remembered once looked up in MLflow (names are " +
+      'only looked up while regex rules exist). A renamed experiment is matched by its new name after at most this.',
   },
   {
     path: 'artifacts.allowed_roots',

@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 import { ANONYMOUS } from '../auth/principal.js';
 import { MlgateError } from '../errors.js';
 import type { DecisionEngine } from '../policy/engine.js';
+import type { LiveData } from '../policy/live-data.js';
 import { readString } from '../mlflow/params.js';
 import { resourceKind } from '../mlflow/resources/index.js';
 import { buildPolicyInput } from '../policy/input.js';
@@ -12,9 +13,14 @@ import { authorizeGraphqlParts } from './authorize-graphql.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
 
-export function authorizeStage(deps: { readonly engine: DecisionEngine }): Middleware<GatewayState> {
+export function authorizeStage(deps: {
+  readonly engine: DecisionEngine;
+  readonly liveData?: Pick<LiveData, 'assertFresh'>;
+}): Middleware<GatewayState> {
   return async (ctx, next) => {
     const state = ctx.state;
+    // Permission data too old to decide from (MongoDB unreachable past permissions.max_stale_ms): fail closed.
+    deps.liveData?.assertFresh();
     const targets = state.targets ?? [];
     const decision = deps.engine.decide(
       buildPolicyInput({

@@ -84,7 +84,9 @@ function permissionMessage(decision: Decision, context: DenialContext): string {
   const held =
     failing.source === 'default'
       ? `${failing.permission} (the default)`
-      : `${failing.permission} (${failing.source} grant)`;
+      : failing.rule !== undefined
+        ? `${failing.permission} (${failing.source} rule ${failing.rule})`
+        : `${failing.permission} (${failing.source} grant)`;
   return `Permission denied: ${context.operation ?? 'this request'} needs ${failing.required} on ${what}; you have ${held}. ${advice}`;
 }
 

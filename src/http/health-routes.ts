@@ -5,12 +5,15 @@
 import Router from 'koa-router';
 
 import type { PolicyStatus } from '../policy/engine.js';
+import type { LiveDataStatus } from '../policy/live-data.js';
 import { OWN_PREFIX } from './chains.js';
 import type { GatewayState } from './state.js';
 
 export interface HealthDeps {
   readonly policyStatus: () => PolicyStatus;
   readonly pingStore: () => Promise<void>;
+  /** Live permission data; absent: not reported. */
+  readonly permissionData?: () => LiveDataStatus;
 }
 
 export function healthRoutes(deps: HealthDeps): Router<GatewayState> {
@@ -27,7 +30,8 @@ export function healthRoutes(deps: HealthDeps): Router<GatewayState> {
     } catch (error) {
       store = { ok: false, error: (error as Error).message };
     }
-    const ready = policy.loaded && store.ok;
+    const data = deps.permissionData?.();
+    const ready = policy.loaded && store.ok && (data === undefined || data.ok);
     ctx.status = ready ? 200 : 503;
     ctx.set('cache-control', 'no-store');
     ctx.body = {
@@ -35,6 +39,19 @@ export function healthRoutes(deps: HealthDeps): Router<GatewayState> {
       checks: {
         policy: { ok: policy.loaded, revision: policy.revision, source: policy.source, loaded_at: policy.loadedAt },
         store,
+        ...(data === undefined
+          ? {}
+          : {
+              permission_data: {
+                ok: data.ok,
+                version: data.version,
+                rules: data.rules,
+                loaded_at: data.loadedAt,
+                checked_at: data.checkedAt,
+                stale_ms: data.staleMs,
+                ...(data.error === undefined ? {} : { error: data.error }),
+              },
+            }),
       },
     };
   });

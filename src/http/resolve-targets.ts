@@ -7,6 +7,7 @@
 import type { Middleware } from 'koa';
 
 import { extractReferences } from '../mlflow/references.js';
+import type { ExperimentNames } from '../mlflow/names.js';
 import type { Resolver } from '../mlflow/resolve.js';
 import type { GrantSource } from '../store/grant-cache.js';
 import type { GatewayState } from './state.js';
@@ -15,6 +16,8 @@ export function resolveTargetsStage(deps: {
   readonly resolver: Resolver;
   readonly grantSource: GrantSource;
   readonly maxResources: number;
+  /** Names of the experiments, for regex rules; absent: targets carry no names (regex rules never match). */
+  readonly names?: ExperimentNames;
 }): Middleware<GatewayState> {
   return async (ctx, next) => {
     const { route, params, query, principal } = ctx.state;
@@ -37,7 +40,8 @@ export function resolveTargetsStage(deps: {
         ...extractReferences(route, view, deps.maxResources),
         ...(ctx.state.graphql?.references ?? []),
       ];
-      const targets = await deps.resolver.resolve(references);
+      const resolved = await deps.resolver.resolve(references);
+      const targets = deps.names === undefined ? resolved : await deps.names.name(resolved);
       const ids = targets.filter((target) => target.exists).map((target) => target.id);
       ctx.state.targets = targets;
       ctx.state.grants =

@@ -21,6 +21,8 @@ export interface UpstreamAnswer {
 export interface MlflowClient {
   /** The id of the experiment with this name, or null when there is none. */
   experimentIdByName(name: string): Promise<string | null>;
+  /** The name of an experiment, or null when there is none (for regex rules, src/mlflow/names.ts). */
+  experimentNameById(id: string): Promise<string | null>;
   /** The experiment of a run, or null when the run does not exist. */
   runExperimentId(runId: string): Promise<string | null>;
   /** The experiment of a logged model, or null when it does not exist. */
@@ -161,6 +163,13 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       return lookup(
         `/api/2.0/mlflow/experiments/get-by-name?${new URLSearchParams({ experiment_name: name }).toString()}`,
         (body) => field(body, 'experiment', 'experiment_id'),
+      );
+    },
+    async experimentNameById(id) {
+      requireWellFormed(id, 'experiment_id');
+      return lookup(
+        `/api/2.0/mlflow/experiments/get?${new URLSearchParams({ experiment_id: id }).toString()}`,
+        (body) => field(body, 'experiment', 'name'),
       );
     },
     async runExperimentId(runId) {

@@ -20,6 +20,8 @@ export interface TargetCheck {
   readonly required: string;
   readonly permission: string;
   readonly source: string;
+  /** The id of the regex rule that decided (sources regex and group-regex). */
+  readonly rule?: string;
   readonly satisfied: boolean;
 }
 
@@ -64,6 +66,7 @@ export function parseDecision(resultSet: unknown): Decision {
       required: text('required'),
       permission: text('permission'),
       source: text('source'),
+      ...(typeof c['rule'] === 'string' ? { rule: c['rule'] } : {}),
       satisfied: c['satisfied'] === true,
     };
   });

@@ -23,6 +23,11 @@ export interface PolicyStatus {
 export interface DecisionEngine {
   /** Compiles and installs a bundle; on failure the previous one stays in place. */
   load(bundle: PolicyBundle, runtimeData: object): Promise<void>;
+  /**
+   * Replaces the runtime data of the installed bundle (permission data that changed): a new policy instance is
+   * built with it aside and then swapped in, so a decision never sees half of it; on failure nothing changes.
+   */
+  setData(runtimeData: object): Promise<void>;
   decide(input: PolicyInput): Decision;
   /** Ids of input.targets the principal may read. */
   visible(input: PolicyInput): Set<string>;
@@ -32,6 +37,7 @@ export interface DecisionEngine {
 interface Installed {
   readonly policy: Awaited<ReturnType<typeof loadPolicy>>;
   readonly status: PolicyStatus;
+  readonly bundle: PolicyBundle;
 }
 
 export function createDecisionEngine(): DecisionEngine {
@@ -85,8 +91,31 @@ export function createDecisionEngine(): DecisionEngine {
       }
       installed = {
         policy,
+        bundle,
         status: { loaded: true, revision: bundle.revision, source: bundle.source, loadedAt: new Date() },
       };
+    },
+    async setData(runtimeData) {
+      const current = installed;
+      if (current === undefined) {
+        throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
+      }
+      const policy = await loadPolicy(current.bundle.wasm);
+      try {
+        policy.setData({ ...current.bundle.data, ...runtimeData });
+      } catch (error) {
+        throw new MlgateError(
+          'MLGATE_POLICY_UNAVAILABLE',
+          `Cannot load data into the policy ${current.bundle.source}.`,
+          {
+            cause: error,
+          },
+        );
+      }
+      // A bundle loaded meanwhile keeps its own (newer) instance.
+      if (installed === current) {
+        installed = { ...current, policy };
+      }
     },
     decide: (input) => evaluate(input, DECISION_ENTRYPOINT, parseDecision),
     visible: (input) => evaluate(input, VISIBLE_ENTRYPOINT, parseVisible),

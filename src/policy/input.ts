@@ -18,6 +18,8 @@ export interface ResolvedTarget {
   readonly exists: boolean;
   /** The permission needed on this target when it is not the operation's (TargetSpec.permission). */
   readonly permission?: PermissionLevel;
+  /** The experiment's name, when regex rules need it (src/mlflow/names.ts). */
+  readonly name?: string;
 }
 
 export interface PolicyTarget {
@@ -28,6 +30,8 @@ export interface PolicyTarget {
   readonly grants: ResourceGrants;
   /** Set when this target needs another permission than the operation's. */
   readonly permission?: PermissionLevel;
+  /** The resource's name, which regex rules match; absent when it was not looked up. */
+  readonly name?: string;
 }
 
 export interface PolicyInput {
@@ -73,6 +77,7 @@ export function buildPolicyInput(args: {
       exists: target.exists,
       grants: args.grants.get(target.id) ?? NO_GRANTS,
       ...(target.permission === undefined ? {} : { permission: target.permission }),
+      ...(target.name === undefined ? {} : { name: target.name }),
     })),
     request: { method: args.method, path: args.path },
     attributes: args.attributes ?? {},

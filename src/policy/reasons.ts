@@ -22,7 +22,7 @@ export const DENY_REASONS = [
 export type DenyReason = (typeof DENY_REASONS)[number];
 
 /** Where the permission that decided a target came from (a `grant:<source>` ground). */
-export const GRANT_SOURCES = ['user', 'group', 'default'] as const;
+export const GRANT_SOURCES = ['user', 'group', 'regex', 'group-regex', 'default'] as const;
 export type GrantSource = (typeof GRANT_SOURCES)[number];
 
 /** Why a request is allowed. */

@@ -8,6 +8,8 @@ import type { GrantRepository, ResourceGrants, ResourceType } from './types.js';
 export interface GrantSource extends Pick<GrantRepository, 'forPrincipal'> {
   /** Drop cached grants of a resource (after a local grant change). */
   forgetResource(resourceType: ResourceType, resourceId: string): void;
+  /** Drop every cached grant (permission data changed somewhere: src/policy/live-data.ts). */
+  clear(): void;
 }
 
 export function createCachedGrantSource(
@@ -15,6 +17,8 @@ export function createCachedGrantSource(
   options: { readonly ttlMs: number; readonly maxEntries: number },
 ): GrantSource {
   const cache = new BoundedCache<string, ResourceGrants>(options);
+  // Bumped by clear(): grants read before it are not cached after it.
+  let generation = 0;
   const keyOf = (type: string, id: string, username: string, groups: readonly string[]): string =>
     JSON.stringify([type, id, username, groups]);
 
@@ -31,13 +35,18 @@ export function createCachedGrantSource(
         }
       }
       if (missing.length > 0) {
+        const readIn = generation;
         const loaded = await repository.forPrincipal(resourceType, missing, username, groups);
         for (const [id, grants] of loaded) {
-          cache.set(keyOf(resourceType, id, username, groups), grants);
+          if (readIn === generation) cache.set(keyOf(resourceType, id, username, groups), grants);
           result.set(id, grants);
         }
       }
       return result;
+    },
+    clear() {
+      generation += 1;
+      cache.deleteWhere(() => true);
     },
     forgetResource(resourceType, resourceId) {
       const prefix = JSON.stringify([resourceType, resourceId]).slice(0, -1) + ',';

@@ -150,6 +150,47 @@ export interface GrantRepository {
 }
 
 /**
+ * A regex rule (issue 8): the permission a user or the members of a group hold on every resource of a type whose
+ * name matches `pattern` as a whole. Among the rules that match, the lowest `priority` number decides
+ * (policies/mlgate/permissions). NO_PERMISSIONS is an explicit deny.
+ */
+export interface RegexRuleRecord {
+  /** Generated when the rule is added; names the rule in decisions (checks[].rule) and for removal. */
+  readonly id: string;
+  readonly resourceType: ResourceType;
+  readonly principalType: PrincipalType;
+  readonly principal: string;
+  /** RE2 syntax (the policy engine's), matched against the whole name; checked before it is stored. */
+  readonly pattern: string;
+  readonly priority: number;
+  readonly permission: PermissionLevel;
+  readonly createdAt: Date;
+  readonly createdBy: string;
+}
+
+export interface RegexRuleRepository {
+  /** Adds a rule; MLGATE_CONFLICT when the principal already has a rule with this pattern on this resource type. */
+  add(rule: Omit<RegexRuleRecord, 'id' | 'createdAt'>): Promise<RegexRuleRecord>;
+  /** Every rule, ordered by resource type, principal type, principal, priority, id. */
+  list(): Promise<RegexRuleRecord[]>;
+  /** Removes a rule; false when there was none. */
+  remove(id: string): Promise<boolean>;
+  /** Removes every rule of a principal; returns how many. */
+  removeAllForPrincipal(principalType: PrincipalType, principal: string): Promise<number>;
+}
+
+/**
+ * The version of the permission data (grants, regex rules, users' groups): every write bumps it, so each replica
+ * notices a change made by any other by reading one small document (src/policy/live-data.ts).
+ */
+export interface PermissionVersionRepository {
+  /** The current version; "" before the first write. */
+  read(): Promise<string>;
+  /** Gives the version a new value never used before. */
+  bump(): Promise<void>;
+}
+
+/**
  * One browser session as stored: the session middleware's own data, opaque to the store, plus the fields the store
  * queries (whose session, and until when it may be kept).
  */
@@ -178,6 +219,8 @@ export interface Store {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly grants: GrantRepository;
+  readonly regexRules: RegexRuleRepository;
+  readonly permissionVersion: PermissionVersionRepository;
   readonly loginStates: LoginStateRepository;
   readonly failures: FailureRepository;
   readonly sessions: SessionRepository;

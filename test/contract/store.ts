@@ -329,4 +329,97 @@ export function storeContract(store: () => Store): void {
       expect((await source.forPrincipal('experiment', ['5'], 'carol', [])).get('5')?.user).to.equal('EDIT');
     });
   });
+
+  describe('regex rules', () => {
+    const rule = (principalType: PrincipalType, principal: string, pattern: string, priority: number) => ({
+      resourceType: 'experiment' as const,
+      principalType,
+      principal,
+      pattern,
+      priority,
+      permission: 'READ' as PermissionLevel,
+      createdBy: 'test',
+    });
+
+    it('adds rules with generated ids and lists them by principal, then priority', async () => {
+      const b = await store().regexRules.add(rule('group', 'rx-team', 'team-a/.*', 10));
+      const a = await store().regexRules.add(rule('group', 'rx-team', 'team-a/secret', 1));
+      const u = await store().regexRules.add({ ...rule('user', 'rx-alice', '.*', 5), permission: 'NO_PERMISSIONS' });
+      expect(a.id).to.match(/^rx-[0-9a-f]{12}$/);
+      expect(new Set([a.id, b.id, u.id]).size).to.equal(3);
+      expect(a.createdAt).to.be.instanceOf(Date);
+      const mine = (await store().regexRules.list()).filter((r) => r.principal.startsWith('rx-'));
+      expect(mine.map((r) => [r.principalType, r.principal, r.pattern, r.priority, r.permission])).to.deep.equal([
+        ['group', 'rx-team', 'team-a/secret', 1, 'READ'],
+        ['group', 'rx-team', 'team-a/.*', 10, 'READ'],
+        ['user', 'rx-alice', '.*', 5, 'NO_PERMISSIONS'],
+      ]);
+    });
+
+    it('refuses a second rule of a principal with the same pattern (MLGATE_CONFLICT)', async () => {
+      try {
+        await store().regexRules.add(rule('group', 'rx-team', 'team-a/.*', 3));
+        expect.fail('expected a conflict');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
+      }
+      // Another principal may use the same pattern.
+      await store().regexRules.add(rule('group', 'rx-other', 'team-a/.*', 3));
+    });
+
+    it('removes one rule by id, and every rule of a principal', async () => {
+      const added = await store().regexRules.add(rule('user', 'rx-bob', 'x', 1));
+      expect(await store().regexRules.remove(added.id)).to.equal(true);
+      expect(await store().regexRules.remove(added.id)).to.equal(false);
+      expect(await store().regexRules.removeAllForPrincipal('group', 'rx-team')).to.equal(2);
+      expect((await store().regexRules.list()).some((r) => r.principal === 'rx-team')).to.equal(false);
+    });
+  });
+
+  describe('permission version', () => {
+    it('changes with every grant and regex rule write, and not on reads', async () => {
+      const versions = [await store().permissionVersion.read()];
+      const changed = async (what: string): Promise<void> => {
+        const now = await store().permissionVersion.read();
+        expect(versions, what).to.not.include(now);
+        versions.push(now);
+      };
+      const grant = {
+        resourceType: 'experiment' as const,
+        resourceId: '77',
+        principalType: 'user' as const,
+        principal: 'pv',
+        permission: 'READ' as PermissionLevel,
+        createdBy: 't',
+      };
+      await store().grants.put(grant);
+      await changed('grant put');
+      await store().grants.forPrincipal('experiment', ['77'], 'pv', []);
+      expect(await store().permissionVersion.read()).to.equal(versions.at(-1));
+      await store().grants.remove('experiment', '77', 'user', 'pv');
+      await changed('grant removed');
+      const added = await store().regexRules.add({
+        resourceType: 'experiment',
+        principalType: 'user',
+        principal: 'pv',
+        pattern: 'pv/.*',
+        priority: 1,
+        permission: 'EDIT',
+        createdBy: 't',
+      });
+      await changed('rule added');
+      await store().regexRules.list();
+      expect(await store().permissionVersion.read()).to.equal(versions.at(-1));
+      await store().regexRules.remove(added.id);
+      await changed('rule removed');
+      await store().permissionVersion.bump();
+      await changed('bumped');
+    });
+
+    it('gives a new value to each of many concurrent writes', async () => {
+      const before = await store().permissionVersion.read();
+      await Promise.all(Array.from({ length: 10 }, () => store().permissionVersion.bump()));
+      expect(await store().permissionVersion.read()).to.not.equal(before);
+    });
+  });
 }

@@ -203,6 +203,31 @@ describe('gateway boundaries', () => {
         expect(((await ready.json()) as { checks: { store: { ok: boolean } } }).checks.store.ok).to.be.false;
       });
     });
+
+    it('keeps deciding from the last permission data up to permissions.max_stale_ms, then fails closed', async () => {
+      // Credentials cached for long, so only the permission data depends on MongoDB here.
+      const env = { MLGATE_CACHE_TTL_MS: '600000', MLGATE_PERMISSIONS_MAX_STALE_MS: '3000' };
+      await withOwnStore('data-stale', ['solo', '--admin'], env, async ({ gateway, ferret, authorization }) => {
+        const path = `/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`;
+        const headers = { authorization };
+        expect((await fetch(`${gateway.url}${path}`, { headers })).status).to.equal(200);
+        await ferret.stop();
+        const stopped = Date.now();
+        // Within the limit: still answered from the last good data.
+        expect((await fetch(`${gateway.url}${path}`, { headers })).status).to.equal(200);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 3_700 - (Date.now() - stopped))));
+        const response = await fetch(`${gateway.url}${path}`, { headers });
+        const body = (await response.json()) as Record<string, unknown>;
+        expect(response.status).to.equal(503);
+        expect(body['code']).to.equal('MLGATE_PERMISSIONS_STALE');
+        const ready = await fetch(`${gateway.url}/_mlgate/health/ready`);
+        expect(ready.status).to.equal(503);
+        const checks = ((await ready.json()) as { checks: { permission_data: { ok: boolean; stale_ms: number } } })
+          .checks;
+        expect(checks.permission_data.ok).to.equal(false);
+        expect(checks.permission_data.stale_ms).to.be.above(3_000);
+      });
+    });
   });
 
   describe('start-up', () => {

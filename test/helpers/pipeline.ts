@@ -140,6 +140,8 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
     Promise.resolve(table?.[id] ?? null);
   return {
     experimentIdByName: (name) => one(mlflow.experimentNames, name),
+    experimentNameById: (id) =>
+      Promise.resolve(Object.entries(mlflow.experimentNames ?? {}).find(([, value]) => value === id)?.[0] ?? null),
     runExperimentId: (id) => one(mlflow.runs, id),
     loggedModelExperimentId: (id) => one(mlflow.loggedModels, id),
     traceExperimentId: (id) => one(mlflow.traces, id),

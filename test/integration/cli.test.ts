@@ -58,6 +58,7 @@ describe('mlgate CLI', () => {
       deleted: true,
       tokens_revoked: 1,
       grants_removed: 1,
+      rules_removed: 0,
     });
     expect((await runCli(['user', 'delete', 'temp'], env)).code).to.equal(1);
     expect((await runCli(['user', 'set-admin', 'temp', 'maybe'], env)).code).to.equal(2);

@@ -8,17 +8,22 @@
 #   input:
 #     principal   {authenticated, username, is_admin, groups, auth_method}
 #     operation   MLflow operation name from the route catalogue, or null
-#     targets     [{type, id, via, exists, grants: {user, groups}, permission?}]
-#                 (permission: what this target needs when it is not the operation's permission)
+#     targets     [{type, id, via, exists, grants: {user, groups}, name?, permission?}]
+#                 (permission: what this target needs when it is not the operation's permission;
+#                 name: the resource's name, which regex rules match, when the gateway looked it up)
 #     request     {method, path}
 #     attributes  request fields the policy decides on, by name (e.g. artifact_location); optional
 #     now_ms      request time (milliseconds since the epoch)
 #   data.config:
 #     default_permission  permission when no grant applies
 #     admin_groups        groups whose members are administrators
+#     source_order        the permission sources in the order they are asked (see mlgate.permissions)
 #     artifact_roots      where a non-administrator may place an experiment's artifacts
 #     unreadable_search_targets  "drop" or "refuse": what a search over several experiments does with the
 #                         ones the caller may not read (operations marked drops_unreadable)
+#   data.rules:
+#     <resource type>.user.<username>  [{id, pattern, priority, permission, valid}]: the user's regex rules
+#     <resource type>.group.<group>    the same for the rules of a group
 package mlgate.authz
 
 import data.mlgate.operations
@@ -31,6 +36,10 @@ _default_permission := data.config.default_permission
 default _admin_groups := []
 
 _admin_groups := data.config.admin_groups
+
+default _source_order := ["user", "group", "regex", "group-regex"]
+
+_source_order := data.config.source_order
 
 default _unreadable_search_targets := "drop"
 
@@ -60,7 +69,36 @@ _resource_check if {
 	_op.access == "resource"
 }
 
-_effective(target) := permissions.effective(object.get(target, "grants", {}), _default_permission)
+_effective(target) := permissions.effective(
+	object.get(target, "grants", {}),
+	_regex_matches(target),
+	_source_order,
+	_default_permission,
+)
+
+# The regex rules of the principal and of their groups that match the target's name, by source.
+_regex_matches(target) := {
+	"regex": [rule |
+		some rule in object.get(_rules, [target.type, "user", _username], [])
+		permissions.rule_matches(rule, object.get(target, "name", null))
+	],
+	"group-regex": [rule |
+		some group in _groups
+		some rule in object.get(_rules, [target.type, "group", group], [])
+		permissions.rule_matches(rule, object.get(target, "name", null))
+	],
+}
+
+default _rules := {}
+
+_rules := data.rules
+
+_username := _get(_principal, "username")
+
+_groups := groups if {
+	groups := _get(_principal, "groups")
+	is_array(groups)
+} else := []
 
 _existing_targets contains target if {
 	some target in input.targets
@@ -97,6 +135,7 @@ _valid_target(target) if {
 	_valid_user_grant(object.get(target.grants, "user", null))
 	is_object(object.get(target.grants, "groups", {}))
 	_valid_target_permission(object.get(target, "permission", null))
+	_valid_name(object.get(target, "name", null))
 	every permission in object.get(target.grants, "groups", {}) {
 		is_string(permission)
 	}
@@ -109,6 +148,10 @@ _valid_target_permission(permission) if permission == null
 _valid_target_permission(permission) if permissions.levels[permission] > 0
 
 _valid_user_grant(grant) if is_string(grant)
+
+_valid_name(name) if name == null
+
+_valid_name(name) if is_string(name)
 
 _input_invalid contains "attributes" if {
 	"attributes" in object.keys(input)
@@ -273,15 +316,23 @@ checks contains check if {
 	_resource_check
 	some target in _existing_targets
 	effective := _effective(target)
-	check := {
-		"type": target.type,
-		"id": target.id,
-		"required": _required(target),
-		"permission": effective.permission,
-		"source": effective.source,
-		"satisfied": _satisfied(effective.permission, _required(target)),
-	}
+	check := object.union(
+		{
+			"type": target.type,
+			"id": target.id,
+			"required": _required(target),
+			"permission": effective.permission,
+			"source": effective.source,
+			"satisfied": _satisfied(effective.permission, _required(target)),
+		},
+		_deciding_rule(effective),
+	)
 }
+
+# The regex rule that decided, when one did (for logs, denials and explanations).
+_deciding_rule(effective) := {"rule": effective.rule} if is_string(effective.rule)
+
+else := {}
 
 _satisfied(held, required) if permissions.satisfies(held, required)
 

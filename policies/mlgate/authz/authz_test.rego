@@ -278,11 +278,20 @@ test_deny_admin_groups_given_as_an_object if {
 }
 
 test_deny_misspelt_group_deny_under_a_positive_default if {
-	targets := [_experiment("1", null, {"team-a": "no_permissions", "team-b": "EDIT"})]
+	targets := [_experiment("1", null, {"team-a": "no_permissions"})]
 	d := authz.decision with input as _input(_alice, "GetRun", targets)
 		with data.config as {"default_permission": "READ", "admin_groups": []}
 	not d.allow
 	d.reasons == ["explicit-deny", "no-permission"]
+}
+
+# Within groups the highest grant wins (as mlflow-oidc-auth): a group's deny does not beat another group's grant.
+test_allow_highest_group_grant_over_another_groups_deny if {
+	targets := [_experiment("1", null, {"team-a": "NO_PERMISSIONS", "team-b": "EDIT"})]
+	d := authz.decision with input as _input(_alice, "GetRun", targets)
+		with data.config as {"default_permission": "NO_PERMISSIONS", "admin_groups": []}
+	d.allow
+	d.reasons == ["grant:group"]
 }
 
 test_visible_lists_nothing_for_malformed_input if {
@@ -544,4 +553,101 @@ test_deny_graphql_list_artifacts_without_read if {
 
 test_allow_graphql_metric_history_with_read if {
 	_decide(_alice, "GetMetricHistoryBulkInterval", [_experiment("1", "READ", {})]).allow
+}
+
+# ---- Regex rules (data.rules) and the source order -------------------------------------------------------------
+
+_named(id, name, user, groups) := object.union(_experiment(id, user, groups), {"name": name})
+
+_rules := {"experiment": {
+	"user": {"alice": [
+		{"id": "u-secret", "pattern": "team-a/secret.*", "priority": 1, "permission": "NO_PERMISSIONS", "valid": true},
+		{"id": "u-scratch", "pattern": "scratch/.*", "priority": 5, "permission": "EDIT", "valid": true},
+	]},
+	"group": {
+		"team-a": [
+			{"id": "g-team-a", "pattern": "team-a/.*", "priority": 10, "permission": "EDIT", "valid": true},
+			{"id": "g-team-a-frozen", "pattern": "team-a/frozen", "priority": 2, "permission": "NO_PERMISSIONS", "valid": true},
+		],
+		"team-b": [{"id": "g-team-b", "pattern": "team-b/.*", "priority": 1, "permission": "MANAGE", "valid": true}],
+	},
+}}
+
+_decide_with_rules(principal, operation, targets, config) := d if {
+	d := authz.decision with input as _input(principal, operation, targets)
+		with data.config as object.union(_config, config)
+		with data.rules as _rules
+}
+
+# [principal, operation, target, extra config, allow, reasons, check source]
+_regex_cases := {
+	"group-regex lets a member edit in their team": [_alice, "UpdateExperiment", _named("1", "team-a/exp", null, {}), {}, true, ["grant:group-regex"], "group-regex"],
+	"group-regex is for members only": [_alice, "GetExperiment", _named("1", "team-b/exp", null, {}), {}, false, ["no-permission"], "default"],
+	"the whole name must match": [_alice, "GetExperiment", _named("1", "xteam-a/exp", null, {}), {}, false, ["no-permission"], "default"],
+	"a deny rule of lower number overrides the broader allow": [_alice, "GetExperiment", _named("1", "team-a/frozen", null, {}), {}, false, ["explicit-deny", "no-permission"], "group-regex"],
+	"user regex before group-regex": [_alice, "GetExperiment", _named("1", "team-a/secret-1", null, {}), {}, false, ["explicit-deny", "no-permission"], "regex"],
+	"user regex allows": [_alice, "LogMetric", _named("1", "scratch/x", null, {}), {}, true, ["grant:regex"], "regex"],
+	"user regex does not reach MANAGE": [_alice, "DeleteExperiment", _named("1", "scratch/x", null, {}), {}, false, ["no-permission"], "regex"],
+	"a group grant beats the regex deny": [_alice, "GetExperiment", _named("1", "team-a/secret-1", null, {"team-a": "READ"}), {}, true, ["grant:group"], "group"],
+	"a user grant beats the regex deny": [_alice, "GetExperiment", _named("1", "team-a/frozen", "READ", {}), {}, true, ["grant:user"], "user"],
+	"no name: no regex rule applies": [_alice, "GetExperiment", _experiment("1", null, {}), {"default_permission": "READ"}, true, ["grant:default"], "default"],
+	"the default after the regex sources": [_alice, "GetExperiment", _named("1", "other", null, {}), {"default_permission": "READ"}, true, ["grant:default"], "default"],
+	"source order: regex first beats a user grant": [_alice, "GetExperiment", _named("1", "team-a/secret", "MANAGE", {}), {"source_order": ["regex", "user"]}, false, ["explicit-deny", "no-permission"], "regex"],
+	"source order: group-regex only": [_alice, "GetExperiment", _named("1", "team-a/exp", "NO_PERMISSIONS", {}), {"source_order": ["group-regex"]}, true, ["grant:group-regex"], "group-regex"],
+	"source order: without regex sources rules are ignored": [_alice, "GetExperiment", _named("1", "team-a/exp", null, {}), {"source_order": ["user", "group"]}, false, ["no-permission"], "default"],
+}
+
+test_regex_rules_in_decisions if {
+	every name, case in _regex_cases {
+		d := _decide_with_rules(case[0], case[1], [case[2]], case[3])
+		_expect(name, [d.allow, d.reasons, d.checks[0].source], [case[4], case[5], case[6]])
+	}
+}
+
+_expect(_, got, expected) if got == expected
+
+else := false if {
+	print("got", got, "expected", expected)
+}
+
+test_checks_name_the_deciding_rule if {
+	d := _decide_with_rules(_alice, "GetExperiment", [_named("1", "team-a/frozen", null, {})], {})
+	d.checks == [{
+		"type": "experiment", "id": "1", "required": "READ", "permission": "NO_PERMISSIONS",
+		"source": "group-regex", "rule": "g-team-a-frozen", "satisfied": false,
+	}]
+}
+
+test_regex_rules_do_not_bind_admins if {
+	d := _decide_with_rules(_root, "DeleteExperiment", [_named("1", "team-a/frozen", null, {})], {})
+	d.allow
+	d.reasons == ["admin"]
+}
+
+test_regex_rules_of_another_user_do_not_apply if {
+	bob := object.union(_alice, {"username": "bob", "groups": []})
+	d := _decide_with_rules(bob, "GetExperiment", [_named("1", "scratch/x", null, {})], {})
+	not d.allow
+}
+
+test_visible_follows_regex_rules if {
+	targets := [_named("1", "team-a/exp", null, {}), _named("2", "team-b/exp", null, {}), _named("3", "team-a/frozen", null, {})]
+	ids := authz.visible with input as _input(_alice, "SearchExperiments", targets) with data.config as _config
+		with data.rules as _rules
+	ids == {"1"}
+}
+
+test_deny_target_name_that_is_not_a_string if {
+	d := _decide_with_rules(_alice, "GetExperiment", [_named("1", 7, "READ", {})], {})
+	not d.allow
+	d.reasons == ["input-invalid"]
+}
+
+test_invalid_rule_denies_rather_than_being_ignored if {
+	rules := {"experiment": {"group": {"team-a": [{"id": "bad", "pattern": "(", "priority": 1, "permission": "READ", "valid": false}]}}}
+	d := authz.decision with input as _input(_alice, "GetExperiment", [_named("1", "anything", null, {})])
+		with data.config as object.union(_config, {"default_permission": "READ"})
+		with data.rules as rules
+	not d.allow
+	d.reasons == ["explicit-deny", "no-permission"]
 }

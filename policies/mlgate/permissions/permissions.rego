@@ -44,23 +44,99 @@ else := "NO_PERMISSIONS"
 
 # METADATA
 # description: |
+#   The permission sources, in the order they are asked when none is configured
+#   (mlflow-oidc-auth's PERMISSION_SOURCE_ORDER).
+default_source_order := ["user", "group", "regex", "group-regex"]
+
+# METADATA
+# description: |
 #   The effective permission on one resource, with the source that decided it.
-#   A direct user grant wins; otherwise the groups decide (an explicit
-#   NO_PERMISSIONS on any group wins over positive group grants, else the
-#   highest group grant); otherwise the configured default applies.
-effective(grants, default_permission) := {"permission": level_of(grants.user), "source": "user"} if {
-	grants.user != null
-} else := {"permission": permission, "source": "group"} if {
-	groups := object.get(grants, "groups", {})
-	count(groups) > 0
-	permission := _group_permission(groups)
+#   The sources are asked in `order`; the first that answers wins:
+#     user         the user's own grant on the resource;
+#     group        the grants of the user's groups on it: the highest one wins;
+#     regex        the user's regex rules matching the resource's name: the lowest
+#                  priority number wins (on a tie, the lowest permission);
+#     group-regex  the same for the regex rules of the user's groups.
+#   NO_PERMISSIONS is an answer like any other (an explicit deny). When no
+#   source answers, `default_permission` applies (source "default").
+#   `matches` holds the regex rules that matched, by source: {"regex": [...], "group-regex": [...]}.
+effective(grants, matches, order, default_permission) := answers[0] if {
+	answers := [answer |
+		some source in order
+		answer := _answer(grants, matches, source)
+	]
+	count(answers) > 0
 } else := {"permission": default_permission, "source": "default"}
 
-_group_permission(groups) := "NO_PERMISSIONS" if {
-	some permission in groups
-	level_of(permission) == "NO_PERMISSIONS"
-} else := permission if {
-	top := max([levels[p] | some p in groups])
-	some permission in groups
-	levels[permission] == top
+_answer(grants, _, "user") := {"permission": level_of(grants.user), "source": "user"} if {
+	object.get(grants, "user", null) != null
 }
+
+_answer(grants, _, "group") := {"permission": _group_permission(groups), "source": "group"} if {
+	groups := object.get(grants, "groups", {})
+	count(groups) > 0
+}
+
+_answer(_, matches, "regex") := {"permission": rule_permission(rule), "source": "regex", "rule": _id(rule)} if {
+	rule := first_rule(object.get(matches, "regex", []))
+}
+
+_answer(_, matches, "group-regex") := {
+	"permission": rule_permission(rule),
+	"source": "group-regex",
+	"rule": _id(rule),
+} if {
+	rule := first_rule(object.get(matches, "group-regex", []))
+}
+
+_id(rule) := object.get(rule, "id", null)
+
+# The highest group grant (a misspelt level counts as NO_PERMISSIONS).
+_group_permission(groups) := level_name(max([levels[level_of(permission)] | some permission in groups]))
+
+# METADATA
+# description: The name of a permission rank.
+level_name(rank) := name if {
+	some name, value in levels
+	value == rank
+}
+
+# METADATA
+# description: |
+#   The regex rule that decides among several that match: the lowest priority
+#   number; on a tie, the lowest permission (NO_PERMISSIONS first), then the
+#   first in the list.
+first_rule(rules) := candidates[0] if {
+	top := min([rule.priority | some rule in rules])
+	lowest := min([levels[rule_permission(rule)] | some rule in rules; rule.priority == top])
+	candidates := [rule |
+		some rule in rules
+		rule.priority == top
+		levels[rule_permission(rule)] == lowest
+	]
+}
+
+# METADATA
+# description: A rule's permission as applied; a rule marked invalid denies.
+rule_permission(rule) := "NO_PERMISSIONS" if rule.valid == false
+
+else := level_of(rule.permission)
+
+# METADATA
+# description: |
+#   True when a regex rule matches a resource name. A rule's pattern must match
+#   the whole name (it is anchored at both ends, unlike mlflow-oidc-auth's prefix
+#   match). A rule marked invalid (a pattern the gateway could not compile)
+#   matches every resource, so that a broken deny rule still denies.
+rule_matches(rule, _) if rule.valid == false
+
+rule_matches(rule, name) if {
+	object.get(rule, "valid", true) != false
+	is_string(name)
+	is_string(rule.pattern)
+	regex.match(anchored(rule.pattern), name)
+}
+
+# METADATA
+# description: A pattern made to match the whole name.
+anchored(pattern) := concat("", ["^(?:", pattern, ")$"])

@@ -7,7 +7,7 @@ import { MlgateError } from '../../errors.js';
 import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
 import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../../mlflow/params.js';
-import { buildPolicyInput } from '../../policy/input.js';
+import { type ResolvedTarget, buildPolicyInput } from '../../policy/input.js';
 import type { ForwardHandler } from './types.js';
 
 /** MLflow's default page size of SearchExperiments. */
@@ -28,16 +28,35 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
   const start = deps.pageTokens.resume(search.pageToken, search.binding, ctx.state.now);
   const result = await filteredSearch(
     {
-      fetchPage: (request) => deps.client.searchExperiments(request),
+      fetchPage: async (request) => {
+        const answer = await deps.client.searchExperiments(request);
+        // The rows carry their names: remembered for regex rules, so that no look-up is needed.
+        const rows = (answer.body as { experiments?: unknown } | undefined)?.experiments;
+        if (deps.names !== undefined && Array.isArray(rows)) {
+          for (const row of rows as Record<string, unknown>[]) {
+            if (typeof row?.['experiment_id'] === 'string' && typeof row['name'] === 'string') {
+              deps.names.remember(row['experiment_id'], row['name']);
+            }
+          }
+        }
+        return answer;
+      },
       rowsField: 'experiments',
       idOf: (row) => (typeof row['experiment_id'] === 'string' ? row['experiment_id'] : undefined),
       visible: async (ids) => {
         const grants = await deps.grantSource.forPrincipal('experiment', ids, username, principal.groups);
+        const targets: ResolvedTarget[] = ids.map((id) => ({
+          type: 'experiment',
+          id,
+          via: 'experiment',
+          ref: id,
+          exists: true,
+        }));
         return deps.engine.visible(
           buildPolicyInput({
             principal,
             operation: ctx.state.route?.operation ?? null,
-            targets: ids.map((id) => ({ type: 'experiment', id, via: 'experiment', ref: id, exists: true })),
+            targets: deps.names === undefined ? targets : await deps.names.name(targets),
             grants,
             method: ctx.method,
             path: ctx.state.path,

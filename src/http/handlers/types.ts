@@ -2,6 +2,7 @@
 import type { Context } from 'koa';
 
 import type { MlflowClient } from '../../mlflow/client.js';
+import type { ExperimentNames } from '../../mlflow/names.js';
 import type { PageTokens } from '../../mlflow/page-token.js';
 import type { DecisionEngine } from '../../policy/engine.js';
 import type { Upstream } from '../../proxy/upstream.js';
@@ -17,6 +18,8 @@ export interface ForwardDeps extends ObligationDeps {
   readonly pageTokens: PageTokens;
   /** Largest streamed upload (routes with body: 'stream'); a larger one is cut and answered 413. */
   readonly maxArtifactUploadBytes: number;
+  /** Experiment names for regex rules; absent: none are looked up. */
+  readonly names?: ExperimentNames;
 }
 
 export type GatewayContext = Context & { state: GatewayState };

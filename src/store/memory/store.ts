@@ -5,6 +5,7 @@
  */
 import { MlgateError } from '../../errors.js';
 import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
+import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
 import type {
   FailureCount,
   FailureRepository,
@@ -12,6 +13,9 @@ import type {
   GrantRepository,
   LoginStateRecord,
   LoginStateRepository,
+  PermissionVersionRepository,
+  RegexRuleRecord,
+  RegexRuleRepository,
   ResourceGrants,
   SessionRepository,
   Store,
@@ -23,10 +27,13 @@ import type {
 } from '../types.js';
 
 export function createMemoryStore(now: () => Date = () => new Date()): Store {
+  const permissionVersion = memoryPermissionVersion();
   return {
     users: memoryUsers(now),
     tokens: memoryTokens(),
-    grants: memoryGrants(now),
+    grants: memoryGrants(now, permissionVersion),
+    regexRules: memoryRegexRules(now, permissionVersion),
+    permissionVersion,
     loginStates: memoryLoginStates(),
     failures: memoryFailures(),
     sessions: memorySessions(),
@@ -190,7 +197,63 @@ function memoryFailures(): FailureRepository {
   };
 }
 
-function memoryGrants(now: () => Date): GrantRepository {
+function memoryPermissionVersion(): PermissionVersionRepository {
+  let version = '';
+  return {
+    read: () => Promise.resolve(version),
+    bump: () => {
+      version = newVersion();
+      return Promise.resolve();
+    },
+  };
+}
+
+function memoryRegexRules(now: () => Date, version: PermissionVersionRepository): RegexRuleRepository {
+  const rules = new Map<string, RegexRuleRecord>();
+  const order = (a: RegexRuleRecord, b: RegexRuleRecord): number =>
+    compare(a.resourceType, b.resourceType) ||
+    compare(a.principalType, b.principalType) ||
+    compare(a.principal, b.principal) ||
+    a.priority - b.priority ||
+    compare(a.id, b.id);
+  return {
+    async add(rule) {
+      for (const existing of rules.values()) {
+        if (
+          existing.resourceType === rule.resourceType &&
+          existing.principalType === rule.principalType &&
+          existing.principal === rule.principal &&
+          existing.pattern === rule.pattern
+        ) {
+          throw duplicateRule(rule);
+        }
+      }
+      const record: RegexRuleRecord = { id: newRuleId(), ...rule, createdAt: now() };
+      rules.set(record.id, record);
+      await version.bump();
+      return record;
+    },
+    list: () => Promise.resolve([...rules.values()].sort(order)),
+    async remove(id) {
+      const removed = rules.delete(id);
+      if (removed) await version.bump();
+      return removed;
+    },
+    async removeAllForPrincipal(principalType, principal) {
+      let removed = 0;
+      for (const [id, rule] of rules) {
+        if (rule.principalType === principalType && rule.principal === principal) {
+          rules.delete(id);
+          removed += 1;
+        }
+      }
+      if (removed > 0) await version.bump();
+      return removed;
+    },
+  };
+}
+
+function memoryGrants(now: () => Date, version: PermissionVersionRepository): GrantRepository {
   const grants = new Map<string, GrantRecord>();
   const keyOf = (type: string, id: string, principalType: string, principal: string): string =>
     JSON.stringify([type, id, principalType, principal]);
@@ -204,16 +267,19 @@ function memoryGrants(now: () => Date): GrantRepository {
     }
     return removed;
   };
+  const bumpIf = async <T extends number | boolean>(changed: T): Promise<T> => {
+    if (changed !== 0 && changed !== false) await version.bump();
+    return changed;
+  };
   return {
-    put(grant) {
+    async put(grant) {
       grants.set(keyOf(grant.resourceType, grant.resourceId, grant.principalType, grant.principal), {
         ...grant,
         createdAt: now(),
       });
-      return Promise.resolve();
+      await version.bump();
     },
-    remove: (type, id, principalType, principal) =>
-      Promise.resolve(grants.delete(keyOf(type, id, principalType, principal))),
+    remove: (type, id, principalType, principal) => bumpIf(grants.delete(keyOf(type, id, principalType, principal))),
     forPrincipal(type, ids, username, groups) {
       const found = new Map<string, ResourceGrants>();
       for (const id of ids) {
@@ -238,10 +304,9 @@ function memoryGrants(now: () => Date): GrantRepository {
           .filter((g) => g.resourceType === type && g.resourceId === id)
           .sort((a, b) => compare(a.principalType, b.principalType) || compare(a.principal, b.principal)),
       ),
-    removeAllForResource: (type, id) =>
-      Promise.resolve(removeWhere((g) => !(g.resourceType === type && g.resourceId === id))),
+    removeAllForResource: (type, id) => bumpIf(removeWhere((g) => !(g.resourceType === type && g.resourceId === id))),
     removeAllForPrincipal: (principalType, principal) =>
-      Promise.resolve(removeWhere((g) => !(g.principalType === principalType && g.principal === principal))),
+      bumpIf(removeWhere((g) => !(g.principalType === principalType && g.principal === principal))),
   };
 }
 

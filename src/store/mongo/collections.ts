@@ -58,6 +58,26 @@ export interface GrantDocument {
   createdBy: string;
 }
 
+export interface RegexRuleDocument {
+  /** The rule's id. */
+  _id: string;
+  resourceType: ResourceType;
+  principalType: PrincipalType;
+  principal: string;
+  pattern: string;
+  priority: number;
+  permission: PermissionLevel;
+  createdAt: Date;
+  createdBy: string;
+}
+
+/** Small documents of the store's own (collection meta): {_id: "permissions", version} is bumped by every write. */
+export interface MetaDocument {
+  _id: string;
+  version: string;
+  changedAt: Date;
+}
+
 export interface SessionDocument {
   /** The session id (the cookie's value). */
   _id: string;
@@ -73,6 +93,8 @@ export interface Collections {
   /** Tokens of the first format (SHA-256, collection "tokens"): no longer read, only counted for a warning. */
   readonly legacyTokens: Collection;
   readonly grants: Collection<GrantDocument>;
+  readonly regexRules: Collection<RegexRuleDocument>;
+  readonly meta: Collection<MetaDocument>;
   readonly loginStates: Collection<LoginStateDocument>;
   readonly failures: Collection<FailureDocument>;
   readonly sessions: Collection<SessionDocument>;
@@ -84,6 +106,8 @@ export function collectionsOf(db: Db): Collections {
     tokens: db.collection<TokenDocument>('access_tokens'),
     legacyTokens: db.collection('tokens'),
     grants: db.collection<GrantDocument>('grants'),
+    regexRules: db.collection<RegexRuleDocument>('regex_rules'),
+    meta: db.collection<MetaDocument>('meta'),
     loginStates: db.collection<LoginStateDocument>('login_states'),
     failures: db.collection<FailureDocument>('auth_failures'),
     sessions: db.collection<SessionDocument>('sessions'),
@@ -99,6 +123,10 @@ export async function ensureIndexes(collections: Collections): Promise<{ readonl
   await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
   await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
   await collections.sessions.createIndex({ username: 1 }, { name: 'username' });
+  await collections.regexRules.createIndex(
+    { resourceType: 1, principalType: 1, principal: 1, pattern: 1 },
+    { unique: true, name: 'principal_pattern_unique' },
+  );
   await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
   // Expired sessions, failures and login states are ignored on read; removing them only keeps the collections from growing.
   try {

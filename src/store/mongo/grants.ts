@@ -1,5 +1,5 @@
 import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
-import type { GrantRecord, GrantRepository } from '../types.js';
+import type { GrantRecord, GrantRepository, PermissionVersionRepository } from '../types.js';
 import { type Collections, type GrantDocument, grantKey } from './collections.js';
 import { guarded } from './errors.js';
 
@@ -15,16 +15,24 @@ function toRecord(doc: GrantDocument): GrantRecord {
   };
 }
 
-export function createGrantRepository(collections: Collections, now: () => Date = () => new Date()): GrantRepository {
+export function createGrantRepository(
+  collections: Collections,
+  version: PermissionVersionRepository,
+  now: () => Date = () => new Date(),
+): GrantRepository {
   return {
     async put(grant) {
       const _id = grantKey(grant.resourceType, grant.resourceId, grant.principalType, grant.principal);
       const doc: GrantDocument = { _id, ...grant, createdAt: now() };
       await guarded('grants.put', () => collections.grants.replaceOne({ _id }, doc, { upsert: true }));
+      await version.bump();
     },
     async remove(resourceType, resourceId, principalType, principal) {
       const _id = grantKey(resourceType, resourceId, principalType, principal);
       const result = await guarded('grants.remove', () => collections.grants.deleteOne({ _id }));
+      if (result.deletedCount === 1) {
+        await version.bump();
+      }
       return result.deletedCount === 1;
     },
     async forPrincipal(resourceType, resourceIds, username, groups) {
@@ -70,12 +78,18 @@ export function createGrantRepository(collections: Collections, now: () => Date 
       const result = await guarded('grants.removeAllForResource', () =>
         collections.grants.deleteMany({ resourceType, resourceId }),
       );
+      if (result.deletedCount > 0) {
+        await version.bump();
+      }
       return result.deletedCount;
     },
     async removeAllForPrincipal(principalType, principal) {
       const result = await guarded('grants.removeAllForPrincipal', () =>
         collections.grants.deleteMany({ principalType, principal }),
       );
+      if (result.deletedCount > 0) {
+        await version.bump();
+      }
       return result.deletedCount;
     },
     async listForResource(resourceType, resourceId) {

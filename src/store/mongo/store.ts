@@ -8,6 +8,7 @@ import { collectionsOf, ensureIndexes, sweepExpired } from './collections.js';
 import { guarded } from './errors.js';
 import { createFailureRepository } from './failures.js';
 import { createGrantRepository } from './grants.js';
+import { createPermissionVersionRepository, createRegexRuleRepository } from './regex-rules.js';
 import { createLoginStateRepository } from './login-states.js';
 import { createSessionRepository } from './sessions.js';
 import { createTokenRepository } from './tokens.js';
@@ -39,10 +40,13 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       ? undefined
       : setInterval(() => void sweepExpired(collections, new Date()).catch(() => undefined), SWEEP_INTERVAL_MS);
     sweeper?.unref();
+    const permissionVersion = createPermissionVersionRepository(collections);
     return {
       users: createUserRepository(collections),
       tokens: createTokenRepository(collections),
-      grants: createGrantRepository(collections),
+      grants: createGrantRepository(collections, permissionVersion),
+      regexRules: createRegexRuleRepository(collections, permissionVersion),
+      permissionVersion,
       loginStates: createLoginStateRepository(collections),
       failures: createFailureRepository(collections),
       sessions: createSessionRepository(collections),

@@ -26,6 +26,7 @@ function fakeClient(
   };
   const client: MlflowClient = {
     experimentIdByName: (name) => answer(`name:${name}`, name === 'known' ? '5' : undefined),
+    experimentNameById: (id) => answer(`experiment:${id}`, id === '5' ? 'known' : undefined),
     runExperimentId: (id) => answer(`run:${id}`, existing.runs?.[id]),
     loggedModelExperimentId: (id) => answer(`model:${id}`, existing.models?.[id]),
     traceExperimentId: (id) => answer(`trace:${id}`, existing.traces?.[id]),

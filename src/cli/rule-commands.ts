@@ -1,0 +1,90 @@
+/**
+ * `mlgate rule add|list|remove`: regex rules (issue 8) in the store. A pattern is checked by the policy engine's
+ * own regex engine before it is stored (src/policy/patterns.ts).
+ */
+import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
+import { MlgateError } from '../errors.js';
+import type { PatternChecker } from '../policy/patterns.js';
+import type { RegexRuleRecord, Store } from '../store/types.js';
+import { type Output, principalOf } from './admin-commands.js';
+
+/** Priorities are small integers: the lowest number that matches decides. */
+export const MAX_PRIORITY = 1_000_000;
+
+function usage(message: string): MlgateError {
+  return new MlgateError('MLGATE_USAGE', `${message} Run "mlgate help" for usage.`);
+}
+
+function describeRule(rule: RegexRuleRecord): string {
+  return (
+    `${rule.id}  ${rule.principalType} ${rule.principal}  ${rule.resourceType} name ~ ${JSON.stringify(rule.pattern)}` +
+    `  priority ${rule.priority}  ${rule.permission}`
+  );
+}
+
+function ruleData(rule: RegexRuleRecord): Record<string, unknown> {
+  return {
+    id: rule.id,
+    resource_type: rule.resourceType,
+    principal_type: rule.principalType,
+    principal: rule.principal,
+    pattern: rule.pattern,
+    priority: rule.priority,
+    permission: rule.permission,
+    created_at: rule.createdAt.toISOString(),
+    created_by: rule.createdBy,
+  };
+}
+
+export async function addRule(
+  store: Store,
+  patterns: PatternChecker,
+  args: {
+    user: string | undefined;
+    group: string | undefined;
+    pattern: string | undefined;
+    priority: string | undefined;
+    permission: string | undefined;
+  },
+): Promise<Output> {
+  const { principalType, principal } = principalOf(args);
+  if (args.pattern === undefined) {
+    throw usage('--pattern <regex> is required (RE2 syntax, matched against the whole experiment name).');
+  }
+  patterns.check(args.pattern);
+  const priority = Number(args.priority ?? '');
+  if (args.priority === undefined || !/^[0-9]+$/.test(args.priority) || priority > MAX_PRIORITY) {
+    throw usage(
+      `--priority <n> is required: an integer from 0 to ${MAX_PRIORITY} (the lowest number that matches decides).`,
+    );
+  }
+  const permission = args.permission?.toUpperCase();
+  if (permission === undefined || !PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
+    throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')} (NO_PERMISSIONS denies).`);
+  }
+  const rule = await store.regexRules.add({
+    resourceType: 'experiment',
+    principalType,
+    principal,
+    pattern: args.pattern,
+    priority,
+    permission: permission as PermissionLevel,
+    createdBy: 'cli',
+  });
+  return { data: ruleData(rule), lines: [`Added regex rule ${describeRule(rule)}`] };
+}
+
+export async function listRules(store: Store): Promise<Output> {
+  const rules = await store.regexRules.list();
+  return { data: rules.map(ruleData), lines: rules.map(describeRule) };
+}
+
+export async function removeRule(store: Store, args: { id: string | undefined }): Promise<Output> {
+  if (args.id === undefined) {
+    throw usage('A rule id is required (see mlgate rule list).');
+  }
+  if (!(await store.regexRules.remove(args.id))) {
+    throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `There is no regex rule ${args.id} (see mlgate rule list).`);
+  }
+  return { data: { removed: args.id }, lines: [`Removed regex rule ${args.id}.`] };
+}

@@ -1,0 +1,152 @@
+/**
+ * Live permission data (issue 8, item 4): every replica polls the permission version in MongoDB (a document that
+ * every grant or regex rule write gives a new value, src/store/types.ts PermissionVersionRepository). When it
+ * changes, the regex rules are read and the policy's data built aside, then swapped into the engine in one step
+ * (DecisionEngine.setData), and cached grants are dropped; requests keep being decided from the previous data
+ * meanwhile, never from half of the new. FerretDB has no change streams, so polling is the one way that works on
+ * every server; a change takes effect within permissions.refresh_interval_ms plus the time to load it.
+ *
+ * When MongoDB cannot be read, the last good data keeps deciding for permissions.max_stale_ms after the last
+ * successful check; past that every request is refused (MLGATE_PERMISSIONS_STALE, fail closed) and readiness
+ * says so, until a check succeeds again.
+ */
+import { MlgateError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import type { PermissionVersionRepository, RegexRuleRepository } from '../store/types.js';
+import { type PolicyRules, rulesData } from './data.js';
+
+export interface LiveDataStatus {
+  /** True while the data is within permissions.max_stale_ms of the last successful check. */
+  readonly ok: boolean;
+  /** The permission version of the data in the engine. */
+  readonly version: string;
+  readonly rules: number;
+  readonly loadedAt: Date | null;
+  readonly checkedAt: Date | null;
+  /** How long since the last successful check. */
+  readonly staleMs: number;
+  readonly error?: string;
+}
+
+export interface LiveData {
+  /** Loads the data once (start-up: a failure stops the start), then checks every refresh interval. */
+  start(): Promise<void>;
+  stop(): void;
+  /** Checks now (tests, and the CLI's own writes); resolves when the data is current or the check failed. */
+  refresh(): Promise<void>;
+  /** Throws MLGATE_PERMISSIONS_STALE when the data is older than the limit. */
+  assertFresh(): void;
+  status(): LiveDataStatus;
+  /** True when any regex rule is loaded (experiment names are only looked up then). */
+  hasRules(): boolean;
+}
+
+export interface LiveDataDeps {
+  readonly version: PermissionVersionRepository;
+  readonly rules: RegexRuleRepository;
+  /** The policy data that does not come from MongoDB (runtimeData(config)). */
+  readonly baseData: object;
+  /** Installs new data in the engine (DecisionEngine.setData). */
+  readonly install: (data: object) => Promise<void>;
+  /** Whether the policy engine compiles a pattern (PatternChecker). */
+  readonly isValidPattern: (pattern: string) => boolean;
+  /** Called after new data is installed (drop cached grants). */
+  readonly onChange?: () => void;
+  readonly intervalMs: number;
+  readonly maxStaleMs: number;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+export function createLiveData(deps: LiveDataDeps): LiveData {
+  const now = deps.now ?? Date.now;
+  let version: string | null = null;
+  let ruleCount = 0;
+  let loadedAt: number | null = null;
+  let checkedAt: number | null = null;
+  let lastError: string | undefined;
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+
+  const load = async (): Promise<void> => {
+    const started = now();
+    const seen = await deps.version.read();
+    if (seen === version) {
+      checkedAt = started;
+      lastError = undefined;
+      return;
+    }
+    // Read the version first: a write landing after it bumps it again, and the next check loads once more.
+    const rules = await deps.rules.list();
+    const validity = new Map(rules.map((rule) => [rule.pattern, deps.isValidPattern(rule.pattern)]));
+    const data: { rules: PolicyRules } = rulesData(rules, (pattern) => validity.get(pattern) === true);
+    const invalid = rules.filter((rule) => validity.get(rule.pattern) !== true);
+    for (const rule of invalid) {
+      deps.logger.error('regex rule with a pattern the policy cannot compile: it denies every resource', {
+        rule: rule.id,
+        principal: `${rule.principalType}:${rule.principal}`,
+      });
+    }
+    await deps.install({ ...deps.baseData, ...data });
+    const previous = version;
+    version = seen;
+    ruleCount = rules.length;
+    loadedAt = now();
+    checkedAt = started;
+    lastError = undefined;
+    deps.onChange?.();
+    if (previous !== null) {
+      deps.logger.info('permission data reloaded', { version: seen, rules: rules.length });
+    }
+  };
+
+  const refresh = (): Promise<void> => {
+    // One check at a time; a caller during a check waits for it.
+    running ??= load()
+      .catch((error: unknown) => {
+        lastError = (error as Error).message;
+        deps.logger.warn('could not refresh permission data; deciding from the last good data', {
+          err: error as Error,
+          stale_ms: staleMs(),
+        });
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+
+  const staleMs = (): number => (checkedAt === null ? Infinity : Math.max(0, now() - checkedAt));
+
+  return {
+    async start() {
+      await load();
+      timer = setInterval(() => void refresh(), deps.intervalMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+    refresh,
+    assertFresh() {
+      if (staleMs() > deps.maxStaleMs) {
+        throw new MlgateError('MLGATE_PERMISSIONS_STALE', undefined, {
+          details: { stale_ms: staleMs(), max_stale_ms: deps.maxStaleMs },
+        });
+      }
+    },
+    status() {
+      const stale = staleMs();
+      return {
+        ok: version !== null && stale <= deps.maxStaleMs,
+        version: version ?? '',
+        rules: ruleCount,
+        loadedAt: loadedAt === null ? null : new Date(loadedAt),
+        checkedAt: checkedAt === null ? null : new Date(checkedAt),
+        staleMs: Number.isFinite(stale) ? stale : -1,
+        ...(lastError === undefined ? {} : { error: lastError }),
+      };
+    },
+    hasRules: () => ruleCount > 0,
+  };
+}

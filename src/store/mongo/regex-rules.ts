@@ -1,0 +1,84 @@
+import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
+import type { PermissionVersionRepository, RegexRuleRecord, RegexRuleRepository } from '../types.js';
+import type { Collections, RegexRuleDocument } from './collections.js';
+import { guarded, isDuplicateKey } from './errors.js';
+
+function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
+  return {
+    id: doc._id,
+    resourceType: doc.resourceType,
+    principalType: doc.principalType,
+    principal: doc.principal,
+    pattern: doc.pattern,
+    priority: doc.priority,
+    permission: doc.permission,
+    createdAt: doc.createdAt,
+    createdBy: doc.createdBy,
+  };
+}
+
+export function createRegexRuleRepository(
+  collections: Collections,
+  version: PermissionVersionRepository,
+  now: () => Date = () => new Date(),
+): RegexRuleRepository {
+  return {
+    async add(rule) {
+      const doc: RegexRuleDocument = { _id: newRuleId(), ...rule, createdAt: now() };
+      await guarded('regexRules.add', async () => {
+        try {
+          await collections.regexRules.insertOne(doc);
+        } catch (error) {
+          throw isDuplicateKey(error) ? duplicateRule(rule) : error;
+        }
+      });
+      await version.bump();
+      return toRecord(doc);
+    },
+    async list() {
+      const docs = await guarded('regexRules.list', () =>
+        collections.regexRules
+          .find({})
+          .sort({ resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 })
+          .toArray(),
+      );
+      return docs.map(toRecord);
+    },
+    async remove(id) {
+      const result = await guarded('regexRules.remove', () => collections.regexRules.deleteOne({ _id: id }));
+      if (result.deletedCount === 1) {
+        await version.bump();
+      }
+      return result.deletedCount === 1;
+    },
+    async removeAllForPrincipal(principalType, principal) {
+      const result = await guarded('regexRules.removeAllForPrincipal', () =>
+        collections.regexRules.deleteMany({ principalType, principal }),
+      );
+      if (result.deletedCount > 0) {
+        await version.bump();
+      }
+      return result.deletedCount;
+    },
+  };
+}
+
+export function createPermissionVersionRepository(collections: Collections): PermissionVersionRepository {
+  return {
+    async read() {
+      const doc = await guarded('permissionVersion.read', () => collections.meta.findOne({ _id: 'permissions' }));
+      return doc?.version ?? '';
+    },
+    async bump() {
+      // A $set of a value never used before (not an $inc, which FerretDB may lose under concurrent writers): any
+      // write makes every replica see a version other than the one it last read.
+      await guarded('permissionVersion.bump', () =>
+        collections.meta.updateOne(
+          { _id: 'permissions' },
+          { $set: { version: newVersion(), changedAt: new Date() } },
+          { upsert: true },
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * Regex rules through the real policy WebAssembly: patterns checked by its RE2, rules in the policy's data
+ * (not the input), swapped in by live data polling the store's permission version.
+ */
+import { expect } from 'chai';
+
+import type { Principal } from '../../../src/auth/principal.js';
+import { loadConfig } from '../../../src/config/load.js';
+import type { MlgateError } from '../../../src/errors.js';
+import { silentLogger } from '../../../src/logging.js';
+import { createExperimentNames } from '../../../src/mlflow/names.js';
+import { defaultBundlePath } from '../../../src/paths.js';
+import { readBundle } from '../../../src/policy/bundle.js';
+import { runtimeData, rulesData } from '../../../src/policy/data.js';
+import { createDecisionEngine } from '../../../src/policy/engine.js';
+import { type ResolvedTarget, buildPolicyInput } from '../../../src/policy/input.js';
+import { createLiveData } from '../../../src/policy/live-data.js';
+import { MAX_PATTERN_LENGTH, type PatternChecker, createPatternChecker } from '../../../src/policy/patterns.js';
+import { createMemoryStore } from '../../../src/store/memory/store.js';
+import type { Store } from '../../../src/store/types.js';
+
+const alice: Principal = {
+  authenticated: true,
+  username: 'alice',
+  isAdmin: false,
+  groups: ['team-a'],
+  method: 'basic',
+};
+
+function target(id: string, name?: string): ResolvedTarget {
+  return { type: 'experiment', id, via: 'experiment', ref: id, exists: true, ...(name === undefined ? {} : { name }) };
+}
+
+describe('regex rule patterns (checked by the policy engine)', () => {
+  let checker: PatternChecker;
+  before(async () => {
+    checker = await createPatternChecker(await readBundle(defaultBundlePath()));
+  });
+
+  for (const pattern of ['team-a/.*', '(?i)Team-[AB]/exp-[0-9]{1,4}', 'a|b', '[[:alpha:]]+', '\\pL+', 'x{1000}']) {
+    it(`accepts ${JSON.stringify(pattern)}`, () => {
+      expect(checker.problem(pattern)).to.equal(null);
+    });
+  }
+
+  const refused: [string, RegExp][] = [
+    ['', /empty/],
+    ['a'.repeat(MAX_PATTERN_LENGTH + 1), /at most 1024/],
+    ['team-(?=a)', /look-ahead/],
+    ['(?<!x)y', /look-ahead and look-behind/],
+    ['(a)\\1', /backreferences/],
+    ['a++', /possessive/],
+    ['(?>a)', /atomic/],
+    ['\\C', /any byte/],
+    ['a\nb', /control character/],
+    ['(', /cannot compile/],
+    ['a)|(b', /cannot compile/],
+    ['[z-a]', /cannot compile/],
+    ['a**', /cannot compile/],
+    ['x{1001}', /cannot compile/],
+    ['(x{1000}){1000}', /cannot compile/],
+  ];
+  for (const [pattern, why] of refused) {
+    it(`refuses ${JSON.stringify(pattern.slice(0, 20))} with MLGATE_PATTERN_INVALID`, () => {
+      try {
+        checker.check(pattern);
+        expect.fail('expected a refusal');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_PATTERN_INVALID');
+        expect((error as MlgateError).status).to.equal(400);
+        expect((error as Error).message).to.match(why);
+      }
+    });
+  }
+
+  it('refuses a bundle without the check entrypoint', async () => {
+    const bundle = await readBundle(defaultBundlePath());
+    try {
+      // A wasm module that is not a policy at all cannot be asked.
+      await createPatternChecker({ ...bundle, wasm: Buffer.from('not wasm') });
+      expect.fail('expected a failure');
+    } catch (error) {
+      expect(error).to.be.instanceOf(Error);
+    }
+  });
+});
+
+describe('regex rules in the policy data', () => {
+  const { config } = loadConfig({ env: { MLGATE_SERVER_MODE: 'development' } });
+  let store: Store;
+  let checker: PatternChecker;
+  const engine = createDecisionEngine();
+
+  before(async () => {
+    checker = await createPatternChecker(await readBundle(defaultBundlePath()));
+    await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
+  });
+  beforeEach(() => {
+    store = createMemoryStore();
+  });
+
+  const decide = (operation: string, ...targets: ResolvedTarget[]) =>
+    engine.decide(
+      buildPolicyInput({
+        principal: alice,
+        operation,
+        targets,
+        grants: new Map(),
+        method: 'GET',
+        path: '/',
+        now: new Date(0),
+      }),
+    );
+
+  let down = false;
+  const live = (now: () => number = Date.now) => {
+    let cleared = 0;
+    const data = createLiveData({
+      version: {
+        read: () => (down ? Promise.reject(new Error('MongoDB is down')) : store.permissionVersion.read()),
+        bump: () => store.permissionVersion.bump(),
+      },
+      rules: store.regexRules,
+      baseData: runtimeData(config),
+      install: (d) => engine.setData(d),
+      isValidPattern: (p) => checker.problem(p) === null,
+      onChange: () => (cleared += 1),
+      intervalMs: 60_000,
+      maxStaleMs: 1_000,
+      logger: silentLogger,
+      now,
+    });
+    return { data, cleared: () => cleared };
+  };
+
+  it('decides from rules loaded into the data, and from new ones once the version changes', async () => {
+    const { data, cleared } = live();
+    await data.start();
+    try {
+      expect(decide('GetExperiment', target('1', 'team-a/exp')).allow).to.equal(false);
+      await store.regexRules.add({
+        resourceType: 'experiment',
+        principalType: 'group',
+        principal: 'team-a',
+        pattern: 'team-a/.*',
+        priority: 10,
+        permission: 'EDIT',
+        createdBy: 't',
+      });
+      await data.refresh();
+      expect(cleared()).to.equal(2);
+      expect(data.hasRules()).to.equal(true);
+      const allowed = decide('UpdateExperiment', target('1', 'team-a/exp'));
+      expect(allowed.allow).to.equal(true);
+      expect(allowed.reasons).to.deep.equal(['grant:group-regex']);
+      expect(allowed.checks[0]?.source).to.equal('group-regex');
+      expect(decide('GetExperiment', target('2', 'team-b/exp')).allow).to.equal(false);
+      expect(decide('GetExperiment', target('3', 'team-a')).allow, 'whole name').to.equal(false);
+      expect(decide('GetExperiment', target('4')).allow, 'no name, no rule').to.equal(false);
+      // A deny of a lower number overrides the broader allow.
+      await store.regexRules.add({
+        resourceType: 'experiment',
+        principalType: 'group',
+        principal: 'team-a',
+        pattern: 'team-a/frozen-.*',
+        priority: 1,
+        permission: 'NO_PERMISSIONS',
+        createdBy: 't',
+      });
+      await data.refresh();
+      const denied = decide('GetExperiment', target('5', 'team-a/frozen-1'));
+      expect(denied.reasons).to.deep.equal(['explicit-deny', 'no-permission']);
+      expect(decide('GetExperiment', target('1', 'team-a/exp')).allow).to.equal(true);
+      // Unchanged version: nothing reloaded.
+      await data.refresh();
+      expect(cleared()).to.equal(3);
+    } finally {
+      data.stop();
+      await engine.setData(runtimeData(config));
+    }
+  });
+
+  it('keeps the last good data when the store fails, then fails closed past max_stale_ms', async () => {
+    let clock = 1_000_000;
+    const { data } = live(() => clock);
+    await data.start();
+    try {
+      expect(data.status().ok).to.equal(true);
+      data.assertFresh();
+      down = true;
+      clock += 900;
+      await data.refresh();
+      data.assertFresh(); // within the bound: still deciding
+      expect(data.status()).to.deep.include({ ok: true, error: 'MongoDB is down' });
+      clock += 200;
+      expect(data.status().ok).to.equal(false);
+      expect(data.status().staleMs).to.equal(1_100);
+      try {
+        data.assertFresh();
+        expect.fail('expected a refusal');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_PERMISSIONS_STALE');
+        expect((error as MlgateError).status).to.equal(503);
+      }
+      // MongoDB back: fresh again at the next check.
+      down = false;
+      await data.refresh();
+      data.assertFresh();
+      expect(data.status().ok).to.equal(true);
+    } finally {
+      down = false;
+      data.stop();
+    }
+  });
+
+  it('marks a rule whose pattern the engine cannot compile as invalid: it denies', () => {
+    const rules = rulesData(
+      [
+        {
+          id: 'bad',
+          resourceType: 'experiment',
+          principalType: 'user',
+          principal: '__proto__',
+          pattern: '(',
+          priority: 1,
+          permission: 'MANAGE',
+          createdAt: new Date(),
+          createdBy: 't',
+        },
+      ],
+      (p) => checker.problem(p) === null,
+    );
+    // A principal named __proto__ is a key like any other (no prototype is touched).
+    expect(JSON.stringify(rules)).to.equal(
+      JSON.stringify({ rules: { experiment: { user: {}, group: {} } } }).replace(
+        '"user":{}',
+        '"user":{"__proto__":[{"id":"bad","pattern":"(","priority":1,"permission":"MANAGE","valid":false}]}',
+      ),
+    );
+  });
+});
+
+describe('experiment names for regex rules', () => {
+  it('looks names up only while rules exist, once per id, and uses names the request already carries', async () => {
+    const calls: string[] = [];
+    let needed = false;
+    const names = createExperimentNames({
+      client: {
+        experimentNameById: (id) => {
+          calls.push(id);
+          return Promise.resolve(id === '404' ? null : `name-of-${id}`);
+        },
+      },
+      ttlMs: 60_000,
+      maxEntries: 10,
+      needed: () => needed,
+    });
+    expect(await names.name([target('1')])).to.deep.equal([target('1')]);
+    expect(calls).to.deep.equal([]);
+    needed = true;
+    const byName: ResolvedTarget = { type: 'experiment', id: '9', via: 'experiment_name', ref: 'team/x', exists: true };
+    names.remember('7', 'seen-in-search');
+    const named = await names.name([target('1'), target('1'), target('404'), byName, target('7')]);
+    expect(named.map((t) => t.name)).to.deep.equal(['name-of-1', 'name-of-1', undefined, 'team/x', 'seen-in-search']);
+    expect(calls).to.deep.equal(['1', '404']);
+  });
+});
