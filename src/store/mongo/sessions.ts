@@ -6,6 +6,10 @@ function toStored(doc: SessionDocument): StoredSession {
   return { id: doc._id, username: doc.username, expiresAt: doc.expiresAt, data: doc.data };
 }
 
+function toDocument(session: StoredSession): SessionDocument {
+  return { _id: session.id, username: session.username, expiresAt: session.expiresAt, data: { ...session.data } };
+}
+
 export function createSessionRepository(collections: Collections): SessionRepository {
   return {
     async get(id) {
@@ -13,22 +17,14 @@ export function createSessionRepository(collections: Collections): SessionReposi
       return doc === null ? null : toStored(doc);
     },
     async put(session) {
-      const doc: SessionDocument = {
-        _id: session.id,
-        username: session.username,
-        expiresAt: session.expiresAt,
-        data: { ...session.data },
-      };
-      await guarded('sessions.put', () => collections.sessions.replaceOne({ _id: session.id }, doc, { upsert: true }));
+      await guarded('sessions.put', () =>
+        collections.sessions.replaceOne({ _id: session.id }, toDocument(session), { upsert: true }),
+      );
     },
     async update(session) {
-      const doc: SessionDocument = {
-        _id: session.id,
-        username: session.username,
-        expiresAt: session.expiresAt,
-        data: { ...session.data },
-      };
-      const result = await guarded('sessions.update', () => collections.sessions.replaceOne({ _id: session.id }, doc));
+      const result = await guarded('sessions.update', () =>
+        collections.sessions.replaceOne({ _id: session.id }, toDocument(session)),
+      );
       return result.matchedCount === 1;
     },
     async delete(id) {
