@@ -30,6 +30,7 @@ import type { MlflowClient } from './mlflow/client.js';
 import type { RouteTable } from './mlflow/match.js';
 import type { PageTokens } from './mlflow/page-token.js';
 import type { Resolver } from './mlflow/resolve.js';
+import type { BundleActivity } from './policy/activation.js';
 import type { DecisionEngine } from './policy/engine.js';
 import type { Upstream } from './proxy/upstream.js';
 import type { GrantSource } from './store/grant-cache.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   readonly grantSource: GrantSource;
   readonly grants: GrantRepository;
   readonly engine: DecisionEngine;
+  /** Why the latest new policy bundle was refused, for readiness. */
+  readonly bundleActivity?: () => BundleActivity;
   readonly upstream: Upstream;
   readonly client: MlflowClient;
   readonly pingStore: () => Promise<void>;
@@ -96,7 +99,11 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   }
   app.use(
     branch({
-      health: healthRoutes({ policyStatus: () => deps.engine.status(), pingStore: deps.pingStore }),
+      health: healthRoutes({
+        policyStatus: () => deps.engine.status(),
+        ...(deps.bundleActivity === undefined ? {} : { bundleActivity: deps.bundleActivity }),
+        pingStore: deps.pingStore,
+      }),
       login: deps.login?.router ?? null,
       api: [
         ...authenticated,

@@ -35,10 +35,8 @@ import { createRouteTable } from '../mlflow/match.js';
 import { createPageTokens, derivePageTokenKey } from '../mlflow/page-token.js';
 import { createResolver } from '../mlflow/resolve.js';
 import { ROUTES } from '../mlflow/routes.js';
-import { defaultBundlePath } from '../paths.js';
-import { readBundle } from '../policy/bundle.js';
 import { runtimeData } from '../policy/data.js';
-import { createDecisionEngine } from '../policy/engine.js';
+import { startPolicy } from '../policy/start-policy.js';
 import { createUpstream } from '../proxy/upstream.js';
 import { createCachedGrantSource } from '../store/grant-cache.js';
 import { openMongoStore } from '../store/mongo/store.js';
@@ -65,10 +63,9 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     readFile: (path) => readFileSync(path, 'utf8'),
   });
 
-  const bundlePath = config.policy.bundle === '' ? defaultBundlePath() : config.policy.bundle;
-  const engine = createDecisionEngine();
-  await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
-  logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
+  // The first bundle must load (or the start stops); new ones are watched for once the gateway listens.
+  const policy = await startPolicy(config, { logger, runtimeData: () => runtimeData(config) });
+  const engine = policy.engine;
 
   // Before anything is opened: a provider that cannot be discovered stops the start-up.
   const bearerProvider = await resolveBearerProvider(config);
@@ -187,6 +184,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     grantSource,
     grants: store.grants,
     engine,
+    bundleActivity: () => policy.activator.activity(),
     upstream,
     client,
     pingStore: () => store.ping(),
@@ -222,11 +220,13 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info('listening', { url, upstream: redactUri(config.upstream.url) });
+  policy.start();
 
   return {
     url,
     logger,
     async stop() {
+      policy.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

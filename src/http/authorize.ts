@@ -16,7 +16,10 @@ export function authorizeStage(deps: { readonly engine: DecisionEngine }): Middl
   return async (ctx, next) => {
     const state = ctx.state;
     const targets = state.targets ?? [];
-    const decision = deps.engine.decide(
+    // One policy for the whole request: every later decision (GraphQL parts, a filtered search) reads this one.
+    const policy = deps.engine.snapshot();
+    state.policy = policy;
+    const decision = policy.decide(
       buildPolicyInput({
         principal: state.principal ?? ANONYMOUS,
         operation: state.route?.operation ?? null,
@@ -51,7 +54,7 @@ export function authorizeStage(deps: { readonly engine: DecisionEngine }): Middl
       );
     }
     if (state.graphql !== undefined) {
-      const verdict = authorizeGraphqlParts(deps, state, ctx);
+      const verdict = authorizeGraphqlParts(policy, state, ctx);
       if (verdict.refusal !== undefined) {
         // Answered in GraphQL, as MLflow answers a failed field (the web UI reads it there), with the code in a header.
         const refusal = verdict.refusal;

@@ -1,0 +1,133 @@
+/**
+ * A bundle file (bundle.tar.gz) or directory watched for changes: fs.watch on it (a file's parent directory is
+ * watched, so a bundle renamed into place is seen), plus a periodic stat as a fallback where events are lost.
+ * Changes are debounced; a bundle still being written (it changes while read, or its archive is incomplete) is
+ * not activated: a half-written archive fails its gzip or tar checks, and the next change is read again.
+ */
+import { type FSWatcher, statSync, watch } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+import { readBundleFiles } from '../bundle.js';
+import type { BundleSink, BundleSource } from './types.js';
+
+export interface FileSourceOptions {
+  readonly path: string;
+  readonly maxBytes: number;
+  /** How often the bundle is stat-ed in case a change event was missed. */
+  readonly intervalMs: number;
+  /** Quiet time after the last change before the bundle is read. */
+  readonly debounceMs: number;
+  readonly sink: BundleSink;
+}
+
+export function createFileSource(options: FileSourceOptions): BundleSource {
+  let watcher: FSWatcher | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let seen: string | undefined;
+  let running = false;
+  let checking = false;
+  let again = false;
+
+  const schedule = (): void => {
+    if (!running) return;
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void check(), options.debounceMs);
+  };
+
+  const check = async (): Promise<void> => {
+    if (checking) {
+      again = true;
+      return;
+    }
+    checking = true;
+    try {
+      const before = await fingerprint(options.path);
+      if (before === seen) return;
+      let files: Map<string, Buffer>;
+      try {
+        files = await readBundleFiles(options.path, options.maxBytes);
+      } catch (error) {
+        if ((await fingerprint(options.path)) !== before) {
+          again = true; // still being written: read it again once it settles
+          return;
+        }
+        seen = before;
+        options.sink.fail(error, options.path);
+        return;
+      }
+      if ((await fingerprint(options.path)) !== before) {
+        again = true;
+        return;
+      }
+      seen = before;
+      await options.sink.offer(files, options.path);
+    } finally {
+      checking = false;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    }
+  };
+
+  return {
+    description: options.path,
+    start() {
+      if (running) return;
+      running = true;
+      void fingerprint(options.path).then((current) => {
+        seen ??= current; // the bundle loaded at start-up is the one there now
+      });
+      try {
+        watcher = watchBundle(options.path, schedule);
+        watcher.on('error', () => {
+          watcher?.close(); // the periodic stat carries on
+          watcher = undefined;
+        });
+      } catch {
+        watcher = undefined;
+      }
+      ticker = setInterval(schedule, options.intervalMs);
+      ticker.unref();
+    },
+    stop() {
+      running = false;
+      watcher?.close();
+      watcher = undefined;
+      clearInterval(ticker);
+      clearTimeout(debounce);
+    },
+  };
+}
+
+function watchBundle(path: string, onChange: () => void): FSWatcher {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+    return watch(path, { recursive: true, persistent: false }, onChange);
+  }
+  // A file: its directory is watched, so a bundle renamed into place (a new inode) is seen too.
+  const name = basename(path);
+  return watch(dirname(path), { persistent: false }, (_event, file) => {
+    if (file === null || file === name) onChange();
+  });
+}
+
+/** Identity, size and modification time of the bundle (of each file, for a directory); "missing" when absent. */
+async function fingerprint(path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    if (!info.isDirectory()) {
+      return `${info.ino}:${info.size}:${info.mtimeMs}`;
+    }
+    const parts: string[] = [];
+    for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
+      const full = join(entry.parentPath, entry.name);
+      const each = await stat(full).catch(() => undefined);
+      parts.push(`${full}:${each?.ino}:${each?.size}:${each?.mtimeMs}`);
+    }
+    return parts.sort().join('|');
+  } catch {
+    return 'missing';
+  }
+}
