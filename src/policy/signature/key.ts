@@ -14,6 +14,14 @@ export function loadSigningKey(setting: string, readFile: (path: string) => stri
     return null;
   }
   const pem = value.startsWith('-----BEGIN') ? value : readFile(value);
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    // createPublicKey would derive the public half, but the private key has no business on the gateway.
+    throw new MlgateError(
+      'MLGATE_CONFIG_INVALID',
+      'policy.signing_key holds a private key: give only the public half of the key bundles are signed with ' +
+        '("openssl pkey -in key.pem -pubout"); keep the private key in CI.',
+    );
+  }
   try {
     const key = createPublicKey(pem);
     if (key.type !== 'public') {
