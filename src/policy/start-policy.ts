@@ -7,7 +7,6 @@ import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { defaultBundlePath } from '../paths.js';
 import { type BundleActivator, createBundleActivator } from './activation.js';
-import { readBundleFiles } from './bundle.js';
 import { type DecisionEngine, createDecisionEngine } from './engine.js';
 import { loadSigningKey } from './signature/key.js';
 import { createFileSource } from './source/file-source.js';
@@ -66,15 +65,16 @@ export async function startPolicy(
     source = http;
   } else {
     const path = settings.bundle === '' ? defaultBundlePath() : settings.bundle;
-    await activator.activate(await readBundleFiles(path, settings.max_bundle_bytes), path);
+    const file = createFileSource({
+      path,
+      maxBytes: settings.max_bundle_bytes,
+      intervalMs: settings.poll_interval_ms,
+      debounceMs: WATCH_DEBOUNCE_MS,
+      sink: activator,
+    });
+    await activator.activate(await file.readCurrent(), path);
     if (settings.watch) {
-      source = createFileSource({
-        path,
-        maxBytes: settings.max_bundle_bytes,
-        intervalMs: settings.poll_interval_ms,
-        debounceMs: WATCH_DEBOUNCE_MS,
-        sink: activator,
-      });
+      source = file;
     }
   }
   return {

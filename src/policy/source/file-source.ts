@@ -21,7 +21,15 @@ export interface FileSourceOptions {
   readonly sink: BundleSink;
 }
 
-export function createFileSource(options: FileSourceOptions): BundleSource {
+export interface FileBundleSource extends BundleSource {
+  /**
+   * Reads the bundle there now, for the first activation: the change watching starts from this version (its state
+   * is taken before reading, so a bundle replaced meanwhile is read again once watching starts).
+   */
+  readCurrent(): Promise<Map<string, Buffer>>;
+}
+
+export function createFileSource(options: FileSourceOptions): FileBundleSource {
   let watcher: FSWatcher | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let debounce: NodeJS.Timeout | undefined;
@@ -74,12 +82,16 @@ export function createFileSource(options: FileSourceOptions): BundleSource {
 
   return {
     description: options.path,
+    async readCurrent() {
+      const current = await fingerprint(options.path);
+      const files = await readBundleFiles(options.path, options.maxBytes);
+      seen = current;
+      return files;
+    },
     start() {
       if (running) return;
       running = true;
-      void fingerprint(options.path).then((current) => {
-        seen ??= current; // the bundle loaded at start-up is the one there now
-      });
+      schedule(); // anything that changed since readCurrent
       try {
         watcher = watchBundle(options.path, schedule);
         watcher.on('error', () => {
