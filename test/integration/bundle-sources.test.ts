@@ -4,10 +4,10 @@
  * good one keeps deciding. Decisions are observed through a bundle that refuses one user.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 import { expect } from 'chai';
@@ -16,6 +16,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/config/load.js';
 import { MlgateError } from '../../src/errors.js';
 import { createLogger } from '../../src/logging.js';
+import { unpackBundle } from '../../src/policy/bundle.js';
 import { runtimeData } from '../../src/policy/data.js';
 import type { PolicySnapshot } from '../../src/policy/engine.js';
 import { buildPolicyInput } from '../../src/policy/input.js';
@@ -177,6 +178,18 @@ describe('policy bundle sources (real opa bundles)', function () {
     });
   });
 
+  describe('a watched bundle directory', () => {
+    it('activates the files put in it once they settle', async () => {
+      const dir = join(tmp.path, 'dir-bundle');
+      unpackInto(dir, bundles['r1'] as Buffer);
+      const policy = await start({ MLGATE_POLICY_BUNDLE: dir, MLGATE_POLICY_POLL_INTERVAL_MS: '60000' });
+      expect(revision(policy)).to.equal('r1');
+      unpackInto(dir, bundles['r2'] as Buffer);
+      await waitFor('revision r2', () => revision(policy) === 'r2');
+      expect(bobMayList(policy.engine.snapshot())).to.equal(false);
+    });
+  });
+
   describe('signed bundles', () => {
     it('activates bundles signed with policy.signing_key and refuses unsigned or otherwise signed ones', async () => {
       const path = join(tmp.path, 'signed.tar.gz');
@@ -218,11 +231,11 @@ describe('policy bundle sources (real opa bundles)', function () {
     let server: http.Server;
     let url: string;
     let served: { body: Buffer; etag: string | null; status: number; chunked?: boolean };
-    let requests: { ifNoneMatch: string | undefined }[];
+    let requests: { ifNoneMatch: string | undefined; authorization: string | undefined }[];
 
     before(async () => {
       server = http.createServer((req, res) => {
-        requests.push({ ifNoneMatch: req.headers['if-none-match'] });
+        requests.push({ ifNoneMatch: req.headers['if-none-match'], authorization: req.headers.authorization });
         if (served.etag !== null && req.headers['if-none-match'] === served.etag) {
           res.writeHead(304).end();
           return;
@@ -285,6 +298,18 @@ describe('policy bundle sources (real opa bundles)', function () {
       await waitFor('revision r3', () => revision(policy) === 'r3');
     });
 
+    it('sends credentials in the URL as HTTP Basic, and keeps them out of logs and readiness', async () => {
+      served = { body: bundles['r1'] as Buffer, etag: '"r1"', status: 200 };
+      const withCredentials = url.replace('http://', 'http://ci:s%40cret@');
+      const policy = await start({
+        MLGATE_POLICY_BUNDLE_URL: withCredentials,
+        MLGATE_POLICY_POLL_INTERVAL_MS: '60000',
+      });
+      expect(requests[0]?.authorization).to.equal('Basic ' + Buffer.from('ci:s@cret').toString('base64'));
+      expect(policy.engine.status().source).to.not.include('s%40cret');
+      expect(JSON.stringify(logs)).to.not.include('s%40cret');
+    });
+
     it('does not start when the first download fails', async () => {
       served = { body: Buffer.from('nope'), etag: null, status: 404 };
       await expectStartRefused({ MLGATE_POLICY_BUNDLE_URL: url }, 'the server answered HTTP 404');
@@ -317,6 +342,14 @@ describe('policy bundle sources (real opa bundles)', function () {
     expect.fail(`expected the start to be refused (${fragment})`);
   }
 });
+
+/** Writes a bundle's files into a directory, as an unpacked bundle (opa build output extracted). */
+function unpackInto(dir: string, bundle: Buffer): void {
+  for (const [name, bytes] of unpackBundle(bundle, 'test')) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), bytes);
+  }
+}
 
 /** A real bundle whose policy.wasm is overwritten past its header: the archive is sound, the module is not. */
 function brokenWasm(bundle: Buffer): Buffer {

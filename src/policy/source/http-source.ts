@@ -23,6 +23,7 @@ export interface HttpBundleSource extends BundleSource {
 
 export function createHttpSource(options: HttpSourceOptions): HttpBundleSource {
   const description = redactUri(options.url);
+  const { url, authorization } = splitCredentials(options.url);
   let activeEtag: string | null = null;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -31,8 +32,12 @@ export function createHttpSource(options: HttpSourceOptions): HttpBundleSource {
     let archive: Buffer;
     let etag: string | null;
     try {
-      const response = await fetch(options.url, {
-        headers: { accept: 'application/gzip, application/octet-stream', ...conditionalHeaders(activeEtag) },
+      const response = await fetch(url, {
+        headers: {
+          accept: 'application/gzip, application/octet-stream',
+          ...(authorization === undefined ? {} : { authorization }),
+          ...conditionalHeaders(activeEtag),
+        },
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       const answer = classifyAnswer(response.status, response.headers.get('etag'), activeEtag);
@@ -85,6 +90,21 @@ export function createHttpSource(options: HttpSourceOptions): HttpBundleSource {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * A URL's user and password (https://user:secret@host/...) sent as HTTP Basic instead: fetch refuses URLs that
+ * carry credentials.
+ */
+function splitCredentials(value: string): { url: string; authorization?: string } {
+  const url = new URL(value);
+  if (url.username === '' && url.password === '') {
+    return { url: value };
+  }
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { url: url.toString(), authorization: 'Basic ' + Buffer.from(pair).toString('base64') };
 }
 
 /** The body, refused as soon as it passes `maxBytes` (a Content-Length above it is refused before reading). */
