@@ -103,13 +103,21 @@ export function fromFiles(files: ReadonlyMap<string, Buffer>, source: string): P
   return { wasm, data, revision, source };
 }
 
-/** Every regular file under `dir`, hidden ones (.manifest, .signatures.json) included. */
+/**
+ * Every regular file under `dir`, hidden ones (.manifest, .signatures.json) included, and files reached through a
+ * symbolic link. Entries whose name starts with ".." are left out: the versioned copies a Kubernetes volume keeps
+ * beside the links it swaps atomically (..data, ..2026_01_01...).
+ */
 async function readDirectory(dir: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = join(entry.parentPath, entry.name);
-      files.set('/' + relative(dir, full).split(sep).join('/'), await readFile(full));
+    const full = join(entry.parentPath, entry.name);
+    const name = relative(dir, full).split(sep);
+    if (name.some((part) => part.startsWith('..'))) {
+      continue;
+    }
+    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(full)).isFile())) {
+      files.set('/' + name.join('/'), await readFile(full));
     }
   }
   return files;

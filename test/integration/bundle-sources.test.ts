@@ -4,7 +4,7 @@
  * good one keeps deciding. Decisions are observed through a bundle that refuses one user.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -185,6 +185,34 @@ describe('policy bundle sources (real opa bundles)', function () {
       const policy = await start({ MLGATE_POLICY_BUNDLE: dir, MLGATE_POLICY_POLL_INTERVAL_MS: '60000' });
       expect(revision(policy)).to.equal('r1');
       unpackInto(dir, bundles['r2'] as Buffer);
+      await waitFor('revision r2', () => revision(policy) === 'r2');
+      expect(bobMayList(policy.engine.snapshot())).to.equal(false);
+    });
+  });
+
+  describe('a Kubernetes volume (files reached through links swapped atomically)', () => {
+    it('follows the links, leaves the versioned copies out, and activates the swapped version', async () => {
+      const dir = join(tmp.path, 'volume');
+      mkdirSync(dir);
+      // What kubelet's atomic writer does for a ConfigMap or Secret volume: ..<version>/ holds the files, ..data
+      // links to it, and each key is a link through ..data; an update writes a new version and renames ..data.
+      const version = (name: string, bundle: Buffer) => {
+        for (const [file, bytes] of unpackBundle(bundle, 'test')) {
+          if (file.split('/').length === 2) {
+            mkdirSync(join(dir, name), { recursive: true });
+            writeFileSync(join(dir, name, file), bytes);
+          }
+        }
+        symlinkSync(name, join(dir, '..data_tmp'));
+        renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      };
+      version('..v1', bundles['r1'] as Buffer);
+      for (const file of ['policy.wasm', 'data.json', '.manifest']) {
+        symlinkSync(join('..data', file), join(dir, file));
+      }
+      const policy = await start({ MLGATE_POLICY_BUNDLE: dir, MLGATE_POLICY_POLL_INTERVAL_MS: '60000' });
+      expect(revision(policy)).to.equal('r1');
+      version('..v2', bundles['r2'] as Buffer);
       await waitFor('revision r2', () => revision(policy) === 'r2');
       expect(bobMayList(policy.engine.snapshot())).to.equal(false);
     });

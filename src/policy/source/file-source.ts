@@ -6,7 +6,7 @@
  */
 import { type FSWatcher, statSync, watch } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { readBundleFiles } from '../bundle.js';
 import type { BundleSink, BundleSource } from './types.js';
@@ -118,11 +118,10 @@ function watchBundle(path: string, onChange: () => void): FSWatcher {
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
     return watch(path, { recursive: true, persistent: false }, onChange);
   }
-  // A file: its directory is watched, so a bundle renamed into place (a new inode) is seen too.
-  const name = basename(path);
-  return watch(dirname(path), { persistent: false }, (_event, file) => {
-    if (file === null || file === name) onChange();
-  });
+  // A file: its directory is watched, so a bundle renamed into place (a new inode) is seen too, and so is a
+  // Kubernetes volume swapping the link the file goes through (the event names the link, not the file). Any event
+  // costs one stat: the bundle is read only when its fingerprint changed.
+  return watch(dirname(path), { persistent: false }, onChange);
 }
 
 /** Identity, size and modification time of the bundle (of each file, for a directory); "missing" when absent. */
