@@ -3,12 +3,12 @@
  * whole (engine.load). A bundle that fails any step is refused with a logged error and the last good policy keeps
  * deciding; the last error is kept for readiness.
  */
+import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { fromFiles } from './bundle.js';
 import type { DecisionEngine } from './engine.js';
-import { type SignaturePolicy, verifyBundleSignature } from './signature/verify.js';
+import { type SignatureCheck, type SignaturePolicy, verifyBundleSignature } from './signature/verify.js';
 import type { BundleSink } from './source/types.js';
-import { MlgateError } from '../errors.js';
 
 export interface BundleActivity {
   /** Why the latest bundle offered was refused, or null when the latest one was activated. */
@@ -32,7 +32,7 @@ export function createBundleActivator(deps: {
   let activity: BundleActivity = { lastError: null, lastErrorAt: null };
 
   const activate = async (files: ReadonlyMap<string, Buffer>, source: string): Promise<void> => {
-    let signature;
+    let signature: SignatureCheck;
     try {
       signature = await verifyBundleSignature(files, deps.signatures);
     } catch (error) {

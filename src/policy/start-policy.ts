@@ -2,6 +2,7 @@
  * The policy at start-up and after: loads the first bundle (from policy.bundle_url, policy.bundle or the shipped
  * one; a failure stops the start), then keeps the bundle source running, activating each new bundle it brings.
  */
+import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
@@ -31,10 +32,13 @@ export async function startPolicy(
   const settings = config.policy;
   const key = loadSigningKey(settings.signing_key);
   if (settings.require_signature && key === null) {
-    throw new MlgateError(
-      'MLGATE_CONFIG_INVALID',
-      'policy.require_signature is on but policy.signing_key is empty: give the public key bundles are signed with.',
-    );
+    throw new ConfigError([
+      {
+        path: 'policy.require_signature',
+        message: 'is on but policy.signing_key is empty',
+        hint: 'give the public key bundles are signed with in policy.signing_key',
+      },
+    ]);
   }
   const engine = createDecisionEngine();
   const logger = deps.logger.child({ component: 'policy' });
@@ -48,6 +52,9 @@ export async function startPolicy(
   let source: BundleSource | undefined;
   if (settings.bundle_url !== '') {
     checkUrl(settings.bundle_url);
+    if (settings.bundle !== '') {
+      logger.warn('policy.bundle is ignored: policy.bundle_url is set', { bundle: settings.bundle });
+    }
     const http = createHttpSource({
       url: settings.bundle_url,
       intervalMs: settings.poll_interval_ms,
@@ -98,6 +105,12 @@ function checkUrl(value: string): void {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new MlgateError('MLGATE_CONFIG_INVALID', 'policy.bundle_url must be an http:// or https:// URL.');
+    throw new ConfigError([
+      {
+        path: 'policy.bundle_url',
+        message: 'is not an http:// or https:// URL',
+        hint: 'e.g. https://bundles.example.com/mlgate.tar.gz',
+      },
+    ]);
   }
 }

@@ -5,7 +5,7 @@
 import { type KeyObject, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import { MlgateError } from '../../errors.js';
+import { ConfigError } from '../../config/load.js';
 
 /** The key of policy.signing_key, or null when it is empty (signatures are then not checked). */
 export function loadSigningKey(setting: string, readFile: (path: string) => string = readPem): KeyObject | null {
@@ -16,10 +16,10 @@ export function loadSigningKey(setting: string, readFile: (path: string) => stri
   const pem = value.startsWith('-----BEGIN') ? value : readFile(value);
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     // createPublicKey would derive the public half, but the private key has no business on the gateway.
-    throw new MlgateError(
-      'MLGATE_CONFIG_INVALID',
-      'policy.signing_key holds a private key: give only the public half of the key bundles are signed with ' +
-        '("openssl pkey -in key.pem -pubout"); keep the private key in CI.',
+    throw problem(
+      'holds a private key',
+      'give only the public half of the key bundles are signed with ("openssl pkey -in key.pem -pubout"); keep ' +
+        'the private key in CI',
     );
   }
   try {
@@ -29,25 +29,24 @@ export function loadSigningKey(setting: string, readFile: (path: string) => stri
     }
     return key;
   } catch (error) {
-    throw new MlgateError(
-      'MLGATE_CONFIG_INVALID',
-      `policy.signing_key is not a PEM public key (${(error as Error).message}). Give the public half of the key ` +
-        'the bundle is signed with ("opa build --signing-key"), inline or as a file path.',
-      { cause: error },
+    throw problem(
+      `is not a PEM public key (${(error as Error).message})`,
+      'give the public half of the key bundles are signed with ("opa build --signing-key"), inline or as a file path',
     );
   }
+}
+
+function problem(message: string, hint: string): ConfigError {
+  return new ConfigError([{ path: 'policy.signing_key', message, hint }]);
 }
 
 function readPem(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new MlgateError(
-      'MLGATE_CONFIG_INVALID',
-      `Cannot read policy.signing_key ${path}: ${(error as Error).message}.`,
-      {
-        cause: error,
-      },
+    throw problem(
+      `cannot be read from ${path} (${(error as Error).message})`,
+      'give a PEM public key or its file path',
     );
   }
 }
