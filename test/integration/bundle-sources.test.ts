@@ -15,10 +15,12 @@ import { expect } from 'chai';
 import type { Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/config/load.js';
 import { MlgateError } from '../../src/errors.js';
-import { createLogger } from '../../src/logging.js';
+import { createLogger, silentLogger } from '../../src/logging.js';
+import { createBundleActivator } from '../../src/policy/activation.js';
 import { unpackBundle } from '../../src/policy/bundle.js';
 import { runtimeData } from '../../src/policy/data.js';
-import type { PolicySnapshot } from '../../src/policy/engine.js';
+import { type PolicySnapshot, createDecisionEngine } from '../../src/policy/engine.js';
+import { createFileSource } from '../../src/policy/source/file-source.js';
 import { buildPolicyInput } from '../../src/policy/input.js';
 import { type RunningPolicy, startPolicy } from '../../src/policy/start-policy.js';
 import { buildGatewayBundle, writeKeyPair } from '../helpers/policy-bundle.js';
@@ -121,6 +123,35 @@ describe('policy bundle sources (real opa bundles)', function () {
       writeFileSync(path, bundles['r1'] as Buffer);
       await waitFor('revision r1 again', () => revision(policy) === 'r1');
       expect(bobMayList(policy.engine.snapshot())).to.equal(true);
+    });
+
+    it('notices a change by its periodic stat alone, where file-system events are lost', async () => {
+      const path = join(tmp.path, 'no-events.tar.gz');
+      writeFileSync(path, bundles['r1'] as Buffer);
+      const engine = createDecisionEngine();
+      const activator = createBundleActivator({
+        engine,
+        runtimeData: () => ({}),
+        signatures: { key: null, required: false, scope: '' },
+        logger: silentLogger,
+      });
+      const source = createFileSource({
+        path,
+        maxBytes: 64 << 20,
+        intervalMs: 200,
+        debounceMs: 50,
+        sink: activator,
+        events: false,
+      });
+      await activator.activate(await source.readCurrent(), path);
+      source.start();
+      try {
+        await sleep(150); // past the check start() makes, so only the periodic stat can notice what follows
+        dropInPlace(path, bundles['r3'] as Buffer);
+        await waitFor('revision r3', () => engine.status().revision === 'r3');
+      } finally {
+        source.stop();
+      }
     });
 
     it('never activates a half-written bundle; the complete one is activated once written', async () => {

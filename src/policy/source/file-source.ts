@@ -19,6 +19,8 @@ export interface FileSourceOptions {
   /** Quiet time after the last change before the bundle is read. */
   readonly debounceMs: number;
   readonly sink: BundleSink;
+  /** Listen to file-system events (default); off, only the periodic stat notices changes. */
+  readonly events?: boolean;
 }
 
 export interface FileBundleSource extends BundleSource {
@@ -93,8 +95,8 @@ export function createFileSource(options: FileSourceOptions): FileBundleSource {
       running = true;
       schedule(); // anything that changed since readCurrent
       try {
-        watcher = watchBundle(options.path, schedule);
-        watcher.on('error', () => {
+        watcher = options.events === false ? undefined : watchBundle(options.path, schedule);
+        watcher?.on('error', () => {
           watcher?.close(); // the periodic stat carries on
           watcher = undefined;
         });
