@@ -31,6 +31,7 @@ import type { ExperimentNames } from './mlflow/names.js';
 import type { RouteTable } from './mlflow/match.js';
 import type { PageTokens } from './mlflow/page-token.js';
 import type { Resolver } from './mlflow/resolve.js';
+import type { BundleActivity } from './policy/activation.js';
 import type { DecisionEngine } from './policy/engine.js';
 import type { LiveData } from './policy/live-data.js';
 import type { Upstream } from './proxy/upstream.js';
@@ -58,6 +59,8 @@ export interface AppDeps {
   readonly grantSource: GrantSource;
   readonly grants: GrantRepository;
   readonly engine: DecisionEngine;
+  /** Why the latest new policy bundle was refused, for readiness. */
+  readonly bundleActivity?: () => BundleActivity;
   readonly upstream: Upstream;
   readonly client: MlflowClient;
   readonly pingStore: () => Promise<void>;
@@ -105,8 +108,9 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
     branch({
       health: healthRoutes({
         policyStatus: () => deps.engine.status(),
-        pingStore: deps.pingStore,
         ...(liveData === undefined ? {} : { permissionData: () => liveData.status() }),
+        ...(deps.bundleActivity === undefined ? {} : { bundleActivity: deps.bundleActivity }),
+        pingStore: deps.pingStore,
       }),
       login: deps.login?.router ?? null,
       api: [

@@ -37,12 +37,12 @@ import { createPageTokens, derivePageTokenKey } from '../mlflow/page-token.js';
 import { createExperimentNames } from '../mlflow/names.js';
 import { createResolver } from '../mlflow/resolve.js';
 import { ROUTES } from '../mlflow/routes.js';
-import { defaultBundlePath } from '../paths.js';
-import { readBundle } from '../policy/bundle.js';
 import { runtimeData } from '../policy/data.js';
-import { createDecisionEngine } from '../policy/engine.js';
 import { createLiveData } from '../policy/live-data.js';
 import { createPatternChecker } from '../policy/patterns.js';
+import { startPolicy } from '../policy/start-policy.js';
+import { defaultBundlePath } from '../paths.js';
+import { readBundle } from '../policy/bundle.js';
 import { createUpstream } from '../proxy/upstream.js';
 import { createCachedGrantSource } from '../store/grant-cache.js';
 import { openMongoStore } from '../store/mongo/store.js';
@@ -69,12 +69,14 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     readFile: (path) => readFileSync(path, 'utf8'),
   });
 
-  const bundlePath = config.policy.bundle === '' ? defaultBundlePath() : config.policy.bundle;
-  const engine = createDecisionEngine();
-  await engine.load(await readBundle(bundlePath, config.policy.max_bundle_bytes), runtimeData(config));
+  // The runtime data every activated bundle gets: the configuration's, then the live permission data once loaded
+  // (a bundle swapped in while the data changes starts from the newest data).
+  let currentData: object = runtimeData(config);
+  // The first bundle must load (or the start stops); new ones are watched for once the gateway listens.
+  const policy = await startPolicy(config, { logger, runtimeData: () => currentData });
+  const engine = policy.engine;
   // Regex rule patterns are checked by the shipped policy's RE2 (the same engine any OPA wasm bundle matches with).
   const patterns = await createPatternChecker(await readBundle(defaultBundlePath()));
-  logger.info('policy loaded', { source: bundlePath, revision: engine.status().revision });
 
   // Before anything is opened: a provider that cannot be discovered stops the start-up.
   const bearerProvider = await resolveBearerProvider(config);
@@ -121,7 +123,10 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     version: store.permissionVersion,
     rules: store.regexRules,
     baseData: runtimeData(config),
-    install: (data) => engine.setData(data),
+    install: (data) => {
+      currentData = data;
+      return engine.setData(data);
+    },
     isValidPattern: (pattern) => patterns.problem(pattern) === null,
     onChange: () => grantSource.clear(),
     intervalMs: config.permissions.refresh_interval_ms,
@@ -210,6 +215,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     grantSource,
     grants: store.grants,
     engine,
+    bundleActivity: () => policy.activator.activity(),
     upstream,
     client,
     pingStore: () => store.ping(),
@@ -252,11 +258,13 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info('listening', { url, upstream: redactUri(config.upstream.url) });
+  policy.start();
 
   return {
     url,
     logger,
     async stop() {
+      policy.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -31,7 +31,11 @@ export function renderExampleConfig(): string {
     '# This file is generated from src/config/schema.ts ("mlgate config example").',
   ];
   let section = '';
-  for (const option of OPTIONS) {
+  // Grouped by section in order of first appearance: rows added later to a section (in a block of their own at the
+  // end of OPTIONS) are written under it, so the file never repeats a YAML key.
+  const sections = [...new Set(OPTIONS.map((option) => option.path.split('.')[0] as string))];
+  const ordered = sections.flatMap((name) => OPTIONS.filter((option) => option.path.split('.')[0] === name));
+  for (const option of ordered) {
     const [name, key] = option.path.split('.') as [string, string];
     if (name !== section) {
       section = name;

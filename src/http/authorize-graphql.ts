@@ -7,7 +7,7 @@
 import { ANONYMOUS } from '../auth/principal.js';
 import { MlgateError } from '../errors.js';
 import type { GraphqlPart } from '../mlflow/graphql/analyse.js';
-import type { DecisionEngine } from '../policy/engine.js';
+import type { PolicySnapshot } from '../policy/engine.js';
 import { type ResolvedTarget, buildPolicyInput } from '../policy/input.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
@@ -19,7 +19,7 @@ export type GraphqlVerdict =
   | { readonly redactions: Redaction[]; readonly refusal?: never };
 
 export function authorizeGraphqlParts(
-  deps: { readonly engine: DecisionEngine },
+  policy: PolicySnapshot,
   state: GatewayState,
   request: { readonly method: string },
 ): GraphqlVerdict {
@@ -28,7 +28,7 @@ export function authorizeGraphqlParts(
   const redactions: Redaction[] = [];
   for (const part of missingFirst(parts, targets)) {
     const partTargets = targetsOf(part, targets);
-    const decision = deps.engine.decide(
+    const decision = policy.decide(
       buildPolicyInput({
         principal: state.principal ?? ANONYMOUS,
         operation: part.operation,

@@ -22,7 +22,10 @@ export function authorizeStage(deps: {
     // Permission data too old to decide from (MongoDB unreachable past permissions.max_stale_ms): fail closed.
     deps.liveData?.assertFresh();
     const targets = state.targets ?? [];
-    const decision = deps.engine.decide(
+    // One policy for the whole request: every later decision (GraphQL parts, a filtered search) reads this one.
+    const policy = deps.engine.snapshot();
+    state.policy = policy;
+    const decision = policy.decide(
       buildPolicyInput({
         principal: state.principal ?? ANONYMOUS,
         operation: state.route?.operation ?? null,
@@ -57,7 +60,7 @@ export function authorizeStage(deps: {
       );
     }
     if (state.graphql !== undefined) {
-      const verdict = authorizeGraphqlParts(deps, state, ctx);
+      const verdict = authorizeGraphqlParts(policy, state, ctx);
       if (verdict.refusal !== undefined) {
         // Answered in GraphQL, as MLflow answers a failed field (the web UI reads it there), with the code in a header.
         const refusal = verdict.refusal;

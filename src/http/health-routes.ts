@@ -4,6 +4,7 @@
  */
 import Router from 'koa-router';
 
+import type { BundleActivity } from '../policy/activation.js';
 import type { PolicyStatus } from '../policy/engine.js';
 import type { LiveDataStatus } from '../policy/live-data.js';
 import { OWN_PREFIX } from './chains.js';
@@ -11,6 +12,8 @@ import type { GatewayState } from './state.js';
 
 export interface HealthDeps {
   readonly policyStatus: () => PolicyStatus;
+  /** Why the latest new bundle was refused, if it was (the active one keeps deciding). */
+  readonly bundleActivity?: () => BundleActivity;
   readonly pingStore: () => Promise<void>;
   /** Live permission data; absent: not reported. */
   readonly permissionData?: () => LiveDataStatus;
@@ -23,6 +26,7 @@ export function healthRoutes(deps: HealthDeps): Router<GatewayState> {
   });
   router.get('/health/ready', async (ctx) => {
     const policy = deps.policyStatus();
+    const activity = deps.bundleActivity?.() ?? { lastError: null, lastErrorAt: null };
     let store: { ok: boolean; error?: string };
     try {
       await deps.pingStore();
@@ -37,7 +41,14 @@ export function healthRoutes(deps: HealthDeps): Router<GatewayState> {
     ctx.body = {
       status: ready ? 'ready' : 'not-ready',
       checks: {
-        policy: { ok: policy.loaded, revision: policy.revision, source: policy.source, loaded_at: policy.loadedAt },
+        policy: {
+          ok: policy.loaded,
+          revision: policy.revision,
+          source: policy.source,
+          loaded_at: policy.loadedAt,
+          last_error: activity.lastError,
+          last_error_at: activity.lastErrorAt,
+        },
         store,
         ...(data === undefined
           ? {}

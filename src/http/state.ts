@@ -8,6 +8,7 @@ import type { GraphqlAnalysis } from '../mlflow/graphql/analyse.js';
 import type { RequestParams } from '../mlflow/params.js';
 import type { RouteSpec } from '../mlflow/route-spec.js';
 import type { Decision } from '../policy/decision.js';
+import type { PolicySnapshot } from '../policy/engine.js';
 import type { ResolvedTarget } from '../policy/input.js';
 import type { ResourceGrants } from '../store/types.js';
 import type { Logger } from '../logging.js';
@@ -44,6 +45,8 @@ export interface GatewayState {
   graphql?: GraphqlAnalysis;
   targets?: readonly ResolvedTarget[];
   grants?: ReadonlyMap<string, ResourceGrants>;
+  /** The policy this request is decided with, taken once by the authorize stage (a bundle may be swapped meanwhile). */
+  policy?: PolicySnapshot;
   decision?: Decision;
   /** Parts of a GraphQL answer the policy hides from the caller: emptied by the graphql forward handler. */
   redactions?: readonly { readonly paths: readonly (readonly string[])[]; readonly emptyValue: unknown }[];

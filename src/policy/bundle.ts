@@ -2,8 +2,8 @@
  * Reads an OPA bundle built with `opa build -t wasm`: a bundle.tar.gz, or a
  * directory holding policy.wasm with optional data.json and .manifest.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 import { MlgateError } from '../errors.js';
@@ -27,26 +27,52 @@ export const DEFAULT_MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
  * archive that unpacks to gigabytes (a gzip bomb) is refused without being inflated.
  */
 export async function readBundle(path: string, maxBytes = DEFAULT_MAX_BUNDLE_BYTES): Promise<PolicyBundle> {
-  const tooLarge = (): MlgateError =>
-    unusable(path, `it is larger than ${maxBytes} bytes unpacked (policy.max_bundle_bytes)`);
+  return fromFiles(await readBundleFiles(path, maxBytes), path);
+}
+
+/**
+ * Every file of a bundle (a bundle.tar.gz or a directory), keyed "/" + its path inside the bundle, at most
+ * `maxBytes` in all, unpacked. Nothing is checked beyond the archive's own structure: signatures and contents are
+ * the caller's (a half-written archive fails here, on its gzip checksum or tar structure).
+ */
+export async function readBundleFiles(path: string, maxBytes = DEFAULT_MAX_BUNDLE_BYTES): Promise<Map<string, Buffer>> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) {
       const files = await readDirectory(path);
       if ([...files.values()].reduce((sum, file) => sum + file.length, 0) > maxBytes) {
-        throw tooLarge();
+        throw tooLarge(path, maxBytes);
       }
-      return fromFiles(files, path);
+      return files;
     }
     if (info.size > maxBytes) {
-      throw tooLarge();
+      throw tooLarge(path, maxBytes);
     }
-    return fromFiles(readTar(gunzipLimited(await readFile(path), maxBytes, tooLarge)), path);
+    return unpackBundle(await readFile(path), path, maxBytes);
   } catch (error) {
     if (error instanceof MlgateError) {
       throw error;
     }
     throw unusable(path, (error as Error).message, error);
+  }
+}
+
+/** The files of a bundle.tar.gz held in memory (one downloaded), at most `maxBytes` unpacked. */
+export function unpackBundle(
+  archive: Buffer,
+  source: string,
+  maxBytes = DEFAULT_MAX_BUNDLE_BYTES,
+): Map<string, Buffer> {
+  if (archive.length > maxBytes) {
+    throw tooLarge(source, maxBytes);
+  }
+  try {
+    return readTar(gunzipLimited(archive, maxBytes, () => tooLarge(source, maxBytes)));
+  } catch (error) {
+    if (error instanceof MlgateError) {
+      throw error;
+    }
+    throw unusable(source, (error as Error).message, error);
   }
 }
 
@@ -61,6 +87,10 @@ function gunzipLimited(archive: Buffer, maxBytes: number, tooLarge: () => Mlgate
   }
 }
 
+function tooLarge(source: string, maxBytes: number): MlgateError {
+  return unusable(source, `it is larger than ${maxBytes} bytes unpacked (policy.max_bundle_bytes)`);
+}
+
 /** Builds a bundle from its files (paths as in the archive, e.g. "/policy.wasm"). */
 export function fromFiles(files: ReadonlyMap<string, Buffer>, source: string): PolicyBundle {
   const wasm = files.get('/policy.wasm');
@@ -73,15 +103,21 @@ export function fromFiles(files: ReadonlyMap<string, Buffer>, source: string): P
   return { wasm, data, revision, source };
 }
 
+/**
+ * Every regular file under `dir`, hidden ones (.manifest, .signatures.json) included, and files reached through a
+ * symbolic link. Entries whose name starts with ".." are left out: the versioned copies a Kubernetes volume keeps
+ * beside the links it swaps atomically (..data, ..2026_01_01...).
+ */
 async function readDirectory(dir: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
-  for (const name of ['policy.wasm', 'data.json', '.manifest']) {
-    try {
-      files.set('/' + name, await readFile(join(dir, name)));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw error;
-      }
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const full = join(entry.parentPath, entry.name);
+    const name = relative(dir, full).split(sep);
+    if (name.some((part) => part.startsWith('..'))) {
+      continue;
+    }
+    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(full)).isFile())) {
+      files.set('/' + name.join('/'), await readFile(full));
     }
   }
   return files;

@@ -20,6 +20,18 @@ export interface PolicyStatus {
   readonly loadedAt: Date | null;
 }
 
+/**
+ * One installed policy, fixed: every decision of a request is read from the same snapshot, so a bundle swapped in
+ * halfway through (a filtered search deciding page after page) does not mix two policies in one answer.
+ */
+export interface PolicySnapshot {
+  decide(input: PolicyInput): Decision;
+  /** Ids of input.targets the principal may read. */
+  visible(input: PolicyInput): Set<string>;
+  /** The revision of the bundle this snapshot decides with ("" without a loaded bundle). */
+  readonly revision: string;
+}
+
 export interface DecisionEngine {
   /** Compiles and installs a bundle; on failure the previous one stays in place. */
   load(bundle: PolicyBundle, runtimeData: object): Promise<void>;
@@ -28,8 +40,11 @@ export interface DecisionEngine {
    * built with it aside and then swapped in, so a decision never sees half of it; on failure nothing changes.
    */
   setData(runtimeData: object): Promise<void>;
+  /** The policy installed now, for the whole of one request. */
+  snapshot(): PolicySnapshot;
+  /** Decides with the policy installed now (snapshot().decide). */
   decide(input: PolicyInput): Decision;
-  /** Ids of input.targets the principal may read. */
+  /** Ids of input.targets the principal may read, with the policy installed now. */
   visible(input: PolicyInput): Set<string>;
   status(): PolicyStatus;
 }
@@ -43,13 +58,18 @@ interface Installed {
 export function createDecisionEngine(): DecisionEngine {
   let installed: Installed | undefined;
 
-  const evaluate = <T>(input: PolicyInput, entrypoint: string, parse: (result: unknown) => T): T => {
-    if (installed === undefined) {
+  const evaluate = <T>(
+    current: Installed | undefined,
+    input: PolicyInput,
+    entrypoint: string,
+    parse: (result: unknown) => T,
+  ): T => {
+    if (current === undefined) {
       throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
     }
     let result: unknown;
     try {
-      result = installed.policy.evaluate(input, entrypoint);
+      result = current.policy.evaluate(input, entrypoint);
     } catch (error) {
       throw new MlgateError('MLGATE_POLICY_ERROR', undefined, { cause: error, details: { entrypoint } });
     }
@@ -59,6 +79,12 @@ export function createDecisionEngine(): DecisionEngine {
       throw new MlgateError('MLGATE_POLICY_ERROR', undefined, { cause: error, details: { entrypoint } });
     }
   };
+
+  const snapshotOf = (current: Installed | undefined): PolicySnapshot => ({
+    decide: (input) => evaluate(current, input, DECISION_ENTRYPOINT, parseDecision),
+    visible: (input) => evaluate(current, input, VISIBLE_ENTRYPOINT, parseVisible),
+    revision: current?.status.revision ?? '',
+  });
 
   return {
     async load(bundle, runtimeData) {
@@ -112,13 +138,14 @@ export function createDecisionEngine(): DecisionEngine {
           },
         );
       }
-      // A bundle loaded meanwhile keeps its own (newer) instance.
+      // A bundle activated meanwhile keeps its own instance (it was loaded with the latest data: see serve.ts).
       if (installed === current) {
         installed = { ...current, policy };
       }
     },
-    decide: (input) => evaluate(input, DECISION_ENTRYPOINT, parseDecision),
-    visible: (input) => evaluate(input, VISIBLE_ENTRYPOINT, parseVisible),
+    snapshot: () => snapshotOf(installed),
+    decide: (input) => evaluate(installed, input, DECISION_ENTRYPOINT, parseDecision),
+    visible: (input) => evaluate(installed, input, VISIBLE_ENTRYPOINT, parseVisible),
     status: () => installed?.status ?? { loaded: false, revision: '', source: '', loadedAt: null },
   };
 }

@@ -16,11 +16,11 @@ const DEFAULT_MAX_RESULTS = 1000;
 const MLFLOW_MAX_RESULTS = 50_000;
 
 export const searchExperiments: ForwardHandler = async (deps, ctx) => {
-  const { params, principal } = ctx.state;
-  if (params === undefined || principal === undefined || principal.username === null) {
+  const { params, principal, policy } = ctx.state;
+  if (params === undefined || principal === undefined || principal.username === null || policy === undefined) {
     throw new MlgateError(
       'MLGATE_INTERNAL',
-      'A filtered search reached the forward stage without parameters or principal.',
+      'A filtered search reached the forward stage without parameters, principal or policy.',
     );
   }
   const username = principal.username;
@@ -52,7 +52,7 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
           ref: id,
           exists: true,
         }));
-        return deps.engine.visible(
+        return policy.visible(
           buildPolicyInput({
             principal,
             operation: ctx.state.route?.operation ?? null,
