@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import type { Service } from '../../scripts/services.js';
 import { buildGatewayBundle, writeKeyPair } from '../helpers/policy-bundle.js';
 import { tempDir } from '../helpers/tmp.js';
-import { basic, startExtraGateway, world } from './world.js';
+import { basic, cli, startExtraGateway, world } from './world.js';
 
 interface Readiness {
   status: string;
@@ -99,6 +99,47 @@ describe('policy bundles (GitOps): hot reload, last good, signatures', function 
     await waitFor('revision r1 again', async () => (await readiness(gateway)).checks.policy.revision === 'r1');
     expect(await readerStatus(gateway)).to.equal(200);
     expect((await readiness(gateway)).checks.policy.last_error).to.equal(null);
+  });
+
+  it('keeps the live permission data (regex rules) across a bundle swap', async () => {
+    const path = join(tmp.path, 'watched-rules.tar.gz');
+    writeFileSync(path, bundles['r1'] as Buffer);
+    const gateway = await startExtraGateway('bundle-rules', {
+      MLGATE_POLICY_BUNDLE: path,
+      MLGATE_POLICY_POLL_INTERVAL_MS: '1000',
+    });
+    // The outsider has no grant: only a regex rule lets them read the shared experiment.
+    const outsiderStatus = async (): Promise<number> => {
+      const response = await fetch(
+        `${gateway.url}/api/2.0/mlflow/experiments/get?experiment_id=${world.sharedExperimentId}`,
+        { headers: { authorization: basic(world.users.outsider) } },
+      );
+      await response.arrayBuffer();
+      return response.status;
+    };
+    expect(await outsiderStatus()).to.equal(403);
+    const added = await cli([
+      'rule',
+      'add',
+      '--user',
+      'outsider',
+      '--pattern',
+      'shared',
+      '--priority',
+      '1',
+      '--permission',
+      'READ',
+      '--json',
+    ]);
+    const ruleId = (JSON.parse(added) as { id: string }).id;
+    try {
+      await waitFor('the rule applied', async () => (await outsiderStatus()) === 200);
+      dropInPlace(path, bundles['r2'] as Buffer); // refuses the reader only
+      await waitFor('revision r2', async () => (await readiness(gateway)).checks.policy.revision === 'r2');
+      expect(await outsiderStatus(), 'the rule survives the new bundle').to.equal(200);
+    } finally {
+      await cli(['rule', 'remove', ruleId]);
+    }
   });
 
   it('a bundle URL polled with ETag: a new bundle is picked up, 304s keep the current one', async () => {
