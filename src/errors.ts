@@ -56,9 +56,10 @@ export const ERROR_CATALOGUE = {
     status: 403,
     mlflowCode: 'PERMISSION_DENIED',
     message:
-      'A state-changing request with a session cookie must come from a page of this gateway (Origin check). ' +
-      'Scripts and API clients should send an access token (Basic) or a bearer token instead of the cookie; ' +
-      'an operator can allow another origin with session.allowed_origins.',
+      'A state-changing request that a browser sent with credentials it adds by itself (the session cookie, Basic ' +
+      "credentials it remembers, an authenticating proxy's cookie) must come from a page of this gateway (Origin " +
+      'check). Scripts and API clients should send an access token or a bearer token without browser headers; an ' +
+      'operator can allow another origin with session.allowed_origins.',
   },
   MLGATE_PERMISSION_DENIED: {
     status: 403,
