@@ -151,6 +151,29 @@ results["other"] = attempt(lambda: client.create_run("${ids['team-a/exp']}").inf
     expect(results['other']).to.deep.include({ ok: true, value: ids['team-a/exp'] });
   });
 
+  it("applies a grant made to a group before any of its members exists at that member's first request", async () => {
+    // Nobody is in "rx-future-team" yet when the grant is made.
+    const users = JSON.parse(await cli(['user', 'list', '--json'])) as { groups: string[] }[];
+    expect(users.some((u) => u.groups.includes('rx-future-team'))).to.equal(false);
+    await cli(['grant', '--experiment', ids['team-b/exp']!, '--group', 'rx-future-team', '--permission', 'EDIT']);
+    await cli(['user', 'create', 'rx-newcomer', '--group', 'rx-future-team']);
+    const newcomer = { username: 'rx-newcomer', token: await cli(['token', 'create', 'rx-newcomer']) };
+    const results = await runClient(
+      newcomer,
+      `
+client = MlflowClient()
+def work_in_b():
+    run = client.create_run("${ids['team-b/exp']}")
+    client.log_metric(run.info.run_id, "m", 2.0)
+    return client.get_run(run.info.run_id).data.metrics["m"]
+results["b_work"] = attempt(work_in_b)
+results["a_run"] = attempt(lambda: client.create_run("${ids['team-a/exp']}"))
+`,
+    );
+    expect(results['b_work']).to.deep.include({ ok: true, value: 2.0 });
+    expect(results['a_run']).to.deep.include({ ok: false, error_code: 'PERMISSION_DENIED' });
+  });
+
   it('refuses invalid patterns with a clear error (exit 2, nothing stored)', async () => {
     const before = await cli(['rule', 'list', '--json']);
     for (const [pattern, why] of [
