@@ -31,7 +31,7 @@ export function requireUsername(raw: string | undefined): string {
   return username;
 }
 
-function requireGroup(raw: string): string {
+export function requireGroup(raw: string): string {
   if (!isValidGroupName(raw)) {
     throw usage(`"${raw}" is not a valid group name.`);
   }

@@ -34,6 +34,7 @@ import {
   setAdmin,
   setGroups,
 } from './admin-commands.js';
+import { createGroup, deleteGroup, listGroups, setGroup } from './group-commands.js';
 import { addRule, listRules, removeRule } from './rule-commands.js';
 import { startGateway } from './serve.js';
 import { listSessions, revokeSessions } from './session-commands.js';
@@ -56,6 +57,12 @@ Usage:
   mlgate token revoke <username> <token-id>
   mlgate session list <username>                 the user's browser sessions
   mlgate session revoke <username> [<session-id>]   sign the user out (of one session, or of all)
+  mlgate group create <name> [--description <text>] [--creator-permission <READ|USE|EDIT|MANAGE|none>]
+                                                 define a group before any member signs in; members' new
+                                                 experiments grant the group the creator permission
+  mlgate group list                              the defined groups
+  mlgate group set <name> [--description <text>] [--creator-permission <LEVEL|none>]
+  mlgate group delete <name>                     removes the group, its grants and rules, and its members
   mlgate grant --experiment <id> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
   mlgate revoke --experiment <id> (--user <name> | --group <name>)
   mlgate grants --experiment <id>
@@ -89,6 +96,8 @@ const OPTIONS = {
   permission: { type: 'string' },
   pattern: { type: 'string' },
   priority: { type: 'string' },
+  description: { type: 'string' },
+  'creator-permission': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 function parseOptions(argv: readonly string[]) {
@@ -171,6 +180,8 @@ type Values = {
   permission?: string | undefined;
   pattern?: string | undefined;
   priority?: string | undefined;
+  description?: string | undefined;
+  'creator-permission'?: string | undefined;
 };
 
 async function runAdminCommand(
@@ -216,6 +227,15 @@ async function runAdminCommand(
         priority: values.priority,
         permission: values.permission,
       });
+    case 'group create':
+    case 'group set': {
+      const args = { name: rest[0], description: values.description, creatorPermission: values['creator-permission'] };
+      return sub === 'create' ? createGroup(store, args) : setGroup(store, args);
+    }
+    case 'group list':
+      return listGroups(store);
+    case 'group delete':
+      return deleteGroup(store, { name: rest[0] });
     case 'rule list':
       return listRules(store);
     case 'rule remove':

@@ -118,10 +118,11 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     ttlMs: config.cache.ttl_ms,
     maxEntries: config.cache.max_entries,
   });
-  // Permission data from MongoDB (regex rules), refreshed on every replica when any replica changes it.
+  // Permission data from MongoDB (regex rules, groups), refreshed on every replica when any replica changes it.
   const liveData = createLiveData({
     version: store.permissionVersion,
     rules: store.regexRules,
+    groups: store.groups,
     baseData: runtimeData(config),
     install: (data) => {
       currentData = data;

@@ -62,6 +62,7 @@ export interface Config {
     readonly unreadable_search_targets: 'drop' | 'refuse';
     // Regex rules, the source order and live permission data (issue 8, items 1 and 4).
     readonly source_order: readonly string[];
+    readonly experiment_creators: readonly string[];
     readonly refresh_interval_ms: number;
     readonly max_stale_ms: number;
     readonly name_cache_ttl_ms: number;

@@ -59,6 +59,15 @@ export function denialError(decision: Decision, context: DenialContext): MlgateE
       { details },
     );
   }
+  if (reasons.has('creation-restricted')) {
+    return new MlgateError(
+      'MLGATE_PERMISSION_DENIED',
+      `You may not call ${context.operation ?? 'this endpoint'}: creating this kind of resource is limited to ` +
+        'members of the groups an administrator named (permissions.experiment_creators). Ask an administrator to ' +
+        'add you to one of them.',
+      { details },
+    );
+  }
   if (reasons.has('resource-not-found') && !reasons.has('no-permission')) {
     const missing = context.targets.find((target) => !target.exists);
     return new MlgateError(

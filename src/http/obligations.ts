@@ -1,16 +1,15 @@
 /**
- * Carries out what an allowed decision obliges the gateway to do once MLflow
- * has answered successfully: today, granting the creator of an experiment the
- * permission the policy names. A new experiment starts with no other grant:
- * grants left on its id by an experiment that was deleted for good (MLflow
- * may reuse the id) are removed first.
+ * Carries out what an allowed decision obliges the gateway to do once MLflow has answered a creation successfully:
+ * grant the creator, and each of the creator's groups the policy names, the permission it names on the new
+ * resource. A new resource starts with no other grant: grants left on its id by a resource that was deleted for
+ * good (MLflow may reuse the id) are removed first.
  */
 import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { Obligation } from '../policy/decision.js';
 import type { GrantSource } from '../store/grant-cache.js';
-import type { GrantRepository } from '../store/types.js';
+import type { GrantRepository, PrincipalType, ResourceType } from '../store/types.js';
 
 export interface ObligationDeps {
   readonly grants: GrantRepository;
@@ -18,39 +17,68 @@ export interface ObligationDeps {
   readonly logger: Logger;
 }
 
+/** A grant a creation obliges: to the creator, or to one of their groups. */
+export interface CreationGrant {
+  readonly principalType: PrincipalType;
+  readonly principal: string;
+  readonly permission: PermissionLevel;
+}
+
 /** Store writes are retried this many times, after these pauses (ms), before the obligation fails. */
 const RETRY_PAUSES_MS = [100, 400];
 
-export async function grantCreator(
-  deps: ObligationDeps,
-  obligations: readonly (Obligation & { readonly type: 'grant-creator' })[],
-  created: { readonly type: 'experiment'; readonly id: string },
-  username: string,
-): Promise<void> {
+/** The grants the obligations of a creation by `username` ask for (pure); throws on a level the gateway does not know. */
+export function creationGrants(obligations: readonly Obligation[], username: string): CreationGrant[] {
+  const grants: CreationGrant[] = [];
   for (const obligation of obligations) {
-    const permission = obligation.permission as PermissionLevel;
-    if (!PERMISSION_LEVELS.includes(permission)) {
-      throw new MlgateError(
-        'MLGATE_POLICY_ERROR',
-        `The policy asked to grant an unknown permission "${obligation.permission}".`,
-      );
+    if (obligation.type === 'grant-creator') {
+      grants.push({ principalType: 'user', principal: username, permission: knownLevel(obligation.permission) });
+    } else if (obligation.type === 'grant-group') {
+      grants.push({
+        principalType: 'group',
+        principal: obligation.group,
+        permission: knownLevel(obligation.permission),
+      });
     }
-    try {
-      await withRetries(async () => {
-        await deps.grants.removeAllForResource(created.type, created.id);
+  }
+  return grants;
+}
+
+function knownLevel(permission: string): PermissionLevel {
+  if (!PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
+    throw new MlgateError('MLGATE_POLICY_ERROR', `The policy asked to grant an unknown permission "${permission}".`);
+  }
+  return permission as PermissionLevel;
+}
+
+export async function grantCreation(
+  deps: ObligationDeps,
+  grants: readonly CreationGrant[],
+  created: { readonly type: ResourceType; readonly id: string },
+): Promise<void> {
+  try {
+    await withRetries(async () => {
+      await deps.grants.removeAllForResource(created.type, created.id);
+      for (const grant of grants) {
         await deps.grants.put({
           resourceType: created.type,
           resourceId: created.id,
-          principalType: 'user',
-          principal: username,
-          permission,
-          createdBy: 'mlgate:creator',
+          principalType: grant.principalType,
+          principal: grant.principal,
+          permission: grant.permission,
+          createdBy: grant.principalType === 'user' ? 'mlgate:creator' : 'mlgate:creator-group',
         });
-      });
-    } finally {
-      deps.grantSource.forgetResource(created.type, created.id);
-    }
-    deps.logger.info('creator granted', { experiment_id: created.id, user: username, permission });
+      }
+    });
+  } finally {
+    deps.grantSource.forgetResource(created.type, created.id);
+  }
+  for (const grant of grants) {
+    deps.logger.info('creator granted', {
+      [`${created.type}_id`]: created.id,
+      [grant.principalType]: grant.principal,
+      permission: grant.permission,
+    });
   }
 }
 

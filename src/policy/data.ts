@@ -1,6 +1,6 @@
 /** The policy's runtime data document, built from the configuration (pure). */
 import type { Config } from '../config/schema.js';
-import type { RegexRuleRecord } from '../store/types.js';
+import type { GroupRecord, RegexRuleRecord } from '../store/types.js';
 
 export interface RuntimeData {
   readonly config: {
@@ -10,6 +10,8 @@ export interface RuntimeData {
     readonly artifact_roots: readonly string[];
     readonly unreadable_search_targets: 'drop' | 'refuse';
     readonly source_order: readonly string[];
+    /** Who may create each resource type: groups (empty: any authenticated user). */
+    readonly creators: Readonly<Record<string, readonly string[]>>;
   };
 }
 
@@ -20,6 +22,7 @@ export function runtimeData(config: Config): RuntimeData {
       admin_groups: config.auth.admin_groups,
       unreadable_search_targets: config.permissions.unreadable_search_targets,
       source_order: config.permissions.source_order,
+      creators: { experiment: config.permissions.experiment_creators },
       artifact_roots: config.artifacts.allowed_roots.map((root) => (root.endsWith('/') ? root : root + '/')),
     },
   };
@@ -63,4 +66,19 @@ export function rulesData(
 
 function emptyMap(): Record<string, PolicyRule[]> {
   return Object.create(null) as Record<string, PolicyRule[]>;
+}
+
+/** A defined group's settings as the policy reads them (data.groups.<name>). */
+export interface PolicyGroup {
+  /** What the group is granted on what its members create; absent for nothing. */
+  readonly creator_permission?: string;
+}
+
+/** The defined groups as policy data, by name (objects without a prototype, like the rules). */
+export function groupsData(groups: readonly GroupRecord[]): { readonly groups: Record<string, PolicyGroup> } {
+  const out = Object.create(null) as Record<string, PolicyGroup>;
+  for (const group of groups) {
+    out[group.name] = group.creatorPermission === null ? {} : { creator_permission: group.creatorPermission };
+  }
+  return { groups: out };
 }

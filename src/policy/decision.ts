@@ -8,11 +8,14 @@ import { parseReasons } from './reasons.js';
 /**
  * What an allowed decision obliges the gateway to do:
  *  - grant-creator: grant the creator `permission` on what the request created;
+ *  - grant-group: grant `group` (one of the creator's) `permission` on it too;
  *  - drop-unreadable-targets: send the request on without the targets the caller may not read (a search over
  *    several experiments, as MLflow's own auth does).
  */
 export type Obligation =
-  { readonly type: 'grant-creator'; readonly permission: string } | { readonly type: 'drop-unreadable-targets' };
+  | { readonly type: 'grant-creator'; readonly permission: string }
+  | { readonly type: 'grant-group'; readonly group: string; readonly permission: string }
+  | { readonly type: 'drop-unreadable-targets' };
 
 export interface TargetCheck {
   readonly type: string;
@@ -49,6 +52,9 @@ export function parseDecision(resultSet: unknown): Decision {
   const obligations = objectArray(record['obligations'] ?? [], 'obligations').map((o): Obligation => {
     if (o['type'] === 'grant-creator' && typeof o['permission'] === 'string') {
       return { type: 'grant-creator', permission: o['permission'] };
+    }
+    if (o['type'] === 'grant-group' && typeof o['group'] === 'string' && typeof o['permission'] === 'string') {
+      return { type: 'grant-group', group: o['group'], permission: o['permission'] };
     }
     if (o['type'] === 'drop-unreadable-targets') {
       return { type: 'drop-unreadable-targets' };

@@ -12,8 +12,13 @@
  */
 import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import type { PermissionVersionRepository, RegexRuleRepository } from '../store/types.js';
-import { type PolicyRules, rulesData } from './data.js';
+import type {
+  GroupRepository,
+  PermissionVersionRepository,
+  RegexRuleRecord,
+  RegexRuleRepository,
+} from '../store/types.js';
+import { groupsData, rulesData } from './data.js';
 
 export interface LiveDataStatus {
   /** True while the data is within permissions.max_stale_ms of the last successful check. */
@@ -43,7 +48,8 @@ export interface LiveData {
 
 export interface LiveDataDeps {
   readonly version: PermissionVersionRepository;
-  readonly rules: RegexRuleRepository;
+  readonly rules: Pick<RegexRuleRepository, 'list'>;
+  readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
   readonly baseData: object;
   /** Installs new data in the engine (DecisionEngine.setData). */
@@ -56,6 +62,21 @@ export interface LiveDataDeps {
   readonly maxStaleMs: number;
   readonly logger: Logger;
   readonly now?: () => number;
+}
+
+/**
+ * The permission data of the store as the policy reads it (data.rules, data.groups): what every replica installs,
+ * and what `mlgate explain` decides with. `invalid` lists the rules whose pattern the policy cannot compile.
+ */
+export async function readPermissionData(deps: {
+  readonly rules: Pick<RegexRuleRepository, 'list'>;
+  readonly groups: Pick<GroupRepository, 'list'>;
+  readonly isValidPattern: (pattern: string) => boolean;
+}): Promise<{ readonly data: object; readonly rules: RegexRuleRecord[]; readonly invalid: RegexRuleRecord[] }> {
+  const [rules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
+  const validity = new Map(rules.map((rule) => [rule.pattern, deps.isValidPattern(rule.pattern)]));
+  const data = { ...rulesData(rules, (pattern) => validity.get(pattern) === true), ...groupsData(groups) };
+  return { data, rules, invalid: rules.filter((rule) => validity.get(rule.pattern) !== true) };
 }
 
 export function createLiveData(deps: LiveDataDeps): LiveData {
@@ -77,10 +98,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
-    const rules = await deps.rules.list();
-    const validity = new Map(rules.map((rule) => [rule.pattern, deps.isValidPattern(rule.pattern)]));
-    const data: { rules: PolicyRules } = rulesData(rules, (pattern) => validity.get(pattern) === true);
-    const invalid = rules.filter((rule) => validity.get(rule.pattern) !== true);
+    const { data, rules, invalid } = await readPermissionData(deps);
     for (const rule of invalid) {
       deps.logger.error('regex rule with a pattern the policy cannot compile: it denies every resource', {
         rule: rule.id,

@@ -18,6 +18,7 @@ export const DENY_REASONS = [
   'no-permission',
   'explicit-deny',
   'artifact-location-not-allowed',
+  'creation-restricted',
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -55,6 +56,7 @@ export function classOf(reason: DenyReason): DenyClass {
     case 'no-permission':
     case 'explicit-deny':
     case 'artifact-location-not-allowed':
+    case 'creation-restricted':
       return 'refused';
   }
 }

@@ -68,6 +68,8 @@ export interface UserRepository {
   update(username: string, changes: { isAdmin?: boolean; groups?: readonly string[] }): Promise<UserRecord | null>;
   /** Deletes the user; false when there was none. */
   delete(username: string): Promise<boolean>;
+  /** Removes a group from every user's stored groups (provider groups are the provider's); returns how many users changed. */
+  removeGroupEverywhere(group: string): Promise<number>;
   /**
    * Records a login through an identity provider: creates the user on first login (not an administrator, no
    * stored groups) and replaces their provider groups; the admin flag and stored groups are left as they are.
@@ -180,6 +182,39 @@ export interface RegexRuleRepository {
 }
 
 /**
+ * A group defined in the store (issue 8, item 2): it exists before any member signs in, so grants and rules can be
+ * made ahead, and it carries settings of its own. Grants and rules may also name groups that are not defined (groups
+ * an identity provider sends); those have no settings.
+ */
+export interface GroupRecord {
+  /** The group's name, as users' groups and grants name it. */
+  readonly name: string;
+  readonly description: string;
+  /**
+   * What the group is granted on each resource one of its members creates (next to the creator's own grant); null
+   * for nothing.
+   */
+  readonly creatorPermission: PermissionLevel | null;
+  readonly createdAt: Date;
+  readonly createdBy: string;
+}
+
+export interface GroupRepository {
+  /** Defines a group; MLGATE_CONFLICT when it is defined already. */
+  create(group: Omit<GroupRecord, 'createdAt'>): Promise<GroupRecord>;
+  get(name: string): Promise<GroupRecord | null>;
+  /** Every defined group, by name. */
+  list(): Promise<GroupRecord[]>;
+  /** Changes the description and/or the creator permission; null when the group is not defined. */
+  update(
+    name: string,
+    changes: { description?: string; creatorPermission?: PermissionLevel | null },
+  ): Promise<GroupRecord | null>;
+  /** Removes the definition only (see the CLI's group delete for its grants and rules); false when there was none. */
+  delete(name: string): Promise<boolean>;
+}
+
+/**
  * The version of the permission data (grants, regex rules, users' groups): every write bumps it, so each replica
  * notices a change made by any other by reading one small document (src/policy/live-data.ts).
  */
@@ -220,6 +255,7 @@ export interface Store {
   readonly tokens: TokenRepository;
   readonly grants: GrantRepository;
   readonly regexRules: RegexRuleRepository;
+  readonly groups: GroupRepository;
   readonly permissionVersion: PermissionVersionRepository;
   readonly loginStates: LoginStateRepository;
   readonly failures: FailureRepository;

@@ -376,8 +376,56 @@ export function storeContract(store: () => Store): void {
     });
   });
 
+  describe('groups', () => {
+    it('defines groups before any member exists, lists them by name, and refuses a second definition', async () => {
+      const created = await store().groups.create({
+        name: 'gr-team-b',
+        description: 'Team B',
+        creatorPermission: 'EDIT',
+        createdBy: 'test',
+      });
+      expect(created).to.deep.include({ name: 'gr-team-b', description: 'Team B', creatorPermission: 'EDIT' });
+      expect(created.createdAt).to.be.instanceOf(Date);
+      await store().groups.create({ name: 'gr-team-a', description: '', creatorPermission: null, createdBy: 'test' });
+      const mine = (await store().groups.list()).filter((g) => g.name.startsWith('gr-'));
+      expect(mine.map((g) => [g.name, g.creatorPermission])).to.deep.equal([
+        ['gr-team-a', null],
+        ['gr-team-b', 'EDIT'],
+      ]);
+      try {
+        await store().groups.create({ name: 'gr-team-a', description: 'x', creatorPermission: null, createdBy: 't' });
+        expect.fail('expected a conflict');
+      } catch (error) {
+        expect((error as MlgateError).code).to.equal('MLGATE_CONFLICT');
+      }
+      expect(await store().groups.get('gr-team-a')).to.deep.include({ description: '' });
+    });
+
+    it('updates and deletes a group; unknown groups give null / false', async () => {
+      await store().groups.create({ name: 'gr-temp', description: 'a', creatorPermission: 'READ', createdBy: 't' });
+      expect(await store().groups.update('gr-temp', { creatorPermission: null })).to.deep.include({
+        description: 'a',
+        creatorPermission: null,
+      });
+      expect(await store().groups.update('gr-temp', { description: 'b' })).to.deep.include({ description: 'b' });
+      expect(await store().groups.update('gr-ghost', { description: 'b' })).to.equal(null);
+      expect(await store().groups.delete('gr-temp')).to.equal(true);
+      expect(await store().groups.delete('gr-temp')).to.equal(false);
+      expect(await store().groups.get('gr-temp')).to.equal(null);
+    });
+
+    it("removes a group from every user's stored groups, leaving provider groups alone", async () => {
+      await store().users.create({ username: 'gr-u1', isAdmin: false, groups: ['gr-gone', 'gr-kept'] });
+      await store().users.create({ username: 'gr-u2', isAdmin: false, groups: ['gr-kept'] });
+      await store().users.recordProviderLogin('gr-u2', ['gr-gone']);
+      expect(await store().users.removeGroupEverywhere('gr-gone')).to.equal(1);
+      expect((await store().users.get('gr-u1'))?.groups).to.deep.equal(['gr-kept']);
+      expect(await store().users.get('gr-u2')).to.deep.include({ groups: ['gr-kept'], providerGroups: ['gr-gone'] });
+    });
+  });
+
   describe('permission version', () => {
-    it('changes with every grant and regex rule write, and not on reads', async () => {
+    it('changes with every grant, regex rule and group write, and not on reads', async () => {
       const versions = [await store().permissionVersion.read()];
       const changed = async (what: string): Promise<void> => {
         const now = await store().permissionVersion.read();
@@ -412,6 +460,14 @@ export function storeContract(store: () => Store): void {
       expect(await store().permissionVersion.read()).to.equal(versions.at(-1));
       await store().regexRules.remove(added.id);
       await changed('rule removed');
+      await store().groups.create({ name: 'pv-group', description: '', creatorPermission: null, createdBy: 't' });
+      await changed('group created');
+      await store().groups.update('pv-group', { creatorPermission: 'READ' });
+      await changed('group updated');
+      await store().groups.list();
+      expect(await store().permissionVersion.read()).to.equal(versions.at(-1));
+      await store().groups.delete('pv-group');
+      await changed('group deleted');
       await store().permissionVersion.bump();
       await changed('bumped');
     });

@@ -21,6 +21,11 @@
 #     artifact_roots      where a non-administrator may place an experiment's artifacts
 #     unreadable_search_targets  "drop" or "refuse": what a search over several experiments does with the
 #                         ones the caller may not read (operations marked drops_unreadable)
+#     creators            {<resource type>: [group, ...]}: when a type's list is not empty, only administrators
+#                         and members of these groups may create resources of that type
+#   data.groups:
+#     <group>             {creator_permission?}: the defined groups' settings; creator_permission is granted to the
+#                         group on what its members create
 #   data.rules:
 #     <resource type>.user.<username>  [{id, pattern, priority, permission, valid}]: the user's regex rules
 #     <resource type>.group.<group>    the same for the rules of a group
@@ -46,6 +51,14 @@ default _unreadable_search_targets := "drop"
 _unreadable_search_targets := data.config.unreadable_search_targets
 
 default _artifact_roots := []
+
+default _creators := {}
+
+_creators := data.config.creators
+
+default _defined_groups := {}
+
+_defined_groups := data.groups
 
 _artifact_roots := data.config.artifact_roots
 
@@ -235,6 +248,23 @@ _allowed_artifact_location(location) if {
 	startswith(location, root)
 }
 
+# Who may create: when groups are configured for the resource type the operation creates, only their members (and
+# administrators). An operation of access "create" without a `creates` type is always refused (the operations tests
+# check that none exists).
+deny contains "creation-restricted" if {
+	_authenticated
+	not _admin
+	_op.access == "create"
+	not _may_create
+}
+
+_may_create if count(object.get(_creators, _op.creates, [])) == 0
+
+_may_create if {
+	some group in _groups
+	group in _creators[_op.creates]
+}
+
 # Functions, so that a missing _op.permission makes them undefined (and the target refused).
 _permitted(target) if permissions.satisfies(_effective(target).permission, _required(target))
 
@@ -308,6 +338,16 @@ obligations contains {"type": "grant-creator", "permission": _op.creator_permiss
 	allow
 	_authenticated
 	_op.access == "create"
+}
+
+# Each defined group of the creator that has a creator_permission gets it on the new resource.
+obligations contains {"type": "grant-group", "group": group, "permission": permission} if {
+	allow
+	_authenticated
+	_op.access == "create"
+	some group in _groups
+	permission := object.get(object.get(_defined_groups, group, {}), "creator_permission", null)
+	permissions.levels[permission] > 0
 }
 
 # METADATA

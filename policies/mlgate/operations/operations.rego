@@ -8,8 +8,10 @@
 #   access:
 #     public         no authentication needed
 #     authenticated  any authenticated principal
-#     create         any authenticated principal; the creator gets
-#                    `creator_permission` on the new resource
+#     create         any authenticated principal (or, when data.config.creators
+#                    names groups for the resource type `creates`, members of
+#                    those groups); the creator gets `creator_permission` on the
+#                    new resource
 #     list           any authenticated principal; the response is filtered to
 #                    the rows the principal may read (see authz.visible)
 #     resource       `permission` on every target of the request
@@ -32,7 +34,7 @@ table := {
 	"ServerInfo": {"access": "authenticated"},
 	"Version": {"access": "authenticated"},
 	# Experiments.
-	"CreateExperiment": {"access": "create", "creator_permission": "MANAGE"},
+	"CreateExperiment": {"access": "create", "creates": "experiment", "creator_permission": "MANAGE"},
 	"GetExperiment": _read,
 	"GetExperimentByName": _read,
 	"SearchExperiments": {"access": "list"},

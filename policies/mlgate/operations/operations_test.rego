@@ -87,3 +87,13 @@ test_logged_models_and_artifacts_permissions if {
 test_search_traces_v3_drops_unreadable_experiments if {
 	operations.table.SearchTracesV3 == {"access": "resource", "permission": "READ", "drops_unreadable": true}
 }
+
+test_every_create_operation_names_the_resource_type_it_creates if {
+	every _, op in operations.table {
+		_creates_ok(op)
+	}
+}
+
+_creates_ok(op) if op.access != "create"
+
+_creates_ok(op) if is_string(op.creates)

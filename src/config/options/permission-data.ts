@@ -14,6 +14,14 @@ export const PERMISSION_DATA_OPTIONS: readonly OptionSpec[] = [
       'answers decides; when none does, permissions.default. A source left out is never asked.',
   },
   {
+    path: 'permissions.experiment_creators',
+    type: 'string-list',
+    default: [],
+    description:
+      'Groups whose members may create experiments. Empty: every authenticated user may. Administrators always ' +
+      'may. Anyone else gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
+  },
+  {
     path: 'permissions.refresh_interval_ms',
     type: 'integer',
     default: 500,

@@ -5,6 +5,7 @@
  */
 import { MlgateError } from '../../errors.js';
 import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
+import { memoryGroups } from './groups.js';
 import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
 import type {
   FailureCount,
@@ -33,6 +34,7 @@ export function createMemoryStore(now: () => Date = () => new Date()): Store {
     tokens: memoryTokens(),
     grants: memoryGrants(now, permissionVersion),
     regexRules: memoryRegexRules(now, permissionVersion),
+    groups: memoryGroups(now, permissionVersion),
     permissionVersion,
     loginStates: memoryLoginStates(),
     failures: memoryFailures(),
@@ -104,6 +106,16 @@ function memoryUsers(now: () => Date): UserRepository {
       return Promise.resolve(updated);
     },
     delete: (username) => Promise.resolve(users.delete(username)),
+    removeGroupEverywhere(group) {
+      let changed = 0;
+      for (const [username, user] of users) {
+        if (user.groups.includes(group)) {
+          users.set(username, { ...user, groups: user.groups.filter((g) => g !== group) });
+          changed += 1;
+        }
+      }
+      return Promise.resolve(changed);
+    },
     recordProviderLogin(username, providerGroups) {
       const existing = users.get(username);
       const record: UserRecord =

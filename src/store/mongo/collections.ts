@@ -71,6 +71,16 @@ export interface RegexRuleDocument {
   createdBy: string;
 }
 
+/** A defined group (collection groups). */
+export interface GroupDocument {
+  /** The group's name. */
+  _id: string;
+  description: string;
+  creatorPermission: PermissionLevel | null;
+  createdAt: Date;
+  createdBy: string;
+}
+
 /** Small documents of the store's own (collection meta): {_id: "permissions", version} is bumped by every write. */
 export interface MetaDocument {
   _id: string;
@@ -94,6 +104,7 @@ export interface Collections {
   readonly legacyTokens: Collection;
   readonly grants: Collection<GrantDocument>;
   readonly regexRules: Collection<RegexRuleDocument>;
+  readonly groups: Collection<GroupDocument>;
   readonly meta: Collection<MetaDocument>;
   readonly loginStates: Collection<LoginStateDocument>;
   readonly failures: Collection<FailureDocument>;
@@ -107,6 +118,7 @@ export function collectionsOf(db: Db): Collections {
     legacyTokens: db.collection('tokens'),
     grants: db.collection<GrantDocument>('grants'),
     regexRules: db.collection<RegexRuleDocument>('regex_rules'),
+    groups: db.collection<GroupDocument>('groups'),
     meta: db.collection<MetaDocument>('meta'),
     loginStates: db.collection<LoginStateDocument>('login_states'),
     failures: db.collection<FailureDocument>('auth_failures'),

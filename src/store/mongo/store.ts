@@ -8,6 +8,7 @@ import { collectionsOf, ensureIndexes, sweepExpired } from './collections.js';
 import { guarded } from './errors.js';
 import { createFailureRepository } from './failures.js';
 import { createGrantRepository } from './grants.js';
+import { createGroupRepository } from './groups.js';
 import { createPermissionVersionRepository, createRegexRuleRepository } from './regex-rules.js';
 import { createLoginStateRepository } from './login-states.js';
 import { createSessionRepository } from './sessions.js';
@@ -46,6 +47,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       tokens: createTokenRepository(collections),
       grants: createGrantRepository(collections, permissionVersion),
       regexRules: createRegexRuleRepository(collections, permissionVersion),
+      groups: createGroupRepository(collections, permissionVersion),
       permissionVersion,
       loginStates: createLoginStateRepository(collections),
       failures: createFailureRepository(collections),

@@ -52,6 +52,12 @@ export function createUserRepository(collections: Collections, now: () => Date =
       const result = await guarded('users.delete', () => collections.users.deleteOne({ _id: username }));
       return result.deletedCount === 1;
     },
+    async removeGroupEverywhere(group) {
+      const result = await guarded('users.removeGroupEverywhere', () =>
+        collections.users.updateMany({ groups: group }, { $pull: { groups: group } }),
+      );
+      return result.modifiedCount;
+    },
     async recordProviderLogin(username, providerGroups) {
       // Update, else insert, else (another replica inserted meanwhile) update: no upsert with $setOnInsert,
       // which FerretDB v1 does not apply.

@@ -121,6 +121,7 @@ describe('regex rules in the policy data', () => {
         bump: () => store.permissionVersion.bump(),
       },
       rules: store.regexRules,
+      groups: store.groups,
       baseData: runtimeData(config),
       install: (d) => engine.setData(d),
       isValidPattern: (p) => checker.problem(p) === null,

@@ -1,0 +1,38 @@
+import { MlgateError } from '../../errors.js';
+import type { GroupRecord, GroupRepository, PermissionVersionRepository } from '../types.js';
+
+export function memoryGroups(now: () => Date, version: PermissionVersionRepository): GroupRepository {
+  const groups = new Map<string, GroupRecord>();
+  return {
+    async create(group) {
+      if (groups.has(group.name)) {
+        throw new MlgateError('MLGATE_CONFLICT', `Group "${group.name}" is defined already.`);
+      }
+      const record: GroupRecord = { ...group, createdAt: now() };
+      groups.set(group.name, record);
+      await version.bump();
+      return record;
+    },
+    get: (name) => Promise.resolve(groups.get(name) ?? null),
+    list: () => Promise.resolve([...groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))),
+    async update(name, changes) {
+      const group = groups.get(name);
+      if (group === undefined) {
+        return null;
+      }
+      const updated: GroupRecord = {
+        ...group,
+        ...(changes.description === undefined ? {} : { description: changes.description }),
+        ...(changes.creatorPermission === undefined ? {} : { creatorPermission: changes.creatorPermission }),
+      };
+      groups.set(name, updated);
+      await version.bump();
+      return updated;
+    },
+    async delete(name) {
+      const removed = groups.delete(name);
+      if (removed) await version.bump();
+      return removed;
+    },
+  };
+}

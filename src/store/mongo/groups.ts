@@ -1,0 +1,72 @@
+import { MlgateError } from '../../errors.js';
+import type { GroupRecord, GroupRepository, PermissionVersionRepository } from '../types.js';
+import type { Collections, GroupDocument } from './collections.js';
+import { guarded, isDuplicateKey } from './errors.js';
+
+function toRecord(doc: GroupDocument): GroupRecord {
+  return {
+    name: doc._id,
+    description: doc.description,
+    creatorPermission: doc.creatorPermission,
+    createdAt: doc.createdAt,
+    createdBy: doc.createdBy,
+  };
+}
+
+/** Groups are permission data (their creator permission reaches the policy): every change bumps the version. */
+export function createGroupRepository(
+  collections: Collections,
+  version: PermissionVersionRepository,
+  now: () => Date = () => new Date(),
+): GroupRepository {
+  return {
+    async create(group) {
+      const doc: GroupDocument = {
+        _id: group.name,
+        description: group.description,
+        creatorPermission: group.creatorPermission,
+        createdAt: now(),
+        createdBy: group.createdBy,
+      };
+      await guarded('groups.create', async () => {
+        try {
+          await collections.groups.insertOne(doc);
+        } catch (error) {
+          if (isDuplicateKey(error)) {
+            throw new MlgateError('MLGATE_CONFLICT', `Group "${group.name}" is defined already.`);
+          }
+          throw error;
+        }
+      });
+      await version.bump();
+      return toRecord(doc);
+    },
+    async get(name) {
+      const doc = await guarded('groups.get', () => collections.groups.findOne({ _id: name }));
+      return doc === null ? null : toRecord(doc);
+    },
+    async list() {
+      const docs = await guarded('groups.list', () => collections.groups.find({}).sort({ _id: 1 }).toArray());
+      return docs.map(toRecord);
+    },
+    async update(name, changes) {
+      const set: Partial<GroupDocument> = {};
+      if (changes.description !== undefined) set.description = changes.description;
+      if (changes.creatorPermission !== undefined) set.creatorPermission = changes.creatorPermission;
+      const doc = await guarded('groups.update', () =>
+        collections.groups.findOneAndUpdate({ _id: name }, { $set: set }, { returnDocument: 'after' }),
+      );
+      if (doc !== null) {
+        await version.bump();
+      }
+      return doc === null ? null : toRecord(doc);
+    },
+    async delete(name) {
+      const result = await guarded('groups.delete', () => collections.groups.deleteOne({ _id: name }));
+      if (result.deletedCount === 1) {
+        await version.bump();
+      }
+      return result.deletedCount === 1;
+    },
+  };
+}
