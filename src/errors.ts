@@ -164,6 +164,11 @@ export const ERROR_CATALOGUE = {
       'The regex rule pattern is refused: it must be RE2 syntax (no backreferences or look-around), at most 1024 ' +
       'characters, and it is matched against the whole resource name.',
   },
+  MLGATE_PERMISSIONS_FILE_INVALID: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message: 'The permissions file is invalid; every problem is listed with its place in the file.',
+  },
   MLGATE_PERMISSIONS_STALE: {
     status: 503,
     mlflowCode: 'TEMPORARILY_UNAVAILABLE',

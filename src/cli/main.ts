@@ -4,6 +4,7 @@
  * manage users, tokens and grants in MongoDB and check the configuration.
  */
 import { readFileSync, realpathSync } from 'node:fs';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
@@ -34,6 +35,8 @@ import {
   setAdmin,
   setGroups,
 } from './admin-commands.js';
+import { createMlflowClient } from '../mlflow/client.js';
+import { applyFile, exportFile } from './apply-commands.js';
 import { createGroup, deleteGroup, listGroups, setGroup } from './group-commands.js';
 import { addRule, listRules, removeRule } from './rule-commands.js';
 import { startGateway } from './serve.js';
@@ -72,6 +75,13 @@ Usage:
                                                  decides; NO_PERMISSIONS denies
   mlgate rule list                               every regex rule, with its id
   mlgate rule remove <id>
+  mlgate apply <file> [--dry-run] [--owner <name>]
+                                                 reconcile groups, grants and regex rules with a permissions
+                                                 file: creates and updates what it declares, deletes what an
+                                                 earlier apply of the same owner made and it no longer declares;
+                                                 --dry-run prints the changes only
+  mlgate export [--owner <name>]                 the store's groups, grants and rules as a permissions file
+                                                 (with --owner, only what that apply owner manages)
 
 Options:
   --config <file>   YAML configuration (default: $MLGATE_CONFIG, else built-in defaults)
@@ -98,6 +108,8 @@ const OPTIONS = {
   priority: { type: 'string' },
   description: { type: 'string' },
   'creator-permission': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  owner: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 function parseOptions(argv: readonly string[]) {
@@ -165,7 +177,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       process.stderr.write(`${String((thrown as Error).stack ?? thrown)}\n`);
     }
     // A value the command line got wrong (a lifetime, a token name) is a usage error too.
-    const usage = ['MLGATE_USAGE', 'MLGATE_TOKEN_EXPIRY_INVALID', 'MLGATE_REQUEST_INVALID', 'MLGATE_PATTERN_INVALID'];
+    const usage = [
+      'MLGATE_USAGE',
+      'MLGATE_TOKEN_EXPIRY_INVALID',
+      'MLGATE_REQUEST_INVALID',
+      'MLGATE_PATTERN_INVALID',
+      'MLGATE_PERMISSIONS_FILE_INVALID',
+    ];
     return usage.includes(error.code) ? 2 : 1;
   }
 }
@@ -182,6 +200,8 @@ type Values = {
   priority?: string | undefined;
   description?: string | undefined;
   'creator-permission'?: string | undefined;
+  'dry-run': boolean;
+  owner?: string | undefined;
 };
 
 async function runAdminCommand(
@@ -249,6 +269,26 @@ async function runAdminCommand(
         group: values.group[0],
         permission: values.permission,
       });
+    case 'apply':
+      return applyFile(
+        {
+          store,
+          patterns: async () => createPatternChecker(await readBundle(defaultBundlePath())),
+          experimentIdByName: () => {
+            const client = createMlflowClient({
+              baseUrl: config.upstream.url,
+              timeoutMs: config.upstream.lookup_timeout_ms,
+              maxResponseBytes: config.upstream.lookup_max_response_bytes,
+              // No kept-alive sockets: the command ends when its work does.
+              agent: new http.Agent({ keepAlive: false }),
+            });
+            return Promise.resolve((name: string) => client.experimentIdByName(name));
+          },
+        },
+        { file: sub, dryRun: values['dry-run'], owner: values.owner },
+      );
+    case 'export':
+      return exportFile(store, { owner: values.owner });
     case 'revoke':
       return revoke(store, { experiment: values.experiment, user: values.user, group: values.group[0] });
     case 'grants':

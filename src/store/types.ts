@@ -145,6 +145,8 @@ export interface GrantRepository {
     groups: readonly string[],
   ): Promise<Map<string, ResourceGrants>>;
   listForResource(resourceType: ResourceType, resourceId: string): Promise<GrantRecord[]>;
+  /** Every grant (mlgate apply and export), in a stable order. */
+  list(): Promise<GrantRecord[]>;
   /** Removes every grant on a resource (a new resource starts with none); returns how many. */
   removeAllForResource(resourceType: ResourceType, resourceId: string): Promise<number>;
   /** Removes every grant of a principal; returns how many. */
@@ -175,6 +177,11 @@ export interface RegexRuleRepository {
   add(rule: Omit<RegexRuleRecord, 'id' | 'createdAt'>): Promise<RegexRuleRecord>;
   /** Every rule, ordered by resource type, principal type, principal, priority, id. */
   list(): Promise<RegexRuleRecord[]>;
+  /** Changes a rule's priority, permission or author; null when there is none. */
+  update(
+    id: string,
+    changes: { priority?: number; permission?: PermissionLevel; createdBy?: string },
+  ): Promise<RegexRuleRecord | null>;
   /** Removes a rule; false when there was none. */
   remove(id: string): Promise<boolean>;
   /** Removes every rule of a principal; returns how many. */
@@ -208,7 +215,7 @@ export interface GroupRepository {
   /** Changes the description and/or the creator permission; null when the group is not defined. */
   update(
     name: string,
-    changes: { description?: string; creatorPermission?: PermissionLevel | null },
+    changes: { description?: string; creatorPermission?: PermissionLevel | null; createdBy?: string },
   ): Promise<GroupRecord | null>;
   /** Removes the definition only (see the CLI's group delete for its grants and rules); false when there was none. */
   delete(name: string): Promise<boolean>;

@@ -367,12 +367,49 @@ export function storeContract(store: () => Store): void {
       await store().regexRules.add(rule('group', 'rx-other', 'team-a/.*', 3));
     });
 
+    it("updates a rule's priority, permission and author in place, keeping its id", async () => {
+      const added = await store().regexRules.add(rule('user', 'rx-upd', 'upd/.*', 4));
+      const updated = await store().regexRules.update(added.id, { priority: 2, permission: 'EDIT', createdBy: 'x' });
+      expect(updated).to.deep.include({
+        id: added.id,
+        pattern: 'upd/.*',
+        priority: 2,
+        permission: 'EDIT',
+        createdBy: 'x',
+      });
+      expect((await store().regexRules.list()).find((r) => r.id === added.id)).to.deep.include({ priority: 2 });
+      expect(await store().regexRules.update('rx-000000000000', { priority: 1 })).to.equal(null);
+      await store().regexRules.remove(added.id);
+    });
+
     it('removes one rule by id, and every rule of a principal', async () => {
       const added = await store().regexRules.add(rule('user', 'rx-bob', 'x', 1));
       expect(await store().regexRules.remove(added.id)).to.equal(true);
       expect(await store().regexRules.remove(added.id)).to.equal(false);
       expect(await store().regexRules.removeAllForPrincipal('group', 'rx-team')).to.equal(2);
       expect((await store().regexRules.list()).some((r) => r.principal === 'rx-team')).to.equal(false);
+    });
+  });
+
+  describe('grant listing', () => {
+    it('lists every grant with its author', async () => {
+      const put = (resourceId: string, principal: string) =>
+        store().grants.put({
+          resourceType: 'experiment',
+          resourceId,
+          principalType: 'group',
+          principal,
+          permission: 'READ',
+          createdBy: `by-${principal}`,
+        });
+      await put('8801', 'gl-b');
+      await put('8801', 'gl-a');
+      const mine = (await store().grants.list()).filter((g) => g.principal.startsWith('gl-'));
+      expect(mine.map((g) => [g.resourceId, g.principal, g.createdBy])).to.have.deep.members([
+        ['8801', 'gl-a', 'by-gl-a'],
+        ['8801', 'gl-b', 'by-gl-b'],
+      ]);
+      await store().grants.removeAllForResource('experiment', '8801');
     });
   });
 

@@ -24,6 +24,7 @@ export function memoryGroups(now: () => Date, version: PermissionVersionReposito
         ...group,
         ...(changes.description === undefined ? {} : { description: changes.description }),
         ...(changes.creatorPermission === undefined ? {} : { creatorPermission: changes.creatorPermission }),
+        ...(changes.createdBy === undefined ? {} : { createdBy: changes.createdBy }),
       };
       groups.set(name, updated);
       await version.bump();

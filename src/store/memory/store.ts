@@ -246,6 +246,21 @@ function memoryRegexRules(now: () => Date, version: PermissionVersionRepository)
       return record;
     },
     list: () => Promise.resolve([...rules.values()].sort(order)),
+    async update(id, changes) {
+      const rule = rules.get(id);
+      if (rule === undefined) {
+        return null;
+      }
+      const updated: RegexRuleRecord = {
+        ...rule,
+        ...(changes.priority === undefined ? {} : { priority: changes.priority }),
+        ...(changes.permission === undefined ? {} : { permission: changes.permission }),
+        ...(changes.createdBy === undefined ? {} : { createdBy: changes.createdBy }),
+      };
+      rules.set(id, updated);
+      await version.bump();
+      return updated;
+    },
     async remove(id) {
       const removed = rules.delete(id);
       if (removed) await version.bump();
@@ -315,6 +330,16 @@ function memoryGrants(now: () => Date, version: PermissionVersionRepository): Gr
         [...grants.values()]
           .filter((g) => g.resourceType === type && g.resourceId === id)
           .sort((a, b) => compare(a.principalType, b.principalType) || compare(a.principal, b.principal)),
+      ),
+    list: () =>
+      Promise.resolve(
+        [...grants.values()].sort(
+          (a, b) =>
+            compare(a.resourceType, b.resourceType) ||
+            compare(a.resourceId, b.resourceId) ||
+            compare(a.principalType, b.principalType) ||
+            compare(a.principal, b.principal),
+        ),
       ),
     removeAllForResource: (type, id) => bumpIf(removeWhere((g) => !(g.resourceType === type && g.resourceId === id))),
     removeAllForPrincipal: (principalType, principal) =>

@@ -92,6 +92,10 @@ export function createGrantRepository(
       }
       return result.deletedCount;
     },
+    async list() {
+      const docs = await guarded('grants.list', () => collections.grants.find({}).sort({ _id: 1 }).toArray());
+      return docs.map(toRecord);
+    },
     async listForResource(resourceType, resourceId) {
       const docs = await guarded('grants.list', () =>
         collections.grants.find({ resourceType, resourceId }).sort({ principalType: 1, principal: 1 }).toArray(),

@@ -53,6 +53,7 @@ export function createGroupRepository(
       const set: Partial<GroupDocument> = {};
       if (changes.description !== undefined) set.description = changes.description;
       if (changes.creatorPermission !== undefined) set.creatorPermission = changes.creatorPermission;
+      if (changes.createdBy !== undefined) set.createdBy = changes.createdBy;
       const doc = await guarded('groups.update', () =>
         collections.groups.findOneAndUpdate({ _id: name }, { $set: set }, { returnDocument: 'after' }),
       );

@@ -44,6 +44,19 @@ export function createRegexRuleRepository(
       );
       return docs.map(toRecord);
     },
+    async update(id, changes) {
+      const set: Partial<RegexRuleDocument> = {};
+      if (changes.priority !== undefined) set.priority = changes.priority;
+      if (changes.permission !== undefined) set.permission = changes.permission;
+      if (changes.createdBy !== undefined) set.createdBy = changes.createdBy;
+      const doc = await guarded('regexRules.update', () =>
+        collections.regexRules.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }),
+      );
+      if (doc !== null) {
+        await version.bump();
+      }
+      return doc === null ? null : toRecord(doc);
+    },
     async remove(id) {
       const result = await guarded('regexRules.remove', () => collections.regexRules.deleteOne({ _id: id }));
       if (result.deletedCount === 1) {
