@@ -6,6 +6,7 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging.js';
 import type { UserRepository } from '../store/types.js';
+import type { Signal } from '../util/signal.js';
 import { createBasicAuthenticator } from './basic-authenticator.js';
 import { buildBearerAuthenticator } from './bearer/build.js';
 import type { ProviderKeysMetadata } from './bearer/discovery.js';
@@ -21,6 +22,8 @@ export interface AuthenticatorDeps {
   readonly logger: Logger;
   /** The provider of bearer tokens, resolved at start-up (bearer/build.ts); null when jwt.enabled is off. */
   readonly bearerProvider: ProviderKeysMetadata | null;
+  /** Notified when permission data changed (src/policy/live-data.ts): cached users are dropped. */
+  readonly permissionsChanged?: Pick<Signal, 'listen'>;
 }
 
 export function buildAuthenticators(deps: AuthenticatorDeps): Authenticator[] {
@@ -29,7 +32,12 @@ export function buildAuthenticators(deps: AuthenticatorDeps): Authenticator[] {
     ...(config.proxy_auth.enabled
       ? [buildProxyHeadersAuthenticator({ config, users: deps.users, logger: deps.logger })]
       : []),
-    createSessionAuthenticator({ users: deps.users, ttlMs: config.cache.ttl_ms, maxEntries: config.cache.max_entries }),
+    createSessionAuthenticator({
+      users: deps.users,
+      ttlMs: config.cache.ttl_ms,
+      maxEntries: config.cache.max_entries,
+      ...(deps.permissionsChanged === undefined ? {} : { permissionsChanged: deps.permissionsChanged }),
+    }),
     ...(deps.bearerProvider === null
       ? []
       : [buildBearerAuthenticator({ config, provider: deps.bearerProvider, users: deps.users })]),

@@ -5,6 +5,7 @@
  */
 import type { TokenRecord, TokenRepository, UserRecord, UserRepository } from '../store/types.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import type { Signal } from '../util/signal.js';
 import { userPrincipal } from './effective-groups.js';
 import type { LastUsedRecorder } from './last-used.js';
 import type { Principal } from './principal.js';
@@ -29,12 +30,15 @@ export function createCredentialVerifier(deps: {
   readonly ttlMs: number;
   readonly maxEntries: number;
   readonly lastUsed?: LastUsedRecorder;
+  /** Notified when permission data changed anywhere (a user's groups or admin flag): cached users are dropped. */
+  readonly permissionsChanged?: Pick<Signal, 'listen'>;
 }): CredentialVerifier {
   // Entries are stored on a hit only, so a user who keeps calling is still re-read every ttlMs, and ids that do
   // not exist are always looked up (they fail, and failures are throttled).
   const tokenCache = new BoundedCache<string, TokenRecord | null>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries });
   const userCache = new BoundedCache<string, UserRecord | null>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries });
   const found = (value: unknown): boolean => value !== null;
+  deps.permissionsChanged?.listen(() => userCache.clear());
 
   return {
     async verify(username, token, now) {

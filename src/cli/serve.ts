@@ -47,6 +47,7 @@ import { createUpstream } from '../proxy/upstream.js';
 import { createCachedGrantSource } from '../store/grant-cache.js';
 import { openMongoStore } from '../store/mongo/store.js';
 import { redactUri } from '../util/redact-uri.js';
+import { createSignal } from '../util/signal.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -101,6 +102,8 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     );
   }
   const tokenHasher = createTokenHasher(deriveTokenKey(config.session.secret_key));
+  // Raised when permission data changed on any replica (live data below): caches of users and grants are dropped.
+  const permissionsChanged = createSignal();
   const verifier = createCredentialVerifier({
     tokens: store.tokens,
     users: store.users,
@@ -113,6 +116,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
       maxEntries: config.cache.max_entries,
       onError: (err) => logger.warn('could not record when an access token was last used', { err }),
     }),
+    permissionsChanged,
   });
   const grantSource = createCachedGrantSource(store.grants, {
     ttlMs: config.cache.ttl_ms,
@@ -129,7 +133,10 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
       return engine.setData(data);
     },
     isValidPattern: (pattern) => patterns.problem(pattern) === null,
-    onChange: () => grantSource.clear(),
+    onChange: () => {
+      grantSource.clear();
+      permissionsChanged.notify();
+    },
     intervalMs: config.permissions.refresh_interval_ms,
     maxStaleMs: config.permissions.max_stale_ms,
     logger: logger.child({ component: 'permission-data' }),
@@ -190,7 +197,14 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const app = createApp({
     logger,
-    authenticators: buildAuthenticators({ config, verifier, users: store.users, logger, bearerProvider }),
+    authenticators: buildAuthenticators({
+      config,
+      verifier,
+      users: store.users,
+      logger,
+      bearerProvider,
+      permissionsChanged,
+    }),
     ...(config.throttle.enabled
       ? {
           throttle: createThrottleGuard({

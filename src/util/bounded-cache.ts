@@ -93,4 +93,9 @@ export class BoundedCache<K, V> {
       }
     }
   }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.#entries.clear();
+  }
 }

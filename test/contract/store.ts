@@ -505,6 +505,13 @@ export function storeContract(store: () => Store): void {
       expect(await store().permissionVersion.read()).to.equal(versions.at(-1));
       await store().groups.delete('pv-group');
       await changed('group deleted');
+      await store().users.create({ username: 'pv-user', isAdmin: false, groups: ['pv-g'] });
+      await store().users.update('pv-user', { groups: ['pv-h'] });
+      await changed("user's groups changed");
+      await store().users.removeGroupEverywhere('pv-h');
+      await changed('group removed from users');
+      await store().users.delete('pv-user');
+      await changed('user deleted');
       await store().permissionVersion.bump();
       await changed('bumped');
     });

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 
 import { runClient } from './python.js';
-import { type Credentials, cli, startExtraGateway, world } from './world.js';
+import { type Credentials, basic, cli, startExtraGateway, world } from './world.js';
 
 async function userWithToken(username: string, groups: string[]): Promise<Credentials> {
   await cli(['user', 'create', username, ...groups.flatMap((g) => ['--group', g])]);
@@ -106,5 +106,42 @@ results["create"] = attempt(lambda: mlflow.create_experiment("gr-restricted/" + 
     const body = (await response.json()) as { error_code: string; message: string; details?: { reasons: string[] } };
     expect(body.error_code).to.equal('PERMISSION_DENIED');
     expect(body.message).to.contain('experiment_creators');
+  });
+
+  it("a change to a user's groups reaches another gateway within the bound, whatever its cache TTL", async () => {
+    // Ten minutes of credential and grant caching: only the permission version can make it notice in time.
+    const other = await startExtraGateway('gr-cached', { MLGATE_CACHE_TTL_MS: '600000' });
+    const mover = await userWithToken('gr-mover', ['gr-readers']);
+    const created = await runClient(
+      world.users.admin,
+      `results["id"] = attempt(lambda: mlflow.create_experiment("gr-moves"))`,
+    );
+    const id = (created['id'] as { value: string }).value;
+    await cli(['grant', '--experiment', id, '--group', 'gr-readers', '--permission', 'READ']);
+    const status = async (): Promise<number> => {
+      const response = await fetch(`${other.url}/api/2.0/mlflow/experiments/get?experiment_id=${id}`, {
+        headers: { authorization: basic(mover) },
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const waitFor = async (expected: number): Promise<number> => {
+      const started = performance.now();
+      while ((await status()) !== expected) {
+        if (performance.now() - started > 2_000) throw new Error(`still not ${expected} after 2 s`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return performance.now() - started;
+    };
+    await waitFor(200);
+    await cli(['user', 'set-groups', 'gr-mover']);
+    await waitFor(403);
+    await cli(['user', 'set-groups', 'gr-mover', '--group', 'gr-readers']);
+    await waitFor(200);
+    await cli(['user', 'set-admin', 'gr-mover', 'true']);
+    await cli(['user', 'set-groups', 'gr-mover']);
+    await waitFor(200);
+    await cli(['user', 'set-admin', 'gr-mover', 'false']);
+    await waitFor(403);
   });
 });

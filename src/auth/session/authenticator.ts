@@ -6,6 +6,7 @@
  */
 import type { UserRecord, UserRepository } from '../../store/types.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
+import type { Signal } from '../../util/signal.js';
 import { userPrincipal } from '../effective-groups.js';
 import type { Authenticator } from '../principal.js';
 
@@ -13,8 +14,11 @@ export function createSessionAuthenticator(deps: {
   readonly users: UserRepository;
   readonly ttlMs: number;
   readonly maxEntries: number;
+  /** Notified when permission data changed anywhere (a user's groups or admin flag): cached users are dropped. */
+  readonly permissionsChanged?: Pick<Signal, 'listen'>;
 }): Authenticator {
   const users = new BoundedCache<string, UserRecord | null>({ ttlMs: deps.ttlMs, maxEntries: deps.maxEntries });
+  deps.permissionsChanged?.listen(() => users.clear());
   return {
     name: 'session',
     challenge: null, // a browser without a session is sent to log in (challenge.ts), not challenged

@@ -30,7 +30,7 @@ import type {
 export function createMemoryStore(now: () => Date = () => new Date()): Store {
   const permissionVersion = memoryPermissionVersion();
   return {
-    users: memoryUsers(now),
+    users: memoryUsers(now, permissionVersion),
     tokens: memoryTokens(),
     grants: memoryGrants(now, permissionVersion),
     regexRules: memoryRegexRules(now, permissionVersion),
@@ -73,7 +73,7 @@ function memorySessions(): SessionRepository {
   };
 }
 
-function memoryUsers(now: () => Date): UserRepository {
+function memoryUsers(now: () => Date, version: PermissionVersionRepository): UserRepository {
   const users = new Map<string, UserRecord>();
   return {
     create(user) {
@@ -92,10 +92,10 @@ function memoryUsers(now: () => Date): UserRepository {
     },
     get: (username) => Promise.resolve(users.get(username) ?? null),
     list: () => Promise.resolve([...users.values()].sort((a, b) => compare(a.username, b.username))),
-    update(username, changes) {
+    async update(username, changes) {
       const user = users.get(username);
       if (user === undefined) {
-        return Promise.resolve(null);
+        return null;
       }
       const updated: UserRecord = {
         ...user,
@@ -103,10 +103,15 @@ function memoryUsers(now: () => Date): UserRepository {
         ...(changes.groups === undefined ? {} : { groups: [...changes.groups] }),
       };
       users.set(username, updated);
-      return Promise.resolve(updated);
+      await version.bump();
+      return updated;
     },
-    delete: (username) => Promise.resolve(users.delete(username)),
-    removeGroupEverywhere(group) {
+    async delete(username) {
+      const removed = users.delete(username);
+      if (removed) await version.bump();
+      return removed;
+    },
+    async removeGroupEverywhere(group) {
       let changed = 0;
       for (const [username, user] of users) {
         if (user.groups.includes(group)) {
@@ -114,7 +119,8 @@ function memoryUsers(now: () => Date): UserRepository {
           changed += 1;
         }
       }
-      return Promise.resolve(changed);
+      if (changed > 0) await version.bump();
+      return changed;
     },
     recordProviderLogin(username, providerGroups) {
       const existing = users.get(username);

@@ -43,7 +43,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     sweeper?.unref();
     const permissionVersion = createPermissionVersionRepository(collections);
     return {
-      users: createUserRepository(collections),
+      users: createUserRepository(collections, permissionVersion),
       tokens: createTokenRepository(collections),
       grants: createGrantRepository(collections, permissionVersion),
       regexRules: createRegexRuleRepository(collections, permissionVersion),

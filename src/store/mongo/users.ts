@@ -1,5 +1,5 @@
 import { MlgateError } from '../../errors.js';
-import type { UserRecord, UserRepository } from '../types.js';
+import type { PermissionVersionRepository, UserRecord, UserRepository } from '../types.js';
 import type { Collections, UserDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
 
@@ -13,7 +13,15 @@ function toRecord(doc: UserDocument): UserRecord {
   };
 }
 
-export function createUserRepository(collections: Collections, now: () => Date = () => new Date()): UserRepository {
+/**
+ * A user's admin flag and groups decide their permissions: changing or deleting a user bumps the permission version,
+ * so every replica drops its cached copy of the user within the refresh interval (src/policy/live-data.ts).
+ */
+export function createUserRepository(
+  collections: Collections,
+  version: PermissionVersionRepository,
+  now: () => Date = () => new Date(),
+): UserRepository {
   return {
     async create(user) {
       const doc: UserDocument = {
@@ -46,16 +54,25 @@ export function createUserRepository(collections: Collections, now: () => Date =
       const doc = await guarded('users.update', () =>
         collections.users.findOneAndUpdate({ _id: username }, { $set: set }, { returnDocument: 'after' }),
       );
+      if (doc !== null) {
+        await version.bump();
+      }
       return doc === null ? null : toRecord(doc);
     },
     async delete(username) {
       const result = await guarded('users.delete', () => collections.users.deleteOne({ _id: username }));
+      if (result.deletedCount === 1) {
+        await version.bump();
+      }
       return result.deletedCount === 1;
     },
     async removeGroupEverywhere(group) {
       const result = await guarded('users.removeGroupEverywhere', () =>
         collections.users.updateMany({ groups: group }, { $pull: { groups: group } }),
       );
+      if (result.modifiedCount > 0) {
+        await version.bump();
+      }
       return result.modifiedCount;
     },
     async recordProviderLogin(username, providerGroups) {
