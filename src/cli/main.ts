@@ -34,6 +34,7 @@ import {
   setAdmin,
   setGroups,
 } from './admin-commands.js';
+import { explainCommand } from './explain-command.js';
 import { addRule, listRules, removeRule } from './rule-commands.js';
 import { startGateway } from './serve.js';
 import { listSessions, revokeSessions } from './session-commands.js';
@@ -65,6 +66,11 @@ Usage:
                                                  decides; NO_PERMISSIONS denies
   mlgate rule list                               every regex rule, with its id
   mlgate rule remove <id>
+  mlgate explain (--user <name> | --group <name>... [--admin]) <METHOD> <URL-or-path> [--body <json> | --body-file <file>]
+                                                 the gateway's decision on that request, with the reasons and the
+                                                 grant or rule that decided, from the configured policy, MongoDB
+                                                 and MLflow; --group: a hypothetical member of those groups;
+                                                 exit status 0 when allowed, 3 when refused
 
 Options:
   --config <file>   YAML configuration (default: $MLGATE_CONFIG, else built-in defaults)
@@ -89,6 +95,8 @@ const OPTIONS = {
   permission: { type: 'string' },
   pattern: { type: 'string' },
   priority: { type: 'string' },
+  body: { type: 'string' },
+  'body-file': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 function parseOptions(argv: readonly string[]) {
@@ -148,7 +156,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       runAdminCommand(store, loaded.config, command, sub, rest, values),
     );
     process.stdout.write(values.json ? JSON.stringify(output.data) + '\n' : output.lines.map((l) => l + '\n').join(''));
-    return 0;
+    return output.exitCode ?? 0;
   } catch (thrown) {
     const error = toMlgateError(thrown);
     process.stderr.write(`mlgate: ${error.message} [${error.code}]\n`);
@@ -171,6 +179,8 @@ type Values = {
   permission?: string | undefined;
   pattern?: string | undefined;
   priority?: string | undefined;
+  body?: string | undefined;
+  'body-file'?: string | undefined;
 };
 
 async function runAdminCommand(
@@ -222,6 +232,16 @@ async function runAdminCommand(
       return removeRule(store, { id: rest[0] });
   }
   switch (command) {
+    case 'explain':
+      return explainCommand(store, config, {
+        method: sub,
+        url: rest[0],
+        user: values.user,
+        groups: values.group,
+        admin: values.admin,
+        body: values.body,
+        bodyFile: values['body-file'],
+      });
     case 'grant':
       return grant(store, {
         experiment: values.experiment,

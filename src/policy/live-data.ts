@@ -42,8 +42,8 @@ export interface LiveData {
 }
 
 export interface LiveDataDeps {
-  readonly version: PermissionVersionRepository;
-  readonly rules: RegexRuleRepository;
+  readonly version: Pick<PermissionVersionRepository, 'read'>;
+  readonly rules: Pick<RegexRuleRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
   readonly baseData: object;
   /** Installs new data in the engine (DecisionEngine.setData). */
