@@ -39,6 +39,8 @@ export interface ExplainArgs {
   readonly admin: boolean;
   readonly body: string | undefined;
   readonly bodyFile: string | undefined;
+  /** "Name: value", repeatable. */
+  readonly headers: readonly string[];
 }
 
 function usage(message: string): MlgateError {
@@ -108,7 +110,7 @@ export async function explainCommand(store: Store, config: Config, args: Explain
       now: new Date(),
     },
     principal,
-    { method, url: args.url, ...(body === undefined ? {} : { body }) },
+    { method, url: args.url, headers: requestHeaders(args.headers), ...(body === undefined ? {} : { body }) },
   );
   const status = policy.engine.status();
   const dataVersion = live.status().version;
@@ -163,4 +165,18 @@ function requestBody(args: Pick<ExplainArgs, 'body' | 'bodyFile'>): Buffer | und
     }
   }
   return args.body === undefined ? undefined : Buffer.from(args.body, 'utf8');
+}
+
+/** --header "Name: value" options as request headers by lower-case name, repeats kept. */
+export function requestHeaders(values: readonly string[]): Record<string, string[]> {
+  const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const value of values) {
+    const at = value.indexOf(':');
+    const name = value.slice(0, at).trim().toLowerCase();
+    if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) {
+      throw usage(`--header must be "Name: value" (got ${JSON.stringify(value)}).`);
+    }
+    (headers[name] ??= []).push(value.slice(at + 1).trim());
+  }
+  return headers;
 }

@@ -66,7 +66,8 @@ Usage:
                                                  decides; NO_PERMISSIONS denies
   mlgate rule list                               every regex rule, with its id
   mlgate rule remove <id>
-  mlgate explain (--user <name> | --group <name>... [--admin]) <METHOD> <URL-or-path> [--body <json> | --body-file <file>]
+  mlgate explain (--user <name> | --group <name>... [--admin]) <METHOD> <URL-or-path>
+                 [--body <json> | --body-file <file>] [--header 'Name: value']...
                                                  the gateway's decision on that request, with the reasons and the
                                                  grant or rule that decided, from the configured policy, MongoDB
                                                  and MLflow; --group: a hypothetical member of those groups;
@@ -97,6 +98,7 @@ const OPTIONS = {
   priority: { type: 'string' },
   body: { type: 'string' },
   'body-file': { type: 'string' },
+  header: { type: 'string', multiple: true, default: [] as string[] },
 } satisfies ParseArgsConfig['options'];
 
 function parseOptions(argv: readonly string[]) {
@@ -181,6 +183,7 @@ type Values = {
   priority?: string | undefined;
   body?: string | undefined;
   'body-file'?: string | undefined;
+  header: string[];
 };
 
 async function runAdminCommand(
@@ -241,6 +244,7 @@ async function runAdminCommand(
         admin: values.admin,
         body: values.body,
         bodyFile: values['body-file'],
+        headers: values.header,
       });
     case 'grant':
       return grant(store, {

@@ -13,6 +13,7 @@ import { analyseGraphql } from '../mlflow/graphql/analyse.js';
 import { readGraphqlRequest } from '../mlflow/graphql/request.js';
 import { type RouteTable, decodePath } from '../mlflow/match.js';
 import { parseQuery } from '../mlflow/params.js';
+import { WORKSPACE_HEADER, requireDefaultWorkspace } from '../mlflow/workspace.js';
 import type { Decision } from '../policy/decision.js';
 import type { PolicySnapshot } from '../policy/engine.js';
 import { type PolicyInput, type ResolvedTarget, buildPolicyInput } from '../policy/input.js';
@@ -26,8 +27,10 @@ export interface ExplainRequest {
   readonly method: string;
   /** An absolute URL (its origin is ignored) or a path, with its query string. */
   readonly url: string;
-  /** A JSON body, sent as application/json. */
+  /** The body (JSON, unless a content-type header says otherwise). */
   readonly body?: Buffer;
+  /** Request headers by lower-case name (the OTLP export names its experiment in one; the workspace header). */
+  readonly headers?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ExplainDeps {
@@ -80,8 +83,12 @@ export async function explainRequest(
   request: ExplainRequest,
 ): Promise<Explanation> {
   const method = request.method.toUpperCase();
+  const headers = request.headers ?? {};
   const { rawPath, querystring } = splitRequestTarget(request.url);
   const path = decodePath(rawPath);
+  // As Node hands it to the gateway: repeats of the header joined into one value.
+  const workspace = headers[WORKSPACE_HEADER];
+  requireDefaultWorkspace(workspace === undefined ? {} : { [WORKSPACE_HEADER]: workspace.join(', ') });
   const found = deps.routes.match(method, path);
   const route = found?.route;
   let resolved: Awaited<ReturnType<typeof resolveTargets>> = { targets: [], grants: new Map() };
@@ -96,7 +103,8 @@ export async function explainRequest(
       method,
       query,
       body,
-      contentType: 'application/json',
+      contentType: singleHeader(headers, 'content-type') ?? 'application/json',
+      contentEncoding: singleHeader(headers, 'content-encoding'),
       maxBodyBytes: deps.maxBodyBytes,
     });
     const graphql =
@@ -109,7 +117,7 @@ export async function explainRequest(
         params: read.params,
         query,
         path: found?.params ?? {},
-        headers: {},
+        headers,
         ...(read.otlpTraceIds === undefined ? {} : { otlpTraceIds: read.otlpTraceIds }),
       },
       extraReferences: graphql?.references ?? [],
@@ -164,6 +172,14 @@ export async function explainRequest(
   };
 }
 
+function singleHeader(headers: Readonly<Record<string, readonly string[]>>, name: string): string | undefined {
+  const values = headers[name] ?? [];
+  if (values.length > 1) {
+    throw new MlgateError('MLGATE_REQUEST_INVALID', `The request repeats the ${name} header; send it once.`);
+  }
+  return values[0];
+}
+
 /**
  * The path and query string of a request target as the gateway receives them (Koa's ctx.path and ctx.querystring:
  * the raw path, not normalised): an absolute http(s) URL loses its origin, a fragment is dropped.
@@ -172,7 +188,9 @@ export function splitRequestTarget(url: string): { readonly rawPath: string; rea
   let target = url.split('#', 1)[0] ?? '';
   const absolute = /^https?:\/\/[^/?]*/i.exec(target);
   if (absolute !== null) {
+    // A client asks for "/" when the URL has no path.
     target = target.slice(absolute[0].length);
+    target = target.startsWith('/') ? target : `/${target}`;
   }
   if (!target.startsWith('/')) {
     throw new MlgateError(
