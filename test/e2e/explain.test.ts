@@ -7,6 +7,8 @@
 import { expect } from 'chai';
 
 import { runCli } from '../../scripts/services.js';
+import { buildGatewayBundle, writeKeyPair } from '../helpers/policy-bundle.js';
+import { tempDir } from '../helpers/tmp.js';
 import { type Credentials, basic, cli, world } from './world.js';
 
 interface Explained {
@@ -297,6 +299,44 @@ describe('mlgate explain (e2e, real FerretDB, MLflow and shipped bundle)', funct
     const admin = await explain(['--user', 'admin'], unknown);
     expect(admin.code).to.equal(0);
     expect(admin.json.decision.reasons).to.deep.equal(['admin']);
+  });
+
+  it('decides with the configured bundle, its signature checked as the gateway checks it', async () => {
+    const tmp = tempDir('explain-bundles');
+    try {
+      const keys = writeKeyPair(tmp.path, 'ci');
+      const other = writeKeyPair(tmp.path, 'other');
+      // A team's own policy that refuses ex-solo everything it may otherwise do.
+      const signed = await buildGatewayBundle(tmp.path, 'signed', {
+        revision: 'git-explain-1',
+        refuseUser: 'ex-solo',
+        signingKey: keys.privateKey,
+      });
+      const forged = await buildGatewayBundle(tmp.path, 'forged', {
+        revision: 'git-forged',
+        signingKey: other.privateKey,
+      });
+      const withBundle = (bundle: string) => ({
+        ...world.env,
+        MLGATE_POLICY_BUNDLE: bundle,
+        MLGATE_POLICY_SIGNING_KEY: keys.publicKey,
+      });
+      const request = explainArgs(['--user', 'ex-solo'], getExperiment(ids['ex/own']!), ['--json']);
+      const own = await runCli(request, withBundle(signed));
+      expect(own.code, own.stderr).to.equal(3);
+      const json = JSON.parse(own.stdout) as Explained & { policy_revision: string };
+      expect(json.policy_revision).to.equal('git-explain-1');
+      expect(json.decision.reasons).to.deep.equal(['no-permission']);
+      // The shipped bundle allows the same request.
+      expect((await runCli(request, world.env)).code).to.equal(0);
+
+      const refused = await runCli(request, withBundle(forged));
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.include('MLGATE_POLICY_UNAVAILABLE').and.include('signature');
+      expect(refused.stdout).to.equal('');
+    } finally {
+      tmp.remove();
+    }
   });
 
   it('refuses an unknown user (exit 1) and bad input (exit 2)', async () => {
