@@ -235,6 +235,32 @@ describe('mlgate explain: the text', () => {
     );
   });
 
+  it('lists obligations, and says that GraphQL fields are decided again', () => {
+    const text = renderExplanation(
+      {
+        ...base,
+        route: { operation: 'GraphQL', template: '/graphql' },
+        graphql: true,
+        targets: [],
+        checks: [],
+        decision: {
+          allow: true,
+          reasons: ['authenticated'],
+          obligations: [{ type: 'grant-creator', permission: 'MANAGE' }, { type: 'drop-unreadable-targets' }],
+          checks: [],
+        },
+        allowed: true,
+        refusal: null,
+      },
+      { policySource: 's', dataVersion: 'v' },
+    );
+    expect(text).to.include('Targets:     none');
+    expect(text).to.include('Obligations: grant-creator (MANAGE), drop-unreadable-targets');
+    expect(text).to.include(
+      'Note:        each root field of a GraphQL request is then decided on its own; not explained here',
+    );
+  });
+
   it('explains an unknown route, an administrator and a hypothetical member', () => {
     const text = renderExplanation(
       {
