@@ -7,10 +7,9 @@ import type { Principal } from '../auth/principal.js';
 import { MlgateError } from '../errors.js';
 import { requestAttributes, unfitObligation, unnamedHint } from '../http/authorize.js';
 import { denialError } from '../http/denial.js';
+import { graphqlDocument } from '../http/graphql-document.js';
 import { requestParams } from '../http/read-params.js';
 import { type TargetDeps, resolveTargets } from '../http/resolve-targets.js';
-import { analyseGraphql } from '../mlflow/graphql/analyse.js';
-import { readGraphqlRequest } from '../mlflow/graphql/request.js';
 import { type RouteTable, decodePath } from '../mlflow/match.js';
 import { parseQuery } from '../mlflow/params.js';
 import { WORKSPACE_HEADER, requireDefaultWorkspace } from '../mlflow/workspace.js';
@@ -107,10 +106,7 @@ export async function explainRequest(
       contentEncoding: singleHeader(headers, 'content-encoding'),
       maxBodyBytes: deps.maxBodyBytes,
     });
-    const graphql =
-      route.body === 'graphql' && read.params.source === 'body'
-        ? analyseGraphql(readGraphqlRequest(read.params.body), { maxResources: deps.targets.maxResources })
-        : undefined;
+    const graphql = graphqlDocument(route, read.params, deps.targets.maxResources);
     resolved = await resolveTargets(deps.targets, {
       route,
       view: {
