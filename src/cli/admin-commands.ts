@@ -14,6 +14,8 @@ export interface Output {
   readonly data: unknown;
   /** Human-readable lines. */
   readonly lines: readonly string[];
+  /** The exit status when the command succeeded (default 0; mlgate explain: 3 when the request is refused). */
+  readonly exitCode?: number;
 }
 
 function usage(message: string): MlgateError {

@@ -38,6 +38,7 @@ import {
 import { createMlflowClient } from '../mlflow/client.js';
 import { applyFile, exportFile } from './apply-commands.js';
 import { createGroup, deleteGroup, listGroups, setGroup } from './group-commands.js';
+import { explainCommand } from './explain-command.js';
 import { addRule, listRules, removeRule } from './rule-commands.js';
 import { startGateway } from './serve.js';
 import { listSessions, revokeSessions } from './session-commands.js';
@@ -82,6 +83,12 @@ Usage:
                                                  --dry-run prints the changes only
   mlgate export [--owner <name>]                 the store's groups, grants and rules as a permissions file
                                                  (with --owner, only what that apply owner manages)
+  mlgate explain (--user <name> | --group <name>... [--admin]) <METHOD> <URL-or-path>
+                 [--body <json> | --body-file <file>] [--header 'Name: value']...
+                                                 the gateway's decision on that request, with the reasons and the
+                                                 grant or rule that decided, from the configured policy, MongoDB
+                                                 and MLflow; --group: a hypothetical member of those groups;
+                                                 exit status 0 when allowed, 3 when refused
 
 Options:
   --config <file>   YAML configuration (default: $MLGATE_CONFIG, else built-in defaults)
@@ -110,6 +117,9 @@ const OPTIONS = {
   'creator-permission': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   owner: { type: 'string' },
+  body: { type: 'string' },
+  'body-file': { type: 'string' },
+  header: { type: 'string', multiple: true, default: [] as string[] },
 } satisfies ParseArgsConfig['options'];
 
 function parseOptions(argv: readonly string[]) {
@@ -169,7 +179,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       runAdminCommand(store, loaded.config, command, sub, rest, values),
     );
     process.stdout.write(values.json ? JSON.stringify(output.data) + '\n' : output.lines.map((l) => l + '\n').join(''));
-    return 0;
+    return output.exitCode ?? 0;
   } catch (thrown) {
     const error = toMlgateError(thrown);
     process.stderr.write(`mlgate: ${error.message} [${error.code}]\n`);
@@ -202,6 +212,9 @@ type Values = {
   'creator-permission'?: string | undefined;
   'dry-run': boolean;
   owner?: string | undefined;
+  body?: string | undefined;
+  'body-file'?: string | undefined;
+  header: string[];
 };
 
 async function runAdminCommand(
@@ -262,6 +275,17 @@ async function runAdminCommand(
       return removeRule(store, { id: rest[0] });
   }
   switch (command) {
+    case 'explain':
+      return explainCommand(store, config, {
+        method: sub,
+        url: rest[0],
+        user: values.user,
+        groups: values.group,
+        admin: values.admin,
+        body: values.body,
+        bodyFile: values['body-file'],
+        headers: values.header,
+      });
     case 'grant':
       return grant(store, {
         experiment: values.experiment,

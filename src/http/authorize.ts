@@ -5,7 +5,9 @@ import { ANONYMOUS } from '../auth/principal.js';
 import { MlgateError } from '../errors.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import type { LiveData } from '../policy/live-data.js';
-import { readString } from '../mlflow/params.js';
+import { type RequestParams, readString } from '../mlflow/params.js';
+import type { RouteSpec } from '../mlflow/route-spec.js';
+import type { Decision } from '../policy/decision.js';
 import { resourceKind } from '../mlflow/resources/index.js';
 import { buildPolicyInput } from '../policy/input.js';
 import { graphqlRefusal } from '../mlflow/graphql/refusal.js';
@@ -33,7 +35,7 @@ export function authorizeStage(deps: {
         grants: state.grants ?? new Map(),
         method: ctx.method,
         path: state.path,
-        attributes: readAttributes(state),
+        attributes: requestAttributes(state.route, state.params),
         now: state.now,
       }),
     );
@@ -44,20 +46,12 @@ export function authorizeStage(deps: {
         method: ctx.method,
         path: state.path,
         targets,
-        ...unnamedHint(state),
+        ...unnamedHint(state.route),
       });
     }
-    if (
-      decision.obligations.some((o) => o.type === 'drop-unreadable-targets') &&
-      decision.checks.some((check) => !check.satisfied) &&
-      state.route?.handling !== 'drop-unreadable-targets'
-    ) {
-      // An obligation this route cannot carry out would send the request on whole: refused instead.
-      throw new MlgateError(
-        'MLGATE_POLICY_ERROR',
-        `The policy asks to leave unreadable targets out of ${state.route?.operation ?? 'this request'}, which this ` +
-          'route cannot do; an operator must fix the policy (drops_unreadable) or the route catalogue.',
-      );
+    const unfit = unfitObligation(decision, state.route);
+    if (unfit !== undefined) {
+      throw unfit;
     }
     if (state.graphql !== undefined) {
       const verdict = authorizeGraphqlParts(policy, state, ctx);
@@ -77,9 +71,28 @@ export function authorizeStage(deps: {
   };
 }
 
+/**
+ * An allowed decision whose obligation this route cannot carry out (leaving out unreadable targets on a route that
+ * cannot) would send the request on whole: the error it is refused with instead, or undefined.
+ */
+export function unfitObligation(decision: Decision, route: RouteSpec | undefined): MlgateError | undefined {
+  if (
+    decision.obligations.some((o) => o.type === 'drop-unreadable-targets') &&
+    decision.checks.some((check) => !check.satisfied) &&
+    route?.handling !== 'drop-unreadable-targets'
+  ) {
+    return new MlgateError(
+      'MLGATE_POLICY_ERROR',
+      `The policy asks to leave unreadable targets out of ${route?.operation ?? 'this request'}, which this ` +
+        'route cannot do; an operator must fix the policy (drops_unreadable) or the route catalogue.',
+    );
+  }
+  return undefined;
+}
+
 /** The hint of the first resource kind of the route that has one (an artifact path that names nothing). */
-function unnamedHint(state: GatewayState): { unnamedHint?: string } {
-  for (const target of state.route?.targets ?? []) {
+export function unnamedHint(route: Pick<RouteSpec, 'targets'> | undefined): { unnamedHint?: string } {
+  for (const target of route?.targets ?? []) {
     const hint = resourceKind(target.resource).unnamedHint;
     if (hint !== undefined) {
       return { unnamedHint: hint };
@@ -88,10 +101,12 @@ function unnamedHint(state: GatewayState): { unnamedHint?: string } {
   return {};
 }
 
-/** The request fields the route hands to the policy; an absent field is left out. */
-function readAttributes(state: GatewayState): Record<string, string> {
+/** The request fields the route hands to the policy (input.attributes); an absent field is left out. */
+export function requestAttributes(
+  route: Pick<RouteSpec, 'attributes'> | undefined,
+  params: RequestParams | undefined,
+): Record<string, string> {
   const attributes: Record<string, string> = {};
-  const { route, params } = state;
   if (route?.attributes !== undefined && params !== undefined) {
     for (const name of route.attributes) {
       const value = readString(params, name);

@@ -4,16 +4,29 @@
  */
 import type { Middleware } from 'koa';
 
-import { analyseGraphql } from '../mlflow/graphql/analyse.js';
+import { type GraphqlAnalysis, analyseGraphql } from '../mlflow/graphql/analyse.js';
 import { readGraphqlRequest } from '../mlflow/graphql/request.js';
+import type { RequestParams } from '../mlflow/params.js';
+import type { RouteSpec } from '../mlflow/route-spec.js';
 import type { GatewayState } from './state.js';
 
 export function graphqlDocumentStage(deps: { readonly maxResources: number }): Middleware<GatewayState> {
   return async (ctx, next) => {
-    const { route, params } = ctx.state;
-    if (route?.body === 'graphql' && params?.source === 'body') {
-      ctx.state.graphql = analyseGraphql(readGraphqlRequest(params.body), { maxResources: deps.maxResources });
+    const analysis = graphqlDocument(ctx.state.route, ctx.state.params, deps.maxResources);
+    if (analysis !== undefined) {
+      ctx.state.graphql = analysis;
     }
     await next();
   };
+}
+
+/** The analysis of a GraphQL request's document; undefined for any other request (shared with mlgate explain). */
+export function graphqlDocument(
+  route: Pick<RouteSpec, 'body'> | undefined,
+  params: RequestParams | undefined,
+  maxResources: number,
+): GraphqlAnalysis | undefined {
+  return route?.body === 'graphql' && params?.source === 'body'
+    ? analyseGraphql(readGraphqlRequest(params.body), { maxResources })
+    : undefined;
 }

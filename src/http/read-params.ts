@@ -10,7 +10,8 @@ import type { Middleware } from 'koa';
 
 import { MlgateError } from '../errors.js';
 import { readOtlpExport } from '../mlflow/otlp.js';
-import { parseJsonBody, parseQuery, readsBody } from '../mlflow/params.js';
+import { type RequestParams, parseJsonBody, parseQuery, readsBody } from '../mlflow/params.js';
+import type { RouteSpec } from '../mlflow/route-spec.js';
 import { rawHeaderValues } from './raw-headers.js';
 import type { GatewayState } from './state.js';
 
@@ -35,29 +36,72 @@ export function readParamsStage(deps: {
       if (Number.isFinite(declared) && declared > deps.maxArtifactUploadBytes) {
         throw uploadTooLarge(deps.maxArtifactUploadBytes);
       }
-      ctx.state.params = { source: 'query', query };
-    } else if (route.body === 'otlp') {
-      // An OTLP trace export: its ids are in the payload, which MLflow then receives decompressed.
-      const exported = readOtlpExport(
-        await readBody(ctx.req, deps.maxBodyBytes),
-        singleHeader(ctx.req.rawHeaders, 'content-type'),
-        singleHeader(ctx.req.rawHeaders, 'content-encoding'),
-        deps.maxBodyBytes,
-      );
-      ctx.state.body = exported.payload;
-      ctx.state.otlpTraceIds = exported.traceIds;
-      delete ctx.req.headers['content-encoding'];
-      ctx.state.params = { source: 'query', query };
-    } else {
-      const body = await readBody(ctx.req, deps.maxBodyBytes);
-      ctx.state.body = body;
-      // MLflow reads a GraphQL request from the body even on a GET with a query string.
-      ctx.state.params =
-        readsBody(ctx.method, query) || route.body === 'graphql'
-          ? { source: 'body', body: parseJsonBody(body, ctx.method, ctx.get('content-type') || undefined) }
-          : { source: 'query', query };
     }
+    const body = route.body === 'stream' ? undefined : await readBody(ctx.req, deps.maxBodyBytes);
+    const read = requestParams(route, {
+      method: ctx.method,
+      query,
+      ...(body === undefined ? {} : { body }),
+      // An OTLP export's media type and encoding decide how it is read: each must be sent once.
+      contentType:
+        route.body === 'otlp' ? singleHeader(ctx.req.rawHeaders, 'content-type') : ctx.get('content-type') || undefined,
+      contentEncoding: route.body === 'otlp' ? singleHeader(ctx.req.rawHeaders, 'content-encoding') : undefined,
+      maxBodyBytes: deps.maxBodyBytes,
+    });
+    if (read.body !== undefined) {
+      ctx.state.body = read.body;
+    }
+    if (read.otlpTraceIds !== undefined) {
+      // MLflow then receives the export decompressed.
+      ctx.state.otlpTraceIds = read.otlpTraceIds;
+      delete ctx.req.headers['content-encoding'];
+    }
+    ctx.state.params = read.params;
     await next();
+  };
+}
+
+/** What a catalogued request's parameters are, once its body (when the route reads one) is in hand. */
+export interface ReadParams {
+  readonly params: RequestParams;
+  /** The body to replay to MLflow (an OTLP export decompressed); absent for a streamed upload. */
+  readonly body?: Buffer;
+  /** The MLflow trace ids of an OTLP export. */
+  readonly otlpTraceIds?: readonly string[];
+}
+
+/**
+ * Where MLflow reads a request's parameters (pure): a streamed upload's from the query string; an OTLP export's
+ * trace ids from its payload; a GraphQL request's from the body, even on a GET; any other request's from the query
+ * string of a GET that has one, else from the JSON body. Shared by the pipeline and `mlgate explain`.
+ */
+export function requestParams(
+  route: Pick<RouteSpec, 'body'>,
+  request: {
+    readonly method: string;
+    readonly query: URLSearchParams;
+    /** The whole body; absent (or ignored) for a streamed upload. */
+    readonly body?: Buffer;
+    readonly contentType: string | undefined;
+    readonly contentEncoding?: string | undefined;
+    readonly maxBodyBytes: number;
+  },
+): ReadParams {
+  const { method, query } = request;
+  if (route.body === 'stream') {
+    return { params: { source: 'query', query } };
+  }
+  const body = request.body ?? Buffer.alloc(0);
+  if (route.body === 'otlp') {
+    const exported = readOtlpExport(body, request.contentType, request.contentEncoding, request.maxBodyBytes);
+    return { params: { source: 'query', query }, body: exported.payload, otlpTraceIds: exported.traceIds };
+  }
+  return {
+    params:
+      readsBody(method, query) || route.body === 'graphql'
+        ? { source: 'body', body: parseJsonBody(body, method, request.contentType) }
+        : { source: 'query', query },
+    body,
   };
 }
 

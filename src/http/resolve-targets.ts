@@ -6,19 +6,24 @@
  */
 import type { Middleware } from 'koa';
 
-import { extractReferences } from '../mlflow/references.js';
+import { type Reference, type RequestView, extractReferences } from '../mlflow/references.js';
+import type { RouteSpec } from '../mlflow/route-spec.js';
+import type { ResolvedTarget } from '../policy/input.js';
+import type { ResourceGrants } from '../store/types.js';
 import type { ExperimentNames } from '../mlflow/names.js';
 import type { Resolver } from '../mlflow/resolve.js';
 import type { GrantSource } from '../store/grant-cache.js';
 import type { GatewayState } from './state.js';
 
-export function resolveTargetsStage(deps: {
+export interface TargetDeps {
   readonly resolver: Resolver;
-  readonly grantSource: GrantSource;
+  readonly grantSource: Pick<GrantSource, 'forPrincipal'>;
   readonly maxResources: number;
   /** Names of the experiments, for regex rules; absent: targets carry no names (regex rules never match). */
-  readonly names?: ExperimentNames;
-}): Middleware<GatewayState> {
+  readonly names?: Pick<ExperimentNames, 'name'>;
+}
+
+export function resolveTargetsStage(deps: TargetDeps): Middleware<GatewayState> {
   return async (ctx, next) => {
     const { route, params, query, principal } = ctx.state;
     if (
@@ -28,27 +33,51 @@ export function resolveTargetsStage(deps: {
       principal?.authenticated === true &&
       principal.username !== null
     ) {
-      const view = {
-        params,
-        query,
-        path: ctx.state.pathParams ?? {},
-        headers: ctx.req.headersDistinct,
-        ...(ctx.state.otlpTraceIds === undefined ? {} : { otlpTraceIds: ctx.state.otlpTraceIds }),
-      };
-      // A GraphQL request names its resources in its document (its route names none).
-      const references = [
-        ...extractReferences(route, view, deps.maxResources),
-        ...(ctx.state.graphql?.references ?? []),
-      ];
-      const resolved = await deps.resolver.resolve(references);
-      const targets = deps.names === undefined ? resolved : await deps.names.name(resolved);
-      const ids = targets.filter((target) => target.exists).map((target) => target.id);
-      ctx.state.targets = targets;
-      ctx.state.grants =
-        ids.length === 0
-          ? new Map()
-          : await deps.grantSource.forPrincipal('experiment', ids, principal.username, principal.groups);
+      const resolved = await resolveTargets(deps, {
+        route,
+        view: {
+          params,
+          query,
+          path: ctx.state.pathParams ?? {},
+          headers: ctx.req.headersDistinct,
+          ...(ctx.state.otlpTraceIds === undefined ? {} : { otlpTraceIds: ctx.state.otlpTraceIds }),
+        },
+        // A GraphQL request names its resources in its document (its route names none).
+        extraReferences: ctx.state.graphql?.references ?? [],
+        username: principal.username,
+        groups: principal.groups,
+      });
+      ctx.state.targets = resolved.targets;
+      ctx.state.grants = resolved.grants;
     }
     await next();
   };
+}
+
+/**
+ * The resources a request names, resolved to the experiments carrying their permissions (with their names while
+ * regex rules need them), and the caller's grants on those that exist. Shared by the pipeline and `mlgate explain`.
+ */
+export async function resolveTargets(
+  deps: TargetDeps,
+  request: {
+    readonly route: Pick<RouteSpec, 'targets'>;
+    readonly view: RequestView;
+    readonly extraReferences?: readonly Reference[];
+    readonly username: string;
+    readonly groups: readonly string[];
+  },
+): Promise<{ readonly targets: readonly ResolvedTarget[]; readonly grants: ReadonlyMap<string, ResourceGrants> }> {
+  const references = [
+    ...extractReferences(request.route, request.view, deps.maxResources),
+    ...(request.extraReferences ?? []),
+  ];
+  const resolved = await deps.resolver.resolve(references);
+  const targets = deps.names === undefined ? resolved : await deps.names.name(resolved);
+  const ids = targets.filter((target) => target.exists).map((target) => target.id);
+  const grants =
+    ids.length === 0
+      ? new Map<string, ResourceGrants>()
+      : await deps.grantSource.forPrincipal('experiment', ids, request.username, request.groups);
+  return { targets, grants };
 }

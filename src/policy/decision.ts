@@ -25,6 +25,8 @@ export interface TargetCheck {
   readonly source: string;
   /** The id of the regex rule that decided (sources regex and group-regex). */
   readonly rule?: string;
+  /** The group whose grant decided (source group: the highest grant, the first group by name on a tie). */
+  readonly group?: string;
   readonly satisfied: boolean;
 }
 
@@ -73,6 +75,7 @@ export function parseDecision(resultSet: unknown): Decision {
       permission: text('permission'),
       source: text('source'),
       ...(typeof c['rule'] === 'string' ? { rule: c['rule'] } : {}),
+      ...(typeof c['group'] === 'string' ? { group: c['group'] } : {}),
       satisfied: c['satisfied'] === true,
     };
   });

@@ -47,7 +47,7 @@ export interface LiveData {
 }
 
 export interface LiveDataDeps {
-  readonly version: PermissionVersionRepository;
+  readonly version: Pick<PermissionVersionRepository, 'read'>;
   readonly rules: Pick<RegexRuleRepository, 'list'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */

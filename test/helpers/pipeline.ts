@@ -10,7 +10,7 @@ import { createApp } from '../../src/app.js';
 import { createBasicAuthenticator } from '../../src/auth/basic-authenticator.js';
 import { createCredentialVerifier } from '../../src/auth/credentials.js';
 import { createTokenHasher, deriveTokenKey, generateToken } from '../../src/auth/tokens.js';
-import type { PermissionLevel } from '../../src/config/schema.js';
+import type { Config, PermissionLevel } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logging.js';
 import type { MlflowClient } from '../../src/mlflow/client.js';
@@ -21,10 +21,11 @@ import { ROUTES } from '../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../src/paths.js';
 import { readBundle } from '../../src/policy/bundle.js';
 import { runtimeData } from '../../src/policy/data.js';
-import { createDecisionEngine } from '../../src/policy/engine.js';
+import { type DecisionEngine, createDecisionEngine } from '../../src/policy/engine.js';
 import type { ForwardOutcome, Upstream } from '../../src/proxy/upstream.js';
 import { createCachedGrantSource } from '../../src/store/grant-cache.js';
 import { createMemoryStore } from '../../src/store/memory/store.js';
+import type { Store } from '../../src/store/types.js';
 
 /** What the fake MLflow knows: which experiment each run, logged model, name... belongs to. */
 export interface FakeMlflow {
@@ -45,6 +46,11 @@ export interface Pipeline {
   readonly forwarded: string[];
   /** The bodies the gateway replayed to the upstream, in the same order (undefined when streamed). */
   readonly forwardedBodies: (string | undefined)[];
+  /** What the app was built from, for tests that decide the same requests another way (mlgate explain). */
+  readonly store: Store;
+  readonly engine: DecisionEngine;
+  readonly client: MlflowClient;
+  readonly config: Config;
   close(): Promise<void>;
 }
 
@@ -108,6 +114,10 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
     url: `http://127.0.0.1:${port}`,
     forwarded,
     forwardedBodies,
+    store,
+    engine,
+    client,
+    config,
     async user(name) {
       await store.users.create({ username: name, isAdmin: false, groups: [] });
       const token = generateToken(tokenHasher);

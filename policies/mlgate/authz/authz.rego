@@ -365,12 +365,14 @@ checks contains check if {
 			"source": effective.source,
 			"satisfied": _satisfied(effective.permission, _required(target)),
 		},
-		_deciding_rule(effective),
+		_decided_by(effective),
 	)
 }
 
-# The regex rule that decided, when one did (for logs, denials and explanations).
-_deciding_rule(effective) := {"rule": effective.rule} if is_string(effective.rule)
+# What decided, for logs, denials and explanations: the regex rule's id, or the group whose grant it is.
+_decided_by(effective) := {"rule": effective.rule} if is_string(effective.rule)
+
+else := {"group": effective.group} if is_string(effective.group)
 
 else := {}
 

@@ -651,3 +651,17 @@ test_invalid_rule_denies_rather_than_being_ignored if {
 	not d.allow
 	d.reasons == ["explicit-deny", "no-permission"]
 }
+
+test_checks_name_the_deciding_group if {
+	d := _decide(_alice, "GetExperiment", [_experiment("1", null, {"team-a": "READ", "team-b": "EDIT"})])
+	d.allow
+	d.checks == [{
+		"type": "experiment", "id": "1", "required": "READ", "permission": "EDIT",
+		"source": "group", "group": "team-b", "satisfied": true,
+	}]
+}
+
+test_checks_of_a_user_grant_name_neither_group_nor_rule if {
+	d := _decide(_alice, "GetExperiment", [_experiment("1", "READ", {"team-a": "EDIT"})])
+	d.checks == [{"type": "experiment", "id": "1", "required": "READ", "permission": "READ", "source": "user", "satisfied": true}]
+}

@@ -58,7 +58,9 @@ default_source_order := ["user", "group", "regex", "group-regex"]
 #                  priority number wins (on a tie, the lowest permission);
 #     group-regex  the same for the regex rules of the user's groups.
 #   NO_PERMISSIONS is an answer like any other (an explicit deny). When no
-#   source answers, `default_permission` applies (source "default").
+#   source answers, `default_permission` applies (source "default"). An answer
+#   names what decided: "group" the group whose grant it is (the first by name
+#   when several hold the highest), "rule" the id of the regex rule.
 #   `matches` holds the regex rules that matched, by source: {"regex": [...], "group-regex": [...]}.
 effective(grants, matches, order, default_permission) := answers[0] if {
 	answers := [answer |
@@ -72,9 +74,10 @@ _answer(grants, _, "user") := {"permission": level_of(grants.user), "source": "u
 	object.get(grants, "user", null) != null
 }
 
-_answer(grants, _, "group") := {"permission": _group_permission(groups), "source": "group"} if {
+_answer(grants, _, "group") := {"permission": permission, "source": "group", "group": _deciding_group(groups, permission)} if {
 	groups := object.get(grants, "groups", {})
 	count(groups) > 0
+	permission := _group_permission(groups)
 }
 
 _answer(_, matches, "regex") := {"permission": rule_permission(rule), "source": "regex", "rule": _id(rule)} if {
@@ -93,6 +96,12 @@ _id(rule) := object.get(rule, "id", null)
 
 # The highest group grant (a misspelt level counts as NO_PERMISSIONS).
 _group_permission(groups) := level_name(max([levels[level_of(permission)] | some permission in groups]))
+
+# The group whose grant decided: among the groups holding the highest grant, the first by name.
+_deciding_group(groups, permission) := min({group |
+	some group, granted in groups
+	level_of(granted) == permission
+})
 
 # METADATA
 # description: The name of a permission rank.

@@ -56,19 +56,27 @@ _effective_cases := {
 	],
 	"highest of several groups": [
 		{"user": null, "groups": {"a": "READ", "b": "EDIT", "c": "USE"}}, {}, _order, "NO_PERMISSIONS",
-		{"permission": "EDIT", "source": "group"},
+		{"permission": "EDIT", "source": "group", "group": "b"},
 	],
 	"a group deny does not beat another group's grant": [
 		{"groups": {"a": "MANAGE", "b": "NO_PERMISSIONS"}}, {}, _order, "READ",
-		{"permission": "MANAGE", "source": "group"},
+		{"permission": "MANAGE", "source": "group", "group": "a"},
 	],
 	"groups that all deny": [
 		{"groups": {"a": "NO_PERMISSIONS", "b": "NO_PERMISSIONS"}}, {}, _order, "READ",
-		{"permission": "NO_PERMISSIONS", "source": "group"},
+		{"permission": "NO_PERMISSIONS", "source": "group", "group": "a"},
 	],
 	"unknown group level counts as a deny": [
 		{"user": null, "groups": {"a": "OWNER", "b": "READ"}}, {}, _order, "MANAGE",
-		{"permission": "READ", "source": "group"},
+		{"permission": "READ", "source": "group", "group": "b"},
+	],
+	"a tie between groups: the first by name": [
+		{"groups": {"team-b": "EDIT", "team-a": "EDIT", "readers": "READ"}}, {}, _order, "NO_PERMISSIONS",
+		{"permission": "EDIT", "source": "group", "group": "team-a"},
+	],
+	"the highest group named whatever the names' order": [
+		{"groups": {"alpha": "READ", "zulu": "MANAGE"}}, {}, _order, "NO_PERMISSIONS",
+		{"permission": "MANAGE", "source": "group", "group": "zulu"},
 	],
 	"unknown user level denies": [
 		{"user": "ADMIN", "groups": {}}, {}, _order, "MANAGE",
@@ -76,7 +84,7 @@ _effective_cases := {
 	],
 	"group beats regex": [
 		{"groups": {"a": "READ"}}, {"regex": [_rule("r1", ".*", 1, "MANAGE")]}, _order, "NO_PERMISSIONS",
-		{"permission": "READ", "source": "group"},
+		{"permission": "READ", "source": "group", "group": "a"},
 	],
 	"regex beats group-regex": [
 		{}, {"regex": [_rule("r1", ".*", 9, "READ")], "group-regex": [_rule("g1", ".*", 1, "MANAGE")]}, _order,
@@ -122,7 +130,7 @@ _effective_cases := {
 	],
 	"order: group before user": [
 		{"user": "READ", "groups": {"a": "EDIT"}}, {}, ["group", "user"], "NO_PERMISSIONS",
-		{"permission": "EDIT", "source": "group"},
+		{"permission": "EDIT", "source": "group", "group": "a"},
 	],
 	"order: a source left out is never asked": [
 		{"user": "MANAGE", "groups": {"a": "EDIT"}}, {"regex": [_rule("r", ".*", 1, "READ")]}, ["regex"], "NO_PERMISSIONS",

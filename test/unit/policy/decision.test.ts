@@ -43,6 +43,52 @@ describe('decision parsing', () => {
     });
   });
 
+  it('reads what decided a check: the regex rule or the group', () => {
+    const decision = parseDecision([
+      {
+        result: {
+          allow: true,
+          reasons: ['grant:group', 'grant:group-regex'],
+          checks: [
+            {
+              type: 'experiment',
+              id: '1',
+              required: 'READ',
+              permission: 'EDIT',
+              source: 'group',
+              group: 'team-b',
+              satisfied: true,
+            },
+            {
+              type: 'experiment',
+              id: '2',
+              required: 'READ',
+              permission: 'READ',
+              source: 'group-regex',
+              rule: 'rx-1',
+              satisfied: true,
+            },
+            {
+              type: 'experiment',
+              id: '3',
+              required: 'READ',
+              permission: 'READ',
+              source: 'user',
+              group: 7,
+              satisfied: true,
+            },
+          ],
+        },
+      },
+    ]);
+    expect(decision.checks.map((check) => [check.group, check.rule])).to.deep.equal([
+      ['team-b', undefined],
+      [undefined, 'rx-1'],
+      [undefined, undefined],
+    ]);
+    expect(decision.checks[2]).to.not.have.property('group');
+  });
+
   const malformed: [string, unknown][] = [
     ['no result set', null],
     ['an empty result set (undefined decision)', []],

@@ -118,7 +118,6 @@ describe('regex rules in the policy data', () => {
     const data = createLiveData({
       version: {
         read: () => (down ? Promise.reject(new Error('MongoDB is down')) : store.permissionVersion.read()),
-        bump: () => store.permissionVersion.bump(),
       },
       rules: store.regexRules,
       groups: store.groups,
