@@ -95,7 +95,9 @@ function permissionMessage(decision: Decision, context: DenialContext): string {
       ? `${failing.permission} (the default)`
       : failing.rule !== undefined
         ? `${failing.permission} (${failing.source} rule ${failing.rule})`
-        : `${failing.permission} (${failing.source} grant)`;
+        : failing.group !== undefined
+          ? `${failing.permission} (grant of group ${failing.group})`
+          : `${failing.permission} (${failing.source} grant)`;
   return `Permission denied: ${context.operation ?? 'this request'} needs ${failing.required} on ${what}; you have ${held}. ${advice}`;
 }
 

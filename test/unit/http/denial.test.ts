@@ -37,12 +37,24 @@ describe('denials', () => {
     const error = denialError(
       deny(
         ['no-permission'],
-        [{ type: 'experiment', id: '7', required: 'EDIT', permission: 'READ', source: 'group', satisfied: false }],
+        [
+          {
+            type: 'experiment',
+            id: '7',
+            required: 'EDIT',
+            permission: 'READ',
+            source: 'group',
+            group: 'team-a',
+            satisfied: false,
+          },
+        ],
       ),
       context,
     );
     expect(error).to.include({ code: 'MLGATE_PERMISSION_DENIED', status: 403, mlflowCode: 'PERMISSION_DENIED' });
-    expect(error.message).to.include('LogMetric needs EDIT on the experiment of run abc; you have READ (group grant).');
+    expect(error.message).to.include(
+      'LogMetric needs EDIT on the experiment of run abc; you have READ (grant of group team-a).',
+    );
     expect(error.details).to.deep.equal({ reasons: ['no-permission'], operation: 'LogMetric' });
   });
 
