@@ -7,7 +7,7 @@ import type { Principal } from '../src/auth/principal.js';
 import { defaultBundlePath } from '../src/paths.js';
 import { readBundle } from '../src/policy/bundle.js';
 import { createDecisionEngine } from '../src/policy/engine.js';
-import { type PolicyInput, type ResolvedTarget, buildPolicyInput } from '../src/policy/input.js';
+import { type PolicyInput, type ResolvedTarget, buildPolicyInput, grantsKey } from '../src/policy/input.js';
 import type { ResourceGrants } from '../src/store/types.js';
 import { fixed, summarize, table } from './stats.js';
 
@@ -49,7 +49,7 @@ const rows: ResolvedTarget[] = Array.from({ length: 100 }, (_, i) => ({
 }));
 const rowGrants = new Map<string, ResourceGrants>(
   rows.map((r, i): [string, ResourceGrants] => [
-    r.id,
+    grantsKey(r.type, r.id),
     { user: i % 3 === 0 ? 'READ' : null, groups: i % 5 === 0 ? { 'team-b': 'EDIT' } : {} },
   ]),
 );

@@ -4,9 +4,7 @@
  */
 import type { TokenService, TokenSummary } from '../auth/token-service.js';
 import { isValidGroupName, isValidUsername, normalizeUsername } from '../auth/usernames.js';
-import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
-import { isCanonicalExperimentId } from '../mlflow/resources/experiment.js';
 import type { PrincipalType, Store } from '../store/types.js';
 
 export interface Output {
@@ -167,23 +165,6 @@ export async function revokeToken(
   return { data: { revoked: args.id }, lines: [`Revoked token ${args.id} of ${username}.`] };
 }
 
-interface GrantTarget {
-  readonly experiment: string;
-  readonly principalType: PrincipalType;
-  readonly principal: string;
-}
-
-function grantTarget(args: {
-  experiment: string | undefined;
-  user: string | undefined;
-  group: string | undefined;
-}): GrantTarget {
-  if (args.experiment === undefined || !isCanonicalExperimentId(args.experiment)) {
-    throw usage('--experiment <id> is required: an MLflow experiment id as MLflow prints it (e.g. 7, not 007).');
-  }
-  return { experiment: args.experiment, ...principalOf(args) };
-}
-
 /** The one user or group a command names (--user or --group). */
 export function principalOf(args: { user: string | undefined; group: string | undefined }): {
   principalType: PrincipalType;
@@ -195,61 +176,4 @@ export function principalOf(args: { user: string | undefined; group: string | un
   return args.user !== undefined
     ? { principalType: 'user', principal: requireUsername(args.user) }
     : { principalType: 'group', principal: requireGroup(args.group as string) };
-}
-
-export async function grant(
-  store: Store,
-  args: {
-    experiment: string | undefined;
-    user: string | undefined;
-    group: string | undefined;
-    permission: string | undefined;
-  },
-): Promise<Output> {
-  const target = grantTarget(args);
-  const permission = args.permission?.toUpperCase();
-  if (permission === undefined || !PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
-    throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')}.`);
-  }
-  await store.grants.put({
-    resourceType: 'experiment',
-    resourceId: target.experiment,
-    principalType: target.principalType,
-    principal: target.principal,
-    permission: permission as PermissionLevel,
-    createdBy: 'cli',
-  });
-  return {
-    data: { experiment_id: target.experiment, [target.principalType]: target.principal, permission },
-    lines: [`Granted ${permission} on experiment ${target.experiment} to ${target.principalType} ${target.principal}.`],
-  };
-}
-
-export async function revoke(
-  store: Store,
-  args: { experiment: string | undefined; user: string | undefined; group: string | undefined },
-): Promise<Output> {
-  const target = grantTarget(args);
-  const removed = await store.grants.remove('experiment', target.experiment, target.principalType, target.principal);
-  if (!removed) {
-    throw new MlgateError(
-      'MLGATE_NO_SUCH_OBJECT',
-      `${target.principalType} ${target.principal} has no grant on experiment ${target.experiment}.`,
-    );
-  }
-  return {
-    data: { experiment_id: target.experiment, [target.principalType]: target.principal, revoked: true },
-    lines: [`Revoked the grant of ${target.principalType} ${target.principal} on experiment ${target.experiment}.`],
-  };
-}
-
-export async function listGrants(store: Store, args: { experiment: string | undefined }): Promise<Output> {
-  if (args.experiment === undefined || !isCanonicalExperimentId(args.experiment)) {
-    throw usage('--experiment <id> is required: an MLflow experiment id as MLflow prints it (e.g. 7, not 007).');
-  }
-  const grants = await store.grants.listForResource('experiment', args.experiment);
-  return {
-    data: grants.map((g) => ({ principal_type: g.principalType, principal: g.principal, permission: g.permission })),
-    lines: grants.map((g) => `${g.principalType} ${g.principal}: ${g.permission}`),
-  };
 }

@@ -26,17 +26,15 @@ import {
   createToken,
   createUser,
   deleteUser,
-  grant,
-  listGrants,
   listTokens,
   listUsers,
-  revoke,
   revokeToken,
   setAdmin,
   setGroups,
 } from './admin-commands.js';
 import { createMlflowClient } from '../mlflow/client.js';
 import { applyFile, exportFile } from './apply-commands.js';
+import { grant, listGrants, revoke } from './grant-commands.js';
 import { createGroup, deleteGroup, listGroups, setGroup } from './group-commands.js';
 import { explainCommand } from './explain-command.js';
 import { addRule, listRules, removeRule } from './rule-commands.js';
@@ -67,11 +65,13 @@ Usage:
   mlgate group list                              the defined groups
   mlgate group set <name> [--description <text>] [--creator-permission <LEVEL|none>]
   mlgate group delete <name>                     removes the group, its grants and rules, and its members
-  mlgate grant --experiment <id> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
-  mlgate revoke --experiment <id> (--user <name> | --group <name>)
-  mlgate grants --experiment <id>
+  mlgate grant <resource> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
+  mlgate revoke <resource> (--user <name> | --group <name>)
+  mlgate grants <resource>                       <resource>: --experiment <id>, --registered-model <name>
+                                                 or --prompt <name>
   mlgate rule add (--user <name> | --group <name>) --pattern <regex> --priority <n> --permission <LEVEL>
-                                                 a regex rule on experiment names: RE2 syntax, matched against
+                  [--type <experiment|registered_model|prompt>]
+                                                 a regex rule on resource names: RE2 syntax, matched against
                                                  the whole name; among matching rules the lowest priority number
                                                  decides; NO_PERMISSIONS denies
   mlgate rule list                               every regex rule, with its id
@@ -109,6 +109,9 @@ const OPTIONS = {
   name: { type: 'string' },
   'expires-in': { type: 'string' },
   experiment: { type: 'string' },
+  'registered-model': { type: 'string' },
+  type: { type: 'string' },
+  prompt: { type: 'string' },
   user: { type: 'string' },
   permission: { type: 'string' },
   pattern: { type: 'string' },
@@ -204,6 +207,9 @@ type Values = {
   name?: string | undefined;
   'expires-in'?: string | undefined;
   experiment?: string | undefined;
+  'registered-model'?: string | undefined;
+  type?: string | undefined;
+  prompt?: string | undefined;
   user?: string | undefined;
   permission?: string | undefined;
   pattern?: string | undefined;
@@ -259,6 +265,7 @@ async function runAdminCommand(
         pattern: values.pattern,
         priority: values.priority,
         permission: values.permission,
+        type: values.type,
       });
     case 'group create':
     case 'group set': {
@@ -274,6 +281,11 @@ async function runAdminCommand(
     case 'rule remove':
       return removeRule(store, { id: rest[0] });
   }
+  const resources = {
+    experiment: values.experiment,
+    'registered-model': values['registered-model'],
+    prompt: values.prompt,
+  };
   switch (command) {
     case 'explain':
       return explainCommand(store, config, {
@@ -287,12 +299,7 @@ async function runAdminCommand(
         headers: values.header,
       });
     case 'grant':
-      return grant(store, {
-        experiment: values.experiment,
-        user: values.user,
-        group: values.group[0],
-        permission: values.permission,
-      });
+      return grant(store, { ...resources, user: values.user, group: values.group[0], permission: values.permission });
     case 'apply':
       return applyFile(
         {
@@ -314,9 +321,9 @@ async function runAdminCommand(
     case 'export':
       return exportFile(store, { owner: values.owner });
     case 'revoke':
-      return revoke(store, { experiment: values.experiment, user: values.user, group: values.group[0] });
+      return revoke(store, { ...resources, user: values.user, group: values.group[0] });
     case 'grants':
-      return listGrants(store, { experiment: values.experiment });
+      return listGrants(store, resources);
   }
   throw new MlgateError(
     'MLGATE_USAGE',

@@ -4,6 +4,7 @@
  */
 import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
+import { CARRIER_TYPES, type CarrierType } from '../mlflow/resources/kind.js';
 import type { PatternChecker } from '../policy/patterns.js';
 import type { RegexRuleRecord, Store } from '../store/types.js';
 import { type Output, principalOf } from './admin-commands.js';
@@ -45,9 +46,14 @@ export async function addRule(
     pattern: string | undefined;
     priority: string | undefined;
     permission: string | undefined;
+    type?: string | undefined;
   },
 ): Promise<Output> {
   const { principalType, principal } = principalOf(args);
+  const resourceType = (args.type ?? 'experiment').replaceAll('-', '_');
+  if (!CARRIER_TYPES.includes(resourceType as CarrierType)) {
+    throw usage(`--type must be one of ${CARRIER_TYPES.join(', ')} (the names a rule's pattern is matched against).`);
+  }
   if (args.pattern === undefined) {
     throw usage('--pattern <regex> is required (RE2 syntax, matched against the whole experiment name).');
   }
@@ -63,7 +69,7 @@ export async function addRule(
     throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')} (NO_PERMISSIONS denies).`);
   }
   const rule = await store.regexRules.add({
-    resourceType: 'experiment',
+    resourceType: resourceType as CarrierType,
     principalType,
     principal,
     pattern: args.pattern,

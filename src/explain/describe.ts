@@ -3,6 +3,7 @@
  * regex source, the rule's id); this looks up the grant or rule itself in the data the decision was made from.
  */
 import type { TargetCheck } from '../policy/decision.js';
+import { grantsKey } from '../policy/input.js';
 import type { RegexRuleRecord, ResourceGrants } from '../store/types.js';
 
 /** A grant as explained: whose it is and what it gives. */
@@ -65,7 +66,7 @@ function decidedBy(
   context: Parameters<typeof describeChecks>[1],
   rulesById: ReadonlyMap<string, RegexRuleRecord>,
 ): DecidedBy {
-  const grants = context.grants.get(check.id);
+  const grants = context.grants.get(grantsKey(check.type, check.id));
   switch (check.source) {
     case 'user':
       return {

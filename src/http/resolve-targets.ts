@@ -8,8 +8,8 @@ import type { Middleware } from 'koa';
 
 import { type Reference, type RequestView, extractReferences } from '../mlflow/references.js';
 import type { RouteSpec } from '../mlflow/route-spec.js';
-import type { ResolvedTarget } from '../policy/input.js';
-import type { ResourceGrants } from '../store/types.js';
+import { type ResolvedTarget, keyedGrants } from '../policy/input.js';
+import type { ResourceGrants, ResourceType } from '../store/types.js';
 import type { ExperimentNames } from '../mlflow/names.js';
 import type { Resolver } from '../mlflow/resolve.js';
 import type { GrantSource } from '../store/grant-cache.js';
@@ -74,10 +74,18 @@ export async function resolveTargets(
   ];
   const resolved = await deps.resolver.resolve(references);
   const targets = deps.names === undefined ? resolved : await deps.names.name(resolved);
-  const ids = targets.filter((target) => target.exists).map((target) => target.id);
-  const grants =
-    ids.length === 0
-      ? new Map<string, ResourceGrants>()
-      : await deps.grantSource.forPrincipal('experiment', ids, request.username, request.groups);
+  // One look-up per permission type; the map is keyed by type and id (grantsKey).
+  const idsByType = new Map<ResourceType, string[]>();
+  for (const target of targets) {
+    if (target.exists) {
+      const ids = idsByType.get(target.type) ?? [];
+      ids.push(target.id);
+      idsByType.set(target.type, ids);
+    }
+  }
+  const grants = new Map<string, ResourceGrants>();
+  for (const [type, ids] of idsByType) {
+    keyedGrants(type, await deps.grantSource.forPrincipal(type, ids, request.username, request.groups), grants);
+  }
   return { targets, grants };
 }

@@ -46,7 +46,9 @@ export function createExperimentNames(deps: {
     async name(targets) {
       if (!deps.needed()) return [...targets];
       return mapLimited(targets, LOOKUP_CONCURRENCY, async (target) => {
-        if (!target.exists || target.type !== 'experiment' || target.name !== undefined) return target;
+        if (!target.exists || target.name !== undefined) return target;
+        // Registered models and prompts are named by their id (their name), as MLflow keys them.
+        if (target.type !== 'experiment') return { ...target, name: target.id };
         // A target named by its experiment's name needs no look-up.
         const name = target.via === 'experiment_name' ? target.ref : await lookup(target.id);
         return name === null ? target : { ...target, name };

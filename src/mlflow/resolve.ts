@@ -16,6 +16,7 @@ import { mapLimitedUntil } from '../util/concurrency.js';
 import type { MlflowClient } from './client.js';
 import type { Reference } from './references.js';
 import { resourceKind } from './resources/index.js';
+import type { Carrier } from './resources/kind.js';
 
 /** Most resources remembered as missing at once (each is at most MAX_ID_LENGTH characters). */
 const MAX_MISSING_ENTRIES = 10_000;
@@ -38,11 +39,11 @@ export interface ResolverDeps {
 
 export function createResolver(deps: ResolverDeps): Resolver {
   const now = deps.now ?? Date.now;
-  const found = new Map<string, BoundedCache<string, readonly string[]>>();
-  const foundCache = (kind: string, ttlMs: number): BoundedCache<string, readonly string[]> => {
+  const found = new Map<string, BoundedCache<string, readonly Carrier[]>>();
+  const foundCache = (kind: string, ttlMs: number): BoundedCache<string, readonly Carrier[]> => {
     let cache = found.get(kind);
     if (cache === undefined) {
-      cache = new BoundedCache<string, readonly string[]>({ ttlMs, maxEntries: deps.maxEntries, now });
+      cache = new BoundedCache<string, readonly Carrier[]>({ ttlMs, maxEntries: deps.maxEntries, now });
       found.set(kind, cache);
     }
     return cache;
@@ -53,10 +54,10 @@ export function createResolver(deps: ResolverDeps): Resolver {
     maxEntries: Math.min(deps.maxEntries, MAX_MISSING_ENTRIES),
     now,
   });
-  const inFlight = new Map<string, Promise<readonly string[] | null>>();
+  const inFlight = new Map<string, Promise<readonly Carrier[] | null>>();
   const keyOf = (reference: Reference): string => `${reference.kind}\u0000${reference.value}`;
 
-  const carriersOf = (reference: Reference): Promise<readonly string[] | null> => {
+  const carriersOf = (reference: Reference): Promise<readonly Carrier[] | null> => {
     const kind = resourceKind(reference.kind);
     const cache = kind.foundTtlMs > 0 ? foundCache(kind.name, kind.foundTtlMs) : undefined;
     const known = cache?.get(reference.value);
@@ -88,15 +89,14 @@ export function createResolver(deps: ResolverDeps): Resolver {
   };
 
   const resolveOne = async (reference: Reference): Promise<ResolvedTarget[]> => {
-    const kind = resourceKind(reference.kind);
     const carriers = await carriersOf(reference);
     if (carriers === null) {
       // A resource the request may create (ifExists): none yet, so nothing of it to check.
       return reference.ifExists === true ? [] : [missingTarget(reference)];
     }
-    return carriers.map((id) => ({
-      type: kind.carrier,
-      id,
+    return carriers.map((carrier) => ({
+      type: carrier.type,
+      id: carrier.id,
       via: reference.kind,
       ref: reference.value,
       exists: true,

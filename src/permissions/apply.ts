@@ -34,8 +34,8 @@ async function applyOne(store: Store, change: Change, author: string): Promise<v
       } else {
         const g = change.grant;
         await store.grants.put({
-          resourceType: 'experiment',
-          resourceId: g.experimentId,
+          resourceType: g.resourceType,
+          resourceId: g.resourceId,
           principalType: g.principalType,
           principal: g.principal,
           permission: g.permission,
@@ -45,7 +45,7 @@ async function applyOne(store: Store, change: Change, author: string): Promise<v
       return;
     case 'rule':
       if (change.action === 'create') {
-        await store.regexRules.add({ resourceType: 'experiment', ...change.rule, createdBy: author });
+        await store.regexRules.add({ ...change.rule, createdBy: author });
       } else if (change.action === 'update') {
         await store.regexRules.update(change.before.id, {
           priority: change.rule.priority,

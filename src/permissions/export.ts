@@ -18,12 +18,18 @@ export function exportPermissions(current: Current, author?: string): string {
       ...(g.description === '' ? {} : { description: g.description }),
       ...(g.creatorPermission === null ? {} : { creator_permission: g.creatorPermission }),
     })),
-    grants: mine(current.grants)
-      .filter((g) => g.resourceType === 'experiment')
-      .map((g) => ({ experiment: g.resourceId, ...principal(g), permission: g.permission })),
-    rules: mine(current.rules)
-      .filter((r) => r.resourceType === 'experiment')
-      .map((r) => ({ ...principal(r), pattern: r.pattern, priority: r.priority, permission: r.permission })),
+    grants: mine(current.grants).map((g) => ({
+      [g.resourceType]: g.resourceId,
+      ...principal(g),
+      permission: g.permission,
+    })),
+    rules: mine(current.rules).map((r) => ({
+      ...principal(r),
+      ...(r.resourceType === 'experiment' ? {} : { type: r.resourceType }),
+      pattern: r.pattern,
+      priority: r.priority,
+      permission: r.permission,
+    })),
   };
   return stringify(document, { defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' });
 }

@@ -7,12 +7,13 @@
  *       description: Analytics team          # optional
  *       creator_permission: EDIT             # optional: granted to the group on what its members create
  *   grants:
- *     - experiment: "12"                     # or experiment_name: team-a/churn (looked up in MLflow)
- *       group: analysts                      # or user: alice
- *       permission: READ
+ *     - experiment: "12"                     # or experiment_name: team-a/churn (looked up in MLflow),
+ *       group: analysts                      #   registered_model: churn, prompt: summarise
+ *       permission: READ                     # (or user: alice)
  *   rules:
  *     - group: team-a                        # or user: alice
- *       pattern: team-a/.*                   # RE2, matched against the whole experiment name
+ *       type: experiment                     # optional: experiment (default), registered_model or prompt
+ *       pattern: team-a/.*                   # RE2, matched against the whole name
  *       priority: 10
  *       permission: EDIT
  */
@@ -23,7 +24,8 @@ import { isValidGroupName, isValidUsername, normalizeUsername } from '../auth/us
 import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import { isCanonicalExperimentId } from '../mlflow/resources/experiment.js';
-import type { PrincipalType } from '../store/types.js';
+import { CARRIER_TYPES } from '../mlflow/resources/kind.js';
+import type { PrincipalType, ResourceType } from '../store/types.js';
 
 /** Highest rule priority (as `mlgate rule add`). */
 export const MAX_FILE_PRIORITY = 1_000_000;
@@ -40,13 +42,15 @@ export interface DeclaredPrincipal {
 }
 
 export interface DeclaredGrant extends DeclaredPrincipal {
-  /** Exactly one of the two. */
-  readonly experimentId?: string;
+  readonly resourceType: ResourceType;
+  /** Exactly one of the two: the id (an experiment id, a registered model's or prompt's name), or an experiment name. */
+  readonly resourceId?: string;
   readonly experimentName?: string;
   readonly permission: PermissionLevel;
 }
 
 export interface DeclaredRule extends DeclaredPrincipal {
+  readonly resourceType: ResourceType;
   readonly pattern: string;
   readonly priority: number;
   readonly permission: PermissionLevel;
@@ -71,6 +75,14 @@ const username = z
   .string()
   .transform(normalizeUsername)
   .refine(isValidUsername, { message: 'is not a valid username (letters, digits and . _ @ + -)' });
+
+/** A registered model's or prompt's name. */
+const modelName = z
+  .string()
+  .min(1)
+  .max(1000)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'has control characters');
 
 const principal = {
   user: username.optional(),
@@ -108,14 +120,20 @@ const fileSchema = z
               .refine(isCanonicalExperimentId, { message: 'is not an experiment id (a decimal number, in quotes)' })
               .optional(),
             experiment_name: z.string().min(1).max(500).optional(),
+            registered_model: modelName.optional(),
+            prompt: modelName.optional(),
             ...principal,
             permission: level,
           })
           .strict()
           .superRefine((value, ctx) => {
             onePrincipal(value, ctx);
-            if ((value.experiment === undefined) === (value.experiment_name === undefined)) {
-              ctx.addIssue({ code: 'custom', message: 'name exactly one of experiment or experiment_name' });
+            const named = [value.experiment, value.experiment_name, value.registered_model, value.prompt];
+            if (named.filter((v) => v !== undefined).length !== 1) {
+              ctx.addIssue({
+                code: 'custom',
+                message: 'name exactly one of experiment, experiment_name, registered_model or prompt',
+              });
             }
           }),
       )
@@ -125,6 +143,7 @@ const fileSchema = z
         z
           .object({
             ...principal,
+            type: z.enum(CARRIER_TYPES).default('experiment'),
             pattern: z.string().min(1),
             priority: z.number().int().min(0).max(MAX_FILE_PRIORITY),
             permission: level,
@@ -140,6 +159,18 @@ function principalOf(value: { user?: string | undefined; group?: string | undefi
   return value.user !== undefined
     ? { principalType: 'user', principal: value.user }
     : { principalType: 'group', principal: value.group ?? '' };
+}
+
+function grantResource(g: {
+  experiment?: string | undefined;
+  experiment_name?: string | undefined;
+  registered_model?: string | undefined;
+  prompt?: string | undefined;
+}): Pick<DeclaredGrant, 'resourceType' | 'resourceId' | 'experimentName'> {
+  if (g.registered_model !== undefined) return { resourceType: 'registered_model', resourceId: g.registered_model };
+  if (g.prompt !== undefined) return { resourceType: 'prompt', resourceId: g.prompt };
+  if (g.experiment_name !== undefined) return { resourceType: 'experiment', experimentName: g.experiment_name };
+  return { resourceType: 'experiment', resourceId: g.experiment ?? '' };
 }
 
 /** Parses and checks a permissions file; MLGATE_PERMISSIONS_FILE_INVALID lists every problem with its place. */
@@ -167,12 +198,12 @@ export function parsePermissionsFile(text: string, source: string): PermissionsF
     })),
     grants: parsed.data.grants.map((g) => ({
       ...principalOf(g),
-      ...(g.experiment === undefined ? {} : { experimentId: g.experiment }),
-      ...(g.experiment_name === undefined ? {} : { experimentName: g.experiment_name }),
+      ...grantResource(g),
       permission: g.permission,
     })),
     rules: parsed.data.rules.map((r) => ({
       ...principalOf(r),
+      resourceType: r.type,
       pattern: r.pattern,
       priority: r.priority,
       permission: r.permission,
@@ -200,11 +231,15 @@ function duplicatesOf(file: PermissionsFile): string[] {
   file.groups.forEach((g, i) => check(['group', g.name].join('\u0000'), `groups.${i}`));
   file.grants.forEach((g, i) =>
     check(
-      ['grant', g.experimentId ?? '', g.experimentName ?? '', g.principalType, g.principal].join('\u0000'),
+      ['grant', g.resourceType, g.resourceId ?? '', g.experimentName ?? '', g.principalType, g.principal].join(
+        '\u0000',
+      ),
       `grants.${i}`,
     ),
   );
-  file.rules.forEach((r, i) => check(['rule', r.principalType, r.principal, r.pattern].join('\u0000'), `rules.${i}`));
+  file.rules.forEach((r, i) =>
+    check(['rule', r.resourceType, r.principalType, r.principal, r.pattern].join('\u0000'), `rules.${i}`),
+  );
   return problems;
 }
 

@@ -5,12 +5,13 @@
  * the store (CLI grants, creator grants, rules added by hand) is left alone.
  */
 import type { PermissionLevel } from '../config/schema.js';
-import type { GrantRecord, GroupRecord, PrincipalType, RegexRuleRecord } from '../store/types.js';
+import type { GrantRecord, GroupRecord, PrincipalType, RegexRuleRecord, ResourceType } from '../store/types.js';
 import type { DeclaredGroup, DeclaredRule } from './file.js';
 
-/** A grant as applied: on an experiment id (names are looked up before planning). */
+/** A grant as applied: on a resource id (experiment names are looked up before planning). */
 export interface ResolvedGrant {
-  readonly experimentId: string;
+  readonly resourceType: ResourceType;
+  readonly resourceId: string;
   readonly principalType: PrincipalType;
   readonly principal: string;
   readonly permission: PermissionLevel;
@@ -45,10 +46,10 @@ export function applyAuthor(owner: string): string {
 }
 
 const key = (...parts: string[]): string => JSON.stringify(parts);
-const grantKeyOf = (g: { principalType: string; principal: string }, experimentId: string): string =>
-  key(experimentId, g.principalType, g.principal);
-const ruleKeyOf = (r: { principalType: string; principal: string; pattern: string }): string =>
-  key(r.principalType, r.principal, r.pattern);
+const grantKeyOf = (g: { resourceType: string; resourceId: string; principalType: string; principal: string }) =>
+  key(g.resourceType, g.resourceId, g.principalType, g.principal);
+const ruleKeyOf = (r: { resourceType: string; principalType: string; principal: string; pattern: string }) =>
+  key(r.resourceType, r.principalType, r.principal, r.pattern);
 
 /** The changes in the order they are applied: creations and updates first, then deletions (rules, grants, groups). */
 export function planChanges(desired: Desired, current: Current, author: string): Change[] {
@@ -70,12 +71,10 @@ export function planChanges(desired: Desired, current: Current, author: string):
     }
   }
 
-  const grants = new Map(
-    current.grants.filter((g) => g.resourceType === 'experiment').map((g) => [grantKeyOf(g, g.resourceId), g]),
-  );
-  const declaredGrants = new Set(desired.grants.map((g) => grantKeyOf(g, g.experimentId)));
+  const grants = new Map(current.grants.map((g) => [grantKeyOf(g), g]));
+  const declaredGrants = new Set(desired.grants.map(grantKeyOf));
   for (const grant of desired.grants) {
-    const before = grants.get(grantKeyOf(grant, grant.experimentId));
+    const before = grants.get(grantKeyOf(grant));
     if (before === undefined) {
       changes.push({ kind: 'grant', action: 'create', grant });
     } else if (before.permission !== grant.permission || before.createdBy !== author) {
@@ -83,7 +82,7 @@ export function planChanges(desired: Desired, current: Current, author: string):
     }
   }
 
-  const rules = new Map(current.rules.filter((r) => r.resourceType === 'experiment').map((r) => [ruleKeyOf(r), r]));
+  const rules = new Map(current.rules.map((r) => [ruleKeyOf(r), r]));
   const declaredRules = new Set(desired.rules.map(ruleKeyOf));
   for (const rule of desired.rules) {
     const before = rules.get(ruleKeyOf(rule));
@@ -104,7 +103,7 @@ export function planChanges(desired: Desired, current: Current, author: string):
     }
   }
   for (const before of current.grants) {
-    if (before.createdBy === author && !declaredGrants.has(grantKeyOf(before, before.resourceId))) {
+    if (before.createdBy === author && !declaredGrants.has(grantKeyOf(before))) {
       deletions.push({ kind: 'grant', action: 'delete', before });
     }
   }
@@ -114,6 +113,10 @@ export function planChanges(desired: Desired, current: Current, author: string):
     }
   }
   return [...changes, ...deletions];
+}
+
+function resourceLabel(type: ResourceType, id: string): string {
+  return type === 'experiment' ? `experiment ${id}` : `${type} ${JSON.stringify(id)}`;
 }
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const;
@@ -144,8 +147,7 @@ export function describeChange(change: Change, author: string): string {
     }
     case 'grant': {
       const g = change.action === 'delete' ? change.before : change.grant;
-      const id = change.action === 'delete' ? change.before.resourceId : change.grant.experimentId;
-      const what = `${sign} grant experiment ${id}  ${g.principalType} ${g.principal}`;
+      const what = `${sign} grant ${resourceLabel(g.resourceType, g.resourceId)}  ${g.principalType} ${g.principal}`;
       if (change.action === 'update') {
         const level =
           change.before.permission === change.grant.permission
@@ -157,7 +159,8 @@ export function describeChange(change: Change, author: string): string {
     }
     case 'rule': {
       const r = change.action === 'delete' ? change.before : change.rule;
-      const what = `${sign} rule ${r.principalType} ${r.principal}  ${JSON.stringify(r.pattern)}`;
+      const on = r.resourceType === 'experiment' ? '' : `  on ${r.resourceType} names`;
+      const what = `${sign} rule ${r.principalType} ${r.principal}  ${JSON.stringify(r.pattern)}${on}`;
       if (change.action === 'update') {
         const from = `priority ${change.before.priority} ${change.before.permission}`;
         const to = `priority ${change.rule.priority} ${change.rule.permission}`;

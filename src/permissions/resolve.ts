@@ -18,21 +18,22 @@ export async function resolveGrants(
   const problems: string[] = [];
   const seen = new Map<string, number>();
   const resolved = grants.map((grant, i): ResolvedGrant => {
-    const id = grant.experimentId ?? ids.get(grant.experimentName ?? '') ?? null;
+    const id = grant.resourceId ?? ids.get(grant.experimentName ?? '') ?? null;
     if (id === null) {
       problems.push(
         `grants.${i}.experiment_name: MLflow has no experiment named ${JSON.stringify(grant.experimentName)}`,
       );
     } else {
-      const key = JSON.stringify([id, grant.principalType, grant.principal]);
+      const key = JSON.stringify([grant.resourceType, id, grant.principalType, grant.principal]);
       const first = seen.get(key);
       if (first !== undefined) {
-        problems.push(`grants.${i}: declares the same grant as grants.${first} (experiment ${id})`);
+        problems.push(`grants.${i}: declares the same grant as grants.${first} (${grant.resourceType} ${id})`);
       }
       seen.set(key, i);
     }
     return {
-      experimentId: id ?? '',
+      resourceType: grant.resourceType,
+      resourceId: id ?? '',
       principalType: grant.principalType,
       principal: grant.principal,
       permission: grant.permission,

@@ -49,12 +49,30 @@ export interface PolicyInput {
   readonly now_ms: number;
 }
 
+/** The key of a target's grants in the map buildPolicyInput reads: ids of different types never meet. */
+export function grantsKey(type: string, id: string): string {
+  return `${type}:${id}`;
+}
+
+/** Grants of one type keyed by id (as GrantSource.forPrincipal answers), keyed for buildPolicyInput. */
+export function keyedGrants(
+  type: string,
+  byId: ReadonlyMap<string, ResourceGrants>,
+  into: Map<string, ResourceGrants> = new Map(),
+): Map<string, ResourceGrants> {
+  for (const [id, grants] of byId) {
+    into.set(grantsKey(type, id), grants);
+  }
+  return into;
+}
+
 const NO_GRANTS: ResourceGrants = Object.freeze({ user: null, groups: Object.freeze({}) });
 
 export function buildPolicyInput(args: {
   readonly principal: Principal;
   readonly operation: string | null;
   readonly targets: readonly ResolvedTarget[];
+  /** By grantsKey(type, id). */
   readonly grants: ReadonlyMap<string, ResourceGrants>;
   readonly method: string;
   readonly path: string;
@@ -75,7 +93,7 @@ export function buildPolicyInput(args: {
       id: target.id,
       via: target.via,
       exists: target.exists,
-      grants: args.grants.get(target.id) ?? NO_GRANTS,
+      grants: args.grants.get(grantsKey(target.type, target.id)) ?? NO_GRANTS,
       ...(target.permission === undefined ? {} : { permission: target.permission }),
       ...(target.name === undefined ? {} : { name: target.name }),
     })),

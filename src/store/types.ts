@@ -3,6 +3,7 @@
  * implementation; any number of gateway replicas share it.
  */
 import type { PermissionLevel } from '../config/schema.js';
+import type { CarrierType } from '../mlflow/resources/kind.js';
 
 export interface UserRecord {
   /** Lower-case login name; the key of the user. */
@@ -39,7 +40,8 @@ export interface FailureCount {
   readonly expiries: readonly Date[];
 }
 
-export type ResourceType = 'experiment';
+/** The permission types grants and rules are made on (src/mlflow/resources/kind.ts). */
+export type ResourceType = CarrierType;
 export type PrincipalType = 'user' | 'group';
 
 export interface GrantRecord {

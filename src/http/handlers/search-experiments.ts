@@ -7,7 +7,7 @@ import { MlgateError } from '../../errors.js';
 import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
 import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../../mlflow/params.js';
-import { type ResolvedTarget, buildPolicyInput } from '../../policy/input.js';
+import { type ResolvedTarget, buildPolicyInput, keyedGrants } from '../../policy/input.js';
 import type { ForwardHandler } from './types.js';
 
 /** MLflow's default page size of SearchExperiments. */
@@ -57,7 +57,7 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
             principal,
             operation: ctx.state.route?.operation ?? null,
             targets: deps.names === undefined ? targets : await deps.names.name(targets),
-            grants,
+            grants: keyedGrants('experiment', grants),
             method: ctx.method,
             path: ctx.state.path,
             now: ctx.state.now,

@@ -6,7 +6,7 @@
  * MLflow answers an empty list both for a dataset that does not exist and for one linked to no experiment; either
  * way nobody but an administrator may use it, so both resolve to "not found".
  */
-import { anyId, type ResourceKind } from './kind.js';
+import { anyId, inExperiments, type ResourceKind } from './kind.js';
 
 export const dataset: ResourceKind = {
   name: 'dataset',
@@ -15,7 +15,7 @@ export const dataset: ResourceKind = {
   validate: anyId,
   resolve: async (value, client) => {
     const ids = await client.datasetExperimentIds(value);
-    return ids.length === 0 ? null : [...new Set(ids)];
+    return inExperiments(ids.length === 0 ? null : [...new Set(ids)]);
   },
   foundTtlMs: 0,
   rememberMissing: false,

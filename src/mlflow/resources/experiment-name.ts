@@ -2,7 +2,7 @@
  * An experiment named by its name. Names can be given to another experiment (rename, delete and re-create) and
  * created by anyone at any moment, so a name is looked up on every request and never remembered as missing.
  */
-import { anyId, type ResourceKind } from './kind.js';
+import { anyId, inExperiments, type ResourceKind } from './kind.js';
 
 export const experimentName: ResourceKind = {
   name: 'experiment_name',
@@ -11,7 +11,7 @@ export const experimentName: ResourceKind = {
   validate: anyId,
   resolve: async (value, client) => {
     const id = await client.experimentIdByName(value);
-    return id === null ? null : [id];
+    return inExperiments(id === null ? null : [id]);
   },
   foundTtlMs: 0,
   rememberMissing: false,

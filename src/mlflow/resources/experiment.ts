@@ -1,6 +1,6 @@
 /** An experiment, named by its id: it carries its own permission. */
 import { MlgateError } from '../../errors.js';
-import type { ResourceKind } from './kind.js';
+import { inExperiments, type ResourceKind } from './kind.js';
 
 /**
  * MLflow's SQL store turns experiment ids into integers with Python's int(), which also accepts "007", " 7",
@@ -23,7 +23,7 @@ export const experiment: ResourceKind = {
       );
     }
   },
-  resolve: (value) => Promise.resolve([value]),
+  resolve: (value) => Promise.resolve(inExperiments([value])),
   foundTtlMs: Infinity,
   rememberMissing: false,
 };

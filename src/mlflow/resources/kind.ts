@@ -7,19 +7,35 @@
 import type { MlflowClient } from '../client.js';
 import type { Reference } from '../references.js';
 
-/** The resources grants are made on. Tracking resources carry the permission of their experiment. */
-export type CarrierType = 'experiment';
+/**
+ * The resources grants are made on (the permission types). Tracking resources carry the permission of their
+ * experiment; the registry's carry their registered model's or prompt's (keyed by name, as MLflow's auth does).
+ */
+export const CARRIER_TYPES = ['experiment', 'registered_model', 'prompt'] as const;
+export type CarrierType = (typeof CARRIER_TYPES)[number];
+
+/** One resource that carries a permission. */
+export interface Carrier {
+  readonly type: CarrierType;
+  readonly id: string;
+}
+
+/** Experiment ids as carriers (the tracking kinds). */
+export function inExperiments(ids: readonly string[] | null): readonly Carrier[] | null {
+  return ids === null ? null : ids.map((id) => ({ type: 'experiment', id }));
+}
 
 export interface ResourceKind {
   /** The kind's name, as routes and policy input (`via`) use it. */
   readonly name: string;
+  /** The carrier type of this kind's resources (a missing one is reported as this type). */
   readonly carrier: CarrierType;
   /** The resource in an error message, e.g. `the experiment of run 0a1b…`. */
   describe(ref: string): string;
   /** Refuses (400) an id MLflow would read as another one. The value is already a well-formed string. */
   validate(value: string, field: string): void;
-  /** Ids of the carrier resources; null when the named resource does not exist. */
-  resolve(value: string, client: MlflowClient): Promise<readonly string[] | null>;
+  /** The carrier resources; null when the named resource does not exist. */
+  resolve(value: string, client: MlflowClient): Promise<readonly Carrier[] | null>;
   /**
    * How long a found relation may be reused, in ms: Infinity when it never changes (a run stays in its
    * experiment), 0 when it must be looked up on every request (a name can be given to another experiment).

@@ -1,5 +1,5 @@
 /** A run: it belongs to one experiment for ever, whose permission it carries. */
-import { anyId, type ResourceKind } from './kind.js';
+import { anyId, inExperiments, type ResourceKind } from './kind.js';
 
 export const run: ResourceKind = {
   name: 'run',
@@ -8,7 +8,7 @@ export const run: ResourceKind = {
   validate: anyId,
   resolve: async (value, client) => {
     const id = await client.runExperimentId(value);
-    return id === null ? null : [id];
+    return inExperiments(id === null ? null : [id]);
   },
   foundTtlMs: Infinity,
   rememberMissing: true,

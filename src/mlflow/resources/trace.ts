@@ -8,7 +8,7 @@
  * missing either.
  */
 import { MlgateError } from '../../errors.js';
-import type { ResourceKind } from './kind.js';
+import { inExperiments, type ResourceKind } from './kind.js';
 
 /** MLflow's GET routes at /api/3.0/mlflow/traces/<name> (route coverage report). */
 const STATIC_SIBLINGS = new Set(['get', 'batchGet']);
@@ -30,7 +30,7 @@ export const trace: ResourceKind = {
   },
   resolve: async (value, client) => {
     const id = await client.traceExperimentId(value);
-    return id === null ? null : [id];
+    return inExperiments(id === null ? null : [id]);
   },
   foundTtlMs: 0,
   rememberMissing: false,

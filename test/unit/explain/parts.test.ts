@@ -7,6 +7,7 @@ import { type Explanation, GROUP_MEMBER, splitRequestTarget } from '../../../src
 import { renderExplanation } from '../../../src/explain/render.js';
 import type { TargetCheck } from '../../../src/policy/decision.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
+import { grantsKey } from '../../../src/policy/input.js';
 import type { RegexRuleRecord, ResourceGrants } from '../../../src/store/types.js';
 
 const check = (id: string, source: string, extra: Partial<TargetCheck> = {}): TargetCheck => ({
@@ -33,8 +34,8 @@ const rule = (id: string, principal: string, pattern: string): RegexRuleRecord =
 
 describe('mlgate explain: what decided', () => {
   const grants = new Map<string, ResourceGrants>([
-    ['1', { user: 'READ', groups: { 'team-b': 'EDIT', 'team-a': 'READ' } }],
-    ['2', { user: null, groups: { 'team-b': 'EDIT', 'team-a': 'READ' } }],
+    [grantsKey('experiment', '1'), { user: 'READ', groups: { 'team-b': 'EDIT', 'team-a': 'READ' } }],
+    [grantsKey('experiment', '2'), { user: null, groups: { 'team-b': 'EDIT', 'team-a': 'READ' } }],
   ]);
   const context = {
     username: 'alice',

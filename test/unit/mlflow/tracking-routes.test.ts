@@ -13,7 +13,7 @@ import { ROUTES } from '../../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../../src/paths.js';
 import { readBundle } from '../../../src/policy/bundle.js';
 import { type DecisionEngine, createDecisionEngine } from '../../../src/policy/engine.js';
-import { buildPolicyInput } from '../../../src/policy/input.js';
+import { buildPolicyInput, grantsKey } from '../../../src/policy/input.js';
 import type { PermissionLevel } from '../../../src/config/schema.js';
 import { type Request, TRACKING_ROWS as ROWS, ref, traceLocation } from '../../tables/tracking-rows.js';
 
@@ -58,7 +58,7 @@ function requiredLevel(engine: DecisionEngine, operation: string, refs: readonly
     exists: true,
   }));
   for (const level of LEVELS) {
-    const grants = new Map(targets.map((t) => [t.id, { user: level, groups: {} }]));
+    const grants = new Map(targets.map((t) => [grantsKey(t.type, t.id), { user: level, groups: {} }]));
     const decision = engine.decide(
       buildPolicyInput({ principal: user, operation, targets, grants, method: 'GET', path: '/', now: new Date() }),
     );

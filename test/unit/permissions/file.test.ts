@@ -25,8 +25,11 @@ groups:
 grants:
   - { experiment: "12", group: analysts, permission: READ }
   - { experiment_name: team-a/churn, user: Alice, permission: manage }
+  - { registered_model: churn, group: ml, permission: EDIT }
+  - { prompt: summarise, group: ml, permission: READ }
 rules:
   - { group: team-a, pattern: "team-a/.*", priority: 10, permission: NO_PERMISSIONS }
+  - { group: ml, type: registered_model, pattern: "ml-.*", priority: 1, permission: READ }
 `,
       'perms.yaml',
     );
@@ -35,11 +38,46 @@ rules:
       { name: 'plain', description: '', creatorPermission: null },
     ]);
     expect(file.grants).to.deep.equal([
-      { principalType: 'group', principal: 'analysts', experimentId: '12', permission: 'READ' },
-      { principalType: 'user', principal: 'alice', experimentName: 'team-a/churn', permission: 'MANAGE' },
+      {
+        principalType: 'group',
+        principal: 'analysts',
+        resourceType: 'experiment',
+        resourceId: '12',
+        permission: 'READ',
+      },
+      {
+        principalType: 'user',
+        principal: 'alice',
+        resourceType: 'experiment',
+        experimentName: 'team-a/churn',
+        permission: 'MANAGE',
+      },
+      {
+        principalType: 'group',
+        principal: 'ml',
+        resourceType: 'registered_model',
+        resourceId: 'churn',
+        permission: 'EDIT',
+      },
+      { principalType: 'group', principal: 'ml', resourceType: 'prompt', resourceId: 'summarise', permission: 'READ' },
     ]);
     expect(file.rules).to.deep.equal([
-      { principalType: 'group', principal: 'team-a', pattern: 'team-a/.*', priority: 10, permission: 'NO_PERMISSIONS' },
+      {
+        principalType: 'group',
+        principal: 'team-a',
+        resourceType: 'experiment',
+        pattern: 'team-a/.*',
+        priority: 10,
+        permission: 'NO_PERMISSIONS',
+      },
+      {
+        principalType: 'group',
+        principal: 'ml',
+        resourceType: 'registered_model',
+        pattern: 'ml-.*',
+        priority: 1,
+        permission: 'READ',
+      },
     ]);
   });
 
@@ -68,7 +106,7 @@ extra: 1
       'grants.1.experiment',
       'grants.1.permission',
       'grants.1: name exactly one of user or group',
-      'grants.2: name exactly one of experiment or experiment_name',
+      'grants.2: name exactly one of experiment, experiment_name, registered_model or prompt',
       'rules.0.pattern',
       'rules.0.priority',
       'rules.1: name exactly one of user or group',

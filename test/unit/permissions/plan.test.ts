@@ -52,13 +52,39 @@ describe('apply plan', () => {
           { name: 'new', description: 'N', creatorPermission: 'EDIT' },
         ],
         grants: [
-          { experimentId: '1', principalType: 'group', principal: 'kept', permission: 'READ' },
-          { experimentId: '4', principalType: 'group', principal: 'other', permission: 'EDIT' },
-          { experimentId: '9', principalType: 'group', principal: 'new', permission: 'USE' },
+          {
+            resourceType: 'experiment',
+            resourceId: '1',
+            principalType: 'group',
+            principal: 'kept',
+            permission: 'READ',
+          },
+          {
+            resourceType: 'experiment',
+            resourceId: '4',
+            principalType: 'group',
+            principal: 'other',
+            permission: 'EDIT',
+          },
+          { resourceType: 'experiment', resourceId: '9', principalType: 'group', principal: 'new', permission: 'USE' },
         ],
         rules: [
-          { principalType: 'group', principal: 'team', pattern: 'a/.*', priority: 5, permission: 'EDIT' },
-          { principalType: 'group', principal: 'team', pattern: 'd/.*', priority: 1, permission: 'READ' },
+          {
+            resourceType: 'experiment',
+            principalType: 'group',
+            principal: 'team',
+            pattern: 'a/.*',
+            priority: 5,
+            permission: 'EDIT',
+          },
+          {
+            resourceType: 'experiment',
+            principalType: 'group',
+            principal: 'team',
+            pattern: 'd/.*',
+            priority: 1,
+            permission: 'READ',
+          },
         ],
       },
       current,
@@ -84,12 +110,38 @@ describe('apply plan', () => {
           { name: 'gone', description: '', creatorPermission: null },
         ],
         grants: [
-          { experimentId: '1', principalType: 'group', principal: 'kept', permission: 'READ' },
-          { experimentId: '2', principalType: 'group', principal: 'kept', permission: 'READ' },
+          {
+            resourceType: 'experiment',
+            resourceId: '1',
+            principalType: 'group',
+            principal: 'kept',
+            permission: 'READ',
+          },
+          {
+            resourceType: 'experiment',
+            resourceId: '2',
+            principalType: 'group',
+            principal: 'kept',
+            permission: 'READ',
+          },
         ],
         rules: [
-          { principalType: 'group', principal: 'team', pattern: 'a/.*', priority: 1, permission: 'EDIT' },
-          { principalType: 'group', principal: 'team', pattern: 'b/.*', priority: 1, permission: 'EDIT' },
+          {
+            resourceType: 'experiment',
+            principalType: 'group',
+            principal: 'team',
+            pattern: 'a/.*',
+            priority: 1,
+            permission: 'EDIT',
+          },
+          {
+            resourceType: 'experiment',
+            principalType: 'group',
+            principal: 'team',
+            pattern: 'b/.*',
+            priority: 1,
+            permission: 'EDIT',
+          },
         ],
       },
       current,
@@ -111,5 +163,42 @@ describe('apply plan', () => {
     expect(describeChange(change!, me)).to.equal(
       '~ group kept  creator permission none -> READ  description "" -> "Team"',
     );
+  });
+
+  it('keeps grants and rules of different permission types apart, even with the same id or pattern', () => {
+    const changes = planChanges(
+      {
+        groups: [],
+        grants: [
+          {
+            resourceType: 'registered_model',
+            resourceId: '1',
+            principalType: 'group',
+            principal: 'kept',
+            permission: 'READ',
+          },
+          { resourceType: 'prompt', resourceId: '1', principalType: 'group', principal: 'kept', permission: 'EDIT' },
+        ],
+        rules: [
+          {
+            resourceType: 'prompt',
+            principalType: 'group',
+            principal: 'team',
+            pattern: 'a/.*',
+            priority: 1,
+            permission: 'EDIT',
+          },
+        ],
+      },
+      { groups: [], grants: [grant('1', 'kept', 'READ', me)], rules: [rule('rx-1', 'a/.*', 1, me)] },
+      me,
+    );
+    expect(changes.map((c) => describeChange(c, me))).to.deep.equal([
+      '+ grant registered_model "1"  group kept  READ',
+      '+ grant prompt "1"  group kept  EDIT',
+      '+ rule group team  "a/.*"  on prompt names  priority 1 EDIT',
+      '- rule group team  "a/.*"  priority 1 EDIT',
+      '- grant experiment 1  group kept  READ',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { MlgateError } from '../../../src/errors.js';
 import { defaultBundlePath } from '../../../src/paths.js';
 import { type PolicyBundle, readBundle } from '../../../src/policy/bundle.js';
 import { createDecisionEngine } from '../../../src/policy/engine.js';
-import { type PolicyInput, buildPolicyInput } from '../../../src/policy/input.js';
+import { type PolicyInput, buildPolicyInput, grantsKey } from '../../../src/policy/input.js';
 import { buildWasmBundle } from '../../helpers/opa.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -24,7 +24,7 @@ function input(operation: string | null, user: string | null, principal: Princip
     principal,
     operation,
     targets: [{ type: 'experiment', id: '1', via: 'run', ref: 'r1', exists: true }],
-    grants: new Map([['1', { user: user as never, groups: {} }]]),
+    grants: new Map([[grantsKey('experiment', '1'), { user: user as never, groups: {} }]]),
     method: 'POST',
     path: '/api/2.0/mlflow/runs/log-metric',
     now: new Date(0),

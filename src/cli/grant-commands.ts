@@ -1,0 +1,107 @@
+/**
+ * `mlgate grant|revoke|grants`: grants of users and groups on one resource of a permission type: an experiment
+ * (by id), a registered model or a prompt (by name, as MLflow's auth keys them).
+ */
+import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
+import { MlgateError } from '../errors.js';
+import { isCanonicalExperimentId } from '../mlflow/resources/experiment.js';
+import type { ResourceType, Store } from '../store/types.js';
+import { type Output, principalOf } from './admin-commands.js';
+
+function usage(message: string): MlgateError {
+  return new MlgateError('MLGATE_USAGE', `${message} Run "mlgate help" for usage.`);
+}
+
+/** The resource options of the grant commands. */
+export interface ResourceArgs {
+  readonly experiment: string | undefined;
+  readonly 'registered-model': string | undefined;
+  readonly prompt: string | undefined;
+}
+
+export interface GrantResource {
+  readonly type: ResourceType;
+  readonly id: string;
+  /** For messages: `experiment 7`, `registered model "churn"`. */
+  readonly label: string;
+}
+
+/** Longest registered model or prompt name accepted on the command line. */
+const MAX_NAME_LENGTH = 1000;
+
+/** The one resource a command names; refuses ids MLflow would read as another one. */
+export function resourceOf(args: ResourceArgs): GrantResource {
+  const given = [
+    args.experiment === undefined ? [] : [['experiment', args.experiment] as const],
+    args['registered-model'] === undefined ? [] : [['registered_model', args['registered-model']] as const],
+    args.prompt === undefined ? [] : [['prompt', args.prompt] as const],
+  ].flat();
+  const only = given[0];
+  if (given.length !== 1 || only === undefined) {
+    throw usage('Give exactly one of --experiment <id>, --registered-model <name> or --prompt <name>.');
+  }
+  const [type, id] = only;
+  if (type === 'experiment') {
+    if (!isCanonicalExperimentId(id)) {
+      throw usage('--experiment <id> must be an MLflow experiment id as MLflow prints it (e.g. 7, not 007).');
+    }
+    return { type, id, label: `experiment ${id}` };
+  }
+  // eslint-disable-next-line no-control-regex
+  if (id === '' || id.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) {
+    throw usage(`--${type === 'prompt' ? 'prompt' : 'registered-model'} must be a name MLflow could have given.`);
+  }
+  return { type, id, label: `${type === 'prompt' ? 'prompt' : 'registered model'} ${JSON.stringify(id)}` };
+}
+
+function resourceData(resource: GrantResource): Record<string, string> {
+  return resource.type === 'experiment' ? { experiment_id: resource.id } : { [resource.type]: resource.id };
+}
+
+export async function grant(
+  store: Store,
+  args: ResourceArgs & { user: string | undefined; group: string | undefined; permission: string | undefined },
+): Promise<Output> {
+  const resource = resourceOf(args);
+  const { principalType, principal } = principalOf(args);
+  const permission = args.permission?.toUpperCase();
+  if (permission === undefined || !PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
+    throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')}.`);
+  }
+  await store.grants.put({
+    resourceType: resource.type,
+    resourceId: resource.id,
+    principalType,
+    principal,
+    permission: permission as PermissionLevel,
+    createdBy: 'cli',
+  });
+  return {
+    data: { ...resourceData(resource), [principalType]: principal, permission },
+    lines: [`Granted ${permission} on ${resource.label} to ${principalType} ${principal}.`],
+  };
+}
+
+export async function revoke(
+  store: Store,
+  args: ResourceArgs & { user: string | undefined; group: string | undefined },
+): Promise<Output> {
+  const resource = resourceOf(args);
+  const { principalType, principal } = principalOf(args);
+  if (!(await store.grants.remove(resource.type, resource.id, principalType, principal))) {
+    throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `${principalType} ${principal} has no grant on ${resource.label}.`);
+  }
+  return {
+    data: { ...resourceData(resource), [principalType]: principal, revoked: true },
+    lines: [`Revoked the grant of ${principalType} ${principal} on ${resource.label}.`],
+  };
+}
+
+export async function listGrants(store: Store, args: ResourceArgs): Promise<Output> {
+  const resource = resourceOf(args);
+  const grants = await store.grants.listForResource(resource.type, resource.id);
+  return {
+    data: grants.map((g) => ({ principal_type: g.principalType, principal: g.principal, permission: g.permission })),
+    lines: grants.map((g) => `${g.principalType} ${g.principal}: ${g.permission}`),
+  };
+}
