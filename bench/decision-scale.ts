@@ -268,12 +268,24 @@ function liveDataOf(
   base: object,
   isValidPattern: (pattern: string) => boolean,
   intervalMs: number,
+  reloads?: { start: number; end: number }[],
 ): LiveData {
+  let started = 0;
   return createLiveData({
     version: store.permissionVersion,
-    rules: store.regexRules,
+    // From reading the rules to the new data in place: the window in which a reload can hold the event loop.
+    rules: {
+      ...store.regexRules,
+      list: () => {
+        started = performance.now();
+        return store.regexRules.list();
+      },
+    },
     baseData: base,
-    install: (d) => engine.setData(d),
+    install: async (d) => {
+      await engine.setData(d);
+      reloads?.push({ start: started, end: performance.now() });
+    },
     isValidPattern,
     onChange: () => grants.clear(),
     intervalMs,
@@ -359,10 +371,16 @@ async function propagation(
 }
 
 /** Decisions run back to back on the event loop while rules are added and removed elsewhere. */
+/**
+ * Decisions run back to back on the event loop while rules are added and removed elsewhere. Each decision, and the
+ * wait before it, is classed by whether it overlaps a reload (from reading the rules to the new data in place), so
+ * a garbage collection or other noise between reloads is not blamed on them.
+ */
 async function stalls(
   data: ScaleData,
   writer: Store,
   live: LiveData,
+  reloads: readonly { start: number; end: number }[],
   grants: GrantSource,
   engine: DecisionEngine,
 ): Promise<{ rows: string[][]; worstGapMs: number }> {
@@ -370,29 +388,27 @@ async function stalls(
   const pool = sampleRequests(data, WARM_POOL, random);
   for (const request of pool) await wholeDecision(grants, engine, request);
   let running = true;
-  let window: 'idle' | 'update' = 'idle';
-  const gaps = { idle: [] as number[], update: [] as number[] };
-  const latencies = { idle: [] as number[], update: [] as number[] };
+  let phase: 'idle' | 'update' = 'idle';
+  const samples: { phase: 'idle' | 'update'; from: number; to: number; gap: number; latency: number }[] = [];
   const loop = (async () => {
     let last = performance.now();
     let i = 0;
     while (running) {
       const start = performance.now();
-      gaps[window].push(start - last);
       const timed = await wholeDecision(grants, engine, pool[i++ % pool.length] as Request);
-      latencies[window].push(timed.whole / 1e3);
-      last = performance.now();
+      const end = performance.now();
+      samples.push({ phase, from: last, to: end, gap: start - last, latency: timed.whole / 1e3 });
+      last = end;
       await nextTurn();
     }
   })();
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  await sleep(2_000); // without updates, for comparison
-  const idleDelay = { max: 0 };
   delay.enable();
-  await sleep(1_000);
-  idleDelay.max = delay.max / 1e6;
+  await sleep(3_000); // without updates, for comparison
+  const idleDelay = delay.max / 1e6;
   delay.reset();
-  window = 'update';
+  const firstReload = reloads.length;
+  phase = 'update';
   for (let i = 0; i < UPDATES; i++) {
     const rule = await writer.regexRules.add({
       resourceType: 'experiment',
@@ -415,25 +431,39 @@ async function stalls(
   delay.disable();
   running = false;
   await loop;
-  const row = (name: string, g: number[], l: number[], loopDelay: number): string[] => {
-    const s = summarize(l, 1);
+  const windows = reloads.slice(firstReload);
+  const overlaps = (s: { from: number; to: number }): boolean =>
+    windows.some((w) => s.from <= w.end && s.to >= w.start);
+  const row = (name: string, chosen: typeof samples, loopDelay: string): string[] => {
+    const latencies = chosen.map((x) => x.latency);
+    const s = summarize(latencies, 1);
     return [
       name,
-      String(l.length),
+      String(chosen.length),
       fixed(s.p50 * 1e3, 1),
       fixed(s.p99 * 1e3, 1),
-      fixed(Math.max(...l), 2),
-      fixed(Math.max(...g), 2),
-      fixed(loopDelay, 2),
-      String(l.filter((x) => x > STALL_TARGET_MS).length),
+      fixed(Math.max(...latencies), 2),
+      fixed(Math.max(...chosen.map((x) => x.gap)), 2),
+      loopDelay,
+      String(chosen.filter((x) => x.latency + x.gap > STALL_TARGET_MS).length),
     ];
   };
+  const during = samples.filter((x) => x.phase === 'update' && overlaps(x));
   return {
     rows: [
-      row('no updates (1 s)', gaps.idle, latencies.idle, idleDelay.max),
-      row(`${UPDATES * 2} reloads of ${data.rules.length} rules`, gaps.update, latencies.update, updateDelay),
+      row(
+        'no updates (3 s)',
+        samples.filter((x) => x.phase === 'idle'),
+        fixed(idleDelay, 2),
+      ),
+      row(`during the ${windows.length} reloads`, during, fixed(updateDelay, 2)),
+      row(
+        'between the reloads',
+        samples.filter((x) => x.phase === 'update' && !overlaps(x)),
+        '″',
+      ),
     ],
-    worstGapMs: Math.max(...gaps.update),
+    worstGapMs: Math.max(...during.map((x) => x.gap + x.latency)),
   };
 }
 
@@ -453,7 +483,7 @@ async function reloadCost(store: Store, isValidPattern: (p: string) => boolean, 
   for (let i = 0; i < 5; i++) {
     const rules = await time('read the rules from FerretDB (async)', () => store.regexRules.list());
     const validity = await time(
-      'check each pattern (sync, wasm)',
+      'check all patterns (sync, wasm; live data: first load only)',
       () => new Map(rules.map((r) => [r.pattern, isValidPattern(r.pattern)])),
     );
     const data = await time('rulesData (sync)', () => rulesData(rules, (p) => validity.get(p) === true));
@@ -574,12 +604,14 @@ async function main(): Promise<void> {
     console.log(table(['change', 'refresh_interval_ms', 'trials', 'p50 ms', 'max ms'], propagationRows));
 
     live.stop();
-    live = liveDataOf(reader, engine, grants, base, isValidPattern, defaultInterval);
+    const reloads: { start: number; end: number }[] = [];
+    live = liveDataOf(reader, engine, grants, base, isValidPattern, defaultInterval, reloads);
     await live.start();
     const stall = await stalls(
       data,
       writer,
       live,
+      reloads,
       createCachedGrantSource(copy, { ttlMs: 600_000, maxEntries: 50_000 }),
       engine,
     );
@@ -596,9 +628,9 @@ async function main(): Promise<void> {
           'p50 µs',
           'p99 µs',
           'max ms',
-          'max gap ms',
+          'max wait ms',
           'loop delay max ms',
-          `> ${STALL_TARGET_MS} ms`,
+          `wait + decision > ${STALL_TARGET_MS} ms`,
         ],
         stall.rows,
       ),
@@ -609,7 +641,7 @@ async function main(): Promise<void> {
 
     console.log(
       `\nTargets: warm whole decision p99 ${fixed(p99, 1)} µs (≤ 200: ${p99 <= 200 ? 'met' : 'MISSED'}); ` +
-        `longest stall during updates ${fixed(stall.worstGapMs, 2)} ms (≤ ${STALL_TARGET_MS}: ` +
+        `longest stall (wait + decision) during a reload ${fixed(stall.worstGapMs, 2)} ms (≤ ${STALL_TARGET_MS}: ` +
         `${stall.worstGapMs <= STALL_TARGET_MS ? 'met' : 'MISSED'}); slowest change ${fixed(worstPropagation, 0)} ms ` +
         `(≤ 2000: ${worstPropagation <= 2_000 ? 'met' : 'MISSED'}).`,
     );
