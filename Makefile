@@ -65,6 +65,7 @@ routes: build ## route coverage: every route MLflow serves, classified or not
 
 bench: build ## benchmarks: gateway vs direct MLflow, credential costs, and policy decision latency
 	@node dist/bench/decision.js
+	@node dist/bench/decision-scale.js
 	@node dist/bench/overhead.js
 	@node dist/bench/credentials.js
 	@node dist/bench/proxy.js

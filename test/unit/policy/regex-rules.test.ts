@@ -238,6 +238,65 @@ describe('regex rules in the policy data', () => {
       ),
     );
   });
+
+  it('checks each pattern once while it is loaded, not again at every reload (a reload must not stall requests)', async () => {
+    const asked: string[] = [];
+    const data = createLiveData({
+      version: store.permissionVersion,
+      rules: store.regexRules,
+      groups: store.groups,
+      baseData: runtimeData(config),
+      install: (d) => engine.setData(d),
+      isValidPattern: (p) => {
+        asked.push(p);
+        return checker.problem(p) === null;
+      },
+      intervalMs: 60_000,
+      maxStaleMs: 60_000,
+      logger: silentLogger,
+    });
+    const add = (principal: string, pattern: string) =>
+      store.regexRules.add({
+        resourceType: 'experiment',
+        principalType: 'group',
+        principal,
+        pattern,
+        priority: 1,
+        permission: 'READ',
+        createdBy: 't',
+      });
+    try {
+      await add('team-a', 'team-a/.*');
+      const broken = await add('team-b', '(');
+      await data.start();
+      expect(asked.sort()).to.deep.equal(['(', 'team-a/.*']);
+      await add('team-b', 'team-a/.*'); // a pattern already checked, of another principal
+      await add('team-c', 'team-c/.*');
+      await data.refresh();
+      expect(asked.sort()).to.deep.equal(['(', 'team-a/.*', 'team-c/.*']);
+      // A pattern no longer loaded is forgotten, and checked again when it comes back.
+      await store.regexRules.remove(broken.id);
+      await data.refresh();
+      await add('team-b', '(');
+      await data.refresh();
+      expect(asked.sort()).to.deep.equal(['(', '(', 'team-a/.*', 'team-c/.*']);
+      // The answers still reach the policy: the broken pattern denies a member of team-b, as before.
+      const member: Principal = { ...alice, groups: ['team-b'] };
+      const input = buildPolicyInput({
+        principal: member,
+        operation: 'GetExperiment',
+        targets: [target('1', 'team-a/x')],
+        grants: new Map(),
+        method: 'GET',
+        path: '/',
+        now: new Date(0),
+      });
+      expect(engine.decide(input).reasons).to.include('explicit-deny');
+    } finally {
+      data.stop();
+      await engine.setData(runtimeData(config));
+    }
+  });
 });
 
 describe('experiment names for regex rules', () => {
