@@ -4,7 +4,8 @@
  * changes, the regex rules are read and the policy's data built aside, then swapped into the engine in one step
  * (DecisionEngine.setData), and cached grants are dropped; requests keep being decided from the previous data
  * meanwhile, never from half of the new. FerretDB has no change streams, so polling is the one way that works on
- * every server; a change takes effect within permissions.refresh_interval_ms plus the time to load it.
+ * every server; a change takes effect within permissions.refresh_interval_ms plus the time to load it. Where the
+ * server has change streams (MongoDB as a replica set), a change is also pushed and loaded at once.
  *
  * When MongoDB cannot be read, the last good data keeps deciding for permissions.max_stale_ms after the last
  * successful check; past that every request is refused (MLGATE_PERMISSIONS_STALE, fail closed) and readiness
@@ -47,7 +48,7 @@ export interface LiveData {
 }
 
 export interface LiveDataDeps {
-  readonly version: Pick<PermissionVersionRepository, 'read'>;
+  readonly version: Pick<PermissionVersionRepository, 'read' | 'watch'>;
   readonly rules: Pick<RegexRuleRepository, 'list'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
@@ -88,6 +89,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   let lastError: string | undefined;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let unwatch: (() => void) | undefined;
   /** Whether each pattern of the installed rules compiles (the checker's answer for a pattern never changes). */
   let checked = new Map<string, boolean>();
 
@@ -155,9 +157,20 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       await load();
       timer = setInterval(() => void refresh(), deps.intervalMs);
       timer.unref();
+      // Where the server pushes changes (MongoDB change streams), a change is loaded as soon as it is written; the
+      // polling above stays, so a stream that never comes or breaks costs nothing but the interval.
+      unwatch = deps.version.watch?.(
+        () => void refresh(),
+        (reason) =>
+          deps.logger.info('permission data: no change stream on this server, polling only', {
+            interval_ms: deps.intervalMs,
+            reason,
+          }),
+      );
     },
     stop() {
       clearInterval(timer);
+      unwatch?.();
     },
     refresh,
     assertFresh() {

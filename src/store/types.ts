@@ -232,6 +232,12 @@ export interface PermissionVersionRepository {
   read(): Promise<string>;
   /** Gives the version a new value never used before. */
   bump(): Promise<void>;
+  /**
+   * Calls `onChange` soon after any replica bumps the version, where the server can push changes (a MongoDB change
+   * stream); `onUnavailable` once when it cannot (FerretDB has no change streams) or the stream fails. Returns a
+   * function that stops watching. Polling read() stays the guarantee; this only makes changes arrive sooner.
+   */
+  watch?(onChange: () => void, onUnavailable: (reason: string) => void): () => void;
 }
 
 /**

@@ -82,6 +82,20 @@ export function createPermissionVersionRepository(collections: Collections): Per
       const doc = await guarded('permissionVersion.read', () => collections.meta.findOne({ _id: 'permissions' }));
       return doc?.version ?? '';
     },
+    watch(onChange, onUnavailable) {
+      let stopped = false;
+      const stream = collections.meta.watch([{ $match: { 'documentKey._id': 'permissions' } }]);
+      stream.on('change', () => onChange());
+      stream.once('error', (error: Error) => {
+        if (!stopped) onUnavailable(error.message);
+        stopped = true;
+        void stream.close().catch(() => undefined);
+      });
+      return () => {
+        stopped = true;
+        void stream.close().catch(() => undefined);
+      };
+    },
     async bump() {
       // A $set of a value never used before (not an $inc, which FerretDB may lose under concurrent writers): any
       // write makes every replica see a version other than the one it last read.

@@ -180,6 +180,54 @@ describe('regex rules in the policy data', () => {
     }
   });
 
+  it('loads a pushed change at once, without waiting for the next poll; a server without pushes only polls', async () => {
+    let push: (() => void) | undefined;
+    let stopped = false;
+    const unavailable: string[] = [];
+    const data = createLiveData({
+      version: {
+        read: () => store.permissionVersion.read(),
+        watch: (onChange, onUnavailable) => {
+          push = onChange;
+          onUnavailable('no change streams here');
+          return () => (stopped = true);
+        },
+      },
+      rules: store.regexRules,
+      groups: store.groups,
+      baseData: runtimeData(config),
+      install: (d) => engine.setData(d),
+      isValidPattern: (p) => checker.problem(p) === null,
+      intervalMs: 3_600_000,
+      maxStaleMs: 3_600_000,
+      logger: { ...silentLogger, info: (message: string) => void unavailable.push(message) },
+    });
+    await data.start();
+    try {
+      const before = data.status().version;
+      await store.regexRules.add({
+        resourceType: 'experiment',
+        principalType: 'user',
+        principal: 'pushed',
+        pattern: 'x',
+        priority: 1,
+        permission: 'READ',
+        createdBy: 't',
+      });
+      push?.();
+      // The poll is an hour away: only the push can load the change.
+      const started = Date.now();
+      while (data.status().version === before && Date.now() - started < 1_000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(data.status().version).to.not.equal(before);
+      expect(unavailable.join()).to.contain('no change stream on this server, polling only');
+    } finally {
+      data.stop();
+    }
+    expect(stopped).to.equal(true);
+  });
+
   it('keeps the last good data when the store fails, then fails closed past max_stale_ms', async () => {
     let clock = 1_000_000;
     const { data } = live(() => clock);
