@@ -1,8 +1,9 @@
 /**
  * Live permission data (issue 8, item 4): every replica polls the permission version in MongoDB (a document that
- * every grant or regex rule write gives a new value, src/store/types.ts PermissionVersionRepository). When it
- * changes, the regex rules are read and the policy's data built aside, then swapped into the engine in one step
- * (DecisionEngine.setData), and cached grants are dropped; requests keep being decided from the previous data
+ * every write of permission data gives a new value, src/store/types.ts PermissionVersionRepository). When its data
+ * part changes (regex rules, groups), they are read and the policy's data built aside, then swapped into the engine
+ * in one step (DecisionEngine.setData); on any change cached grants and users are dropped (a grant or user change
+ * rebuilds nothing, so it cannot stall a decision); requests keep being decided from the previous data
  * meanwhile, never from half of the new. FerretDB has no change streams, so polling is the one way that works on
  * every server; a change takes effect within permissions.refresh_interval_ms plus the time to load it. Where the
  * server has change streams (MongoDB as a replica set), a change is also pushed and loaded at once.
@@ -15,6 +16,7 @@ import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type {
   GroupRepository,
+  PermissionVersion,
   PermissionVersionRepository,
   RegexRuleRecord,
   RegexRuleRepository,
@@ -82,7 +84,7 @@ export async function readPermissionData(deps: {
 
 export function createLiveData(deps: LiveDataDeps): LiveData {
   const now = deps.now ?? Date.now;
-  let version: string | null = null;
+  let version: PermissionVersion | null = null;
   let ruleCount = 0;
   let loadedAt: number | null = null;
   let checkedAt: number | null = null;
@@ -96,9 +98,17 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   const load = async (): Promise<void> => {
     const started = now();
     const seen = await deps.version.read();
-    if (seen === version) {
+    if (seen.any === version?.any) {
       checkedAt = started;
       lastError = undefined;
+      return;
+    }
+    if (seen.data === version?.data) {
+      // Grants or users changed, not the policy's data: drop what replicas cache of them, nothing to rebuild.
+      version = seen;
+      checkedAt = started;
+      lastError = undefined;
+      deps.onChange?.();
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
@@ -130,7 +140,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     lastError = undefined;
     deps.onChange?.();
     if (previous !== null) {
-      deps.logger.info('permission data reloaded', { version: seen, rules: rules.length });
+      deps.logger.info('permission data reloaded', { version: seen.data, rules: rules.length });
     }
   };
 
@@ -184,7 +194,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       const stale = staleMs();
       return {
         ok: version !== null && stale <= deps.maxStaleMs,
-        version: version ?? '',
+        version: version?.any ?? '',
         rules: ruleCount,
         loadedAt: loadedAt === null ? null : new Date(loadedAt),
         checkedAt: checkedAt === null ? null : new Date(checkedAt),

@@ -25,13 +25,13 @@ export function createGrantRepository(
       const _id = grantKey(grant.resourceType, grant.resourceId, grant.principalType, grant.principal);
       const doc: GrantDocument = { _id, ...grant, createdAt: now() };
       await guarded('grants.put', () => collections.grants.replaceOne({ _id }, doc, { upsert: true }));
-      await version.bump();
+      await version.bump('cache');
     },
     async remove(resourceType, resourceId, principalType, principal) {
       const _id = grantKey(resourceType, resourceId, principalType, principal);
       const result = await guarded('grants.remove', () => collections.grants.deleteOne({ _id }));
       if (result.deletedCount === 1) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.deletedCount === 1;
     },
@@ -79,7 +79,7 @@ export function createGrantRepository(
         collections.grants.deleteMany({ resourceType, resourceId }),
       );
       if (result.deletedCount > 0) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.deletedCount;
     },
@@ -88,7 +88,7 @@ export function createGrantRepository(
         collections.grants.deleteMany({ principalType, principal }),
       );
       if (result.deletedCount > 0) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.deletedCount;
     },

@@ -80,7 +80,7 @@ export function createPermissionVersionRepository(collections: Collections): Per
   return {
     async read() {
       const doc = await guarded('permissionVersion.read', () => collections.meta.findOne({ _id: 'permissions' }));
-      return doc?.version ?? '';
+      return { any: doc?.version ?? '', data: doc?.dataVersion ?? '' };
     },
     watch(onChange, onUnavailable) {
       let stopped = false;
@@ -96,13 +96,14 @@ export function createPermissionVersionRepository(collections: Collections): Per
         void stream.close().catch(() => undefined);
       };
     },
-    async bump() {
+    async bump(scope = 'data') {
+      const version = newVersion();
       // A $set of a value never used before (not an $inc, which FerretDB may lose under concurrent writers): any
       // write makes every replica see a version other than the one it last read.
       await guarded('permissionVersion.bump', () =>
         collections.meta.updateOne(
           { _id: 'permissions' },
-          { $set: { version: newVersion(), changedAt: new Date() } },
+          { $set: { version, ...(scope === 'data' ? { dataVersion: version } : {}), changedAt: new Date() } },
           { upsert: true },
         ),
       );

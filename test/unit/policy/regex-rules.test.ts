@@ -180,6 +180,49 @@ describe('regex rules in the policy data', () => {
     }
   });
 
+  it('drops cached grants and users on a grant or user change without rebuilding the policy data', async () => {
+    let installs = 0;
+    let cleared = 0;
+    const data = createLiveData({
+      version: store.permissionVersion,
+      rules: store.regexRules,
+      groups: store.groups,
+      baseData: runtimeData(config),
+      install: (d) => {
+        installs += 1;
+        return engine.setData(d);
+      },
+      isValidPattern: (p) => checker.problem(p) === null,
+      onChange: () => (cleared += 1),
+      intervalMs: 3_600_000,
+      maxStaleMs: 3_600_000,
+      logger: silentLogger,
+    });
+    await data.start();
+    try {
+      expect([installs, cleared]).to.deep.equal([1, 1]);
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '5',
+        principalType: 'user',
+        principal: 'cache-only',
+        permission: 'READ',
+        createdBy: 't',
+      });
+      await data.refresh();
+      expect([installs, cleared], 'after a grant').to.deep.equal([1, 2]);
+      await store.users.create({ username: 'cache-only', isAdmin: false, groups: [] });
+      await store.users.update('cache-only', { isAdmin: true });
+      await data.refresh();
+      expect([installs, cleared], 'after a user change').to.deep.equal([1, 3]);
+      await store.groups.create({ name: 'data-change', description: '', creatorPermission: 'READ', createdBy: 't' });
+      await data.refresh();
+      expect([installs, cleared], 'after a group change').to.deep.equal([2, 4]);
+    } finally {
+      data.stop();
+    }
+  });
+
   it('loads a pushed change at once, without waiting for the next poll; a server without pushes only polls', async () => {
     let push: (() => void) | undefined;
     let stopped = false;
