@@ -14,10 +14,10 @@ import { readBundle } from '../../../src/policy/bundle.js';
 import { runtimeData, rulesData } from '../../../src/policy/data.js';
 import { createDecisionEngine } from '../../../src/policy/engine.js';
 import { type ResolvedTarget, buildPolicyInput } from '../../../src/policy/input.js';
-import { createLiveData } from '../../../src/policy/live-data.js';
+import { createLiveData, readPermissionData } from '../../../src/policy/live-data.js';
 import { MAX_PATTERN_LENGTH, type PatternChecker, createPatternChecker } from '../../../src/policy/patterns.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
-import type { Store } from '../../../src/store/types.js';
+import type { RegexRuleRecord, Store } from '../../../src/store/types.js';
 
 const alice: Principal = {
   authenticated: true,
@@ -237,6 +237,94 @@ describe('regex rules in the policy data', () => {
         '"user":{"__proto__":[{"id":"bad","pattern":"(","priority":1,"permission":"MANAGE","valid":false}]}',
       ),
     );
+  });
+});
+
+describe('regex rules edited by hand in MongoDB', () => {
+  const { config } = loadConfig({ env: { MLGATE_SERVER_MODE: 'development' } });
+  const engine = createDecisionEngine();
+  let checker: PatternChecker;
+  before(async () => {
+    checker = await createPatternChecker(await readBundle(defaultBundlePath()));
+    await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
+  });
+
+  const rule = (id: string, fields: Record<string, unknown>): RegexRuleRecord =>
+    ({
+      id,
+      resourceType: 'experiment',
+      principalType: 'group',
+      principal: 'team-a',
+      pattern: 'team-a/.*',
+      priority: 10,
+      permission: 'EDIT',
+      createdAt: new Date(0),
+      createdBy: 'hand',
+      ...fields,
+    }) as unknown as RegexRuleRecord;
+  const allow = rule('rx-allow', {});
+  // A deny rule as the CLI writes it, then with fields of the wrong type (a document edited by hand).
+  const deny = { pattern: 'team-a/frozen', priority: 1, permission: 'NO_PERMISSIONS' };
+
+  const decideWith = async (rules: RegexRuleRecord[], name: string) => {
+    const { data } = await readPermissionData({
+      rules: { list: () => Promise.resolve(rules) },
+      groups: { list: () => Promise.resolve([]) },
+      isValidPattern: (p) => checker.problem(p) === null,
+    });
+    await engine.setData({ ...runtimeData(config), ...data });
+    try {
+      return engine.decide(
+        buildPolicyInput({
+          principal: alice,
+          operation: 'GetExperiment',
+          targets: [target('1', name)],
+          grants: new Map(),
+          method: 'GET',
+          path: '/',
+          now: new Date(0),
+        }),
+      );
+    } finally {
+      await engine.setData(runtimeData(config));
+    }
+  };
+
+  it('a deny rule as written denies (the baseline)', async () => {
+    expect((await decideWith([allow, rule('rx-deny', deny)], 'team-a/frozen')).allow).to.equal(false);
+    expect((await decideWith([allow, rule('rx-deny', deny)], 'team-a/exp')).allow).to.equal(true);
+  });
+
+  const broken: [string, Record<string, unknown>][] = [
+    ['a priority stored as a string', { ...deny, priority: '1' }],
+    ['a NaN priority', { ...deny, priority: NaN }],
+    ['a null priority', { ...deny, priority: null }],
+    ['a fractional priority', { ...deny, priority: 0.5 }],
+    ['a negative priority', { ...deny, priority: -1 }],
+    ['a null pattern', { ...deny, pattern: null }],
+    ['a numeric pattern', { ...deny, pattern: 42 }],
+    ['a missing permission', { ...deny, permission: undefined }],
+  ];
+  for (const [what, fields] of broken) {
+    it(`a rule with ${what} denies instead of being ignored or stopping the reload`, async () => {
+      const decision = await decideWith([allow, rule('rx-broken', fields)], 'team-a/frozen');
+      expect(decision.allow).to.equal(false);
+      expect(decision.checks[0]?.rule).to.equal('rx-broken');
+    });
+  }
+
+  it('a rule that names no user or group is left out and reported, and the others still load', async () => {
+    const stray = rule('rx-stray', { ...deny, principalType: 'both' });
+    const { invalid } = await readPermissionData({
+      rules: { list: () => Promise.resolve([allow, stray, rule('rx-null', { pattern: null })]) },
+      groups: { list: () => Promise.resolve([]) },
+      isValidPattern: (p) => checker.problem(p) === null,
+    });
+    expect(invalid.map((i) => [i.rule.id, i.problem])).to.deep.equal([
+      ['rx-stray', 'it names no resource type, user or group (it is left out)'],
+      ['rx-null', 'its pattern is not a string'],
+    ]);
+    expect((await decideWith([allow, stray], 'team-a/exp')).allow).to.equal(true);
   });
 });
 
