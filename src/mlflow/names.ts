@@ -47,8 +47,10 @@ export function createExperimentNames(deps: {
       if (!deps.needed()) return [...targets];
       return mapLimited(targets, LOOKUP_CONCURRENCY, async (target) => {
         if (!target.exists || target.type !== 'experiment' || target.name !== undefined) return target;
-        // A target named by its experiment's name needs no look-up.
-        const name = target.via === 'experiment_name' ? target.ref : await lookup(target.id);
+        // Always the name MLflow holds for the id, even when the request named the experiment by name: MLflow may
+        // find an experiment under another spelling (a database comparing names without case or trailing spaces,
+        // as MySQL's default collations do), and a rule must match the name of the experiment MLflow acts on.
+        const name = await lookup(target.id);
         return name === null ? target : { ...target, name };
       });
     },

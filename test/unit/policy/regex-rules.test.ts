@@ -329,7 +329,7 @@ describe('regex rules edited by hand in MongoDB', () => {
 });
 
 describe('experiment names for regex rules', () => {
-  it('looks names up only while rules exist, once per id, and uses names the request already carries', async () => {
+  it('looks names up only while rules exist, once per id, and by id even when the request named the experiment', async () => {
     const calls: string[] = [];
     let needed = false;
     const names = createExperimentNames({
@@ -348,8 +348,12 @@ describe('experiment names for regex rules', () => {
     needed = true;
     const byName: ResolvedTarget = { type: 'experiment', id: '9', via: 'experiment_name', ref: 'team/x', exists: true };
     names.remember('7', 'seen-in-search');
-    const named = await names.name([target('1'), target('1'), target('404'), byName, target('7')]);
-    expect(named.map((t) => t.name)).to.deep.equal(['name-of-1', 'name-of-1', undefined, 'team/x', 'seen-in-search']);
+    const named = await names.name([target('1'), target('1'), target('404'), target('7')]);
+    expect(named.map((t) => t.name)).to.deep.equal(['name-of-1', 'name-of-1', undefined, 'seen-in-search']);
     expect(calls).to.deep.equal(['1', '404']);
+    // Named by name, the experiment still gets the name MLflow holds for its id, not the request's spelling (a
+    // case-insensitive database finds "team/X" for "team/x").
+    expect((await names.name([byName])).map((t) => t.name)).to.deep.equal(['name-of-9']);
+    expect(calls).to.deep.equal(['1', '404', '9']);
   });
 });
