@@ -49,8 +49,10 @@ export function createExperimentNames(deps: {
         if (!target.exists || target.name !== undefined) return target;
         // Registered models and prompts are named by their id (their name), as MLflow keys them.
         if (target.type !== 'experiment') return { ...target, name: target.id };
-        // A target named by its experiment's name needs no look-up.
-        const name = target.via === 'experiment_name' ? target.ref : await lookup(target.id);
+        // Always the name MLflow holds for the id, even when the request named the experiment by name: MLflow may
+        // find an experiment under another spelling (a database comparing names without case or trailing spaces,
+        // as MySQL's default collations do), and a rule must match the name of the experiment MLflow acts on.
+        const name = await lookup(target.id);
         return name === null ? target : { ...target, name };
       });
     },

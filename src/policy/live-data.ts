@@ -21,7 +21,7 @@ import type {
   RegexRuleRecord,
   RegexRuleRepository,
 } from '../store/types.js';
-import { groupsData, rulesData } from './data.js';
+import { groupsData, ruleProblem, rulesData } from './data.js';
 
 export interface LiveDataStatus {
   /** True while the data is within permissions.max_stale_ms of the last successful check. */
@@ -75,11 +75,29 @@ export async function readPermissionData(deps: {
   readonly rules: Pick<RegexRuleRepository, 'list'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   readonly isValidPattern: (pattern: string) => boolean;
-}): Promise<{ readonly data: object; readonly rules: RegexRuleRecord[]; readonly invalid: RegexRuleRecord[] }> {
+}): Promise<{
+  readonly data: object;
+  readonly rules: RegexRuleRecord[];
+  /** The rules with a problem (ruleProblem), and what it is. */
+  readonly invalid: { readonly rule: RegexRuleRecord; readonly problem: string }[];
+}> {
   const [rules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
-  const validity = new Map(rules.map((rule) => [rule.pattern, deps.isValidPattern(rule.pattern)]));
-  const data = { ...rulesData(rules, (pattern) => validity.get(pattern) === true), ...groupsData(groups) };
-  return { data, rules, invalid: rules.filter((rule) => validity.get(rule.pattern) !== true) };
+  // Each pattern compiled once; ruleProblem only asks about strings.
+  const validity = new Map<string, boolean>();
+  const isValid = (pattern: string): boolean => {
+    let valid = validity.get(pattern);
+    if (valid === undefined) {
+      valid = deps.isValidPattern(pattern);
+      validity.set(pattern, valid);
+    }
+    return valid;
+  };
+  const data = { ...rulesData(rules, isValid), ...groupsData(groups) };
+  const invalid = rules.flatMap((rule) => {
+    const problem = ruleProblem(rule, isValid);
+    return problem === null ? [] : [{ rule, problem }];
+  });
+  return { data, rules, invalid };
 }
 
 export function createLiveData(deps: LiveDataDeps): LiveData {
@@ -124,11 +142,15 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       return valid;
     };
     const { data, rules, invalid } = await readPermissionData({ ...deps, isValidPattern });
-    for (const rule of invalid) {
-      deps.logger.error('regex rule with a pattern the policy cannot compile: it denies every resource', {
-        rule: rule.id,
-        principal: `${rule.principalType}:${rule.principal}`,
-      });
+    for (const { rule, problem } of invalid) {
+      deps.logger.error(
+        'a stored regex rule cannot be matched as written: it denies every resource of its user or group (or applies to nobody when it names none)',
+        {
+          rule: rule.id,
+          problem,
+          principal: `${rule.principalType}:${rule.principal}`,
+        },
+      );
     }
     await deps.install({ ...deps.baseData, ...data });
     checked = answers;
