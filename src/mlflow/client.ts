@@ -34,6 +34,13 @@ export interface MlflowClient {
   datasetExperimentIds(datasetId: string): Promise<readonly string[]>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
   searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+  // GenAI objects (h/genai): scorers, review queues, label schemas, issues, jobs.
+  /**
+   * A GET look-up of one MLflow object by a path the caller builds (ids already encoded): the JSON object MLflow
+   * answers with 200, or null when it answers 404 or 400 (no such object). Any other answer is refused
+   * (MLGATE_UPSTREAM_INVALID_RESPONSE); the resource kinds pick the fields they need (resources/lookup.ts).
+   */
+  lookup(path: string): Promise<Readonly<Record<string, unknown>> | null>;
 }
 
 export interface MlflowClientOptions {
@@ -206,6 +213,19 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       return ids as string[];
     },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
+    // GenAI objects (h/genai).
+    async lookup(path) {
+      const answer = await call('GET', path);
+      if (answer.status === 404 || answer.status === 400) {
+        return null;
+      }
+      if (answer.status !== 200 || !isObject(answer.body)) {
+        throw new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE', undefined, {
+          details: { path: path.split('?')[0], upstream_status: answer.status },
+        });
+      }
+      return answer.body;
+    },
   };
 }
 

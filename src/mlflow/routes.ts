@@ -15,6 +15,11 @@ import { SERVER_ROUTES } from './catalogue/server.js';
 import { TRACE_ROUTES } from './catalogue/traces.js';
 import { UI_ROUTES } from './catalogue/ui.js';
 import type { RouteSpec } from './route-spec.js';
+// GenAI: scorers, review, jobs, demo and unimplemented routes (h/genai).
+import { GENAI_SERVER_ROUTES } from './catalogue/genai-server.js';
+import { JOB_ROUTES } from './catalogue/jobs.js';
+import { REVIEW_ROUTES } from './catalogue/review.js';
+import { SCORER_ROUTES } from './catalogue/scorers.js';
 
 export type { Handling, HttpMethod, RouteSpec, TargetSpec } from './route-spec.js';
 
@@ -30,4 +35,9 @@ export const ROUTES: readonly RouteSpec[] = [
   ...ARTIFACT_ROUTES,
   // Web UI and GraphQL (h/ui).
   ...UI_ROUTES,
+  // GenAI: scorers, review, jobs, demo and unimplemented routes (h/genai).
+  ...SCORER_ROUTES,
+  ...REVIEW_ROUTES,
+  ...JOB_ROUTES,
+  ...GENAI_SERVER_ROUTES,
 ];

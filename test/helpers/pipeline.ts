@@ -35,6 +35,8 @@ export interface FakeMlflow {
   readonly traces?: Record<string, string>;
   /** Evaluation datasets: the experiments each is linked to. */
   readonly datasets?: Record<string, readonly string[]>;
+  /** GenAI objects (h/genai): MLflow's answer to a look-up path (MlflowClient.lookup); absent paths are 404. */
+  readonly lookups?: Record<string, Record<string, unknown>>;
 }
 
 export interface Pipeline {
@@ -156,6 +158,7 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
     loggedModelExperimentId: (id) => one(mlflow.loggedModels, id),
     traceExperimentId: (id) => one(mlflow.traces, id),
     datasetExperimentIds: (id) => Promise.resolve(mlflow.datasets?.[id] ?? []),
+    lookup: (path) => Promise.resolve(mlflow.lookups?.[path] ?? null),
     searchExperiments: () =>
       Promise.resolve({
         status: 200,

@@ -8,6 +8,11 @@ import { loggedModel } from './logged-model.js';
 import { run } from './run.js';
 import { trace } from './trace.js';
 import { uploadFileName } from './upload-file-name.js';
+// GenAI objects (h/genai).
+import { gatewayReference, reflectionModel } from './gateway-reference.js';
+import { issue, job, labelSchema, reviewQueue } from './genai-objects.js';
+import { scorerConfig } from './scorer-config.js';
+import { sourcePrompt } from './source-prompt.js';
 
 export const RESOURCE_KINDS = {
   experiment,
@@ -22,6 +27,16 @@ export const RESOURCE_KINDS = {
   artifact_write_path: artifactWritePath,
   relative_artifact_path: relativeArtifactPath,
   upload_file_name: uploadFileName,
+  // GenAI objects (h/genai): issues, label schemas, review queues and jobs carry their experiment's permission; a
+  // prompt optimization's source prompt carries the prompt's; AI gateway references are for administrators only.
+  issue,
+  label_schema: labelSchema,
+  review_queue: reviewQueue,
+  job,
+  scorer_config: scorerConfig,
+  source_prompt: sourcePrompt,
+  gateway_reference: gatewayReference,
+  reflection_model: reflectionModel,
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceKindName = keyof typeof RESOURCE_KINDS;

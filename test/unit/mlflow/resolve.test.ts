@@ -11,6 +11,7 @@ function fakeClient(
     models?: Record<string, string>;
     traces?: Record<string, string>;
     datasets?: Record<string, string[]>;
+    lookups?: Record<string, Record<string, unknown>>;
   } = {},
 ) {
   const calls: string[] = [];
@@ -35,6 +36,10 @@ function fakeClient(
       return Promise.resolve(existing.datasets?.[id] ?? []);
     },
     searchExperiments: () => Promise.reject(new Error('not used')),
+    lookup: (path) => {
+      calls.push(`lookup:${path}`);
+      return Promise.resolve(existing.lookups?.[path] ?? null);
+    },
   };
   return { client, calls, peak: () => peak };
 }
