@@ -66,6 +66,8 @@ export interface Config {
     readonly refresh_interval_ms: number;
     readonly max_stale_ms: number;
     readonly name_cache_ttl_ms: number;
+    readonly max_rules_per_principal: number;
+    readonly max_rule_chars_per_principal: number;
   };
   readonly artifacts: {
     readonly allowed_roots: readonly string[];

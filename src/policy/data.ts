@@ -1,6 +1,7 @@
 /** The policy's runtime data document, built from the configuration (pure). */
 import type { Config } from '../config/schema.js';
 import type { GroupRecord, RegexRuleRecord } from '../store/types.js';
+import { type RuleLimits, ruleLimitProblem } from './rule-limits.js';
 
 export interface RuntimeData {
   readonly config: {
@@ -83,6 +84,8 @@ function placeable(rule: RegexRuleRecord): boolean {
 export function rulesData(
   rules: readonly RegexRuleRecord[],
   isValid: (pattern: string) => boolean,
+  limits?: RuleLimits,
+  onOverLimit?: (over: { readonly type: string; readonly principal: string; readonly problem: string }) => void,
 ): { readonly rules: PolicyRules } {
   const out: PolicyRules = Object.create(null) as PolicyRules;
   const loaded = rules.filter(placeable).map((rule) => {
@@ -108,6 +111,31 @@ export function rulesData(
     // Objects without a prototype: a principal named "__proto__" is a key like any other.
     const ofType = (out[rule.resourceType] ??= { user: emptyMap(), group: emptyMap() });
     (ofType[rule.principalType][rule.principal] ??= []).push(policyRule);
+  }
+  if (limits !== undefined) {
+    for (const [type, ofType] of Object.entries(out)) {
+      for (const principalType of ['user', 'group'] as const) {
+        for (const [principal, list] of Object.entries(ofType[principalType])) {
+          const problem = ruleLimitProblem(
+            list.map((r) => r.pattern),
+            limits,
+          );
+          if (problem !== null) {
+            // One rule that matches every name and denies: over the limits, the principal's rules fail closed.
+            ofType[principalType][principal] = [
+              {
+                id: `over-limit:${principalType}:${principal}`,
+                pattern: '',
+                priority: 0,
+                permission: 'NO_PERMISSIONS',
+                valid: false,
+              },
+            ];
+            onOverLimit?.({ type, principal: `${principalType}:${principal}`, problem });
+          }
+        }
+      }
+    }
   }
   return { rules: out };
 }

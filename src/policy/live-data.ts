@@ -22,6 +22,7 @@ import type {
   RegexRuleRepository,
 } from '../store/types.js';
 import { groupsData, ruleProblem, rulesData } from './data.js';
+import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
 
 export interface LiveDataStatus {
   /** True while the data is within permissions.max_stale_ms of the last successful check. */
@@ -59,6 +60,8 @@ export interface LiveDataDeps {
   readonly install: (data: object) => Promise<void>;
   /** Whether the policy engine compiles a pattern (PatternChecker); asked once per pattern while it is in use. */
   readonly isValidPattern: (pattern: string) => boolean;
+  /** Limits on one principal's rules (src/policy/rule-limits.ts); the configuration's defaults when absent. */
+  readonly limits?: RuleLimits;
   /** Called after new data is installed (drop cached grants). */
   readonly onChange?: () => void;
   readonly intervalMs: number;
@@ -75,11 +78,14 @@ export async function readPermissionData(deps: {
   readonly rules: Pick<RegexRuleRepository, 'list'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   readonly isValidPattern: (pattern: string) => boolean;
+  readonly limits?: RuleLimits;
 }): Promise<{
   readonly data: object;
   readonly rules: RegexRuleRecord[];
   /** The rules with a problem (ruleProblem), and what it is. */
   readonly invalid: { readonly rule: RegexRuleRecord; readonly problem: string }[];
+  /** Principals whose rules of a type are over the limits (each then denied every resource of the type). */
+  readonly overLimit: { readonly type: string; readonly principal: string; readonly problem: string }[];
 }> {
   const [rules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
   // Each pattern compiled once; ruleProblem only asks about strings.
@@ -92,12 +98,16 @@ export async function readPermissionData(deps: {
     }
     return valid;
   };
-  const data = { ...rulesData(rules, isValid), ...groupsData(groups) };
+  const overLimit: { type: string; principal: string; problem: string }[] = [];
+  const data = {
+    ...rulesData(rules, isValid, deps.limits ?? DEFAULT_RULE_LIMITS, (over) => overLimit.push(over)),
+    ...groupsData(groups),
+  };
   const invalid = rules.flatMap((rule) => {
     const problem = ruleProblem(rule, isValid);
     return problem === null ? [] : [{ rule, problem }];
   });
-  return { data, rules, invalid };
+  return { data, rules, invalid, overLimit };
 }
 
 export function createLiveData(deps: LiveDataDeps): LiveData {
@@ -141,7 +151,10 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       }
       return valid;
     };
-    const { data, rules, invalid } = await readPermissionData({ ...deps, isValidPattern });
+    const { data, rules, invalid, overLimit } = await readPermissionData({ ...deps, isValidPattern });
+    for (const over of overLimit) {
+      deps.logger.error('regex rules over the limits: their user or group is denied every resource of the type', over);
+    }
     for (const { rule, problem } of invalid) {
       deps.logger.error(
         'a stored regex rule cannot be matched as written: it denies every resource of its user or group (or applies to nobody when it names none)',

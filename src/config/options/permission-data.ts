@@ -42,6 +42,27 @@ export const PERMISSION_DATA_OPTIONS: readonly OptionSpec[] = [
       'after that it refuses requests (503 MLGATE_PERMISSIONS_STALE) and reports not ready until MongoDB answers.',
   },
   {
+    path: 'permissions.max_rules_per_principal',
+    type: 'integer',
+    default: 50,
+    min: 1,
+    max: 10_000,
+    description:
+      'Most regex rules one user or group may have on one resource type. Each decision matches all the rules of ' +
+      'the caller and their groups, so this bounds its cost. Refused when written; a principal over it (rules ' +
+      'written to MongoDB by hand) is denied every resource of the type until the excess is removed.',
+  },
+  {
+    path: 'permissions.max_rule_chars_per_principal',
+    type: 'integer',
+    default: 4096,
+    min: 1,
+    max: 1_000_000,
+    description:
+      "Most characters of one user's or group's regex rule patterns on one resource type, together (a decision " +
+      'costs about 1 µs per character of the rules it matches). Enforced like permissions.max_rules_per_principal.',
+  },
+  {
     path: 'permissions.name_cache_ttl_ms',
     type: 'integer',
     default: 30_000,
