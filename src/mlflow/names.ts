@@ -15,6 +15,8 @@ export interface ExperimentNames {
   name(targets: readonly ResolvedTarget[]): Promise<ResolvedTarget[]>;
   /** Remembers a name the gateway saw in an answer (search results), so no look-up is needed. */
   remember(id: string, name: string): void;
+  /** Forgets an experiment's name (it was renamed through this gateway): the next decision looks it up. */
+  forget(id: string): void;
 }
 
 export function createExperimentNames(deps: {
@@ -58,6 +60,9 @@ export function createExperimentNames(deps: {
     },
     remember(id, name) {
       cache.set(id, name);
+    },
+    forget(id) {
+      cache.delete(id);
     },
   };
 }

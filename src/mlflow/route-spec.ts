@@ -65,7 +65,12 @@ export interface TargetSpec {
  *  graphql                     proxied; fields the policy hides (redacted GraphQL fields) are emptied in the answer
  */
 export type Handling =
-  'stream' | 'filter-experiments' | 'capture-created-experiment' | 'drop-unreadable-targets' | 'graphql';
+  | 'stream'
+  | 'filter-experiments'
+  | 'capture-created-experiment'
+  | 'forget-experiment-name'
+  | 'drop-unreadable-targets'
+  | 'graphql';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';

@@ -4,6 +4,7 @@ import { createExperiment } from './create-experiment.js';
 import { dropUnreadableTargets } from './drop-unreadable.js';
 import { graphql } from './graphql.js';
 import { proxy } from './proxy.js';
+import { renameExperiment } from './rename-experiment.js';
 import { searchExperiments } from './search-experiments.js';
 import type { ForwardHandler } from './types.js';
 
@@ -11,6 +12,7 @@ export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
   stream: (deps, ctx) => proxy(deps, ctx),
   'filter-experiments': searchExperiments,
   'capture-created-experiment': createExperiment,
+  'forget-experiment-name': renameExperiment,
   'drop-unreadable-targets': dropUnreadableTargets,
   // Web UI and GraphQL (h/ui).
   graphql,
