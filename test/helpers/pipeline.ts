@@ -35,6 +35,8 @@ export interface FakeMlflow {
   readonly traces?: Record<string, string>;
   /** Evaluation datasets: the experiments each is linked to. */
   readonly datasets?: Record<string, readonly string[]>;
+  /** Registered models (false) and prompts (true), by name (h/registry). */
+  readonly registry?: Record<string, boolean>;
 }
 
 export interface Pipeline {
@@ -163,5 +165,12 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
         raw: Buffer.from('{}'),
         contentType: 'application/json',
       }),
+    // The model registry and prompts (h/registry).
+    registeredModel: (name) => {
+      const isPrompt = mlflow.registry?.[name];
+      return Promise.resolve(isPrompt === undefined ? null : { name, isPrompt });
+    },
+    searchRegisteredModels: () => Promise.reject(new Error('not faked')),
+    searchModelVersions: () => Promise.reject(new Error('not faked')),
   };
 }

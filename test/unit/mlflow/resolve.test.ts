@@ -35,6 +35,9 @@ function fakeClient(
       return Promise.resolve(existing.datasets?.[id] ?? []);
     },
     searchExperiments: () => Promise.reject(new Error('not used')),
+    registeredModel: () => Promise.reject(new Error('not used')),
+    searchRegisteredModels: () => Promise.reject(new Error('not used')),
+    searchModelVersions: () => Promise.reject(new Error('not used')),
   };
   return { client, calls, peak: () => peak };
 }
