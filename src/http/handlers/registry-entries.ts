@@ -12,6 +12,7 @@
  * logged with the commands that repair it, and the response carries an X-Mlgate-Warning header.
  */
 import type { CapturedResponse } from '../../proxy/upstream.js';
+import { readString } from '../../mlflow/params.js';
 import { registryEntry, registryType } from '../../mlflow/registry/prompt-tag.js';
 import type { ResourceType } from '../../store/types.js';
 import { withRetries } from '../obligations.js';
@@ -21,7 +22,7 @@ import type { ForwardDeps, ForwardHandler, GatewayContext } from './types.js';
 
 const REGISTRY_TYPES: readonly ResourceType[] = ['registered_model', 'prompt'];
 
-export const createRegistryEntry = capturingCreation({
+const captureRegistryCreation = capturingCreation({
   noun: 'registered model or prompt',
   created: (body) => {
     const entry = answeredEntry(body);
@@ -30,6 +31,16 @@ export const createRegistryEntry = capturingCreation({
   alsoClear: (created: CreatedResource) =>
     REGISTRY_TYPES.filter((type) => type !== created.type).map((type) => ({ type, id: created.id })),
 });
+
+/** The name MLflow created may have been known as missing or as the other type a moment ago: forgotten first. */
+export const createRegistryEntry: ForwardHandler = async (deps, ctx) => {
+  const name = ctx.state.params === undefined ? undefined : readString(ctx.state.params, 'name');
+  try {
+    await captureRegistryCreation(deps, ctx);
+  } finally {
+    if (name !== undefined) deps.resolver?.forget?.('registered_model_name', name);
+  }
+};
 
 export const sweepDeletedRegistryEntry: ForwardHandler = (deps, ctx) =>
   proxy(deps, ctx, (response) =>
@@ -108,7 +119,10 @@ async function afterSuccess(
   } finally {
     for (const resource of planned.forget) {
       deps.grantSource.forgetResource(resource.type, resource.id);
+      deps.resolver?.forget?.('registered_model_name', resource.id);
     }
+    const named = ctx.state.targets?.find((t) => t.via === 'registered_model_name')?.ref;
+    if (named !== undefined) deps.resolver?.forget?.('registered_model_name', named);
   }
 }
 
