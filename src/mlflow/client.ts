@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 import { MlgateError } from '../errors.js';
+import { registryEntry } from './registry/prompt-tag.js';
 import { requireWellFormed } from './well-formed.js';
 
 export interface UpstreamAnswer {
@@ -41,6 +42,19 @@ export interface MlflowClient {
    * (MLGATE_UPSTREAM_INVALID_RESPONSE); the resource kinds pick the fields they need (resources/lookup.ts).
    */
   lookup(path: string): Promise<Readonly<Record<string, unknown>> | null>;
+  // The model registry and prompts (h/registry).
+  /** A registered model by name: its name as MLflow keeps it and whether it is a prompt; null when there is none. */
+  registeredModel(name: string): Promise<RegistryEntry | null>;
+  /** One page of SearchRegisteredModels (GET, query string); non-200 answers are returned, not thrown. */
+  searchRegisteredModels(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+  /** One page of SearchModelVersions (GET, query string); non-200 answers are returned, not thrown. */
+  searchModelVersions(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+}
+
+/** A registered model or prompt as the registry keeps it (h/registry). */
+export interface RegistryEntry {
+  readonly name: string;
+  readonly isPrompt: boolean;
 }
 
 export interface MlflowClientOptions {
@@ -226,7 +240,38 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       }
       return answer.body;
     },
+    // The model registry and prompts (h/registry).
+    async registeredModel(name) {
+      requireWellFormed(name, 'name');
+      const path = `/api/2.0/mlflow/registered-models/get?${new URLSearchParams({ name }).toString()}`;
+      const answer = await call('GET', path);
+      if (answer.status === 404 || answer.status === 400) {
+        return null;
+      }
+      const model = answer.status === 200 ? field(answer.body, 'registered_model') : undefined;
+      const entry = isObject(model) ? registryEntry(model) : undefined;
+      if (entry === undefined) {
+        throw new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE', undefined, {
+          details: { path: path.split('?')[0], upstream_status: answer.status },
+        });
+      }
+      return entry;
+    },
+    searchRegisteredModels: (request) =>
+      call('GET', `/api/2.0/mlflow/registered-models/search?${queryString(request)}`),
+    searchModelVersions: (request) => call('GET', `/api/2.0/mlflow/model-versions/search?${queryString(request)}`),
   };
+}
+
+/** Request fields as a query string, as MLflow reads a GET: a list as repeated keys. */
+function queryString(request: Readonly<Record<string, unknown>>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(request)) {
+    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof item === 'string' || typeof item === 'number') query.append(key, String(item));
+    }
+  }
+  return query.toString();
 }
 
 function field(body: unknown, ...path: string[]): unknown {

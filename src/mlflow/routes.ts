@@ -10,6 +10,7 @@ import { DATASET_ROUTES } from './catalogue/datasets.js';
 import { ARTIFACT_ROUTES } from './catalogue/artifacts.js';
 import { EXPERIMENT_ROUTES } from './catalogue/experiments.js';
 import { LOGGED_MODEL_ROUTES } from './catalogue/logged-models.js';
+import { REGISTRY_ROUTES } from './catalogue/registry.js';
 import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
 import { TRACE_ROUTES } from './catalogue/traces.js';
@@ -40,4 +41,6 @@ export const ROUTES: readonly RouteSpec[] = [
   ...REVIEW_ROUTES,
   ...JOB_ROUTES,
   ...GENAI_SERVER_ROUTES,
+  // The model registry and prompts (h/registry).
+  ...REGISTRY_ROUTES,
 ];

@@ -23,7 +23,12 @@ export function runtimeData(config: Config): RuntimeData {
       admin_groups: config.auth.admin_groups,
       unreadable_search_targets: config.permissions.unreadable_search_targets,
       source_order: config.permissions.source_order,
-      creators: { experiment: config.permissions.experiment_creators },
+      creators: {
+        experiment: config.permissions.experiment_creators,
+        // The model registry and prompts (h/registry).
+        registered_model: config.permissions.registered_model_creators,
+        prompt: config.permissions.prompt_creators,
+      },
       artifact_roots: config.artifacts.allowed_roots.map((root) => (root.endsWith('/') ? root : root + '/')),
     },
   };

@@ -153,6 +153,13 @@ export interface GrantRepository {
   removeAllForResource(resourceType: ResourceType, resourceId: string): Promise<number>;
   /** Removes every grant of a principal; returns how many. */
   removeAllForPrincipal(principalType: PrincipalType, principal: string): Promise<number>;
+  /**
+   * Moves every grant on a resource to another id of the same type (a registered model renamed, h/registry): when
+   * `from` has grants, the grants `to` had are replaced by them (the moved resource is the one that exists under
+   * that id now), and none is left on `from`; when it has none, nothing changes. Safe to repeat after a failure
+   * part way (the grants on `from` are removed last). Returns how many grants moved.
+   */
+  moveResource(resourceType: ResourceType, from: string, to: string): Promise<number>;
 }
 
 /**

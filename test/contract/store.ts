@@ -311,6 +311,57 @@ export function storeContract(store: () => Store): void {
       ]);
     });
 
+    // The model registry and prompts (h/registry).
+    it('moves the grants of a renamed resource to its new id, replacing what the new id had', async () => {
+      const put = (
+        id: string,
+        principalType: 'user' | 'group',
+        principal: string,
+        permission: 'READ' | 'EDIT' | 'MANAGE',
+      ) =>
+        store().grants.put({
+          resourceType: 'registered_model',
+          resourceId: id,
+          principalType,
+          principal,
+          permission,
+          createdBy: 'test',
+        });
+      await put('churn', 'user', 'alice', 'MANAGE');
+      await put('churn', 'group', 'ml', 'EDIT');
+      await put('churn-v2', 'user', 'stale', 'READ');
+      await put('other', 'user', 'alice', 'READ');
+      await store().grants.put({
+        resourceType: 'prompt',
+        resourceId: 'churn',
+        principalType: 'user',
+        principal: 'bob',
+        permission: 'READ',
+        createdBy: 'test',
+      });
+      expect(await store().grants.moveResource('registered_model', 'churn', 'churn-v2')).to.equal(2);
+      const moved = await store().grants.listForResource('registered_model', 'churn-v2');
+      expect(moved.map((g) => `${g.principalType}:${g.principal}:${g.permission}:${g.createdBy}`)).to.deep.equal([
+        'group:ml:EDIT:test',
+        'user:alice:MANAGE:test',
+      ]);
+      expect(await store().grants.listForResource('registered_model', 'churn')).to.deep.equal([]);
+      expect(
+        (await store().grants.forPrincipal('registered_model', ['churn-v2'], 'alice', ['ml'])).get('churn-v2'),
+      ).to.deep.equal({
+        user: 'MANAGE',
+        groups: { ml: 'EDIT' },
+      });
+      // Other resources and the other type keep theirs.
+      expect((await store().grants.listForResource('registered_model', 'other')).length).to.equal(1);
+      expect((await store().grants.listForResource('prompt', 'churn')).length).to.equal(1);
+      // Repeating it (a retry after a failure part way) changes nothing.
+      expect(await store().grants.moveResource('registered_model', 'churn', 'churn-v2')).to.equal(0);
+      expect((await store().grants.listForResource('registered_model', 'churn-v2')).length).to.equal(2);
+      expect(await store().grants.moveResource('registered_model', 'other', 'other')).to.equal(1);
+      expect((await store().grants.listForResource('registered_model', 'other')).length).to.equal(1);
+    });
+
     it('removes grants', async () => {
       expect(await store().grants.remove('experiment', '1', 'user', 'alice')).to.equal(true);
       expect(await store().grants.remove('experiment', '1', 'user', 'alice')).to.equal(false);

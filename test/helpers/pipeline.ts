@@ -37,6 +37,8 @@ export interface FakeMlflow {
   readonly datasets?: Record<string, readonly string[]>;
   /** GenAI objects (h/genai): MLflow's answer to a look-up path (MlflowClient.lookup); absent paths are 404. */
   readonly lookups?: Record<string, Record<string, unknown>>;
+  /** Registered models (false) and prompts (true), by name (h/registry). */
+  readonly registry?: Record<string, boolean>;
 }
 
 export interface Pipeline {
@@ -166,5 +168,12 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
         raw: Buffer.from('{}'),
         contentType: 'application/json',
       }),
+    // The model registry and prompts (h/registry).
+    registeredModel: (name) => {
+      const isPrompt = mlflow.registry?.[name];
+      return Promise.resolve(isPrompt === undefined ? null : { name, isPrompt });
+    },
+    searchRegisteredModels: () => Promise.reject(new Error('not faked')),
+    searchModelVersions: () => Promise.reject(new Error('not faked')),
   };
 }

@@ -210,4 +210,40 @@ table := {
 	"SearchUnifiedTraces": {"access": "admin"},
 	"GetOnlineTraceDetails": {"access": "admin"},
 	"SearchDatasetsUnprefixed": {"access": "admin"},
+	# The model registry and prompts (h/registry): a request's registered model or prompt (by name) decides, in the
+	# permission type it is; model versions, aliases and version downloads are decided by theirs. Levels as MLflow's
+	# own auth (docs/routes-registry.md).
+	# The type created is the request's: attribute created_type, "registered_model" or "prompt" (from its tags).
+	"CreateRegisteredModel": {
+		"access": "create",
+		"creates": "registered_model",
+		"creates_from_attribute": "created_type",
+		"creates_one_of": ["registered_model", "prompt"],
+		"creator_permission": "MANAGE",
+	},
+	"GetRegisteredModel": _read,
+	"RenameRegisteredModel": _edit,
+	"UpdateRegisteredModel": _edit,
+	"DeleteRegisteredModel": _manage,
+	"SearchRegisteredModels": {"access": "list"},
+	"GetLatestVersions": _read,
+	# The prompt tag moves an entry to the other permission type: administrators only (see authz reserved-tag).
+	"SetRegisteredModelTag": object.union(_edit, {"reserved_attribute": {"key": ["mlflow.prompt.is_prompt"]}}),
+	"DeleteRegisteredModelTag": object.union(_edit, {"reserved_attribute": {"key": ["mlflow.prompt.is_prompt"]}}),
+	"SetRegisteredModelAlias": _edit,
+	# MLflow's own auth asks the delete action (MANAGE).
+	"DeleteRegisteredModelAlias": _manage,
+	"GetModelVersionByAlias": _read,
+	# EDIT on the registered model or prompt; READ on the run, logged model and source it is made from (per target).
+	"CreateModelVersion": _edit,
+	"GetModelVersion": _read,
+	"UpdateModelVersion": _edit,
+	"TransitionModelVersionStage": _edit,
+	"DeleteModelVersion": _manage,
+	"GetModelVersionDownloadUri": _read,
+	"SearchModelVersions": {"access": "list"},
+	"SetModelVersionTag": _edit,
+	# MLflow's own auth asks the delete action (MANAGE).
+	"DeleteModelVersionTag": _manage,
+	"GetModelVersionArtifact": _read,
 }

@@ -21,6 +21,25 @@ export const PERMISSION_DATA_OPTIONS: readonly OptionSpec[] = [
       'Groups whose members may create experiments. Empty: every authenticated user may. Administrators always ' +
       'may. Anyone else gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
   },
+  // ---- The model registry and prompts (h/registry): who may create them ----
+  {
+    path: 'permissions.registered_model_creators',
+    type: 'string-list',
+    default: [],
+    description:
+      'Groups whose members may create registered models (CreateRegisteredModel without the prompt tag). Empty: ' +
+      'every authenticated user may. Administrators always may. Anyone else gets 403 MLGATE_PERMISSION_DENIED ' +
+      '(reason creation-restricted).',
+  },
+  {
+    path: 'permissions.prompt_creators',
+    type: 'string-list',
+    default: [],
+    description:
+      'Groups whose members may create prompts (CreateRegisteredModel with the tag mlflow.prompt.is_prompt=true, ' +
+      'as mlflow.genai.register_prompt sends it). Empty: every authenticated user may. Administrators always may. ' +
+      'Anyone else gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
+  },
   {
     path: 'permissions.refresh_interval_ms',
     type: 'integer',

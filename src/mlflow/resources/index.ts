@@ -5,6 +5,8 @@ import { experiment } from './experiment.js';
 import { experimentName } from './experiment-name.js';
 import type { ResourceKind } from './kind.js';
 import { loggedModel } from './logged-model.js';
+import { modelVersionSource } from './model-version-source.js';
+import { registeredModel } from './registered-model.js';
 import { run } from './run.js';
 import { trace } from './trace.js';
 import { uploadFileName } from './upload-file-name.js';
@@ -37,6 +39,9 @@ export const RESOURCE_KINDS = {
   source_prompt: sourcePrompt,
   gateway_reference: gatewayReference,
   reflection_model: reflectionModel,
+  // The model registry and prompts (h/registry): a name resolves to a registered model or a prompt.
+  registered_model_name: registeredModel,
+  model_version_source: modelVersionSource,
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceKindName = keyof typeof RESOURCE_KINDS;

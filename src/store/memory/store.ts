@@ -351,6 +351,17 @@ function memoryGrants(now: () => Date, version: PermissionVersionRepository): Gr
     removeAllForResource: (type, id) => bumpIf(removeWhere((g) => !(g.resourceType === type && g.resourceId === id))),
     removeAllForPrincipal: (principalType, principal) =>
       bumpIf(removeWhere((g) => !(g.principalType === principalType && g.principal === principal))),
+    // The model registry and prompts (h/registry).
+    async moveResource(type, from, to) {
+      const moving = [...grants.values()].filter((g) => g.resourceType === type && g.resourceId === from);
+      if (from === to || moving.length === 0) return moving.length;
+      removeWhere((g) => !(g.resourceType === type && (g.resourceId === to || g.resourceId === from)));
+      for (const grant of moving) {
+        grants.set(keyOf(type, to, grant.principalType, grant.principal), { ...grant, resourceId: to });
+      }
+      await version.bump();
+      return moving.length;
+    },
   };
 }
 

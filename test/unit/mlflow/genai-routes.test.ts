@@ -67,6 +67,9 @@ const client: MlflowClient = {
   datasetExperimentIds: (id) => Promise.resolve(id === 'd-1' ? ['10'] : []),
   searchExperiments: () => Promise.reject(new Error('not used')),
   lookup: (path) => Promise.resolve(LOOKUPS[path] ?? null),
+  registeredModel: () => Promise.resolve(null),
+  searchRegisteredModels: () => Promise.reject(new Error('not used')),
+  searchModelVersions: () => Promise.reject(new Error('not used')),
 };
 
 const resolver = createResolver({ client, maxEntries: 100, missingTtlMs: 0 });

@@ -40,6 +40,9 @@ function fakeClient(
       calls.push(`lookup:${path}`);
       return Promise.resolve(existing.lookups?.[path] ?? null);
     },
+    registeredModel: () => Promise.reject(new Error('not used')),
+    searchRegisteredModels: () => Promise.reject(new Error('not used')),
+    searchModelVersions: () => Promise.reject(new Error('not used')),
   };
   return { client, calls, peak: () => peak };
 }
