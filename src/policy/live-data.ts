@@ -165,6 +165,8 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
         },
       );
     }
+    // Requests waiting since the rules were read and built go first; then the new policy instance is made and swapped.
+    await new Promise((resolve) => setImmediate(resolve));
     await deps.install({ ...deps.baseData, ...data });
     checked = answers;
     const previous = version;

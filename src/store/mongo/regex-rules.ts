@@ -17,6 +17,9 @@ function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
   };
 }
 
+/** Rules read per round trip when all are listed (a reload of the permission data on every replica). */
+const RULE_BATCH_SIZE = 200;
+
 export function createRegexRuleRepository(
   collections: Collections,
   version: PermissionVersionRepository,
@@ -40,6 +43,8 @@ export function createRegexRuleRepository(
         collections.regexRules
           .find({})
           .sort({ resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 })
+          // Small batches: each is decoded in one go on the event loop, between requests.
+          .batchSize(RULE_BATCH_SIZE)
           .toArray(),
       );
       return docs.map(toRecord);
