@@ -39,6 +39,10 @@ export interface FakeMlflow {
   readonly lookups?: Record<string, Record<string, unknown>>;
   /** Registered models (false) and prompts (true), by name (h/registry). */
   readonly registry?: Record<string, boolean>;
+  /** The rows SearchModelVersions answers (one page); absent: not faked. */
+  readonly modelVersions?: readonly Record<string, unknown>[];
+  /** Filled with each name the gateway looked up in the registry (GetRegisteredModel), in order. */
+  readonly registryLookups?: string[];
 }
 
 export interface Pipeline {
@@ -170,10 +174,20 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
       }),
     // The model registry and prompts (h/registry).
     registeredModel: (name) => {
+      mlflow.registryLookups?.push(name);
       const isPrompt = mlflow.registry?.[name];
       return Promise.resolve(isPrompt === undefined ? null : { name, isPrompt });
     },
     searchRegisteredModels: () => Promise.reject(new Error('not faked')),
-    searchModelVersions: () => Promise.reject(new Error('not faked')),
+    searchModelVersions: () => {
+      if (mlflow.modelVersions === undefined) return Promise.reject(new Error('not faked'));
+      const body = { model_versions: mlflow.modelVersions };
+      return Promise.resolve({
+        status: 200,
+        body,
+        raw: Buffer.from(JSON.stringify(body)),
+        contentType: 'application/json',
+      });
+    },
   };
 }

@@ -30,10 +30,14 @@ interface RegistrySearch {
   readonly mlflowMaxResults: number;
   /** The largest MLflow page the gateway reads (at most mlflowMaxResults). */
   readonly pageLimit: number;
-  /** The registered model or prompt of each row (a row id is its position key), or undefined for a row it cannot read. */
+  /**
+   * The registered model or prompt of each row (a row id is its position key), or undefined for a row it cannot
+   * read. `readable` answers which typed carriers the caller may read (keys as `key`).
+   */
   readonly carriersOf: (
     deps: ForwardDeps,
     rows: readonly Record<string, unknown>[],
+    readable: (targets: readonly ResolvedTarget[]) => Promise<Set<string>>,
   ) => Promise<(ResolvedTarget | undefined)[]>;
 }
 
@@ -60,15 +64,27 @@ const modelVersions: RegistrySearch = {
   defaultMaxResults: 200_000,
   mlflowMaxResults: 200_000,
   pageLimit: 10_000,
-  carriersOf: async (deps, rows) => {
+  carriersOf: async (deps, rows, readable) => {
     const names = [
       ...new Set(
         rows.map((row) => row['name']).filter((name): name is string => typeof name === 'string' && name !== ''),
       ),
     ];
-    const entries = await mapLimited(names, LOOKUP_CONCURRENCY, (name) => deps.client.registeredModel(name));
+    // Only a name the caller may read in one type and not the other needs MLflow to say which type it is: one
+    // readable in neither is hidden whatever it is, and one readable in both is shown whatever it is. Looking up
+    // every name would cost one MLflow request per registered model on every page of every search (attack9).
+    const asModel = await readable(names.map((name) => target('registered_model', name)));
+    const asPrompt = await readable(names.map((name) => target('prompt', name)));
     const types = new Map<string, ResolvedTarget>();
-    names.forEach((name, i) => {
+    const unsure: string[] = [];
+    for (const name of names) {
+      const model = asModel.has(key(target('registered_model', name)));
+      const prompt = asPrompt.has(key(target('prompt', name)));
+      if (model && prompt) types.set(name, target('registered_model', name));
+      else if (model || prompt) unsure.push(name);
+    }
+    const entries = await mapLimited(unsure, LOOKUP_CONCURRENCY, (name) => deps.client.registeredModel(name));
+    unsure.forEach((name, i) => {
       const entry = entries[i];
       // A version whose model is gone (deleted meanwhile) is hidden.
       if (entry != null) types.set(name, target(registryType(entry.isPrompt), entry.name));
@@ -106,7 +122,7 @@ async function runSearch(search: RegistrySearch, deps: ForwardDeps, ctx: Gateway
         const rows = (answer.body as Record<string, unknown> | undefined)?.[search.rowsField];
         carriers =
           answer.status === 200 && Array.isArray(rows) && rows.every(isObject)
-            ? await search.carriersOf(deps, rows)
+            ? await search.carriersOf(deps, rows, (targets) => readableCarriers(deps, ctx, targets))
             : [];
         positions = new Map((Array.isArray(rows) ? rows : []).map((row, i) => [row, i]));
         return answer;
