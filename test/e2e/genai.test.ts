@@ -330,8 +330,14 @@ results["delete"] = attempt(lambda: delete_scorer(name="${name}", experiment_id=
       const refused = await call(user, 'POST', `${A3}/prompt-optimization/jobs`, optimize('prompts:/genai-qa@prod'));
       expect(refused.status, user.username).to.equal(403);
     }
+    // READ on the prompt is not enough either: the job registers a new version of it.
     await cli(['grant', '--prompt', 'genai-qa', '--user', 'editor', '--permission', 'READ']);
-    // With READ on the prompt the editor reaches MLflow (which then fails: no such prompt, no job runner here).
+    expect(
+      (await call(world.users.editor, 'POST', `${A3}/prompt-optimization/jobs`, optimize('prompts:/genai-qa@prod')))
+        .status,
+    ).to.equal(403);
+    await cli(['grant', '--prompt', 'genai-qa', '--user', 'editor', '--permission', 'EDIT']);
+    // With EDIT on the prompt the editor reaches MLflow (which then fails: no such prompt, no job runner here).
     const reached = await call(
       world.users.editor,
       'POST',
@@ -339,7 +345,7 @@ results["delete"] = attempt(lambda: delete_scorer(name="${name}", experiment_id=
       optimize('prompts:/genai-qa@prod'),
     );
     expect(reached.body['code'], JSON.stringify(reached.body)).to.equal(undefined);
-    // A bare name with an @ is read both ways: READ on "genai-qa@prod" is missing.
+    // A bare name with an @ is read both ways: EDIT on "genai-qa@prod" is missing.
     expect(
       (await call(world.users.editor, 'POST', `${A3}/prompt-optimization/jobs`, optimize('genai-qa@prod'))).status,
     ).to.equal(403);

@@ -262,7 +262,7 @@ export const GENAI_ROWS: readonly GenaiRow[] = [
     'CreatePromptOptimizationJob',
     [
       E('8'),
-      { kind: 'source_prompt', value: 'prompts:/qa@prod', permission: 'READ' },
+      { kind: 'source_prompt', value: 'prompts:/qa@prod', permission: 'EDIT' },
       { kind: 'dataset', value: 'd-1', permission: 'READ' },
     ],
     'EDIT',
@@ -278,7 +278,7 @@ export const GENAI_ROWS: readonly GenaiRow[] = [
       },
     },
     'CreatePromptOptimizationJob',
-    [E('8'), { kind: 'source_prompt', value: 'qa', permission: 'READ' }, ref('gateway_reference', 'ep')],
+    [E('8'), { kind: 'source_prompt', value: 'qa', permission: 'EDIT' }, ref('gateway_reference', 'ep')],
     'admin',
   ),
   row('GET', `${A3}/prompt-optimization/jobs/j-1`, {}, 'GetPromptOptimizationJob', [ref('job', 'j-1')], 'READ'),

@@ -14,14 +14,15 @@ const JOB_FLASK: TargetSpec = { resource: 'job', names: ['job_id'], in: 'path', 
 const CONFIG = ['config'];
 
 /**
- * The job creates a run in the experiment (EDIT), loads the source prompt (READ on each name MLflow's auth reads
- * from the URI, prompt type) and the evaluation dataset (READ on every experiment it is linked to), and calls
+ * The job creates a run in the experiment (EDIT), loads the source prompt and registers the optimized template as
+ * a new version of it (the worker calls register_prompt with the source's name, without the caller's identity): EDIT
+ * on each name MLflow's auth reads from the URI, prompt type (MLflow asks only that the prompt is not denied) and the evaluation dataset (READ on every experiment it is linked to), and calls
  * the reflection model (an AI gateway endpoint: administrators only, see gateway-reference.ts). The scorers it
  * runs are the experiment's own.
  */
 const CREATE_OPTIMIZATION = route('CreatePromptOptimizationJob', 'POST', '/mlflow/prompt-optimization/jobs', API_3, [
   EXPERIMENT,
-  { resource: 'source_prompt', names: ['source_prompt_uri'], permission: 'READ' },
+  { resource: 'source_prompt', names: ['source_prompt_uri'], permission: 'EDIT' },
   { resource: 'dataset', names: ['dataset_id'], within: CONFIG, permission: 'READ' },
   { resource: 'reflection_model', names: ['optimizer_config_json'], within: CONFIG },
 ]);

@@ -164,7 +164,7 @@ describe('GenAI routes: request -> references -> resolved resources -> permissio
     expect(requiredLevel(engine, 'GetOnlineScoringConfigs', [])).to.equal('READ');
   });
 
-  it('needs READ on the source prompt and the dataset, EDIT on the experiment, of a prompt optimization', async () => {
+  it('needs EDIT on the experiment and the source prompt, READ on the dataset, of a prompt optimization', async () => {
     const request = GENAI_ROWS.find((r) => r.operation === 'CreatePromptOptimizationJob')?.request as Request;
     const targets = await resolver.resolve(references(request));
     const experimentOnly = targets.map((t) => ({ ...t }));
@@ -182,10 +182,12 @@ describe('GenAI routes: request -> references -> resolved resources -> permissio
       ).allow;
     const all = {
       [grantsKey('experiment', '8')]: 'EDIT',
-      [grantsKey('prompt', 'qa')]: 'READ',
+      [grantsKey('prompt', 'qa')]: 'EDIT',
       [grantsKey('experiment', '10')]: 'READ',
     } as const;
     expect(level(all)).to.equal(true);
+    // The job registers a new version of the source prompt: reading it is not enough.
+    expect(level({ ...all, [grantsKey('prompt', 'qa')]: 'READ' })).to.equal(false);
     expect(level({ ...all, [grantsKey('prompt', 'qa')]: 'NO_PERMISSIONS' })).to.equal(false);
     expect(level({ ...all, [grantsKey('experiment', '10')]: 'NO_PERMISSIONS' })).to.equal(false);
     expect(level({ ...all, [grantsKey('experiment', '8')]: 'READ' })).to.equal(false);
