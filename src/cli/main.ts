@@ -67,8 +67,8 @@ Usage:
   mlgate group delete <name>                     removes the group, its grants and rules, and its members
   mlgate grant <resource> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
   mlgate revoke <resource> (--user <name> | --group <name>)
-  mlgate grants <resource>                       <resource>: --experiment <id>, --registered-model <name>
-                                                 or --prompt <name>
+  mlgate grants <resource>                       <resource>: --experiment <id>, --registered-model <name>,
+                                                 --prompt <name> or --gateway-endpoint <id>
   mlgate rule add (--user <name> | --group <name>) --pattern <regex> --priority <n> --permission <LEVEL>
                   [--type <experiment|registered_model|prompt>]
                                                  a regex rule on resource names: RE2 syntax, matched against
@@ -112,6 +112,7 @@ const OPTIONS = {
   'registered-model': { type: 'string' },
   type: { type: 'string' },
   prompt: { type: 'string' },
+  'gateway-endpoint': { type: 'string' },
   user: { type: 'string' },
   permission: { type: 'string' },
   pattern: { type: 'string' },
@@ -210,6 +211,7 @@ type Values = {
   'registered-model'?: string | undefined;
   type?: string | undefined;
   prompt?: string | undefined;
+  'gateway-endpoint'?: string | undefined;
   user?: string | undefined;
   permission?: string | undefined;
   pattern?: string | undefined;
@@ -285,6 +287,7 @@ async function runAdminCommand(
     experiment: values.experiment,
     'registered-model': values['registered-model'],
     prompt: values.prompt,
+    'gateway-endpoint': values['gateway-endpoint'],
   };
   switch (command) {
     case 'explain':
