@@ -66,6 +66,8 @@ export interface Config {
     readonly refresh_interval_ms: number;
     readonly max_stale_ms: number;
     readonly name_cache_ttl_ms: number;
+    // The MLflow assistant (h/gateway).
+    readonly assistant_access: 'admin' | 'authenticated';
   };
   readonly artifacts: {
     readonly allowed_roots: readonly string[];

@@ -32,6 +32,9 @@ export interface MlflowClient {
   traceExperimentId(traceId: string): Promise<string | null>;
   /** The experiments an evaluation dataset is linked to now; empty when it has none or does not exist. */
   datasetExperimentIds(datasetId: string): Promise<readonly string[]>;
+  // The AI gateway (h/gateway).
+  /** The id of the AI gateway endpoint with this id or name, or null when there is none. */
+  gatewayEndpointId(by: { readonly endpoint_id: string } | { readonly name: string }): Promise<string | null>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
   searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
 }
@@ -204,6 +207,15 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
         });
       }
       return ids as string[];
+    },
+    // The AI gateway (h/gateway): GetGatewayEndpoint finds an endpoint by id or by name, as MLflow's auth does.
+    async gatewayEndpointId(by) {
+      const [key, value] = 'name' in by ? ['name', by.name] : ['endpoint_id', by.endpoint_id];
+      requireWellFormed(value, key);
+      return lookup(
+        `/api/3.0/mlflow/gateway/endpoints/get?${new URLSearchParams({ [key]: value }).toString()}`,
+        (body) => field(body, 'endpoint', 'endpoint_id'),
+      );
     },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
   };

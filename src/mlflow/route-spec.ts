@@ -63,9 +63,16 @@ export interface TargetSpec {
  *  capture-created-experiment  proxied; the response is read to apply the policy's obligations
  *  drop-unreadable-targets     proxied without the experiments the caller may not read, when the policy says so
  *  graphql                     proxied; fields the policy hides (redacted GraphQL fields) are emptied in the answer
+ *  sweep-deleted-grants        proxied; once MLflow confirms the deletion, every grant on the request's targets
+ *                              (only the deleted resource) is removed (h/gateway)
  */
 export type Handling =
-  'stream' | 'filter-experiments' | 'capture-created-experiment' | 'drop-unreadable-targets' | 'graphql';
+  | 'stream'
+  | 'filter-experiments'
+  | 'capture-created-experiment'
+  | 'drop-unreadable-targets'
+  | 'graphql'
+  | 'sweep-deleted-grants';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';

@@ -35,6 +35,9 @@ export interface FakeMlflow {
   readonly traces?: Record<string, string>;
   /** Evaluation datasets: the experiments each is linked to. */
   readonly datasets?: Record<string, readonly string[]>;
+  // The AI gateway (h/gateway).
+  /** AI gateway endpoints: name -> id. */
+  readonly gatewayEndpoints?: Record<string, string>;
 }
 
 export interface Pipeline {
@@ -156,6 +159,13 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
     loggedModelExperimentId: (id) => one(mlflow.loggedModels, id),
     traceExperimentId: (id) => one(mlflow.traces, id),
     datasetExperimentIds: (id) => Promise.resolve(mlflow.datasets?.[id] ?? []),
+    // The AI gateway (h/gateway).
+    gatewayEndpointId: (by) => {
+      const endpoints = Object.entries(mlflow.gatewayEndpoints ?? {});
+      const found =
+        'name' in by ? endpoints.find(([name]) => name === by.name) : endpoints.find(([, id]) => id === by.endpoint_id);
+      return Promise.resolve(found?.[1] ?? null);
+    },
     searchExperiments: () =>
       Promise.resolve({
         status: 200,

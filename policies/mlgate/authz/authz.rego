@@ -21,6 +21,8 @@
 #     artifact_roots      where a non-administrator may place an experiment's artifacts
 #     unreadable_search_targets  "drop" or "refuse": what a search over several experiments does with the
 #                         ones the caller may not read (operations marked drops_unreadable)
+#     assistant_access    "admin" (the default) or "authenticated": who may use the MLflow assistant (operations
+#                         of access "assistant")
 #     creators            {<resource type>: [group, ...]}: when a type's list is not empty, only administrators
 #                         and members of these groups may create resources of that type
 #   data.groups:
@@ -74,7 +76,7 @@ _admin if {
 }
 
 # Accesses a non-administrator may be granted through this package.
-_user_accesses := {"authenticated", "create", "list", "resource"}
+_user_accesses := {"authenticated", "create", "list", "resource", "assistant"}
 
 _resource_check if {
 	_authenticated
@@ -192,6 +194,19 @@ deny contains "admin-required" if {
 	_authenticated
 	not _admin
 	_op.access == "admin"
+}
+
+# The MLflow assistant (h/gateway): administrators only unless the configuration opens it to every authenticated
+# caller.
+default _assistant_access := "admin"
+
+_assistant_access := data.config.assistant_access
+
+deny contains "admin-required" if {
+	_authenticated
+	not _admin
+	_op.access == "assistant"
+	_assistant_access != "authenticated"
 }
 
 deny contains "operation-invalid" if {
@@ -314,7 +329,7 @@ _grounds contains "admin" if {
 _grounds contains "authenticated" if {
 	not _public
 	not _admin
-	_op.access in {"authenticated", "create", "list"}
+	_op.access in {"authenticated", "create", "list", "assistant"}
 }
 
 _grounds contains concat(":", ["grant", _effective(target).source]) if {

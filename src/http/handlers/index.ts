@@ -5,6 +5,7 @@ import { dropUnreadableTargets } from './drop-unreadable.js';
 import { graphql } from './graphql.js';
 import { proxy } from './proxy.js';
 import { searchExperiments } from './search-experiments.js';
+import { sweepDeletedGrants } from './sweep-deleted.js';
 import type { ForwardHandler } from './types.js';
 
 export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
@@ -14,4 +15,6 @@ export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
   'drop-unreadable-targets': dropUnreadableTargets,
   // Web UI and GraphQL (h/ui).
   graphql,
+  // AI gateway (h/gateway): a deleted endpoint's grants are removed.
+  'sweep-deleted-grants': sweepDeletedGrants,
 };

@@ -3,6 +3,7 @@ import { dataset } from './dataset.js';
 import { artifactPath, artifactWritePath, relativeArtifactPath } from './artifact-path.js';
 import { experiment } from './experiment.js';
 import { experimentName } from './experiment-name.js';
+import { gatewayEndpoint, gatewayEndpointName } from './gateway-endpoint.js';
 import type { ResourceKind } from './kind.js';
 import { loggedModel } from './logged-model.js';
 import { run } from './run.js';
@@ -22,6 +23,9 @@ export const RESOURCE_KINDS = {
   artifact_write_path: artifactWritePath,
   relative_artifact_path: relativeArtifactPath,
   upload_file_name: uploadFileName,
+  // The AI gateway (h/gateway): endpoints by id, and by name (resolved to their id).
+  gateway_endpoint: gatewayEndpoint,
+  gateway_endpoint_name: gatewayEndpointName,
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceKindName = keyof typeof RESOURCE_KINDS;

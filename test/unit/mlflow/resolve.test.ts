@@ -34,6 +34,9 @@ function fakeClient(
       calls.push(`dataset:${id}`);
       return Promise.resolve(existing.datasets?.[id] ?? []);
     },
+    // The AI gateway (h/gateway).
+    gatewayEndpointId: (by) =>
+      answer('name' in by ? `endpoint-name:${by.name}` : `endpoint:${by.endpoint_id}`, undefined),
     searchExperiments: () => Promise.reject(new Error('not used')),
   };
   return { client, calls, peak: () => peak };

@@ -11,6 +11,8 @@ import { createRouteTable, decodePath, toPathToRegexp } from '../../../src/mlflo
 import { ROUTES, type RouteSpec } from '../../../src/mlflow/routes.js';
 import { ARTIFACT_CASES } from '../../tables/artifact-rows.js';
 import { TRACKING_ROWS } from '../../tables/tracking-rows.js';
+// AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+import { GATEWAY_ROWS } from '../../tables/gateway-rows.js';
 import { type Pipeline, startPipeline } from '../../helpers/pipeline.js';
 
 interface Row {
@@ -318,6 +320,8 @@ describe('every catalogued route through the pipeline', () => {
       { method: 'GET', path: '/graphql' },
       ...TRACKING_ROWS.map((row) => row.request),
       ...ARTIFACT_CASES.map(([method, url]) => ({ method, path: decodePath(url.split('?')[0] ?? '') })),
+      // AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+      ...GATEWAY_ROWS.map((row) => row.request),
     ];
     for (const request of requests) {
       const found = table.match(request.method, request.path);

@@ -1,0 +1,131 @@
+# AI gateway, webhooks, MCP servers, assistant and workspaces (h/gateway): the decision table of
+# docs/routes-gateway.md, operation by operation, against the shipped operations table.
+package mlgate.authz_gateway_test
+
+import data.mlgate.authz
+import data.mlgate.operations
+
+_config := {"default_permission": "NO_PERMISSIONS", "admin_groups": ["mlflow-admin"]}
+
+_bob := {"authenticated": true, "username": "bob", "is_admin": false, "groups": ["team-b"], "auth_method": "basic"}
+
+_root := {"authenticated": true, "username": "root", "is_admin": true, "groups": [], "auth_method": "basic"}
+
+_endpoint(user) := {
+	"type": "gateway_endpoint", "id": "e-1", "via": "gateway_endpoint_name", "exists": true,
+	"grants": {"user": user, "groups": {}},
+}
+
+_decide(principal, operation, targets, config) := d if {
+	d := authz.decision with input as {
+		"principal": principal,
+		"operation": operation,
+		"targets": targets,
+		"request": {"method": "POST", "path": "/"},
+		"now_ms": 0,
+	}
+		with data.config as config
+}
+
+_invocations := {"InvokeGatewayEndpoint", "InvokeGatewayPassthrough", "InvokeGatewayRawProxy"}
+
+test_invoking_an_endpoint_needs_use_on_it if {
+	every op in _invocations {
+		operations.table[op] == {"access": "resource", "permission": "USE"}
+		_decide(_bob, op, [_endpoint("USE")], _config).allow
+		_decide(_bob, op, [_endpoint("MANAGE")], _config).allow
+		not _decide(_bob, op, [_endpoint("READ")], _config).allow
+		_decide(_bob, op, [_endpoint("READ")], _config).reasons == ["no-permission"]
+		_decide(_bob, op, [_endpoint(null)], _config).reasons == ["no-permission"]
+		_decide(_root, op, [_endpoint(null)], _config).allow
+	}
+}
+
+test_invoking_an_unknown_or_unnamed_endpoint_is_refused if {
+	missing := object.union(_endpoint(null), {"exists": false})
+	_decide(_bob, "InvokeGatewayEndpoint", [missing], _config).reasons == ["resource-not-found"]
+	_decide(_bob, "InvokeGatewayPassthrough", [], _config).reasons == ["no-targets"]
+}
+
+test_endpoint_management_levels if {
+	operations.table.GetGatewayEndpoint.permission == "READ"
+	operations.table.ListGatewayEndpointBindings.permission == "READ"
+	operations.table.ListEndpointGuardrailConfigs.permission == "READ"
+	every op in {
+		"DetachModelFromGatewayEndpoint", "SetGatewayEndpointTag", "DeleteGatewayEndpointTag",
+		"CreateGatewayEndpointBinding", "DeleteGatewayEndpointBinding", "RemoveGuardrailFromEndpoint",
+	} {
+		operations.table[op] == {"access": "resource", "permission": "EDIT"}
+		_decide(_bob, op, [_endpoint("EDIT")], _config).allow
+		not _decide(_bob, op, [_endpoint("USE")], _config).allow
+	}
+	operations.table.DeleteGatewayEndpoint.permission == "MANAGE"
+	not _decide(_bob, "DeleteGatewayEndpoint", [_endpoint("EDIT")], _config).allow
+	_decide(_bob, "DeleteGatewayEndpoint", [_endpoint("MANAGE")], _config).allow
+	_decide(_bob, "GetGatewayEndpoint", [_endpoint("READ")], _config).allow
+}
+
+test_listing_every_binding_is_for_administrators if {
+	_decide(_bob, "ListGatewayEndpointBindings", [], _config).reasons == ["no-targets"]
+	_decide(_root, "ListGatewayEndpointBindings", [], _config).allow
+}
+
+_admin_only := {
+	"CreateGatewaySecret", "GetGatewaySecretInfo", "UpdateGatewaySecret", "DeleteGatewaySecret",
+	"ListGatewaySecretInfos", "GetGatewaySecretsConfig", "CreateGatewayModelDefinition", "GetGatewayModelDefinition",
+	"UpdateGatewayModelDefinition", "DeleteGatewayModelDefinition", "ListGatewayModelDefinitions",
+	"CreateGatewayEndpoint", "UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint", "ListGatewayEndpoints",
+	"CreateGatewayBudgetPolicy", "UpdateGatewayBudgetPolicy", "DeleteGatewayBudgetPolicy",
+	"CreateGatewayGuardrail", "GetGatewayGuardrail", "DeleteGatewayGuardrail", "ListGatewayGuardrails",
+	"AddGuardrailToEndpoint", "UpdateEndpointGuardrailConfig",
+	"CreateWebhook", "ListWebhooks", "GetWebhook", "UpdateWebhook", "DeleteWebhook", "TestWebhook",
+	"CreateWorkspace", "UpdateWorkspace", "DeleteWorkspace",
+	"CreateMcpServer", "SearchMcpServers", "GetMcpServer", "DeleteMcpServer", "CreateMcpServerVersion",
+}
+
+test_secrets_webhooks_workspace_management_and_mcp_servers_are_for_administrators if {
+	every op in _admin_only {
+		operations.table[op] == {"access": "admin"}
+		_decide(_bob, op, [], _config).reasons == ["admin-required"]
+		_decide(_root, op, [], _config).allow
+	}
+}
+
+test_an_endpoint_grant_does_not_open_secrets_or_endpoint_creation if {
+	every op in {"GetGatewaySecretInfo", "CreateGatewayEndpoint", "UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint"} {
+		_decide(_bob, op, [_endpoint("MANAGE")], _config).reasons == ["admin-required"]
+	}
+}
+
+test_static_and_read_only_gateway_routes_need_authentication if {
+	every op in {
+		"GetGatewayBudgetPolicy", "ListGatewayBudgetPolicies", "ListGatewayBudgetWindows",
+		"ListGatewaySupportedProviders", "ListGatewaySupportedModels", "GetGatewayProviderConfig",
+		"ListGatewayModels", "ListWorkspaces", "GetWorkspace",
+	} {
+		operations.table[op] == {"access": "authenticated"}
+		_decide(_bob, op, [], _config).allow
+		_decide({"authenticated": false, "groups": []}, op, [], _config).reasons == ["unauthenticated"]
+	}
+}
+
+_assistant_ops := {op | some op, spec in operations.table; spec.access == "assistant"}
+
+test_the_assistant_is_for_administrators_by_default if {
+	count(_assistant_ops) == 11
+	every op in _assistant_ops {
+		_decide(_bob, op, [], _config).reasons == ["admin-required"]
+		_decide(_bob, op, [], object.union(_config, {"assistant_access": "admin"})).reasons == ["admin-required"]
+		_decide(_root, op, [], _config).allow
+	}
+}
+
+test_the_assistant_can_be_opened_to_authenticated_callers if {
+	open := object.union(_config, {"assistant_access": "authenticated"})
+	every op in _assistant_ops {
+		d := _decide(_bob, op, [], open)
+		d.allow
+		d.reasons == ["authenticated"]
+		_decide({"authenticated": false, "groups": []}, op, [], open).reasons == ["unauthenticated"]
+	}
+}
