@@ -65,6 +65,7 @@ export interface TargetSpec {
  *  graphql                     proxied; fields the policy hides (redacted GraphQL fields) are emptied in the answer
  *  sweep-deleted-grants        proxied; once MLflow confirms the deletion, every grant on the request's targets
  *                              (only the deleted resource) is removed (h/gateway)
+ *  filter-gateway-endpoints    proxied; the answer's endpoints are filtered to those the caller may read (h/gateway)
  */
 export type Handling =
   | 'stream'
@@ -72,7 +73,8 @@ export type Handling =
   | 'capture-created-experiment'
   | 'drop-unreadable-targets'
   | 'graphql'
-  | 'sweep-deleted-grants';
+  | 'sweep-deleted-grants'
+  | 'filter-gateway-endpoints';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';

@@ -146,6 +146,36 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces', function ()
     expectForwarded(await call('POST', `/gateway/${name}/mlflow/invocations`, world.users.admin, { body: CHAT }));
   });
 
+  it('lists only the endpoints the caller may read, as MLflow filters them', async () => {
+    const listed = async (credentials: Credentials, query = ''): Promise<string[]> => {
+      const answer = await call('GET', `${G3}/endpoints/list${query}`, credentials);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      return ((answer.body['endpoints'] ?? []) as { endpoint_id: string }[]).map((e) => e.endpoint_id);
+    };
+    const hidden = await createEndpoint(`hidden-${suffix}`);
+    const all = await listed(world.users.admin);
+    expect(all).to.include.members([endpointId, hidden]);
+    const teammate = world.users.teammate;
+    expect(await listed(teammate)).to.not.include.members([endpointId]);
+    expect(await listed(teammate)).to.not.include(hidden);
+    await cli(['grant', '--gateway-endpoint', endpointId, '--user', teammate.username, '--permission', 'READ']);
+    const seen = await listed(teammate);
+    expect(seen).to.include(endpointId);
+    expect(seen).to.not.include(hidden);
+    expect(await listed(teammate, '?provider=openai')).to.not.include(hidden);
+    // An explicit NO_PERMISSIONS hides it again.
+    await cli([
+      'grant',
+      '--gateway-endpoint',
+      endpointId,
+      '--user',
+      teammate.username,
+      '--permission',
+      'NO_PERMISSIONS',
+    ]);
+    expect(await listed(teammate)).to.not.include(endpointId);
+  });
+
   it('refuses an invocation that names no endpoint, or one that does not exist', async () => {
     expectRefused(
       await call('POST', '/gateway/openai/v1/chat/completions', world.users.reader, { body: CHAT }),

@@ -58,7 +58,7 @@ export const GATEWAY_ROWS: readonly GatewayRow[] = [
   row('POST', `${G3}/endpoints/create`, 'CreateGatewayEndpoint', 'admin', { body: { name: 'chat' } }),
   row('POST', `${G3}/endpoints/update`, 'UpdateGatewayEndpoint', 'admin', { body: ID }),
   row('POST', `${G3}/endpoints/models/attach`, 'AttachModelToGatewayEndpoint', 'admin', { body: ID }),
-  row('GET', `${G3}/endpoints/list`, 'ListGatewayEndpoints', 'admin'),
+  row('GET', `${G3}/endpoints/list`, 'ListGatewayEndpoints', 'authenticated'),
   row('GET', `${G3}/endpoints/get`, 'GetGatewayEndpoint', need('READ', byId), { query: `endpoint_id=${ENDPOINT_ID}` }),
   row('GET', `${G3}/endpoints/get`, 'GetGatewayEndpoint', need('READ', byName), { query: 'name=chat' }),
   row('DELETE', `${G3}/endpoints/delete`, 'DeleteGatewayEndpoint', need('MANAGE', byId), { body: ID }),

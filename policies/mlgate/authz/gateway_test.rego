@@ -74,7 +74,7 @@ _admin_only := {
 	"CreateGatewaySecret", "GetGatewaySecretInfo", "UpdateGatewaySecret", "DeleteGatewaySecret",
 	"ListGatewaySecretInfos", "GetGatewaySecretsConfig", "CreateGatewayModelDefinition", "GetGatewayModelDefinition",
 	"UpdateGatewayModelDefinition", "DeleteGatewayModelDefinition", "ListGatewayModelDefinitions",
-	"CreateGatewayEndpoint", "UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint", "ListGatewayEndpoints",
+	"CreateGatewayEndpoint", "UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint",
 	"CreateGatewayBudgetPolicy", "UpdateGatewayBudgetPolicy", "DeleteGatewayBudgetPolicy",
 	"CreateGatewayGuardrail", "GetGatewayGuardrail", "DeleteGatewayGuardrail", "ListGatewayGuardrails",
 	"AddGuardrailToEndpoint", "UpdateEndpointGuardrailConfig",
@@ -128,4 +128,21 @@ test_the_assistant_can_be_opened_to_authenticated_callers if {
 		d.reasons == ["authenticated"]
 		_decide({"authenticated": false, "groups": []}, op, [], open).reasons == ["unauthenticated"]
 	}
+}
+
+test_the_endpoint_list_shows_only_readable_endpoints if {
+	operations.table.ListGatewayEndpoints == {"access": "list"}
+	_decide(_bob, "ListGatewayEndpoints", [], _config).allow
+	targets := [
+		object.union(_endpoint("READ"), {"id": "e-read"}),
+		object.union(_endpoint("USE"), {"id": "e-use"}),
+		object.union(_endpoint(null), {"id": "e-none"}),
+		object.union(_endpoint("NO_PERMISSIONS"), {"id": "e-denied"}),
+	]
+	visible := authz.visible with input as {
+		"principal": _bob, "operation": "ListGatewayEndpoints", "targets": targets,
+		"request": {"method": "GET", "path": "/"}, "now_ms": 0,
+	}
+		with data.config as _config
+	visible == {"e-read", "e-use"}
 }

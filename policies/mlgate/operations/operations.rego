@@ -181,7 +181,8 @@ table := {
 	"CreateGatewayEndpoint": _admin_only,
 	"UpdateGatewayEndpoint": _admin_only,
 	"AttachModelToGatewayEndpoint": _admin_only,
-	"ListGatewayEndpoints": _admin_only,
+	# Every endpoint, filtered to those the caller may read (authz.visible).
+	"ListGatewayEndpoints": {"access": "list"},
 	"GetGatewayEndpoint": _read,
 	"DeleteGatewayEndpoint": _manage,
 	"DetachModelFromGatewayEndpoint": _edit,

@@ -2,6 +2,7 @@
 import type { Handling } from '../../mlflow/route-spec.js';
 import { createExperiment } from './create-experiment.js';
 import { dropUnreadableTargets } from './drop-unreadable.js';
+import { filterGatewayEndpoints } from './filter-gateway-endpoints.js';
 import { graphql } from './graphql.js';
 import { proxy } from './proxy.js';
 import { searchExperiments } from './search-experiments.js';
@@ -17,4 +18,5 @@ export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
   graphql,
   // AI gateway (h/gateway): a deleted endpoint's grants are removed.
   'sweep-deleted-grants': sweepDeletedGrants,
+  'filter-gateway-endpoints': filterGatewayEndpoints,
 };

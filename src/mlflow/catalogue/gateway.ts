@@ -49,7 +49,9 @@ const ENDPOINT_ROUTES: readonly RouteSpec[] = [
   route('CreateGatewayEndpoint', 'POST', gw('/endpoints/create'), API_3),
   route('UpdateGatewayEndpoint', 'POST', gw('/endpoints/update'), API_3),
   route('AttachModelToGatewayEndpoint', 'POST', gw('/endpoints/models/attach'), API_3),
-  route('ListGatewayEndpoints', 'GET', gw('/endpoints/list'), API_3),
+  // Every endpoint, filtered to those the caller may read (as MLflow's filter_list_gateway_endpoints). The
+  // `secret_id` selector is not gated, as in MLflow (_GATEWAY_SECRET_SELECTOR_INERT_ROUTES): it only narrows rows.
+  route('ListGatewayEndpoints', 'GET', gw('/endpoints/list'), API_3, [], { handling: 'filter-gateway-endpoints' }),
   // By id, or by name when no id is given (as MLflow's validate_can_read_gateway_endpoint); both when both are.
   route('GetGatewayEndpoint', 'GET', gw('/endpoints/get'), API_3, [
     { resource: 'gateway_endpoint', names: ['endpoint_id'] },
