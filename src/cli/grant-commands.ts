@@ -20,6 +20,7 @@ export interface ResourceArgs {
   readonly prompt: string | undefined;
   // The AI gateway (h/gateway).
   readonly 'gateway-endpoint'?: string | undefined;
+  readonly 'mcp-server'?: string | undefined;
 }
 
 export interface GrantResource {
@@ -31,6 +32,8 @@ export interface GrantResource {
 
 /** An AI gateway endpoint id as MLflow makes it (h/gateway). */
 const GATEWAY_ENDPOINT_ID = /^e-[0-9a-f]{1,64}$/;
+/** An MCP server name as MLflow accepts it: two non-empty segments (h/gateway). */
+const MCP_SERVER_NAME = /^[^/\s]{1,500}\/[^/\s]{1,500}$/;
 
 /** Longest registered model or prompt name accepted on the command line. */
 const MAX_NAME_LENGTH = 1000;
@@ -43,11 +46,13 @@ export function resourceOf(args: ResourceArgs): GrantResource {
     args.prompt === undefined ? [] : [['prompt', args.prompt] as const],
     // The AI gateway (h/gateway).
     args['gateway-endpoint'] === undefined ? [] : [['gateway_endpoint', args['gateway-endpoint']] as const],
+    args['mcp-server'] === undefined ? [] : [['mcp_server', args['mcp-server']] as const],
   ].flat();
   const only = given[0];
   if (given.length !== 1 || only === undefined) {
     throw usage(
-      'Give exactly one of --experiment <id>, --registered-model <name>, --prompt <name> or --gateway-endpoint <id>.',
+      'Give exactly one of --experiment <id>, --registered-model <name>, --prompt <name>, --gateway-endpoint <id> ' +
+        'or --mcp-server <namespace/slug>.',
     );
   }
   const [type, id] = only;
@@ -63,6 +68,13 @@ export function resourceOf(args: ResourceArgs): GrantResource {
       throw usage('--gateway-endpoint <id> must be an AI gateway endpoint id as MLflow gives it (e-…, not its name).');
     }
     return { type, id, label: `AI gateway endpoint ${id}` };
+  }
+  // MCP servers (h/gateway): named <namespace>/<slug>, as MLflow names them.
+  if (type === 'mcp_server') {
+    if (!MCP_SERVER_NAME.test(id)) {
+      throw usage('--mcp-server <name> must be an MCP server name as MLflow gives it (<namespace>/<slug>).');
+    }
+    return { type, id, label: `MCP server ${JSON.stringify(id)}` };
   }
   // eslint-disable-next-line no-control-regex
   if (id === '' || id.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) {

@@ -68,7 +68,8 @@ Usage:
   mlgate grant <resource> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
   mlgate revoke <resource> (--user <name> | --group <name>)
   mlgate grants <resource>                       <resource>: --experiment <id>, --registered-model <name>,
-                                                 --prompt <name> or --gateway-endpoint <id>
+                                                 --prompt <name>, --gateway-endpoint <id>
+                                                 or --mcp-server <namespace/slug>
   mlgate rule add (--user <name> | --group <name>) --pattern <regex> --priority <n> --permission <LEVEL>
                   [--type <experiment|registered_model|prompt>]
                                                  a regex rule on resource names: RE2 syntax, matched against
@@ -113,6 +114,7 @@ const OPTIONS = {
   type: { type: 'string' },
   prompt: { type: 'string' },
   'gateway-endpoint': { type: 'string' },
+  'mcp-server': { type: 'string' },
   user: { type: 'string' },
   permission: { type: 'string' },
   pattern: { type: 'string' },
@@ -212,6 +214,7 @@ type Values = {
   type?: string | undefined;
   prompt?: string | undefined;
   'gateway-endpoint'?: string | undefined;
+  'mcp-server'?: string | undefined;
   user?: string | undefined;
   permission?: string | undefined;
   pattern?: string | undefined;
@@ -288,6 +291,7 @@ async function runAdminCommand(
     'registered-model': values['registered-model'],
     prompt: values.prompt,
     'gateway-endpoint': values['gateway-endpoint'],
+    'mcp-server': values['mcp-server'],
   };
   switch (command) {
     case 'explain':

@@ -35,6 +35,8 @@ export interface MlflowClient {
   // The AI gateway (h/gateway).
   /** The id of the AI gateway endpoint with this id or name, or null when there is none. */
   gatewayEndpointId(by: { readonly endpoint_id: string } | { readonly name: string }): Promise<string | null>;
+  /** The name of the MCP server with this name (`namespace/slug`), or null when there is none. */
+  mcpServerName(name: string): Promise<string | null>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
   searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
 }
@@ -216,6 +218,11 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
         `/api/3.0/mlflow/gateway/endpoints/get?${new URLSearchParams({ [key]: value }).toString()}`,
         (body) => field(body, 'endpoint', 'endpoint_id'),
       );
+    },
+    async mcpServerName(name) {
+      requireWellFormed(name, 'name');
+      const path = name.split('/').map(encodeURIComponent).join('/');
+      return lookup(`/api/3.0/mlflow/mcp-servers/${path}`, (body) => field(body, 'name'));
     },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
   };

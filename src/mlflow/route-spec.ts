@@ -66,6 +66,7 @@ export interface TargetSpec {
  *  sweep-deleted-grants        proxied; once MLflow confirms the deletion, every grant on the request's targets
  *                              (only the deleted resource) is removed (h/gateway)
  *  filter-gateway-endpoints    proxied; the answer's endpoints are filtered to those the caller may read (h/gateway)
+ *  capture-created-mcp-server  proxied; the answer is read to grant the creator of an MCP server (h/gateway)
  */
 export type Handling =
   | 'stream'
@@ -74,7 +75,8 @@ export type Handling =
   | 'drop-unreadable-targets'
   | 'graphql'
   | 'sweep-deleted-grants'
-  | 'filter-gateway-endpoints';
+  | 'filter-gateway-endpoints'
+  | 'capture-created-mcp-server';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';

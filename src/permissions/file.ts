@@ -9,7 +9,8 @@
  *   grants:
  *     - experiment: "12"                     # or experiment_name: team-a/churn (looked up in MLflow),
  *       group: analysts                      #   registered_model: churn, prompt: summarise,
- *                                            #   gateway_endpoint: e-0a1b… (an AI gateway endpoint's id)
+ *                                            #   gateway_endpoint: e-0a1b… (an AI gateway endpoint's id),
+ *                                            #   mcp_server: com.example/search
  *       permission: READ                     # (or user: alice)
  *   rules:
  *     - group: team-a                        # or user: alice
@@ -128,6 +129,10 @@ const fileSchema = z
               .string()
               .regex(/^e-[0-9a-f]{1,64}$/, 'is not an AI gateway endpoint id (e-…)')
               .optional(),
+            mcp_server: z
+              .string()
+              .regex(/^[^/\s]{1,500}\/[^/\s]{1,500}$/, 'is not an MCP server name (<namespace>/<slug>)')
+              .optional(),
             ...principal,
             permission: level,
           })
@@ -140,12 +145,13 @@ const fileSchema = z
               value.registered_model,
               value.prompt,
               value.gateway_endpoint,
+              value.mcp_server,
             ];
             if (named.filter((v) => v !== undefined).length !== 1) {
               ctx.addIssue({
                 code: 'custom',
                 message:
-                  'name exactly one of experiment, experiment_name, registered_model, prompt or gateway_endpoint',
+                  'name exactly one of experiment, experiment_name, registered_model, prompt, gateway_endpoint or mcp_server',
               });
             }
           }),
@@ -180,8 +186,10 @@ function grantResource(g: {
   registered_model?: string | undefined;
   prompt?: string | undefined;
   gateway_endpoint?: string | undefined;
+  mcp_server?: string | undefined;
 }): Pick<DeclaredGrant, 'resourceType' | 'resourceId' | 'experimentName'> {
   if (g.gateway_endpoint !== undefined) return { resourceType: 'gateway_endpoint', resourceId: g.gateway_endpoint };
+  if (g.mcp_server !== undefined) return { resourceType: 'mcp_server', resourceId: g.mcp_server };
   if (g.registered_model !== undefined) return { resourceType: 'registered_model', resourceId: g.registered_model };
   if (g.prompt !== undefined) return { resourceType: 'prompt', resourceId: g.prompt };
   if (g.experiment_name !== undefined) return { resourceType: 'experiment', experimentName: g.experiment_name };

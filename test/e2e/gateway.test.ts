@@ -253,6 +253,38 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces', function ()
     }
   });
 
+  it('decides MCP servers by the grant on each server; its creator gets MANAGE; deleting it removes its grants', async () => {
+    const M3 = '/api/3.0/mlflow/mcp-servers';
+    const server = `com.example${suffix}/search`;
+    const creator = world.users.editor;
+    const created = await call('POST', M3, creator, { body: { name: server, description: 'search' } });
+    expect(created.status, JSON.stringify(created.body)).to.equal(200);
+    expect(await cli(['grants', '--mcp-server', server])).to.include(creator.username);
+    expect((await call('GET', `${M3}/${server}`, creator)).status).to.equal(200);
+    expectRefused(await call('GET', `${M3}/${server}`, world.users.outsider), 403, 'MLGATE_PERMISSION_DENIED');
+    expectRefused(await call('GET', `${M3}/${server}/versions`, world.users.outsider), 403, 'MLGATE_PERMISSION_DENIED');
+    await cli(['grant', '--mcp-server', server, '--user', world.users.reader.username, '--permission', 'READ']);
+    expect((await call('GET', `${M3}/${server}`, world.users.reader)).status).to.equal(200);
+    const tag = { key: 'team', value: 'a' };
+    expectRefused(
+      await call('POST', `${M3}/${server}/tags`, world.users.reader, { body: tag }),
+      403,
+      'MLGATE_PERMISSION_DENIED',
+    );
+    expect((await call('POST', `${M3}/${server}/tags`, creator, { body: tag })).status).to.equal(200);
+    expectRefused(await call('DELETE', `${M3}/${server}`, world.users.reader), 403, 'MLGATE_PERMISSION_DENIED');
+    // A missing server and a name MLflow could not have given are refused, not forwarded.
+    expectRefused(await call('GET', `${M3}/com.example${suffix}/missing`, creator), 404, 'MLGATE_RESOURCE_NOT_FOUND');
+    expectRefused(await call('GET', `${M3}/one-segment`, creator), 400, 'MLGATE_REQUEST_INVALID');
+    // The searches across servers are not filtered yet.
+    expectRefused(await call('GET', M3, creator), 403, 'MLGATE_ADMIN_REQUIRED');
+    const deleted = await call('DELETE', `${M3}/${server}`, creator);
+    expect(deleted.status, JSON.stringify(deleted.body)).to.equal(200);
+    const left = await cli(['grants', '--mcp-server', server, '--json']);
+    expect(left).to.not.include(creator.username);
+    expect(left).to.not.include(world.users.reader.username);
+  });
+
   it('refuses a workspace other than default', async () => {
     expectRefused(
       await call('POST', `/gateway/${name}/mlflow/invocations`, world.users.reader, {

@@ -38,6 +38,8 @@ export interface FakeMlflow {
   // The AI gateway (h/gateway).
   /** AI gateway endpoints: name -> id. */
   readonly gatewayEndpoints?: Record<string, string>;
+  /** MCP servers by name. */
+  readonly mcpServers?: readonly string[];
 }
 
 export interface Pipeline {
@@ -166,6 +168,7 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
         'name' in by ? endpoints.find(([name]) => name === by.name) : endpoints.find(([, id]) => id === by.endpoint_id);
       return Promise.resolve(found?.[1] ?? null);
     },
+    mcpServerName: (name) => Promise.resolve(mlflow.mcpServers?.includes(name) === true ? name : null),
     searchExperiments: () =>
       Promise.resolve({
         status: 200,

@@ -14,9 +14,14 @@ export interface GatewayRequest {
   readonly body?: Record<string, unknown>;
 }
 
-/** `admin`, `authenticated`, `assistant`, or the permission on each endpoint named (kind:value). */
+/** `admin`, `authenticated`, `create` (any caller, who is granted the new resource), `assistant`, or the permission on
+ * each resource named (kind:value). */
 export type Requirement =
-  'admin' | 'authenticated' | 'assistant' | { readonly permission: PermissionLevel; readonly named: readonly string[] };
+  | 'admin'
+  | 'authenticated'
+  | 'create'
+  | 'assistant'
+  | { readonly permission: PermissionLevel; readonly named: readonly string[] };
 
 export interface GatewayRow {
   readonly request: GatewayRequest;
@@ -150,34 +155,40 @@ export const GATEWAY_ROWS: readonly GatewayRow[] = [
   ).map(([method, path, operation]) =>
     row(method, `${UI3}/assistant${path}`, operation, 'assistant', method === 'GET' ? {} : { body: {} }),
   ),
-  // MCP servers.
+  // MCP servers: per server (mcp_server, by name); creation for any caller (creator MANAGE); searches for administrators.
+  row('POST', '/api/3.0/mlflow/mcp-servers', 'CreateMcpServer', 'create', { body: { name: 'ns/srv' } }),
+  row('GET', '/api/3.0/mlflow/mcp-servers', 'SearchMcpServers', 'admin'),
+  row('GET', '/ajax-api/3.0/mlflow/mcp-servers/endpoints', 'SearchMcpAccessEndpoints', 'admin'),
   ...(
     [
-      ['POST', '', 'CreateMcpServer'],
-      ['GET', '', 'SearchMcpServers'],
-      ['GET', '/endpoints', 'SearchMcpAccessEndpoints'],
-      ['GET', '/ns/srv', 'GetMcpServer'],
-      ['PATCH', '/ns/srv', 'UpdateMcpServer'],
-      ['DELETE', '/ns/srv', 'DeleteMcpServer'],
-      ['POST', '/ns/srv/aliases', 'SetMcpServerAlias'],
-      ['GET', '/ns/srv/aliases/prod', 'GetMcpServerAlias'],
-      ['DELETE', '/ns/srv/aliases/prod', 'DeleteMcpServerAlias'],
-      ['GET', '/ns/srv/endpoints', 'ListMcpServerAccessEndpoints'],
-      ['POST', '/ns/srv/endpoints', 'CreateMcpAccessEndpoint'],
-      ['GET', '/ns/srv/endpoints/a1', 'GetMcpAccessEndpoint'],
-      ['PATCH', '/ns/srv/endpoints/a1', 'UpdateMcpAccessEndpoint'],
-      ['DELETE', '/ns/srv/endpoints/a1', 'DeleteMcpAccessEndpoint'],
-      ['POST', '/ns/srv/tags', 'SetMcpServerTag'],
-      ['DELETE', '/ns/srv/tags/k', 'DeleteMcpServerTag'],
-      ['GET', '/ns/srv/versions', 'ListMcpServerVersions'],
-      ['POST', '/ns/srv/versions', 'CreateMcpServerVersion'],
-      ['GET', '/ns/srv/versions/1.0.0', 'GetMcpServerVersion'],
-      ['PATCH', '/ns/srv/versions/1.0.0', 'UpdateMcpServerVersion'],
-      ['DELETE', '/ns/srv/versions/1.0.0', 'DeleteMcpServerVersion'],
-      ['POST', '/ns/srv/versions/1.0.0/tags', 'SetMcpServerVersionTag'],
-      ['DELETE', '/ns/srv/versions/1.0.0/tags/k', 'DeleteMcpServerVersionTag'],
+      ['GET', '', 'GetMcpServer', 'READ'],
+      ['PATCH', '', 'UpdateMcpServer', 'EDIT'],
+      ['DELETE', '', 'DeleteMcpServer', 'MANAGE'],
+      ['POST', '/aliases', 'SetMcpServerAlias', 'EDIT'],
+      ['GET', '/aliases/prod', 'GetMcpServerAlias', 'READ'],
+      ['DELETE', '/aliases/prod', 'DeleteMcpServerAlias', 'MANAGE'],
+      ['GET', '/endpoints', 'ListMcpServerAccessEndpoints', 'READ'],
+      ['POST', '/endpoints', 'CreateMcpAccessEndpoint', 'EDIT'],
+      ['GET', '/endpoints/a1', 'GetMcpAccessEndpoint', 'READ'],
+      ['PATCH', '/endpoints/a1', 'UpdateMcpAccessEndpoint', 'EDIT'],
+      ['DELETE', '/endpoints/a1', 'DeleteMcpAccessEndpoint', 'MANAGE'],
+      ['POST', '/tags', 'SetMcpServerTag', 'EDIT'],
+      ['DELETE', '/tags/k', 'DeleteMcpServerTag', 'MANAGE'],
+      ['GET', '/versions', 'ListMcpServerVersions', 'READ'],
+      ['POST', '/versions', 'CreateMcpServerVersion', 'EDIT'],
+      ['GET', '/versions/1.0.0', 'GetMcpServerVersion', 'READ'],
+      ['PATCH', '/versions/1.0.0', 'UpdateMcpServerVersion', 'EDIT'],
+      ['DELETE', '/versions/1.0.0', 'DeleteMcpServerVersion', 'MANAGE'],
+      ['POST', '/versions/1.0.0/tags', 'SetMcpServerVersionTag', 'EDIT'],
+      ['DELETE', '/versions/1.0.0/tags/k', 'DeleteMcpServerVersionTag', 'MANAGE'],
     ] as const
-  ).map(([method, path, operation]) =>
-    row(method, `/api/3.0/mlflow/mcp-servers${path}`, operation, 'admin', method === 'GET' ? {} : { body: {} }),
+  ).map(([method, path, operation, permission]) =>
+    row(
+      method,
+      `/api/3.0/mlflow/mcp-servers/ns/srv${path}`,
+      operation,
+      need(permission, ['mcp_server:ns/srv']),
+      method === 'GET' ? {} : { body: {} },
+    ),
   ),
 ];

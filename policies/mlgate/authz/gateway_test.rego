@@ -80,10 +80,10 @@ _admin_only := {
 	"AddGuardrailToEndpoint", "UpdateEndpointGuardrailConfig",
 	"CreateWebhook", "ListWebhooks", "GetWebhook", "UpdateWebhook", "DeleteWebhook", "TestWebhook",
 	"CreateWorkspace", "UpdateWorkspace", "DeleteWorkspace",
-	"CreateMcpServer", "SearchMcpServers", "GetMcpServer", "DeleteMcpServer", "CreateMcpServerVersion",
+	"SearchMcpServers", "SearchMcpAccessEndpoints",
 }
 
-test_secrets_webhooks_workspace_management_and_mcp_servers_are_for_administrators if {
+test_secrets_webhooks_workspace_management_and_mcp_searches_are_for_administrators if {
 	every op in _admin_only {
 		operations.table[op] == {"access": "admin"}
 		_decide(_bob, op, [], _config).reasons == ["admin-required"]
@@ -145,4 +145,27 @@ test_the_endpoint_list_shows_only_readable_endpoints if {
 	}
 		with data.config as _config
 	visible == {"e-read", "e-use"}
+}
+
+_server(user) := {
+	"type": "mcp_server", "id": "ns/srv", "via": "mcp_server", "exists": true,
+	"grants": {"user": user, "groups": {}},
+}
+
+test_mcp_servers_are_decided_by_their_grant if {
+	every op, level in {"GetMcpServerVersion": "READ", "UpdateMcpServer": "EDIT", "DeleteMcpServerAlias": "MANAGE"} {
+		operations.table[op] == {"access": "resource", "permission": level}
+		_decide(_bob, op, [_server(level)], _config).allow
+		not _decide(_bob, op, [_server(null)], _config).allow
+	}
+	_decide(_bob, "UpdateMcpServer", [_server("READ")], _config).reasons == ["no-permission"]
+	_decide(_bob, "DeleteMcpServer", [_server("EDIT")], _config).reasons == ["no-permission"]
+}
+
+test_creating_an_mcp_server_grants_its_creator_manage if {
+	d := _decide(_bob, "CreateMcpServer", [], _config)
+	d.allow
+	{"type": "grant-creator", "permission": "MANAGE"} in d.obligations
+	restricted := object.union(_config, {"creators": {"mcp_server": ["platform"]}})
+	_decide(_bob, "CreateMcpServer", [], restricted).reasons == ["creation-restricted"]
 }

@@ -1,6 +1,7 @@
 /** One forward handler per way of handling a route (route-spec.ts `handling`). */
 import type { Handling } from '../../mlflow/route-spec.js';
 import { createExperiment } from './create-experiment.js';
+import { createMcpServer } from './create-mcp-server.js';
 import { dropUnreadableTargets } from './drop-unreadable.js';
 import { filterGatewayEndpoints } from './filter-gateway-endpoints.js';
 import { graphql } from './graphql.js';
@@ -19,4 +20,5 @@ export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
   // AI gateway (h/gateway): a deleted endpoint's grants are removed.
   'sweep-deleted-grants': sweepDeletedGrants,
   'filter-gateway-endpoints': filterGatewayEndpoints,
+  'capture-created-mcp-server': createMcpServer,
 };

@@ -6,6 +6,7 @@ import { experimentName } from './experiment-name.js';
 import { gatewayEndpoint, gatewayEndpointName } from './gateway-endpoint.js';
 import type { ResourceKind } from './kind.js';
 import { loggedModel } from './logged-model.js';
+import { mcpServer } from './mcp-server.js';
 import { run } from './run.js';
 import { trace } from './trace.js';
 import { uploadFileName } from './upload-file-name.js';
@@ -26,6 +27,7 @@ export const RESOURCE_KINDS = {
   // The AI gateway (h/gateway): endpoints by id, and by name (resolved to their id).
   gateway_endpoint: gatewayEndpoint,
   gateway_endpoint_name: gatewayEndpointName,
+  mcp_server: mcpServer,
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceKindName = keyof typeof RESOURCE_KINDS;

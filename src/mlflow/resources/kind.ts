@@ -17,6 +17,8 @@ export const CARRIER_TYPES = [
   'prompt',
   // The AI gateway (h/gateway): endpoints, keyed by their generated id (`e-…`), as MLflow's auth keys them.
   'gateway_endpoint',
+  // MCP servers (h/gateway): keyed by their name, `namespace/slug`, as MLflow's auth keys them.
+  'mcp_server',
 ] as const;
 export type CarrierType = (typeof CARRIER_TYPES)[number];
 

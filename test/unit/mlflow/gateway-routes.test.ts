@@ -11,6 +11,7 @@ import { MlgateError } from '../../../src/errors.js';
 import { type RouteMatch, createRouteTable } from '../../../src/mlflow/match.js';
 import { parseQuery } from '../../../src/mlflow/params.js';
 import { type Reference, extractReferences } from '../../../src/mlflow/references.js';
+import { resourceKind } from '../../../src/mlflow/resources/index.js';
 import { ROUTES } from '../../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../../src/paths.js';
 import { readBundle } from '../../../src/policy/bundle.js';
@@ -58,7 +59,7 @@ function decide(
   level: PermissionLevel | null,
 ): Decision {
   const targets = refs.map((r) => ({
-    type: 'gateway_endpoint' as const,
+    type: resourceKind(r.kind).carrier,
     id: `id-of-${r.value}`,
     via: r.kind,
     ref: r.value,
@@ -108,6 +109,9 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces: request -> r
       const decision = decide(engine, member, row.operation, refs, null);
       if (row.requires === 'authenticated') {
         expect(decision.allow).to.equal(true);
+      } else if (row.requires === 'create') {
+        expect(decision.allow).to.equal(true);
+        expect(decision.obligations).to.deep.include({ type: 'grant-creator', permission: 'MANAGE' });
       } else {
         expect(decision.allow).to.equal(false);
         expect(decision.reasons).to.deep.equal(['admin-required']);
@@ -115,7 +119,7 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces: request -> r
       if (row.requires === 'assistant') {
         expect(decide(open, member, row.operation, refs, null).allow, 'assistant_access: authenticated').to.equal(true);
       } else {
-        expect(decide(open, member, row.operation, refs, null).allow).to.equal(row.requires === 'authenticated');
+        expect(decide(open, member, row.operation, refs, null).allow).to.equal(row.requires !== 'admin');
       }
     });
   }
