@@ -71,7 +71,7 @@ Usage:
                                                  --prompt <name>, --gateway-endpoint <id>
                                                  or --mcp-server <namespace/slug>
   mlgate rule add (--user <name> | --group <name>) --pattern <regex> --priority <n> --permission <LEVEL>
-                  [--type <experiment|registered_model|prompt>]
+                  [--type <experiment|registered_model|prompt|gateway_endpoint|mcp_server>]
                                                  a regex rule on resource names: RE2 syntax, matched against
                                                  the whole name; among matching rules the lowest priority number
                                                  decides; NO_PERMISSIONS denies
