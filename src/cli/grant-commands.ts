@@ -21,6 +21,7 @@ export interface ResourceArgs {
   // The AI gateway (h/gateway).
   readonly 'gateway-endpoint'?: string | undefined;
   readonly 'mcp-server'?: string | undefined;
+  readonly 'gateway-model-definition'?: string | undefined;
 }
 
 export interface GrantResource {
@@ -32,6 +33,8 @@ export interface GrantResource {
 
 /** An AI gateway endpoint id as MLflow makes it (h/gateway). */
 const GATEWAY_ENDPOINT_ID = /^e-[0-9a-f]{1,64}$/;
+/** An AI gateway model definition id as MLflow makes it (h/gateway). */
+const GATEWAY_MODEL_DEFINITION_ID = /^d-[0-9a-f]{1,64}$/;
 /** An MCP server name as MLflow accepts it: two non-empty segments (h/gateway). */
 const MCP_SERVER_NAME = /^[^/\s]{1,500}\/[^/\s]{1,500}$/;
 
@@ -47,12 +50,15 @@ export function resourceOf(args: ResourceArgs): GrantResource {
     // The AI gateway (h/gateway).
     args['gateway-endpoint'] === undefined ? [] : [['gateway_endpoint', args['gateway-endpoint']] as const],
     args['mcp-server'] === undefined ? [] : [['mcp_server', args['mcp-server']] as const],
+    args['gateway-model-definition'] === undefined
+      ? []
+      : [['gateway_model_definition', args['gateway-model-definition']] as const],
   ].flat();
   const only = given[0];
   if (given.length !== 1 || only === undefined) {
     throw usage(
-      'Give exactly one of --experiment <id>, --registered-model <name>, --prompt <name>, --gateway-endpoint <id> ' +
-        'or --mcp-server <namespace/slug>.',
+      'Give exactly one of --experiment <id>, --registered-model <name>, --prompt <name>, --gateway-endpoint <id>, ' +
+        '--gateway-model-definition <id> or --mcp-server <namespace/slug>.',
     );
   }
   const [type, id] = only;
@@ -68,6 +74,13 @@ export function resourceOf(args: ResourceArgs): GrantResource {
       throw usage('--gateway-endpoint <id> must be an AI gateway endpoint id as MLflow gives it (e-…, not its name).');
     }
     return { type, id, label: `AI gateway endpoint ${id}` };
+  }
+  // AI gateway model definitions (h/gateway): `d-` and hex digits.
+  if (type === 'gateway_model_definition') {
+    if (!GATEWAY_MODEL_DEFINITION_ID.test(id)) {
+      throw usage('--gateway-model-definition <id> must be a model definition id as MLflow gives it (d-…).');
+    }
+    return { type, id, label: `AI gateway model definition ${id}` };
   }
   // MCP servers (h/gateway): named <namespace>/<slug>, as MLflow names them.
   if (type === 'mcp_server') {

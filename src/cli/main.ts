@@ -68,10 +68,11 @@ Usage:
   mlgate grant <resource> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
   mlgate revoke <resource> (--user <name> | --group <name>)
   mlgate grants <resource>                       <resource>: --experiment <id>, --registered-model <name>,
-                                                 --prompt <name>, --gateway-endpoint <id>
+                                                 --prompt <name>, --gateway-endpoint <id>,
+                                                 --gateway-model-definition <id>
                                                  or --mcp-server <namespace/slug>
   mlgate rule add (--user <name> | --group <name>) --pattern <regex> --priority <n> --permission <LEVEL>
-                  [--type <experiment|registered_model|prompt|gateway_endpoint|mcp_server>]
+                  [--type <experiment|registered_model|prompt|gateway_endpoint|...>]
                                                  a regex rule on resource names: RE2 syntax, matched against
                                                  the whole name; among matching rules the lowest priority number
                                                  decides; NO_PERMISSIONS denies
@@ -115,6 +116,7 @@ const OPTIONS = {
   prompt: { type: 'string' },
   'gateway-endpoint': { type: 'string' },
   'mcp-server': { type: 'string' },
+  'gateway-model-definition': { type: 'string' },
   user: { type: 'string' },
   permission: { type: 'string' },
   pattern: { type: 'string' },
@@ -215,6 +217,7 @@ type Values = {
   prompt?: string | undefined;
   'gateway-endpoint'?: string | undefined;
   'mcp-server'?: string | undefined;
+  'gateway-model-definition'?: string | undefined;
   user?: string | undefined;
   permission?: string | undefined;
   pattern?: string | undefined;
@@ -292,6 +295,7 @@ async function runAdminCommand(
     prompt: values.prompt,
     'gateway-endpoint': values['gateway-endpoint'],
     'mcp-server': values['mcp-server'],
+    'gateway-model-definition': values['gateway-model-definition'],
   };
   switch (command) {
     case 'explain':

@@ -35,6 +35,8 @@ export interface MlflowClient {
   // The AI gateway (h/gateway).
   /** The id of the AI gateway endpoint with this id or name, or null when there is none. */
   gatewayEndpointId(by: { readonly endpoint_id: string } | { readonly name: string }): Promise<string | null>;
+  /** The id of the AI gateway model definition with this id, or null when there is none. */
+  gatewayModelDefinitionId(id: string): Promise<string | null>;
   /** The name of the MCP server with this name (`namespace/slug`), or null when there is none. */
   mcpServerName(name: string): Promise<string | null>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
@@ -217,6 +219,13 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       return lookup(
         `/api/3.0/mlflow/gateway/endpoints/get?${new URLSearchParams({ [key]: value }).toString()}`,
         (body) => field(body, 'endpoint', 'endpoint_id'),
+      );
+    },
+    async gatewayModelDefinitionId(id) {
+      requireWellFormed(id, 'model_definition_id');
+      return lookup(
+        `/api/3.0/mlflow/gateway/model-definitions/get?${new URLSearchParams({ model_definition_id: id }).toString()}`,
+        (body) => field(body, 'model_definition', 'model_definition_id'),
       );
     },
     async mcpServerName(name) {

@@ -67,6 +67,7 @@ export interface TargetSpec {
  *                              (only the deleted resource) is removed (h/gateway)
  *  filter-gateway-endpoints    proxied; the answer's endpoints are filtered to those the caller may read (h/gateway)
  *  capture-created-mcp-server  proxied; the answer is read to grant the creator of an MCP server (h/gateway)
+ *  capture-created-gateway-endpoint   the same, for an AI gateway endpoint (h/gateway)
  */
 export type Handling =
   | 'stream'
@@ -76,7 +77,8 @@ export type Handling =
   | 'graphql'
   | 'sweep-deleted-grants'
   | 'filter-gateway-endpoints'
-  | 'capture-created-mcp-server';
+  | 'capture-created-mcp-server'
+  | 'capture-created-gateway-endpoint';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';

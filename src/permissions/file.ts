@@ -10,7 +10,7 @@
  *     - experiment: "12"                     # or experiment_name: team-a/churn (looked up in MLflow),
  *       group: analysts                      #   registered_model: churn, prompt: summarise,
  *                                            #   gateway_endpoint: e-0a1b… (an AI gateway endpoint's id),
- *                                            #   mcp_server: com.example/search
+ *                                            #   gateway_model_definition: d-2c3d…, mcp_server: com.example/search
  *       permission: READ                     # (or user: alice)
  *   rules:
  *     - group: team-a                        # or user: alice
@@ -129,6 +129,10 @@ const fileSchema = z
               .string()
               .regex(/^e-[0-9a-f]{1,64}$/, 'is not an AI gateway endpoint id (e-…)')
               .optional(),
+            gateway_model_definition: z
+              .string()
+              .regex(/^d-[0-9a-f]{1,64}$/, 'is not an AI gateway model definition id (d-…)')
+              .optional(),
             mcp_server: z
               .string()
               .regex(/^[^/\s]{1,500}\/[^/\s]{1,500}$/, 'is not an MCP server name (<namespace>/<slug>)')
@@ -146,12 +150,14 @@ const fileSchema = z
               value.prompt,
               value.gateway_endpoint,
               value.mcp_server,
+              value.gateway_model_definition,
             ];
             if (named.filter((v) => v !== undefined).length !== 1) {
               ctx.addIssue({
                 code: 'custom',
                 message:
-                  'name exactly one of experiment, experiment_name, registered_model, prompt, gateway_endpoint or mcp_server',
+                  'name exactly one of experiment, experiment_name, registered_model, prompt, gateway_endpoint, ' +
+                  'gateway_model_definition or mcp_server',
               });
             }
           }),
@@ -187,9 +193,13 @@ function grantResource(g: {
   prompt?: string | undefined;
   gateway_endpoint?: string | undefined;
   mcp_server?: string | undefined;
+  gateway_model_definition?: string | undefined;
 }): Pick<DeclaredGrant, 'resourceType' | 'resourceId' | 'experimentName'> {
   if (g.gateway_endpoint !== undefined) return { resourceType: 'gateway_endpoint', resourceId: g.gateway_endpoint };
   if (g.mcp_server !== undefined) return { resourceType: 'mcp_server', resourceId: g.mcp_server };
+  if (g.gateway_model_definition !== undefined) {
+    return { resourceType: 'gateway_model_definition', resourceId: g.gateway_model_definition };
+  }
   if (g.registered_model !== undefined) return { resourceType: 'registered_model', resourceId: g.registered_model };
   if (g.prompt !== undefined) return { resourceType: 'prompt', resourceId: g.prompt };
   if (g.experiment_name !== undefined) return { resourceType: 'experiment', experimentName: g.experiment_name };

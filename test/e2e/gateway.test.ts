@@ -203,15 +203,90 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces', function ()
     expectRefused(await call('POST', `${G3}/endpoints/set-tag`, user, { body: tag }), 403, 'MLGATE_PERMISSION_DENIED');
     await cli(['grant', '--gateway-endpoint', endpointId, '--user', user.username, '--permission', 'EDIT']);
     expect((await call('POST', `${G3}/endpoints/set-tag`, user, { body: tag })).status).to.equal(200);
-    // An endpoint grant opens neither the secrets nor re-pointing the endpoint at other models.
+    // An endpoint grant opens neither the secrets nor re-pointing the endpoint at a model definition without USE.
     expectRefused(await call('GET', `${G3}/secrets/list`, user), 403, 'MLGATE_ADMIN_REQUIRED');
+    const repoint = { endpoint_id: endpointId, model_configs: [{ model_definition_id: modelDefinitionId, weight: 1 }] };
     expectRefused(
-      await call('POST', `${G3}/endpoints/update`, user, { body: { endpoint_id: endpointId, name: 'renamed' } }),
+      await call('POST', `${G3}/endpoints/update`, user, { body: repoint }),
       403,
-      'MLGATE_ADMIN_REQUIRED',
+      'MLGATE_PERMISSION_DENIED',
+    );
+    expectRefused(
+      await call('POST', `${G3}/endpoints/models/attach`, user, {
+        body: { endpoint_id: endpointId, model_config: { model_definition_id: modelDefinitionId } },
+      }),
+      403,
+      'MLGATE_PERMISSION_DENIED',
     );
     expectRefused(
       await call('DELETE', `${G3}/endpoints/delete`, user, { body: { endpoint_id: endpointId } }),
+      403,
+      'MLGATE_PERMISSION_DENIED',
+    );
+  });
+
+  it('lets a caller with USE on a model definition create an endpoint serving it, and makes them its manager', async () => {
+    await cli(['user', 'create', `maker-${suffix}`]);
+    const creator: Credentials = {
+      username: `maker-${suffix}`,
+      token: await cli(['token', 'create', `maker-${suffix}`]),
+    };
+    const body = (endpointName: string) => ({
+      name: endpointName,
+      model_configs: [{ model_definition_id: modelDefinitionId, linkage_type: 'PRIMARY', weight: 1 }],
+      usage_tracking: false,
+    });
+    expectRefused(
+      await call('POST', `${G3}/endpoints/create`, creator, { body: body(`mine-${suffix}`) }),
+      403,
+      'MLGATE_PERMISSION_DENIED',
+    );
+    await cli([
+      'grant',
+      '--gateway-model-definition',
+      modelDefinitionId,
+      '--user',
+      creator.username,
+      '--permission',
+      'READ',
+    ]);
+    expect(
+      (await call('GET', `${G3}/model-definitions/get?model_definition_id=${modelDefinitionId}`, creator)).status,
+    ).to.equal(200);
+    expectRefused(
+      await call('POST', `${G3}/endpoints/create`, creator, { body: body(`mine-${suffix}`) }),
+      403,
+      'MLGATE_PERMISSION_DENIED',
+    );
+    await cli([
+      'grant',
+      '--gateway-model-definition',
+      modelDefinitionId,
+      '--user',
+      creator.username,
+      '--permission',
+      'USE',
+    ]);
+    const created = await call('POST', `${G3}/endpoints/create`, creator, { body: body(`mine-${suffix}`) });
+    expect(created.status, JSON.stringify(created.body)).to.equal(200);
+    const mine = (created.body['endpoint'] as { endpoint_id: string }).endpoint_id;
+    expect(await cli(['grants', '--gateway-endpoint', mine])).to.match(new RegExp(`${creator.username}.*MANAGE`));
+    expectForwarded(await call('POST', `/gateway/mine-${suffix}/mlflow/invocations`, creator, { body: CHAT }));
+    expect(
+      (await call('POST', `${G3}/endpoints/set-tag`, creator, { body: { endpoint_id: mine, key: 'k', value: 'v' } }))
+        .status,
+    ).to.equal(200);
+    // Someone else's endpoint stays closed to them.
+    expectRefused(
+      await call('POST', `/gateway/${name}/mlflow/invocations`, creator, { body: CHAT }),
+      403,
+      'MLGATE_PERMISSION_DENIED',
+    );
+    // Usage traces go to an experiment the creator may write to, or the creation is refused.
+    expectRefused(
+      await call('POST', `${G3}/endpoints/create`, creator, {
+        body: { ...body(`traced-${suffix}`), usage_tracking: true, experiment_id: world.sharedExperimentId },
+      }),
       403,
       'MLGATE_PERMISSION_DENIED',
     );
@@ -230,13 +305,13 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces', function ()
     expect(left).to.not.include(user.username);
   });
 
-  it('keeps secrets, model definitions, endpoint creation and webhooks for administrators', async () => {
+  it('keeps secrets, model definitions and webhooks for administrators', async () => {
     const user = world.users.editor;
     for (const [method, path, body] of [
       ['GET', `${G3}/secrets/list`, undefined],
       ['POST', `${G3}/secrets/create`, { secret_name: 'x', secret_value: { api_key: 'k' }, provider: 'openai' }],
       ['GET', `${G3}/model-definitions/list`, undefined],
-      ['POST', `${G3}/endpoints/create`, { name: 'mine', model_configs: [{ model_definition_id: modelDefinitionId }] }],
+      ['POST', `${G3}/model-definitions/create`, { name: 'x', secret_id: 's-1', provider: 'openai', model_name: 'm' }],
       ['GET', '/api/2.0/mlflow/webhooks', undefined],
       ['POST', '/api/2.0/mlflow/webhooks', { name: 'w', url: 'https://example.com/hook', events: [] }],
       ['POST', '/api/3.0/mlflow/workspaces', { name: 'team' }],

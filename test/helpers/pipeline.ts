@@ -38,6 +38,8 @@ export interface FakeMlflow {
   // The AI gateway (h/gateway).
   /** AI gateway endpoints: name -> id. */
   readonly gatewayEndpoints?: Record<string, string>;
+  /** AI gateway model definitions by id. */
+  readonly gatewayModelDefinitions?: readonly string[];
   /** MCP servers by name. */
   readonly mcpServers?: readonly string[];
 }
@@ -168,6 +170,8 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
         'name' in by ? endpoints.find(([name]) => name === by.name) : endpoints.find(([, id]) => id === by.endpoint_id);
       return Promise.resolve(found?.[1] ?? null);
     },
+    gatewayModelDefinitionId: (id) =>
+      Promise.resolve(mlflow.gatewayModelDefinitions?.includes(id) === true ? id : null),
     mcpServerName: (name) => Promise.resolve(mlflow.mcpServers?.includes(name) === true ? name : null),
     searchExperiments: () =>
       Promise.resolve({

@@ -21,7 +21,12 @@ export type Requirement =
   | 'authenticated'
   | 'create'
   | 'assistant'
-  | { readonly permission: PermissionLevel; readonly named: readonly string[] };
+  | {
+      /** Each resource named (kind:value) with the permission it needs. */
+      readonly named: readonly (readonly [ref: string, permission: PermissionLevel])[];
+      /** The request creates a resource, granted to its creator. */
+      readonly creates?: true;
+    };
 
 export interface GatewayRow {
   readonly request: GatewayRequest;
@@ -44,7 +49,9 @@ const row = (
 const G3 = '/api/3.0/mlflow/gateway';
 const UI3 = '/ajax-api/3.0/mlflow';
 const ID = { endpoint_id: ENDPOINT_ID };
-const need = (permission: PermissionLevel, named: readonly string[]): Requirement => ({ permission, named });
+const need = (permission: PermissionLevel, named: readonly string[]): Requirement => ({
+  named: named.map((ref) => [ref, permission] as const),
+});
 
 export const GATEWAY_ROWS: readonly GatewayRow[] = [
   // Secrets and model definitions.
@@ -55,14 +62,59 @@ export const GATEWAY_ROWS: readonly GatewayRow[] = [
   row('GET', `${G3}/secrets/list`, 'ListGatewaySecretInfos', 'admin'),
   row('GET', `${UI3}/gateway/secrets/config`, 'GetGatewaySecretsConfig', 'admin'),
   row('POST', `${G3}/model-definitions/create`, 'CreateGatewayModelDefinition', 'admin', { body: { name: 'm' } }),
-  row('GET', `${G3}/model-definitions/get`, 'GetGatewayModelDefinition', 'admin', { query: 'model_definition_id=d' }),
+  row('GET', `${G3}/model-definitions/get`, 'GetGatewayModelDefinition', need('READ', ['gateway_model_definition:d']), {
+    query: 'model_definition_id=d',
+  }),
   row('POST', `${G3}/model-definitions/update`, 'UpdateGatewayModelDefinition', 'admin', { body: {} }),
   row('DELETE', `${G3}/model-definitions/delete`, 'DeleteGatewayModelDefinition', 'admin', { body: {} }),
   row('GET', `${G3}/model-definitions/list`, 'ListGatewayModelDefinitions', 'admin'),
   // Endpoints.
-  row('POST', `${G3}/endpoints/create`, 'CreateGatewayEndpoint', 'admin', { body: { name: 'chat' } }),
-  row('POST', `${G3}/endpoints/update`, 'UpdateGatewayEndpoint', 'admin', { body: ID }),
-  row('POST', `${G3}/endpoints/models/attach`, 'AttachModelToGatewayEndpoint', 'admin', { body: ID }),
+  row('POST', `${G3}/endpoints/create`, 'CreateGatewayEndpoint', 'create', { body: { name: 'chat' } }),
+  row(
+    'POST',
+    `${G3}/endpoints/create`,
+    'CreateGatewayEndpoint',
+    {
+      named: [
+        ['gateway_model_definition:d-1', 'USE'],
+        ['gateway_model_definition:d-2', 'USE'],
+        ['experiment:7', 'EDIT'],
+      ],
+      creates: true,
+    },
+    {
+      body: {
+        name: 'chat',
+        model_configs: [{ model_definition_id: 'd-1' }, { model_definition_id: 'd-2' }],
+        experiment_id: '7',
+      },
+    },
+  ),
+  row(
+    'POST',
+    `${G3}/endpoints/update`,
+    'UpdateGatewayEndpoint',
+    {
+      named: [
+        [`gateway_endpoint:${ENDPOINT_ID}`, 'EDIT'],
+        ['gateway_model_definition:d-1', 'USE'],
+      ],
+    },
+    { body: { ...ID, model_configs: [{ model_definition_id: 'd-1' }] } },
+  ),
+  row('POST', `${G3}/endpoints/update`, 'UpdateGatewayEndpoint', need('EDIT', byId), { body: { ...ID, name: 'x' } }),
+  row(
+    'POST',
+    `${G3}/endpoints/models/attach`,
+    'AttachModelToGatewayEndpoint',
+    {
+      named: [
+        [`gateway_endpoint:${ENDPOINT_ID}`, 'EDIT'],
+        ['gateway_model_definition:d-1', 'USE'],
+      ],
+    },
+    { body: { ...ID, model_config: { model_definition_id: 'd-1' } } },
+  ),
   row('GET', `${G3}/endpoints/list`, 'ListGatewayEndpoints', 'authenticated'),
   row('GET', `${G3}/endpoints/get`, 'GetGatewayEndpoint', need('READ', byId), { query: `endpoint_id=${ENDPOINT_ID}` }),
   row('GET', `${G3}/endpoints/get`, 'GetGatewayEndpoint', need('READ', byName), { query: 'name=chat' }),

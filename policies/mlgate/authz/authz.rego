@@ -84,6 +84,17 @@ _resource_check if {
 	_op.access == "resource"
 }
 
+# The targets of a request are checked for access "resource", and for access "create" when the creation names
+# resources it uses (h/gateway: the model definitions a new AI gateway endpoint serves), each needing the
+# permission its route sets.
+_target_check if _resource_check
+
+_target_check if {
+	_authenticated
+	not _admin
+	_op.access == "create"
+}
+
 _effective(target) := permissions.effective(
 	object.get(target, "grants", {}),
 	_regex_matches(target),
@@ -225,7 +236,7 @@ deny contains "no-targets" if {
 }
 
 deny contains "resource-not-found" if {
-	_resource_check
+	_target_check
 	some target in input.targets
 	target.exists == false
 }
@@ -239,7 +250,7 @@ _drops_unreadable if {
 }
 
 deny contains "no-permission" if {
-	_resource_check
+	_target_check
 	not _drops_unreadable
 	some target in _existing_targets
 	not _permitted(target)
@@ -289,7 +300,7 @@ _required(target) := target.permission if is_string(object.get(target, "permissi
 else := _op.permission
 
 deny contains "explicit-deny" if {
-	_resource_check
+	_target_check
 	not _drops_unreadable
 	some target in _existing_targets
 	effective := _effective(target)
@@ -333,7 +344,7 @@ _grounds contains "authenticated" if {
 }
 
 _grounds contains concat(":", ["grant", _effective(target).source]) if {
-	_resource_check
+	_target_check
 	some target in _existing_targets
 }
 
@@ -368,7 +379,7 @@ obligations contains {"type": "grant-group", "group": group, "permission": permi
 # METADATA
 # description: Per-target evaluation, for logs and explanations.
 checks contains check if {
-	_resource_check
+	_target_check
 	some target in _existing_targets
 	effective := _effective(target)
 	check := object.union(

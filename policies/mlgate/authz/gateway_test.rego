@@ -72,9 +72,8 @@ test_listing_every_binding_is_for_administrators if {
 
 _admin_only := {
 	"CreateGatewaySecret", "GetGatewaySecretInfo", "UpdateGatewaySecret", "DeleteGatewaySecret",
-	"ListGatewaySecretInfos", "GetGatewaySecretsConfig", "CreateGatewayModelDefinition", "GetGatewayModelDefinition",
+	"ListGatewaySecretInfos", "GetGatewaySecretsConfig", "CreateGatewayModelDefinition",
 	"UpdateGatewayModelDefinition", "DeleteGatewayModelDefinition", "ListGatewayModelDefinitions",
-	"CreateGatewayEndpoint", "UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint",
 	"CreateGatewayBudgetPolicy", "UpdateGatewayBudgetPolicy", "DeleteGatewayBudgetPolicy",
 	"CreateGatewayGuardrail", "GetGatewayGuardrail", "DeleteGatewayGuardrail", "ListGatewayGuardrails",
 	"AddGuardrailToEndpoint", "UpdateEndpointGuardrailConfig",
@@ -91,9 +90,38 @@ test_secrets_webhooks_workspace_management_and_mcp_searches_are_for_administrato
 	}
 }
 
-test_an_endpoint_grant_does_not_open_secrets_or_endpoint_creation if {
-	every op in {"GetGatewaySecretInfo", "CreateGatewayEndpoint", "UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint"} {
+test_an_endpoint_grant_does_not_open_secrets_or_model_definitions if {
+	every op in {"GetGatewaySecretInfo", "CreateGatewayModelDefinition", "UpdateGatewayModelDefinition"} {
 		_decide(_bob, op, [_endpoint("MANAGE")], _config).reasons == ["admin-required"]
+	}
+}
+
+_definition(user) := {
+	"type": "gateway_model_definition", "id": "d-1", "via": "gateway_model_definition", "exists": true,
+	"grants": {"user": user, "groups": {}}, "permission": "USE",
+}
+
+test_creating_an_endpoint_needs_use_on_every_model_definition_it_serves if {
+	d := _decide(_bob, "CreateGatewayEndpoint", [_definition("USE")], _config)
+	d.allow
+	{"type": "grant-creator", "permission": "MANAGE"} in d.obligations
+	_decide(_bob, "CreateGatewayEndpoint", [_definition("READ")], _config).reasons == ["no-permission"]
+	_decide(_bob, "CreateGatewayEndpoint", [_definition(null)], _config).reasons == ["no-permission"]
+	two := [_definition("USE"), object.union(_definition(null), {"id": "d-2"})]
+	_decide(_bob, "CreateGatewayEndpoint", two, _config).reasons == ["no-permission"]
+	missing := object.union(_definition("USE"), {"exists": false})
+	_decide(_bob, "CreateGatewayEndpoint", [missing], _config).reasons == ["resource-not-found"]
+	_decide(_root, "CreateGatewayEndpoint", [_definition(null)], _config).allow
+
+	# A creation that names nothing it uses stays a plain creation (CreateExperiment).
+	_decide(_bob, "CreateGatewayEndpoint", [], _config).allow
+}
+
+test_repointing_an_endpoint_needs_edit_on_it_and_use_on_the_definitions if {
+	every op in {"UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint"} {
+		_decide(_bob, op, [_endpoint("EDIT"), _definition("USE")], _config).allow
+		_decide(_bob, op, [_endpoint("USE"), _definition("USE")], _config).reasons == ["no-permission"]
+		_decide(_bob, op, [_endpoint("MANAGE"), _definition("READ")], _config).reasons == ["no-permission"]
 	}
 }
 

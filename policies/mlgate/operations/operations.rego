@@ -165,8 +165,8 @@ table := {
 	"GraphQLEcho": {"access": "authenticated"},
 	"GraphQLIntrospection": {"access": "admin"},
 	# AI gateway (h/gateway, docs/routes-gateway.md). Endpoints carry grants of their own (gateway_endpoint, by id).
-	# Secrets hold provider API keys, model definitions bind them: administrators only. Creating, re-pointing
-	# or attaching models to an endpoint references model definitions (MLflow asks USE on each): administrators.
+	# Secrets hold provider API keys, model definitions bind them: administrators make and change both. Model
+	# definitions are a permission type (gateway_model_definition): USE on one lets an endpoint serve it.
 	"CreateGatewaySecret": _admin_only,
 	"GetGatewaySecretInfo": _admin_only,
 	"UpdateGatewaySecret": _admin_only,
@@ -174,13 +174,15 @@ table := {
 	"ListGatewaySecretInfos": _admin_only,
 	"GetGatewaySecretsConfig": _admin_only,
 	"CreateGatewayModelDefinition": _admin_only,
-	"GetGatewayModelDefinition": _admin_only,
+	"GetGatewayModelDefinition": _read,
 	"UpdateGatewayModelDefinition": _admin_only,
 	"DeleteGatewayModelDefinition": _admin_only,
 	"ListGatewayModelDefinitions": _admin_only,
-	"CreateGatewayEndpoint": _admin_only,
-	"UpdateGatewayEndpoint": _admin_only,
-	"AttachModelToGatewayEndpoint": _admin_only,
+	# An endpoint serves model definitions: USE on each (set per target by the route), EDIT on the usage experiment;
+	# its creator gets MANAGE.
+	"CreateGatewayEndpoint": {"access": "create", "creates": "gateway_endpoint", "creator_permission": "MANAGE"},
+	"UpdateGatewayEndpoint": _edit,
+	"AttachModelToGatewayEndpoint": _edit,
 	# Every endpoint, filtered to those the caller may read (authz.visible).
 	"ListGatewayEndpoints": {"access": "list"},
 	"GetGatewayEndpoint": _read,

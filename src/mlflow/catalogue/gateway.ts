@@ -20,6 +20,22 @@ const NAMED_IN_PATH: TargetSpec = {
   in: 'path',
   required: true,
 };
+/**
+ * The model definitions an endpoint is made to serve (`model_configs[].model_definition_id`): USE on each, as
+ * MLflow's auth asks (_validate_can_use_model_definitions).
+ */
+const SERVED_DEFINITIONS: TargetSpec = {
+  resource: 'gateway_model_definition',
+  names: ['model_definition_id'],
+  shape: { each: 'model_configs' },
+  permission: 'USE',
+};
+/**
+ * The experiment an endpoint logs its usage traces to: EDIT when one is named (MLflow's auth only vetoes an explicit
+ * deny; writing traces into an experiment is an edit of it).
+ */
+const USAGE_EXPERIMENT: TargetSpec = { resource: 'experiment', names: ['experiment_id'], permission: 'EDIT' };
+
 const NAMED_BY_MODEL: TargetSpec = { resource: 'gateway_endpoint_name', names: ['model'], in: 'json', required: true };
 
 const gw = (path: string): string => `/mlflow/gateway${path}`;
@@ -35,20 +51,37 @@ const SECRET_ROUTES: readonly RouteSpec[] = [
   route('GetGatewaySecretsConfig', 'GET', gw('/secrets/config'), ['/ajax-api/3.0']),
 ];
 
-/** Model definitions bind a secret to a provider's model: administrators only. */
+/** Model definitions bind a secret to a provider's model: made and changed by administrators only. */
 const MODEL_DEFINITION_ROUTES: readonly RouteSpec[] = [
   route('CreateGatewayModelDefinition', 'POST', gw('/model-definitions/create'), API_3),
-  route('GetGatewayModelDefinition', 'GET', gw('/model-definitions/get'), API_3),
+  // READ on the definition (a permission type, so that endpoints can be granted USE on it).
+  route('GetGatewayModelDefinition', 'GET', gw('/model-definitions/get'), API_3, [
+    { resource: 'gateway_model_definition', names: ['model_definition_id'], required: true },
+  ]),
   route('UpdateGatewayModelDefinition', 'POST', gw('/model-definitions/update'), API_3),
   route('DeleteGatewayModelDefinition', 'DELETE', gw('/model-definitions/delete'), API_3),
   route('ListGatewayModelDefinitions', 'GET', gw('/model-definitions/list'), API_3),
 ];
 
 const ENDPOINT_ROUTES: readonly RouteSpec[] = [
-  // Creating, re-pointing or attaching models references model definitions (and so secrets): administrators.
-  route('CreateGatewayEndpoint', 'POST', gw('/endpoints/create'), API_3),
-  route('UpdateGatewayEndpoint', 'POST', gw('/endpoints/update'), API_3),
-  route('AttachModelToGatewayEndpoint', 'POST', gw('/endpoints/models/attach'), API_3),
+  // Serving a model definition needs USE on it; the creator of an endpoint gets MANAGE on it.
+  route('CreateGatewayEndpoint', 'POST', gw('/endpoints/create'), API_3, [SERVED_DEFINITIONS, USAGE_EXPERIMENT], {
+    handling: 'capture-created-gateway-endpoint',
+  }),
+  route('UpdateGatewayEndpoint', 'POST', gw('/endpoints/update'), API_3, [
+    ENDPOINT,
+    SERVED_DEFINITIONS,
+    USAGE_EXPERIMENT,
+  ]),
+  route('AttachModelToGatewayEndpoint', 'POST', gw('/endpoints/models/attach'), API_3, [
+    ENDPOINT,
+    {
+      resource: 'gateway_model_definition',
+      names: ['model_definition_id'],
+      within: ['model_config'],
+      permission: 'USE',
+    },
+  ]),
   // Every endpoint, filtered to those the caller may read (as MLflow's filter_list_gateway_endpoints). The
   // `secret_id` selector is not gated, as in MLflow (_GATEWAY_SECRET_SELECTOR_INERT_ROUTES): it only narrows rows.
   route('ListGatewayEndpoints', 'GET', gw('/endpoints/list'), API_3, [], { handling: 'filter-gateway-endpoints' }),

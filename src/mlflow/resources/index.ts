@@ -3,7 +3,7 @@ import { dataset } from './dataset.js';
 import { artifactPath, artifactWritePath, relativeArtifactPath } from './artifact-path.js';
 import { experiment } from './experiment.js';
 import { experimentName } from './experiment-name.js';
-import { gatewayEndpoint, gatewayEndpointName } from './gateway-endpoint.js';
+import { gatewayEndpoint, gatewayEndpointName, gatewayModelDefinition } from './gateway-endpoint.js';
 import type { ResourceKind } from './kind.js';
 import { loggedModel } from './logged-model.js';
 import { mcpServer } from './mcp-server.js';
@@ -27,6 +27,7 @@ export const RESOURCE_KINDS = {
   // The AI gateway (h/gateway): endpoints by id, and by name (resolved to their id).
   gateway_endpoint: gatewayEndpoint,
   gateway_endpoint_name: gatewayEndpointName,
+  gateway_model_definition: gatewayModelDefinition,
   mcp_server: mcpServer,
 } as const satisfies Record<string, ResourceKind>;
 

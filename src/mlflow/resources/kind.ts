@@ -17,6 +17,8 @@ export const CARRIER_TYPES = [
   'prompt',
   // The AI gateway (h/gateway): endpoints, keyed by their generated id (`e-…`), as MLflow's auth keys them.
   'gateway_endpoint',
+  // AI gateway model definitions (h/gateway): keyed by their generated id (`d-…`); USE lets an endpoint serve one.
+  'gateway_model_definition',
   // MCP servers (h/gateway): keyed by their name, `namespace/slug`, as MLflow's auth keys them.
   'mcp_server',
 ] as const;

@@ -13,6 +13,11 @@ describe('grant resources: AI gateway endpoints and MCP servers', () => {
       id: 'e-aff9daac3e85450f970391539a43dc1c',
       label: 'AI gateway endpoint e-aff9daac3e85450f970391539a43dc1c',
     });
+    expect(resourceOf({ ...none, 'gateway-model-definition': 'd-039934c50af049f88be6af30704a4546' })).to.deep.equal({
+      type: 'gateway_model_definition',
+      id: 'd-039934c50af049f88be6af30704a4546',
+      label: 'AI gateway model definition d-039934c50af049f88be6af30704a4546',
+    });
     expect(resourceOf({ ...none, 'mcp-server': 'com.example/search' })).to.deep.equal({
       type: 'mcp_server',
       id: 'com.example/search',
@@ -24,6 +29,7 @@ describe('grant resources: AI gateway endpoints and MCP servers', () => {
     for (const args of [
       { 'gateway-endpoint': 'chat' },
       { 'gateway-endpoint': 'E-AFF9' },
+      { 'gateway-model-definition': 'md1' },
       { 'mcp-server': 'search' },
       { 'mcp-server': 'a/b/c' },
       { 'mcp-server': '/search' },

@@ -56,7 +56,7 @@ function decide(
   principal: Principal,
   operation: string,
   refs: readonly Reference[],
-  level: PermissionLevel | null,
+  level: (ref: Reference) => PermissionLevel | null,
 ): Decision {
   const targets = refs.map((r) => ({
     type: resourceKind(r.kind).carrier,
@@ -64,14 +64,21 @@ function decide(
     via: r.kind,
     ref: r.value,
     exists: true,
+    ...(r.permission === undefined ? {} : { permission: r.permission }),
   }));
-  const grants = new Map(
-    level === null ? [] : targets.map((t) => [grantsKey(t.type, t.id), { user: level, groups: {} }] as const),
-  );
+  const grants = new Map<string, { user: PermissionLevel; groups: Record<string, never> }>();
+  refs.forEach((r, i) => {
+    const held = level(r);
+    const target = targets[i];
+    if (held !== null && target !== undefined)
+      grants.set(grantsKey(target.type, target.id), { user: held, groups: {} });
+  });
   return engine.decide(
     buildPolicyInput({ principal, operation, targets, grants, method: 'GET', path: '/', now: new Date() }),
   );
 }
+
+const nothing = (): null => null;
 
 describe('AI gateway, webhooks, MCP servers, assistant, workspaces: request -> references -> decision', () => {
   let engine: DecisionEngine;
@@ -89,24 +96,34 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces: request -> r
 
   for (const row of GATEWAY_ROWS) {
     const { method, path, query } = row.request;
-    const label = typeof row.requires === 'string' ? row.requires : row.requires.permission;
+    const label = typeof row.requires === 'string' ? row.requires : row.requires.named.map(([, p]) => p).join(',');
     it(`${method} ${path}${query === undefined ? '' : '?' + query} -> ${row.operation} (${label})`, () => {
       expect(matched(row.request).route.operation).to.equal(row.operation);
       const refs = referencesOf(row.request);
       const named = refs.map((r) => `${r.kind}:${r.value}`);
-      expect(decide(engine, admin, row.operation, refs, null).allow, 'an administrator passes').to.equal(true);
+      expect(decide(engine, admin, row.operation, refs, nothing).allow, 'an administrator passes').to.equal(true);
       if (typeof row.requires === 'object') {
-        expect(named).to.deep.equal(row.requires.named);
-        const { permission } = row.requires;
-        expect(decide(engine, member, row.operation, refs, permission).allow).to.equal(true);
-        const below = decide(engine, member, row.operation, refs, BELOW[permission]);
-        expect(below.allow).to.equal(false);
-        expect(below.reasons).to.include('no-permission');
-        expect(decide(engine, member, row.operation, refs, null).reasons).to.deep.equal(['no-permission']);
+        const { named: expected, creates } = row.requires;
+        expect(named).to.deep.equal(expected.map(([ref]) => ref));
+        const needed = new Map(expected.map(([ref, permission]) => [ref, permission]));
+        const levelOf = (r: Reference): PermissionLevel => needed.get(`${r.kind}:${r.value}`) ?? 'NO_PERMISSIONS';
+        const granted = decide(engine, member, row.operation, refs, levelOf);
+        expect(granted.allow, JSON.stringify(granted.reasons)).to.equal(true);
+        if (creates === true) {
+          expect(granted.obligations).to.deep.include({ type: 'grant-creator', permission: 'MANAGE' });
+        }
+        for (const short of refs) {
+          const below = decide(engine, member, row.operation, refs, (r) =>
+            r === short ? BELOW[levelOf(r)] : levelOf(r),
+          );
+          expect(below.allow, `${short.kind}:${short.value} one level short`).to.equal(false);
+          expect(below.reasons).to.include('no-permission');
+        }
+        expect(decide(engine, member, row.operation, refs, nothing).reasons).to.deep.equal(['no-permission']);
         return;
       }
-      expect(named, 'names no endpoint').to.deep.equal([]);
-      const decision = decide(engine, member, row.operation, refs, null);
+      expect(named, 'names nothing').to.deep.equal([]);
+      const decision = decide(engine, member, row.operation, refs, nothing);
       if (row.requires === 'authenticated') {
         expect(decision.allow).to.equal(true);
       } else if (row.requires === 'create') {
@@ -117,9 +134,11 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces: request -> r
         expect(decision.reasons).to.deep.equal(['admin-required']);
       }
       if (row.requires === 'assistant') {
-        expect(decide(open, member, row.operation, refs, null).allow, 'assistant_access: authenticated').to.equal(true);
+        expect(decide(open, member, row.operation, refs, nothing).allow, 'assistant_access: authenticated').to.equal(
+          true,
+        );
       } else {
-        expect(decide(open, member, row.operation, refs, null).allow).to.equal(row.requires !== 'admin');
+        expect(decide(open, member, row.operation, refs, nothing).allow).to.equal(row.requires !== 'admin');
       }
     });
   }

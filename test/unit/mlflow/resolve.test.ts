@@ -37,6 +37,7 @@ function fakeClient(
     // The AI gateway (h/gateway).
     gatewayEndpointId: (by) =>
       answer('name' in by ? `endpoint-name:${by.name}` : `endpoint:${by.endpoint_id}`, undefined),
+    gatewayModelDefinitionId: (id) => answer(`model-definition:${id}`, undefined),
     mcpServerName: (name) => answer(`mcp-server:${name}`, undefined),
     searchExperiments: () => Promise.reject(new Error('not used')),
   };

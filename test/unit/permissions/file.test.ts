@@ -125,7 +125,7 @@ extra: 1
       'grants.1.experiment',
       'grants.1.permission',
       'grants.1: name exactly one of user or group',
-      'grants.2: name exactly one of experiment, experiment_name, registered_model, prompt, gateway_endpoint or mcp_server',
+      'grants.2: name exactly one of experiment, experiment_name, registered_model, prompt, gateway_endpoint, gateway_model_definition or mcp_server',
       'grants.3.gateway_endpoint',
       'grants.4.mcp_server',
       'rules.0.pattern',
