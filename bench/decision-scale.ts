@@ -368,7 +368,7 @@ async function propagation(
     // Back to 1,000 rules, loaded here before the next trial.
     if (ruleId !== undefined) await writer.regexRules.remove(ruleId);
     else await writer.grants.remove('experiment', `p${tag}${i}`, 'user', username);
-    const version = await writer.permissionVersion.read();
+    const version = (await writer.permissionVersion.read()).any;
     await until(() => live.status().version === version);
   }
   return times;
@@ -423,11 +423,11 @@ async function stalls(
       permission: 'READ',
       createdBy: 'bench',
     });
-    let version = await writer.permissionVersion.read();
+    let version = (await writer.permissionVersion.read()).any;
     await until(() => live.status().version === version);
     await sleep(100);
     await writer.regexRules.remove(rule.id);
-    version = await writer.permissionVersion.read();
+    version = (await writer.permissionVersion.read()).any;
     await until(() => live.status().version === version);
     await sleep(100);
   }

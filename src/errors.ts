@@ -164,6 +164,13 @@ export const ERROR_CATALOGUE = {
       'The regex rule pattern is refused: it must be RE2 syntax (no backreferences or look-around), at most 1024 ' +
       'characters, and it is matched against the whole resource name.',
   },
+  MLGATE_RULE_LIMIT: {
+    status: 400,
+    mlflowCode: 'INVALID_PARAMETER_VALUE',
+    message:
+      "A user's or group's regex rules on one resource type would exceed permissions.max_rules_per_principal or " +
+      'permissions.max_rule_chars_per_principal.',
+  },
   MLGATE_PERMISSIONS_FILE_INVALID: {
     status: 400,
     mlflowCode: 'INVALID_PARAMETER_VALUE',

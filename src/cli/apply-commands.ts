@@ -7,10 +7,19 @@ import { readFile } from 'node:fs/promises';
 
 import { MlgateError } from '../errors.js';
 import type { PatternChecker } from '../policy/patterns.js';
+import type { RuleLimits } from '../policy/rule-limits.js';
 import { applyChanges } from '../permissions/apply.js';
 import { exportPermissions } from '../permissions/export.js';
 import { fileInvalid, parsePermissionsFile } from '../permissions/file.js';
-import { type Change, type Current, applyAuthor, describeChange, planChanges } from '../permissions/plan.js';
+import {
+  type Change,
+  type Current,
+  applyAuthor,
+  describeChange,
+  planChanges,
+  rulesAfter,
+  rulesOverLimit,
+} from '../permissions/plan.js';
 import { resolveGrants } from '../permissions/resolve.js';
 import type { Store } from '../store/types.js';
 import type { Output } from './admin-commands.js';
@@ -41,6 +50,7 @@ export interface ApplyDeps {
   readonly store: Store;
   /** Built only when the file declares a rule. */
   readonly patterns: () => Promise<PatternChecker>;
+  readonly limits: RuleLimits;
   /** Built only when the file names an experiment by name. */
   readonly experimentIdByName: () => Promise<(name: string) => Promise<string | null>>;
 }
@@ -74,7 +84,15 @@ export async function applyFile(
     ? await deps.experimentIdByName()
     : () => Promise.resolve(null);
   const grants = await resolveGrants(file.grants, lookup, args.file);
-  const changes = planChanges({ groups: file.groups, grants, rules: file.rules }, await currentOf(deps.store), author);
+  const current = await currentOf(deps.store);
+  const changes = planChanges({ groups: file.groups, grants, rules: file.rules }, current, author);
+  const overLimit = rulesOverLimit(rulesAfter(current.rules, changes), deps.limits);
+  if (overLimit.length > 0) {
+    throw new MlgateError(
+      'MLGATE_RULE_LIMIT',
+      `Applying ${args.file} would leave ${overLimit.join('; ')}. Combine patterns or declare fewer rules.`,
+    );
+  }
   if (!args.dryRun) {
     await applyChanges(deps.store, changes, author);
   }

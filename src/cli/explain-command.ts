@@ -22,6 +22,7 @@ import { ROUTES } from '../mlflow/routes.js';
 import { defaultBundlePath } from '../paths.js';
 import { readBundle } from '../policy/bundle.js';
 import { runtimeData } from '../policy/data.js';
+import { ruleLimits } from '../policy/rule-limits.js';
 import { createLiveData } from '../policy/live-data.js';
 import { createPatternChecker } from '../policy/patterns.js';
 import { startPolicy } from '../policy/start-policy.js';
@@ -76,6 +77,7 @@ export async function explainCommand(store: Store, config: Config, args: Explain
       return policy.engine.setData(next);
     },
     isValidPattern: (pattern) => patterns.problem(pattern) === null,
+    limits: ruleLimits(config),
     intervalMs: config.permissions.refresh_interval_ms,
     maxStaleMs: config.permissions.max_stale_ms,
     logger,

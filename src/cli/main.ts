@@ -19,6 +19,7 @@ import { MlgateError, toMlgateError } from '../errors.js';
 import { defaultBundlePath } from '../paths.js';
 import { readBundle } from '../policy/bundle.js';
 import { createPatternChecker } from '../policy/patterns.js';
+import { ruleLimits } from '../policy/rule-limits.js';
 import { openMongoStore } from '../store/mongo/store.js';
 import type { Store } from '../store/types.js';
 import {
@@ -201,6 +202,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       'MLGATE_REQUEST_INVALID',
       'MLGATE_PATTERN_INVALID',
       'MLGATE_PERMISSIONS_FILE_INVALID',
+      'MLGATE_RULE_LIMIT',
     ];
     return usage.includes(error.code) ? 2 : 1;
   }
@@ -267,7 +269,7 @@ async function runAdminCommand(
     case 'session revoke':
       return revokeSessions(store, { username: rest[0], id: rest[1] });
     case 'rule add':
-      return addRule(store, await createPatternChecker(await readBundle(defaultBundlePath())), {
+      return addRule(store, await createPatternChecker(await readBundle(defaultBundlePath())), ruleLimits(config), {
         user: values.user,
         group: values.group[0],
         pattern: values.pattern,
@@ -316,6 +318,7 @@ async function runAdminCommand(
         {
           store,
           patterns: async () => createPatternChecker(await readBundle(defaultBundlePath())),
+          limits: ruleLimits(config),
           experimentIdByName: () => {
             const client = createMlflowClient({
               baseUrl: config.upstream.url,

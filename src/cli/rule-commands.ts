@@ -6,6 +6,7 @@ import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import { CARRIER_TYPES, type CarrierType } from '../mlflow/resources/kind.js';
 import type { PatternChecker } from '../policy/patterns.js';
+import { type RuleLimits, ruleLimitProblem } from '../policy/rule-limits.js';
 import type { RegexRuleRecord, Store } from '../store/types.js';
 import { type Output, principalOf } from './admin-commands.js';
 
@@ -40,6 +41,7 @@ function ruleData(rule: RegexRuleRecord): Record<string, unknown> {
 export async function addRule(
   store: Store,
   patterns: PatternChecker,
+  limits: RuleLimits,
   args: {
     user: string | undefined;
     group: string | undefined;
@@ -67,6 +69,17 @@ export async function addRule(
   const permission = args.permission?.toUpperCase();
   if (permission === undefined || !PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
     throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')} (NO_PERMISSIONS denies).`);
+  }
+  const theirs = (await store.regexRules.list()).filter(
+    (r) => r.resourceType === resourceType && r.principalType === principalType && r.principal === principal,
+  );
+  const problem = ruleLimitProblem([...theirs.map((r) => r.pattern), args.pattern], limits);
+  if (problem !== null) {
+    throw new MlgateError(
+      'MLGATE_RULE_LIMIT',
+      `${principalType} ${principal} would have ${problem} on ${resourceType} names. Combine patterns ` +
+        '(one alternation instead of several rules) or remove rules (mlgate rule list, mlgate rule remove).',
+    );
   }
   const rule = await store.regexRules.add({
     resourceType: resourceType as CarrierType,

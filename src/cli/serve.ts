@@ -38,6 +38,7 @@ import { createExperimentNames } from '../mlflow/names.js';
 import { createResolver } from '../mlflow/resolve.js';
 import { ROUTES } from '../mlflow/routes.js';
 import { runtimeData } from '../policy/data.js';
+import { ruleLimits } from '../policy/rule-limits.js';
 import { createLiveData } from '../policy/live-data.js';
 import { createPatternChecker } from '../policy/patterns.js';
 import { startPolicy } from '../policy/start-policy.js';
@@ -133,6 +134,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
       return engine.setData(data);
     },
     isValidPattern: (pattern) => patterns.problem(pattern) === null,
+    limits: ruleLimits(config),
     onChange: () => {
       grantSource.clear();
       permissionsChanged.notify();

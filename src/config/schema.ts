@@ -63,9 +63,14 @@ export interface Config {
     // Regex rules, the source order and live permission data (issue 8, items 1 and 4).
     readonly source_order: readonly string[];
     readonly experiment_creators: readonly string[];
+    // The model registry and prompts (h/registry).
+    readonly registered_model_creators: readonly string[];
+    readonly prompt_creators: readonly string[];
     readonly refresh_interval_ms: number;
     readonly max_stale_ms: number;
     readonly name_cache_ttl_ms: number;
+    readonly max_rules_per_principal: number;
+    readonly max_rule_chars_per_principal: number;
     // The MLflow assistant (h/gateway).
     readonly assistant_access: 'admin' | 'authenticated';
   };

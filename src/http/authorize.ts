@@ -103,13 +103,21 @@ export function unnamedHint(route: Pick<RouteSpec, 'targets'> | undefined): { un
 
 /** The request fields the route hands to the policy (input.attributes); an absent field is left out. */
 export function requestAttributes(
-  route: Pick<RouteSpec, 'attributes'> | undefined,
+  route: Pick<RouteSpec, 'attributes' | 'derivedAttributes'> | undefined,
   params: RequestParams | undefined,
 ): Record<string, string> {
   const attributes: Record<string, string> = {};
   if (route?.attributes !== undefined && params !== undefined) {
     for (const name of route.attributes) {
       const value = readString(params, name);
+      if (value !== undefined) {
+        attributes[name] = value;
+      }
+    }
+  }
+  if (route?.derivedAttributes !== undefined && params !== undefined) {
+    for (const [name, read] of Object.entries(route.derivedAttributes)) {
+      const value = read(params);
       if (value !== undefined) {
         attributes[name] = value;
       }

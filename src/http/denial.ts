@@ -63,8 +63,18 @@ export function denialError(decision: Decision, context: DenialContext): MlgateE
     return new MlgateError(
       'MLGATE_PERMISSION_DENIED',
       `You may not call ${context.operation ?? 'this endpoint'}: creating this kind of resource is limited to ` +
-        'members of the groups an administrator named (permissions.experiment_creators). Ask an administrator to ' +
-        'add you to one of them.',
+        'members of the groups an administrator named for the kind created (permissions.experiment_creators, ' +
+        'permissions.registered_model_creators, permissions.prompt_creators). Ask an administrator to add you to ' +
+        'one of them.',
+      { details },
+    );
+  }
+  if (reasons.has('reserved-value')) {
+    return new MlgateError(
+      'MLGATE_PERMISSION_DENIED',
+      `Only administrators may make this change with ${context.operation ?? 'this endpoint'}: it sets or removes a ` +
+        'reserved value (the tag mlflow.prompt.is_prompt, which would move a registered model or prompt to the ' +
+        'other permission type, away from its grants).',
       { details },
     );
   }

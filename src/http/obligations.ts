@@ -82,7 +82,8 @@ export async function grantCreation(
   }
 }
 
-async function withRetries(run: () => Promise<void>): Promise<void> {
+/** Runs a store write, retried after RETRY_PAUSES_MS on failure. */
+export async function withRetries(run: () => Promise<void>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await run();

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 import { MlgateError } from '../errors.js';
+import { registryEntry } from './registry/prompt-tag.js';
 import { requireWellFormed } from './well-formed.js';
 
 export interface UpstreamAnswer {
@@ -41,6 +42,26 @@ export interface MlflowClient {
   mcpServerName(name: string): Promise<string | null>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
   searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+  // GenAI objects (h/genai): scorers, review queues, label schemas, issues, jobs.
+  /**
+   * A GET look-up of one MLflow object by a path the caller builds (ids already encoded): the JSON object MLflow
+   * answers with 200, or null when it answers 404 or 400 (no such object). Any other answer is refused
+   * (MLGATE_UPSTREAM_INVALID_RESPONSE); the resource kinds pick the fields they need (resources/lookup.ts).
+   */
+  lookup(path: string): Promise<Readonly<Record<string, unknown>> | null>;
+  // The model registry and prompts (h/registry).
+  /** A registered model by name: its name as MLflow keeps it and whether it is a prompt; null when there is none. */
+  registeredModel(name: string): Promise<RegistryEntry | null>;
+  /** One page of SearchRegisteredModels (GET, query string); non-200 answers are returned, not thrown. */
+  searchRegisteredModels(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+  /** One page of SearchModelVersions (GET, query string); non-200 answers are returned, not thrown. */
+  searchModelVersions(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+}
+
+/** A registered model or prompt as the registry keeps it (h/registry). */
+export interface RegistryEntry {
+  readonly name: string;
+  readonly isPrompt: boolean;
 }
 
 export interface MlflowClientOptions {
@@ -234,7 +255,51 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       return lookup(`/api/3.0/mlflow/mcp-servers/${path}`, (body) => field(body, 'name'));
     },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
+    // GenAI objects (h/genai).
+    async lookup(path) {
+      const answer = await call('GET', path);
+      if (answer.status === 404 || answer.status === 400) {
+        return null;
+      }
+      if (answer.status !== 200 || !isObject(answer.body)) {
+        throw new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE', undefined, {
+          details: { path: path.split('?')[0], upstream_status: answer.status },
+        });
+      }
+      return answer.body;
+    },
+    // The model registry and prompts (h/registry).
+    async registeredModel(name) {
+      requireWellFormed(name, 'name');
+      const path = `/api/2.0/mlflow/registered-models/get?${new URLSearchParams({ name }).toString()}`;
+      const answer = await call('GET', path);
+      if (answer.status === 404 || answer.status === 400) {
+        return null;
+      }
+      const model = answer.status === 200 ? field(answer.body, 'registered_model') : undefined;
+      const entry = isObject(model) ? registryEntry(model) : undefined;
+      if (entry === undefined) {
+        throw new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE', undefined, {
+          details: { path: path.split('?')[0], upstream_status: answer.status },
+        });
+      }
+      return entry;
+    },
+    searchRegisteredModels: (request) =>
+      call('GET', `/api/2.0/mlflow/registered-models/search?${queryString(request)}`),
+    searchModelVersions: (request) => call('GET', `/api/2.0/mlflow/model-versions/search?${queryString(request)}`),
   };
+}
+
+/** Request fields as a query string, as MLflow reads a GET: a list as repeated keys. */
+function queryString(request: Readonly<Record<string, unknown>>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(request)) {
+    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof item === 'string' || typeof item === 'number') query.append(key, String(item));
+    }
+  }
+  return query.toString();
 }
 
 function field(body: unknown, ...path: string[]): unknown {

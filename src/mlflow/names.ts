@@ -15,6 +15,8 @@ export interface ExperimentNames {
   name(targets: readonly ResolvedTarget[]): Promise<ResolvedTarget[]>;
   /** Remembers a name the gateway saw in an answer (search results), so no look-up is needed. */
   remember(id: string, name: string): void;
+  /** Forgets an experiment's name (it was renamed through this gateway): the next decision looks it up. */
+  forget(id: string): void;
 }
 
 export function createExperimentNames(deps: {
@@ -49,13 +51,18 @@ export function createExperimentNames(deps: {
         if (!target.exists || target.name !== undefined) return target;
         // Registered models and prompts are named by their id (their name), as MLflow keys them.
         if (target.type !== 'experiment') return { ...target, name: target.id };
-        // A target named by its experiment's name needs no look-up.
-        const name = target.via === 'experiment_name' ? target.ref : await lookup(target.id);
+        // Always the name MLflow holds for the id, even when the request named the experiment by name: MLflow may
+        // find an experiment under another spelling (a database comparing names without case or trailing spaces,
+        // as MySQL's default collations do), and a rule must match the name of the experiment MLflow acts on.
+        const name = await lookup(target.id);
         return name === null ? target : { ...target, name };
       });
     },
     remember(id, name) {
       cache.set(id, name);
+    },
+    forget(id) {
+      cache.delete(id);
     },
   };
 }

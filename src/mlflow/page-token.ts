@@ -32,6 +32,11 @@ export interface SearchBinding {
   readonly orderBy: readonly string[];
   readonly viewType: string | number | null;
   readonly maxResults: number;
+  /**
+   * Which search the token continues, when it is not SearchExperiments (h/registry: SearchRegisteredModels,
+   * SearchModelVersions): a token of one search is refused by another.
+   */
+  readonly search?: string;
 }
 
 export interface PageTokens {
@@ -167,6 +172,8 @@ function associatedData(binding: SearchBinding): Buffer {
       binding.orderBy,
       binding.viewType,
       binding.maxResults,
+      // Left out for SearchExperiments, whose tokens keep the binding they had.
+      ...(binding.search === undefined ? [] : [binding.search]),
     ]),
   );
 }

@@ -15,7 +15,7 @@ import { BoundedCache } from '../util/bounded-cache.js';
 import { mapLimitedUntil } from '../util/concurrency.js';
 import type { MlflowClient } from './client.js';
 import type { Reference } from './references.js';
-import { resourceKind } from './resources/index.js';
+import { type ResourceKindName, resourceKind } from './resources/index.js';
 import type { Carrier } from './resources/kind.js';
 
 /** Most resources remembered as missing at once (each is at most MAX_ID_LENGTH characters). */
@@ -26,6 +26,11 @@ export const LOOKUP_CONCURRENCY = 8;
 
 export interface Resolver {
   resolve(references: readonly Reference[]): Promise<ResolvedTarget[]>;
+  /**
+   * Drops what this replica remembers of one resource (h/registry: a registered model name just deleted, renamed or
+   * created, whose type may have changed). Other replicas keep theirs for at most the kind's foundTtlMs.
+   */
+  forget?(kind: ResourceKindName, value: string): void;
 }
 
 export interface ResolverDeps {
@@ -111,6 +116,10 @@ export function createResolver(deps: ResolverDeps): Resolver {
     missing.get(keyOf(reference)) !== undefined;
 
   return {
+    forget(kind, value) {
+      found.get(kind)?.delete(value);
+      missing.delete(keyOf({ kind, value }));
+    },
     async resolve(references) {
       const known = references.find(knownMissing);
       if (known !== undefined) {

@@ -4,6 +4,7 @@
  */
 import type { PermissionLevel } from '../config/schema.js';
 import type { IdentityFields } from './identity-fields.js';
+import type { RequestParams } from './params.js';
 import type { OperationName } from './operations.js';
 import type { ResourceKindName } from './resources/index.js';
 
@@ -63,6 +64,12 @@ export interface TargetSpec {
  *  capture-created-experiment  proxied; the response is read to apply the policy's obligations
  *  drop-unreadable-targets     proxied without the experiments the caller may not read, when the policy says so
  *  graphql                     proxied; fields the policy hides (redacted GraphQL fields) are emptied in the answer
+ * The model registry and prompts (h/registry):
+ *  capture-created-registry-entry  proxied; the answer names the registered model or prompt created (obligations)
+ *  sweep-deleted-registry-entry    proxied; after MLflow deleted the entry, the grants on its name are removed
+ *  move-renamed-registry-entry     proxied; after MLflow renamed the entry, its grants move to the new name
+ *  filter-registered-models        the gateway runs the search itself and returns only readable rows
+ *  filter-model-versions           the same, rows decided by their registered model or prompt
  *  sweep-deleted-grants        proxied; once MLflow confirms the deletion, every grant on the request's targets
  *                              (only the deleted resource) is removed (h/gateway)
  *  filter-gateway-endpoints    proxied; the answer's endpoints are filtered to those the caller may read (h/gateway)
@@ -73,8 +80,16 @@ export type Handling =
   | 'stream'
   | 'filter-experiments'
   | 'capture-created-experiment'
+  | 'forget-experiment-name'
   | 'drop-unreadable-targets'
   | 'graphql'
+  // The model registry and prompts (h/registry).
+  | 'capture-created-registry-entry'
+  | 'sweep-deleted-registry-entry'
+  | 'move-renamed-registry-entry'
+  | 'filter-registered-models'
+  | 'filter-model-versions'
+  // AI gateway and MCP servers (h/gateway).
   | 'sweep-deleted-grants'
   | 'filter-gateway-endpoints'
   | 'capture-created-mcp-server'
@@ -106,11 +121,19 @@ export interface RouteSpec {
   readonly body?: 'json' | 'stream' | 'otlp' | 'graphql';
   /** Request fields handed to the policy as input.attributes (read as strings, like MLflow). */
   readonly attributes?: readonly string[];
+  /**
+   * Attributes the gateway derives from the request, by name (e.g. the permission type CreateRegisteredModel
+   * creates, from its tags): each reader returns the value, undefined to leave it out, or throws (400) on a request
+   * it cannot read unambiguously.
+   */
+  readonly derivedAttributes?: Readonly<Record<string, (params: RequestParams) => string | undefined>>;
   /** Identity fields the gateway sets to the caller (see identity-fields.ts). */
   readonly identity?: IdentityFields;
 }
 
-type RouteOptions = Partial<Pick<RouteSpec, 'framework' | 'handling' | 'body' | 'attributes' | 'identity'>>;
+type RouteOptions = Partial<
+  Pick<RouteSpec, 'framework' | 'handling' | 'body' | 'attributes' | 'derivedAttributes' | 'identity'>
+>;
 
 export function route(
   operation: OperationName,

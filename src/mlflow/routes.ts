@@ -10,6 +10,7 @@ import { DATASET_ROUTES } from './catalogue/datasets.js';
 import { ARTIFACT_ROUTES } from './catalogue/artifacts.js';
 import { EXPERIMENT_ROUTES } from './catalogue/experiments.js';
 import { LOGGED_MODEL_ROUTES } from './catalogue/logged-models.js';
+import { REGISTRY_ROUTES } from './catalogue/registry.js';
 import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
 import { TRACE_ROUTES } from './catalogue/traces.js';
@@ -21,6 +22,11 @@ import { MCP_SERVER_ROUTES } from './catalogue/mcp-servers.js';
 import { WEBHOOK_ROUTES } from './catalogue/webhooks.js';
 import { WORKSPACE_ROUTES } from './catalogue/workspaces.js';
 import type { RouteSpec } from './route-spec.js';
+// GenAI: scorers, review, jobs, demo and unimplemented routes (h/genai).
+import { GENAI_SERVER_ROUTES } from './catalogue/genai-server.js';
+import { JOB_ROUTES } from './catalogue/jobs.js';
+import { REVIEW_ROUTES } from './catalogue/review.js';
+import { SCORER_ROUTES } from './catalogue/scorers.js';
 
 export type { Handling, HttpMethod, RouteSpec, TargetSpec } from './route-spec.js';
 
@@ -36,6 +42,13 @@ export const ROUTES: readonly RouteSpec[] = [
   ...ARTIFACT_ROUTES,
   // Web UI and GraphQL (h/ui).
   ...UI_ROUTES,
+  // GenAI: scorers, review, jobs, demo and unimplemented routes (h/genai).
+  ...SCORER_ROUTES,
+  ...REVIEW_ROUTES,
+  ...JOB_ROUTES,
+  ...GENAI_SERVER_ROUTES,
+  // The model registry and prompts (h/registry).
+  ...REGISTRY_ROUTES,
   // AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
   ...GATEWAY_ROUTES,
   ...WEBHOOK_ROUTES,

@@ -6,6 +6,7 @@
  */
 import type { PermissionLevel } from '../config/schema.js';
 import type { GrantRecord, GroupRecord, PrincipalType, RegexRuleRecord, ResourceType } from '../store/types.js';
+import { type RuleLimits, ruleLimitProblem } from '../policy/rule-limits.js';
 import type { DeclaredGroup, DeclaredRule } from './file.js';
 
 /** A grant as applied: on a resource id (experiment names are looked up before planning). */
@@ -117,6 +118,38 @@ export function planChanges(desired: Desired, current: Current, author: string):
 
 function resourceLabel(type: ResourceType, id: string): string {
   return type === 'experiment' ? `experiment ${id}` : `${type} ${JSON.stringify(id)}`;
+}
+
+/** The rules the store would hold once `changes` are applied (pure): what the limits are checked on. */
+export function rulesAfter(
+  current: readonly RegexRuleRecord[],
+  changes: readonly Change[],
+): Pick<RegexRuleRecord, 'resourceType' | 'principalType' | 'principal' | 'pattern'>[] {
+  const after = new Map<string, Pick<RegexRuleRecord, 'resourceType' | 'principalType' | 'principal' | 'pattern'>>(
+    current.map((r) => [ruleKeyOf(r), r]),
+  );
+  for (const change of changes) {
+    if (change.kind !== 'rule') continue;
+    if (change.action === 'delete') after.delete(ruleKeyOf(change.before));
+    else after.set(ruleKeyOf(change.rule), change.rule);
+  }
+  return [...after.values()];
+}
+
+/** The principals whose rules of a type are over the limits, described (pure). */
+export function rulesOverLimit(
+  rules: readonly Pick<RegexRuleRecord, 'resourceType' | 'principalType' | 'principal' | 'pattern'>[],
+  limits: RuleLimits,
+): string[] {
+  const byPrincipal = new Map<string, string[]>();
+  for (const rule of rules) {
+    const key = `${rule.principalType} ${rule.principal} on ${rule.resourceType} names`;
+    byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), rule.pattern]);
+  }
+  return [...byPrincipal].flatMap(([who, patterns]) => {
+    const problem = ruleLimitProblem(patterns, limits);
+    return problem === null ? [] : [`${who} with ${problem}`];
+  });
 }
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const;

@@ -51,6 +51,8 @@ export interface DecisionEngine {
 
 interface Installed {
   readonly policy: Awaited<ReturnType<typeof loadPolicy>>;
+  /** The bundle's policy.wasm compiled once: each data change instantiates it again, never recompiles it. */
+  readonly module: WebAssembly.Module;
   readonly status: PolicyStatus;
   readonly bundle: PolicyBundle;
 }
@@ -89,8 +91,10 @@ export function createDecisionEngine(): DecisionEngine {
   return {
     async load(bundle, runtimeData) {
       let policy: Installed['policy'];
+      let module: WebAssembly.Module;
       try {
-        policy = await loadPolicy(bundle.wasm);
+        module = await WebAssembly.compile(bundle.wasm);
+        policy = await loadPolicy(module);
       } catch (error) {
         throw new MlgateError(
           'MLGATE_POLICY_UNAVAILABLE',
@@ -117,6 +121,7 @@ export function createDecisionEngine(): DecisionEngine {
       }
       installed = {
         policy,
+        module,
         bundle,
         status: { loaded: true, revision: bundle.revision, source: bundle.source, loadedAt: new Date() },
       };
@@ -126,7 +131,7 @@ export function createDecisionEngine(): DecisionEngine {
       if (current === undefined) {
         throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
       }
-      const policy = await loadPolicy(current.bundle.wasm);
+      const policy = await loadPolicy(current.module);
       try {
         policy.setData({ ...current.bundle.data, ...runtimeData });
       } catch (error) {

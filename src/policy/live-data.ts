@@ -1,10 +1,12 @@
 /**
  * Live permission data (issue 8, item 4): every replica polls the permission version in MongoDB (a document that
- * every grant or regex rule write gives a new value, src/store/types.ts PermissionVersionRepository). When it
- * changes, the regex rules are read and the policy's data built aside, then swapped into the engine in one step
- * (DecisionEngine.setData), and cached grants are dropped; requests keep being decided from the previous data
+ * every write of permission data gives a new value, src/store/types.ts PermissionVersionRepository). When its data
+ * part changes (regex rules, groups), they are read and the policy's data built aside, then swapped into the engine
+ * in one step (DecisionEngine.setData); on any change cached grants and users are dropped (a grant or user change
+ * rebuilds nothing, so it cannot stall a decision); requests keep being decided from the previous data
  * meanwhile, never from half of the new. FerretDB has no change streams, so polling is the one way that works on
- * every server; a change takes effect within permissions.refresh_interval_ms plus the time to load it.
+ * every server; a change takes effect within permissions.refresh_interval_ms plus the time to load it. Where the
+ * server has change streams (MongoDB as a replica set), a change is also pushed and loaded at once.
  *
  * When MongoDB cannot be read, the last good data keeps deciding for permissions.max_stale_ms after the last
  * successful check; past that every request is refused (MLGATE_PERMISSIONS_STALE, fail closed) and readiness
@@ -14,11 +16,13 @@ import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type {
   GroupRepository,
+  PermissionVersion,
   PermissionVersionRepository,
   RegexRuleRecord,
   RegexRuleRepository,
 } from '../store/types.js';
-import { groupsData, rulesData } from './data.js';
+import { groupsData, ruleProblem, rulesData } from './data.js';
+import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
 
 export interface LiveDataStatus {
   /** True while the data is within permissions.max_stale_ms of the last successful check. */
@@ -47,7 +51,7 @@ export interface LiveData {
 }
 
 export interface LiveDataDeps {
-  readonly version: Pick<PermissionVersionRepository, 'read'>;
+  readonly version: Pick<PermissionVersionRepository, 'read' | 'watch'>;
   readonly rules: Pick<RegexRuleRepository, 'list'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
@@ -56,6 +60,8 @@ export interface LiveDataDeps {
   readonly install: (data: object) => Promise<void>;
   /** Whether the policy engine compiles a pattern (PatternChecker); asked once per pattern while it is in use. */
   readonly isValidPattern: (pattern: string) => boolean;
+  /** Limits on one principal's rules (src/policy/rule-limits.ts); the configuration's defaults when absent. */
+  readonly limits?: RuleLimits;
   /** Called after new data is installed (drop cached grants). */
   readonly onChange?: () => void;
   readonly intervalMs: number;
@@ -72,31 +78,65 @@ export async function readPermissionData(deps: {
   readonly rules: Pick<RegexRuleRepository, 'list'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   readonly isValidPattern: (pattern: string) => boolean;
-}): Promise<{ readonly data: object; readonly rules: RegexRuleRecord[]; readonly invalid: RegexRuleRecord[] }> {
+  readonly limits?: RuleLimits;
+}): Promise<{
+  readonly data: object;
+  readonly rules: RegexRuleRecord[];
+  /** The rules with a problem (ruleProblem), and what it is. */
+  readonly invalid: { readonly rule: RegexRuleRecord; readonly problem: string }[];
+  /** Principals whose rules of a type are over the limits (each then denied every resource of the type). */
+  readonly overLimit: { readonly type: string; readonly principal: string; readonly problem: string }[];
+}> {
   const [rules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
-  const validity = new Map(rules.map((rule) => [rule.pattern, deps.isValidPattern(rule.pattern)]));
-  const data = { ...rulesData(rules, (pattern) => validity.get(pattern) === true), ...groupsData(groups) };
-  return { data, rules, invalid: rules.filter((rule) => validity.get(rule.pattern) !== true) };
+  // Each pattern compiled once; ruleProblem only asks about strings.
+  const validity = new Map<string, boolean>();
+  const isValid = (pattern: string): boolean => {
+    let valid = validity.get(pattern);
+    if (valid === undefined) {
+      valid = deps.isValidPattern(pattern);
+      validity.set(pattern, valid);
+    }
+    return valid;
+  };
+  const overLimit: { type: string; principal: string; problem: string }[] = [];
+  const data = {
+    ...rulesData(rules, isValid, deps.limits ?? DEFAULT_RULE_LIMITS, (over) => overLimit.push(over)),
+    ...groupsData(groups),
+  };
+  const invalid = rules.flatMap((rule) => {
+    const problem = ruleProblem(rule, isValid);
+    return problem === null ? [] : [{ rule, problem }];
+  });
+  return { data, rules, invalid, overLimit };
 }
 
 export function createLiveData(deps: LiveDataDeps): LiveData {
   const now = deps.now ?? Date.now;
-  let version: string | null = null;
+  let version: PermissionVersion | null = null;
   let ruleCount = 0;
   let loadedAt: number | null = null;
   let checkedAt: number | null = null;
   let lastError: string | undefined;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let unwatch: (() => void) | undefined;
   /** Whether each pattern of the installed rules compiles (the checker's answer for a pattern never changes). */
   let checked = new Map<string, boolean>();
 
   const load = async (): Promise<void> => {
     const started = now();
     const seen = await deps.version.read();
-    if (seen === version) {
+    if (seen.any === version?.any) {
       checkedAt = started;
       lastError = undefined;
+      return;
+    }
+    if (seen.data === version?.data) {
+      // Grants or users changed, not the policy's data: drop what replicas cache of them, nothing to rebuild.
+      version = seen;
+      checkedAt = started;
+      lastError = undefined;
+      deps.onChange?.();
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
@@ -111,13 +151,22 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       }
       return valid;
     };
-    const { data, rules, invalid } = await readPermissionData({ ...deps, isValidPattern });
-    for (const rule of invalid) {
-      deps.logger.error('regex rule with a pattern the policy cannot compile: it denies every resource', {
-        rule: rule.id,
-        principal: `${rule.principalType}:${rule.principal}`,
-      });
+    const { data, rules, invalid, overLimit } = await readPermissionData({ ...deps, isValidPattern });
+    for (const over of overLimit) {
+      deps.logger.error('regex rules over the limits: their user or group is denied every resource of the type', over);
     }
+    for (const { rule, problem } of invalid) {
+      deps.logger.error(
+        'a stored regex rule cannot be matched as written: it denies every resource of its user or group (or applies to nobody when it names none)',
+        {
+          rule: rule.id,
+          problem,
+          principal: `${rule.principalType}:${rule.principal}`,
+        },
+      );
+    }
+    // Requests waiting since the rules were read and built go first; then the new policy instance is made and swapped.
+    await new Promise((resolve) => setImmediate(resolve));
     await deps.install({ ...deps.baseData, ...data });
     checked = answers;
     const previous = version;
@@ -128,7 +177,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     lastError = undefined;
     deps.onChange?.();
     if (previous !== null) {
-      deps.logger.info('permission data reloaded', { version: seen, rules: rules.length });
+      deps.logger.info('permission data reloaded', { version: seen.data, rules: rules.length });
     }
   };
 
@@ -155,9 +204,20 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       await load();
       timer = setInterval(() => void refresh(), deps.intervalMs);
       timer.unref();
+      // Where the server pushes changes (MongoDB change streams), a change is loaded as soon as it is written; the
+      // polling above stays, so a stream that never comes or breaks costs nothing but the interval.
+      unwatch = deps.version.watch?.(
+        () => void refresh(),
+        (reason) =>
+          deps.logger.info('permission data: no change stream on this server, polling only', {
+            interval_ms: deps.intervalMs,
+            reason,
+          }),
+      );
     },
     stop() {
       clearInterval(timer);
+      unwatch?.();
     },
     refresh,
     assertFresh() {
@@ -171,7 +231,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       const stale = staleMs();
       return {
         ok: version !== null && stale <= deps.maxStaleMs,
-        version: version ?? '',
+        version: version?.any ?? '',
         rules: ruleCount,
         loadedAt: loadedAt === null ? null : new Date(loadedAt),
         checkedAt: checkedAt === null ? null : new Date(checkedAt),

@@ -19,6 +19,8 @@ export const DENY_REASONS = [
   'explicit-deny',
   'artifact-location-not-allowed',
   'creation-restricted',
+  // The model registry and prompts (h/registry): a value only administrators may set (the prompt tag).
+  'reserved-value',
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -57,6 +59,7 @@ export function classOf(reason: DenyReason): DenyClass {
     case 'explicit-deny':
     case 'artifact-location-not-allowed':
     case 'creation-restricted':
+    case 'reserved-value':
       return 'refused';
   }
 }

@@ -153,6 +153,13 @@ export interface GrantRepository {
   removeAllForResource(resourceType: ResourceType, resourceId: string): Promise<number>;
   /** Removes every grant of a principal; returns how many. */
   removeAllForPrincipal(principalType: PrincipalType, principal: string): Promise<number>;
+  /**
+   * Moves every grant on a resource to another id of the same type (a registered model renamed, h/registry): when
+   * `from` has grants, the grants `to` had are replaced by them (the moved resource is the one that exists under
+   * that id now), and none is left on `from`; when it has none, nothing changes. Safe to repeat after a failure
+   * part way (the grants on `from` are removed last). Returns how many grants moved.
+   */
+  moveResource(resourceType: ResourceType, from: string, to: string): Promise<number>;
 }
 
 /**
@@ -224,14 +231,31 @@ export interface GroupRepository {
 }
 
 /**
- * The version of the permission data (grants, regex rules, users' groups): every write bumps it, so each replica
- * notices a change made by any other by reading one small document (src/policy/live-data.ts).
+ * The version of the permission data: every write bumps it, so each replica notices a change made by any other by
+ * reading one small document (src/policy/live-data.ts). `data` changes only with what the policy's data is built
+ * from (regex rules, groups): a grant or a user change makes replicas drop cached grants and users, without
+ * rebuilding the policy's data.
  */
+export interface PermissionVersion {
+  /** Changes with every write; "" before the first. */
+  readonly any: string;
+  /** Changes with writes of regex rules and groups; "" before the first. */
+  readonly data: string;
+}
+
+/** What a write changed: the policy's data (rules, groups), or only what replicas cache (grants, users). */
+export type VersionScope = 'data' | 'cache';
+
 export interface PermissionVersionRepository {
-  /** The current version; "" before the first write. */
-  read(): Promise<string>;
-  /** Gives the version a new value never used before. */
-  bump(): Promise<void>;
+  read(): Promise<PermissionVersion>;
+  /** Gives the version (and, for scope "data", the data version) a new value never used before. */
+  bump(scope?: VersionScope): Promise<void>;
+  /**
+   * Calls `onChange` soon after any replica bumps the version, where the server can push changes (a MongoDB change
+   * stream); `onUnavailable` once when it cannot (FerretDB has no change streams) or the stream fails. Returns a
+   * function that stops watching. Polling read() stays the guarantee; this only makes changes arrive sooner.
+   */
+  watch?(onChange: () => void, onUnavailable: (reason: string) => void): () => void;
 }
 
 /**

@@ -174,6 +174,20 @@ results["a_run"] = attempt(lambda: client.create_run("${ids['team-a/exp']}"))
     expect(results['a_run']).to.deep.include({ ok: false, error_code: 'PERMISSION_DENIED' });
   });
 
+  it('a rename through the gateway is matched by its new name at the next request', async () => {
+    const id = await createExperiment('team-a/renamed-soon');
+    // The member reads it through the rule on team-a/.*: the gateway now caches its name.
+    await within(BOUND_MS, async () => (await getExperiment(world.gateway.url, member, id)) === 200);
+    const renamed = await fetch(`${world.gateway.url}/api/2.0/mlflow/experiments/update`, {
+      method: 'POST',
+      headers: { authorization: basic(world.users.admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ experiment_id: id, new_name: 'hr/renamed' }),
+    });
+    expect(renamed.status).to.equal(200);
+    // Well within permissions.name_cache_ttl_ms (30 s): the gateway forgot the old name when MLflow renamed it.
+    expect(await getExperiment(world.gateway.url, member, id)).to.equal(403);
+  });
+
   it('refuses invalid patterns with a clear error (exit 2, nothing stored)', async () => {
     const before = await cli(['rule', 'list', '--json']);
     for (const [pattern, why] of [

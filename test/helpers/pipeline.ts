@@ -35,6 +35,14 @@ export interface FakeMlflow {
   readonly traces?: Record<string, string>;
   /** Evaluation datasets: the experiments each is linked to. */
   readonly datasets?: Record<string, readonly string[]>;
+  /** GenAI objects (h/genai): MLflow's answer to a look-up path (MlflowClient.lookup); absent paths are 404. */
+  readonly lookups?: Record<string, Record<string, unknown>>;
+  /** Registered models (false) and prompts (true), by name (h/registry). */
+  readonly registry?: Record<string, boolean>;
+  /** The rows SearchModelVersions answers (one page); absent: not faked. */
+  readonly modelVersions?: readonly Record<string, unknown>[];
+  /** Filled with each name the gateway looked up in the registry (GetRegisteredModel), in order. */
+  readonly registryLookups?: string[];
   // The AI gateway (h/gateway).
   /** AI gateway endpoints: name -> id. */
   readonly gatewayEndpoints?: Record<string, string>;
@@ -163,6 +171,7 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
     loggedModelExperimentId: (id) => one(mlflow.loggedModels, id),
     traceExperimentId: (id) => one(mlflow.traces, id),
     datasetExperimentIds: (id) => Promise.resolve(mlflow.datasets?.[id] ?? []),
+    lookup: (path) => Promise.resolve(mlflow.lookups?.[path] ?? null),
     // The AI gateway (h/gateway).
     gatewayEndpointId: (by) => {
       const endpoints = Object.entries(mlflow.gatewayEndpoints ?? {});
@@ -180,5 +189,22 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
         raw: Buffer.from('{}'),
         contentType: 'application/json',
       }),
+    // The model registry and prompts (h/registry).
+    registeredModel: (name) => {
+      mlflow.registryLookups?.push(name);
+      const isPrompt = mlflow.registry?.[name];
+      return Promise.resolve(isPrompt === undefined ? null : { name, isPrompt });
+    },
+    searchRegisteredModels: () => Promise.reject(new Error('not faked')),
+    searchModelVersions: () => {
+      if (mlflow.modelVersions === undefined) return Promise.reject(new Error('not faked'));
+      const body = { model_versions: mlflow.modelVersions };
+      return Promise.resolve({
+        status: 200,
+        body,
+        raw: Buffer.from(JSON.stringify(body)),
+        contentType: 'application/json',
+      });
+    },
   };
 }

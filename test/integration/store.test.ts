@@ -25,6 +25,21 @@ describe('MongoDB store (on FerretDB)', () => {
 
   storeContract(() => store);
 
+  it('says when the server has no change streams (FerretDB), so permission data is polled', async () => {
+    const unavailable = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('neither a change nor unavailable within 5 s')), 5_000);
+      const stop = store.permissionVersion.watch?.(
+        () => reject(new Error('a change stream on FerretDB?')),
+        (reason) => {
+          clearTimeout(timer);
+          stop?.();
+          resolve(reason);
+        },
+      );
+    });
+    expect(unavailable).to.be.a('string').and.not.equal('');
+  });
+
   it('answers ping', async () => {
     await store.ping();
   });

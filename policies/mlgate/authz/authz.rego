@@ -24,7 +24,8 @@
 #     assistant_access    "admin" (the default) or "authenticated": who may use the MLflow assistant (operations
 #                         of access "assistant")
 #     creators            {<resource type>: [group, ...]}: when a type's list is not empty, only administrators
-#                         and members of these groups may create resources of that type
+#                         and members of these groups may create resources of that type (the type an operation
+#                         creates: its `creates`, or its `creates_from_attribute` attribute's value)
 #   data.groups:
 #     <group>             {creator_permission?}: the defined groups' settings; creator_permission is granted to the
 #                         group on what its members create
@@ -284,11 +285,40 @@ deny contains "creation-restricted" if {
 	not _may_create
 }
 
-_may_create if count(object.get(_creators, _op.creates, [])) == 0
+_may_create if count(object.get(_creators, _created_type, [])) == 0
 
 _may_create if {
 	some group in _groups
-	group in _creators[_op.creates]
+	group in _creators[_created_type]
+}
+
+# The resource type a creation makes: the operation's `creates`, or, for an operation whose type depends on the
+# request (`creates_from_attribute`: CreateRegisteredModel makes a registered model or a prompt), the value of that
+# attribute, which must be one of `creates_one_of`. Undefined otherwise: the input is refused as invalid.
+_created_type := _op.creates if not _op.creates_from_attribute
+
+_created_type := type if {
+	type := object.get(_attributes, _op.creates_from_attribute, null)
+	type in _op.creates_one_of
+}
+
+default _attributes := {}
+
+_attributes := input.attributes if is_object(input.attributes)
+
+_input_invalid contains concat(".", ["attributes", _op.creates_from_attribute]) if {
+	_op.access == "create"
+	_op.creates_from_attribute
+	not _created_type
+}
+
+# A value only administrators may set (`reserved_attribute`: {attribute: [values]}): the prompt tag of a registered
+# model, which would move it to the other permission type, away from its grants and under the other type's rules.
+deny contains "reserved-value" if {
+	_authenticated
+	not _admin
+	some name, values in object.get(_op, "reserved_attribute", {})
+	object.get(_attributes, name, null) in values
 }
 
 # Functions, so that a missing _op.permission makes them undefined (and the target refused).

@@ -164,6 +164,99 @@ table := {
 	"GraphQL": {"access": "authenticated"},
 	"GraphQLEcho": {"access": "authenticated"},
 	"GraphQLIntrospection": {"access": "admin"},
+	# GenAI (h/genai), decided by the experiment each object is in (see docs/routes-genai.md).
+	# Scorers: MLflow's auth reads a scorer under its experiment; register needs EDIT, delete MANAGE.
+	"RegisterScorer": _edit,
+	# One or several named experiments, every one readable; naming none (every experiment's scorers) is refused.
+	"ListScorers": _read,
+	"ListScorerVersions": _read,
+	"GetScorer": _read,
+	"DeleteScorer": _manage,
+	# The experiment of each named scorer's online configuration; scorers without one add nothing to check.
+	"GetOnlineScoringConfigs": object.union(_read, {"allow_no_targets": true}),
+	"UpsertOnlineScoringConfig": _edit,
+	"InvokeScorer": _edit,
+	# Issues.
+	"CreateIssue": _edit,
+	"GetIssue": _read,
+	"UpdateIssue": _edit,
+	"SearchIssues": _read,
+	"InvokeIssueDetection": _edit,
+	# Label schemas: defining the labels reviewers use is MANAGE, as in MLflow.
+	"CreateLabelSchema": _manage,
+	"GetLabelSchema": _read,
+	"GetLabelSchemaByName": _read,
+	"ListLabelSchemas": _read,
+	"UpdateLabelSchema": _manage,
+	"DeleteLabelSchema": _manage,
+	# Review queues: routing work is EDIT, reshaping or deleting a queue MANAGE (MLflow's owner rule needs an owner,
+	# which it records only when its own auth runs).
+	"CreateReviewQueue": _edit,
+	"GetOrCreateUserQueue": _edit,
+	"GetReviewQueue": _read,
+	"GetReviewQueueByName": _read,
+	"ListReviewQueues": _read,
+	"UpdateReviewQueue": _manage,
+	"DeleteReviewQueue": _manage,
+	"AddItemsToReviewQueue": _edit,
+	"RemoveItemsFromReviewQueue": _manage,
+	"ListReviewQueueItems": _read,
+	"SetReviewQueueItemStatus": _edit,
+	# Prompt optimization and jobs: a job carries the permission of the experiment its parameters name.
+	"CreatePromptOptimizationJob": _edit,
+	"GetPromptOptimizationJob": _read,
+	"SearchPromptOptimizationJobs": _read,
+	"CancelPromptOptimizationJob": _edit,
+	"DeletePromptOptimizationJob": _manage,
+	"GetJob": _read,
+	"CancelJob": _edit,
+	# Any allowed job function with free-form parameters, run as the server.
+	"SubmitJob": {"access": "admin"},
+	"SearchJobs": _read,
+	"InvokeGenaiEvaluate": _edit,
+	# Demo data is written and hard-deleted as the server, outside any grant.
+	"GenerateDemo": {"access": "admin"},
+	"DeleteDemo": {"access": "admin"},
+	# Declared by MLflow, not implemented by its open-source server: nothing to serve.
+	"SearchUnifiedTraces": {"access": "admin"},
+	"GetOnlineTraceDetails": {"access": "admin"},
+	"SearchDatasetsUnprefixed": {"access": "admin"},
+	# The model registry and prompts (h/registry): a request's registered model or prompt (by name) decides, in the
+	# permission type it is; model versions, aliases and version downloads are decided by theirs. Levels as MLflow's
+	# own auth (docs/routes-registry.md).
+	# The type created is the request's: attribute created_type, "registered_model" or "prompt" (from its tags).
+	"CreateRegisteredModel": {
+		"access": "create",
+		"creates": "registered_model",
+		"creates_from_attribute": "created_type",
+		"creates_one_of": ["registered_model", "prompt"],
+		"creator_permission": "MANAGE",
+	},
+	"GetRegisteredModel": _read,
+	"RenameRegisteredModel": _edit,
+	"UpdateRegisteredModel": _edit,
+	"DeleteRegisteredModel": _manage,
+	"SearchRegisteredModels": {"access": "list"},
+	"GetLatestVersions": _read,
+	# The prompt tag moves an entry to the other permission type: administrators only (see authz reserved-tag).
+	"SetRegisteredModelTag": object.union(_edit, {"reserved_attribute": {"key": ["mlflow.prompt.is_prompt"]}}),
+	"DeleteRegisteredModelTag": object.union(_edit, {"reserved_attribute": {"key": ["mlflow.prompt.is_prompt"]}}),
+	"SetRegisteredModelAlias": _edit,
+	# MLflow's own auth asks the delete action (MANAGE).
+	"DeleteRegisteredModelAlias": _manage,
+	"GetModelVersionByAlias": _read,
+	# EDIT on the registered model or prompt; READ on the run, logged model and source it is made from (per target).
+	"CreateModelVersion": _edit,
+	"GetModelVersion": _read,
+	"UpdateModelVersion": _edit,
+	"TransitionModelVersionStage": _edit,
+	"DeleteModelVersion": _manage,
+	"GetModelVersionDownloadUri": _read,
+	"SearchModelVersions": {"access": "list"},
+	"SetModelVersionTag": _edit,
+	# MLflow's own auth asks the delete action (MANAGE).
+	"DeleteModelVersionTag": _manage,
+	"GetModelVersionArtifact": _read,
 	# AI gateway (h/gateway, docs/routes-gateway.md). Endpoints carry grants of their own (gateway_endpoint, by id).
 	# Secrets hold provider API keys, model definitions bind them: administrators make and change both. Model
 	# definitions are a permission type (gateway_model_definition): USE on one lets an endpoint serve it.

@@ -21,6 +21,25 @@ export const PERMISSION_DATA_OPTIONS: readonly OptionSpec[] = [
       'Groups whose members may create experiments. Empty: every authenticated user may. Administrators always ' +
       'may. Anyone else gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
   },
+  // ---- The model registry and prompts (h/registry): who may create them ----
+  {
+    path: 'permissions.registered_model_creators',
+    type: 'string-list',
+    default: [],
+    description:
+      'Groups whose members may create registered models (CreateRegisteredModel without the prompt tag). Empty: ' +
+      'every authenticated user may. Administrators always may. Anyone else gets 403 MLGATE_PERMISSION_DENIED ' +
+      '(reason creation-restricted).',
+  },
+  {
+    path: 'permissions.prompt_creators',
+    type: 'string-list',
+    default: [],
+    description:
+      'Groups whose members may create prompts (CreateRegisteredModel with the tag mlflow.prompt.is_prompt=true, ' +
+      'as mlflow.genai.register_prompt sends it). Empty: every authenticated user may. Administrators always may. ' +
+      'Anyone else gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
+  },
   {
     path: 'permissions.refresh_interval_ms',
     type: 'integer',
@@ -40,6 +59,27 @@ export const PERMISSION_DATA_OPTIONS: readonly OptionSpec[] = [
     description:
       'How long a replica keeps deciding from the last permission data it loaded while MongoDB cannot be read; ' +
       'after that it refuses requests (503 MLGATE_PERMISSIONS_STALE) and reports not ready until MongoDB answers.',
+  },
+  {
+    path: 'permissions.max_rules_per_principal',
+    type: 'integer',
+    default: 50,
+    min: 1,
+    max: 10_000,
+    description:
+      'Most regex rules one user or group may have on one resource type. Each decision matches all the rules of ' +
+      'the caller and their groups, so this bounds its cost. Refused when written; a principal over it (rules ' +
+      'written to MongoDB by hand) is denied every resource of the type until the excess is removed.',
+  },
+  {
+    path: 'permissions.max_rule_chars_per_principal',
+    type: 'integer',
+    default: 4096,
+    min: 1,
+    max: 1_000_000,
+    description:
+      "Most characters of one user's or group's regex rule patterns on one resource type, together (a decision " +
+      'costs about 1 µs per character of the rules it matches). Enforced like permissions.max_rules_per_principal.',
   },
   {
     path: 'permissions.name_cache_ttl_ms',

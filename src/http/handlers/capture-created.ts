@@ -1,78 +1,90 @@
 /**
- * A creation of a resource of a permission type other than experiments (h/gateway: AI gateway endpoints, MCP
- * servers): proxied, and once MLflow created it, the creator (and their groups, as the policy obliges) is granted
- * on it, as MLflow's auth grants MANAGE to the creator. The resource exists whatever happens here: a failure is
- * logged with the command that repairs it, and the answer carries an X-Mlgate-Warning header.
+ * A creation proxied to MLflow whose answer is read to carry out the policy's obligations (the creator's grant,
+ * their groups') on what MLflow says it created. Each creating route gives the reader of its answer
+ * (create-experiment.ts, create-registry-entry.ts).
+ *
+ * The resource exists whatever happens after MLflow's answer, so a failure here does not turn the answer into an
+ * error (MLflow clients would retry the create and get RESOURCE_ALREADY_EXISTS): it is logged with the command that
+ * repairs it, and the response carries an X-Mlgate-Warning header.
  */
-import type { CarrierType } from '../../mlflow/resources/kind.js';
 import type { CapturedResponse } from '../../proxy/upstream.js';
+import type { ResourceType } from '../../store/types.js';
 import { type CreationGrant, creationGrants, grantCreation } from '../obligations.js';
 import { proxy } from './proxy.js';
-import type { ForwardDeps, ForwardHandler, GatewayContext } from './types.js';
+import type { ForwardHandler } from './types.js';
 
 export interface CreatedResource {
-  readonly type: CarrierType;
-  /** The new resource's id (as grants key it) in MLflow's answer. */
-  readonly idIn: (answer: Record<string, unknown>) => unknown;
-  /** The mlgate grant option naming it, for the repair command (e.g. `--mcp-server`). */
-  readonly option: string;
+  readonly type: ResourceType;
+  readonly id: string;
 }
 
-export function captureCreated(resource: CreatedResource): ForwardHandler {
-  return (deps, ctx) => proxy(deps, ctx, (response) => grantCreator(resource, deps, ctx, response));
+export interface CreationSpec {
+  /** The resource in messages, e.g. "experiment" or "registered model or prompt". */
+  readonly noun: string;
+  /** What MLflow's successful answer says was created; undefined when the answer does not say. */
+  readonly created: (body: Buffer) => CreatedResource | undefined;
+  /**
+   * Other grants a new resource must not inherit besides its own type's (grantCreation removes those): a new
+   * registered model must not find grants left on its name as a prompt either.
+   */
+  readonly alsoClear?: (created: CreatedResource) => readonly CreatedResource[];
 }
 
-async function grantCreator(
-  resource: CreatedResource,
-  deps: ForwardDeps,
-  ctx: GatewayContext,
-  response: CapturedResponse,
-): Promise<CapturedResponse> {
-  const { principal, decision, logger } = ctx.state;
-  if (response.status !== 200 || principal?.username == null) {
-    return response;
-  }
-  const id = createdId(resource, response.body);
-  let grants: CreationGrant[] = [];
-  try {
-    grants = creationGrants(decision?.obligations ?? [], principal.username);
-    if (grants.length === 0) {
-      return response;
-    }
-    if (id === undefined) {
-      throw new Error(`the answer of MLflow names no ${resource.type}`);
-    }
-    await grantCreation({ ...deps, logger }, grants, { type: resource.type, id });
-    return response;
-  } catch (error) {
-    const repair =
-      id === undefined
-        ? `find the new ${resource.type} in MLflow and grant it`
-        : grants
-            .map(
-              (g) =>
-                `mlgate grant ${resource.option} ${id} --${g.principalType} ${g.principal} --permission ${g.permission}`,
-            )
-            .join(' && ') || 'grant it as the policy asks';
-    logger.error('creator grant failed', {
-      type: resource.type,
-      id: id ?? null,
-      user: principal.username,
-      repair,
-      error,
+export function capturingCreation(spec: CreationSpec): ForwardHandler {
+  return (deps, ctx) =>
+    proxy(deps, ctx, async (response: CapturedResponse): Promise<CapturedResponse> => {
+      const { principal, decision, logger } = ctx.state;
+      if (response.status !== 200 || principal?.username == null) {
+        return response;
+      }
+      const username = principal.username;
+      const created = spec.created(response.body);
+      let grants: CreationGrant[] = [];
+      try {
+        grants = creationGrants(decision?.obligations ?? [], username);
+        if (grants.length === 0) {
+          return response;
+        }
+        if (created === undefined) {
+          throw new Error(`the answer of MLflow does not name the ${spec.noun} created`);
+        }
+        for (const other of spec.alsoClear?.(created) ?? []) {
+          await deps.grants.removeAllForResource(other.type, other.id);
+          deps.grantSource.forgetResource(other.type, other.id);
+        }
+        await grantCreation({ ...deps, logger }, grants, created);
+        return response;
+      } catch (error) {
+        const repair =
+          created === undefined
+            ? `find the ${spec.noun} in MLflow and grant it`
+            : grants
+                .map(
+                  (g) =>
+                    `mlgate grant ${grantOption(created)} --${g.principalType} ${shellWord(g.principal)} ` +
+                    `--permission ${g.permission}`,
+                )
+                .join(' && ') || 'grant it as the policy asks';
+        logger.error('creator grant failed', {
+          resource_type: created?.type ?? null,
+          resource_id: created?.id ?? null,
+          user: username,
+          repair,
+          error,
+        });
+        const warning = `the ${spec.noun} was created, but granting its creator failed; an administrator must run: ${repair}`;
+        return { ...response, headers: { ...response.headers, 'x-mlgate-warning': warning } };
+      }
     });
-    const warning = `the ${resource.type} was created, but granting its creator failed; an administrator must run: ${repair}`;
-    return { ...response, headers: { ...response.headers, 'x-mlgate-warning': warning } };
-  }
 }
 
-function createdId(resource: CreatedResource, body: Buffer): string | undefined {
-  try {
-    const answer: unknown = JSON.parse(body.toString('utf8'));
-    const id =
-      answer !== null && typeof answer === 'object' ? resource.idIn(answer as Record<string, unknown>) : undefined;
-    return typeof id === 'string' && id !== '' ? id : undefined;
-  } catch {
-    return undefined;
-  }
+/** The option of `mlgate grant` naming the resource: --experiment 7, --registered-model 'churn', --prompt 'p'. */
+function grantOption(created: CreatedResource): string {
+  const flag = `--${created.type.replace(/_/g, '-')}`;
+  return `${flag} ${shellWord(created.id)}`;
+}
+
+/** A word the shell reads back as itself (names may hold spaces and quotes). */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_.:@%+=,/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

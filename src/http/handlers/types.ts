@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import type { MlflowClient } from '../../mlflow/client.js';
 import type { ExperimentNames } from '../../mlflow/names.js';
 import type { PageTokens } from '../../mlflow/page-token.js';
+import type { Resolver } from '../../mlflow/resolve.js';
 import type { DecisionEngine } from '../../policy/engine.js';
 import type { Upstream } from '../../proxy/upstream.js';
 import type { ObligationDeps } from '../obligations.js';
@@ -18,6 +19,8 @@ export interface ForwardDeps extends ObligationDeps {
   readonly pageTokens: PageTokens;
   /** Largest streamed upload (routes with body: 'stream'); a larger one is cut and answered 413. */
   readonly maxArtifactUploadBytes: number;
+  /** Forgets a resolved relation after a change the gateway forwarded (h/registry); absent in tests. */
+  readonly resolver?: Pick<Resolver, 'forget'>;
   /** Experiment names for regex rules; absent: none are looked up. */
   readonly names?: ExperimentNames;
 }

@@ -22,7 +22,9 @@ export const EXPERIMENT_ROUTES: readonly RouteSpec[] = [
   ]),
   route('SearchExperiments', 'POST', '/mlflow/experiments/search', API_2, [], { handling: 'filter-experiments' }),
   route('SearchExperiments', 'GET', '/mlflow/experiments/search', API_2, [], { handling: 'filter-experiments' }),
-  route('UpdateExperiment', 'POST', '/mlflow/experiments/update', API_2, [EXPERIMENT]),
+  route('UpdateExperiment', 'POST', '/mlflow/experiments/update', API_2, [EXPERIMENT], {
+    handling: 'forget-experiment-name',
+  }),
   route('DeleteExperiment', 'POST', '/mlflow/experiments/delete', API_2, [EXPERIMENT]),
   route('RestoreExperiment', 'POST', '/mlflow/experiments/restore', API_2, [EXPERIMENT]),
   route('SetExperimentTag', 'POST', '/mlflow/experiments/set-experiment-tag', API_2, [EXPERIMENT]),

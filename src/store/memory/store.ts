@@ -103,12 +103,12 @@ function memoryUsers(now: () => Date, version: PermissionVersionRepository): Use
         ...(changes.groups === undefined ? {} : { groups: [...changes.groups] }),
       };
       users.set(username, updated);
-      await version.bump();
+      await version.bump('cache');
       return updated;
     },
     async delete(username) {
       const removed = users.delete(username);
-      if (removed) await version.bump();
+      if (removed) await version.bump('cache');
       return removed;
     },
     async removeGroupEverywhere(group) {
@@ -119,7 +119,7 @@ function memoryUsers(now: () => Date, version: PermissionVersionRepository): Use
           changed += 1;
         }
       }
-      if (changed > 0) await version.bump();
+      if (changed > 0) await version.bump('cache');
       return changed;
     },
     recordProviderLogin(username, providerGroups) {
@@ -216,11 +216,12 @@ function memoryFailures(): FailureRepository {
 }
 
 function memoryPermissionVersion(): PermissionVersionRepository {
-  let version = '';
+  let version = { any: '', data: '' };
   return {
     read: () => Promise.resolve(version),
-    bump: () => {
-      version = newVersion();
+    bump: (scope = 'data') => {
+      const next = newVersion();
+      version = { any: next, data: scope === 'data' ? next : version.data };
       return Promise.resolve();
     },
   };
@@ -301,7 +302,7 @@ function memoryGrants(now: () => Date, version: PermissionVersionRepository): Gr
     return removed;
   };
   const bumpIf = async <T extends number | boolean>(changed: T): Promise<T> => {
-    if (changed !== 0 && changed !== false) await version.bump();
+    if (changed !== 0 && changed !== false) await version.bump('cache');
     return changed;
   };
   return {
@@ -310,7 +311,7 @@ function memoryGrants(now: () => Date, version: PermissionVersionRepository): Gr
         ...grant,
         createdAt: now(),
       });
-      await version.bump();
+      await version.bump('cache');
     },
     remove: (type, id, principalType, principal) => bumpIf(grants.delete(keyOf(type, id, principalType, principal))),
     forPrincipal(type, ids, username, groups) {
@@ -350,6 +351,17 @@ function memoryGrants(now: () => Date, version: PermissionVersionRepository): Gr
     removeAllForResource: (type, id) => bumpIf(removeWhere((g) => !(g.resourceType === type && g.resourceId === id))),
     removeAllForPrincipal: (principalType, principal) =>
       bumpIf(removeWhere((g) => !(g.principalType === principalType && g.principal === principal))),
+    // The model registry and prompts (h/registry).
+    async moveResource(type, from, to) {
+      const moving = [...grants.values()].filter((g) => g.resourceType === type && g.resourceId === from);
+      if (from === to || moving.length === 0) return moving.length;
+      removeWhere((g) => !(g.resourceType === type && (g.resourceId === to || g.resourceId === from)));
+      for (const grant of moving) {
+        grants.set(keyOf(type, to, grant.principalType, grant.principal), { ...grant, resourceId: to });
+      }
+      await version.bump();
+      return moving.length;
+    },
   };
 }
 

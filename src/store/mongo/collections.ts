@@ -81,10 +81,15 @@ export interface GroupDocument {
   createdBy: string;
 }
 
-/** Small documents of the store's own (collection meta): {_id: "permissions", version} is bumped by every write. */
+/**
+ * Small documents of the store's own (collection meta): {_id: "permissions", version, dataVersion} is bumped by every
+ * write (dataVersion by writes of regex rules and groups only).
+ */
 export interface MetaDocument {
   _id: string;
   version: string;
+  /** Absent before the first data write. */
+  dataVersion?: string;
   changedAt: Date;
 }
 

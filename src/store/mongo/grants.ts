@@ -15,6 +15,18 @@ function toRecord(doc: GrantDocument): GrantRecord {
   };
 }
 
+function withoutId(doc: GrantDocument): Omit<GrantDocument, '_id'> {
+  return {
+    resourceType: doc.resourceType,
+    resourceId: doc.resourceId,
+    principalType: doc.principalType,
+    principal: doc.principal,
+    permission: doc.permission,
+    createdAt: doc.createdAt,
+    createdBy: doc.createdBy,
+  };
+}
+
 export function createGrantRepository(
   collections: Collections,
   version: PermissionVersionRepository,
@@ -25,13 +37,13 @@ export function createGrantRepository(
       const _id = grantKey(grant.resourceType, grant.resourceId, grant.principalType, grant.principal);
       const doc: GrantDocument = { _id, ...grant, createdAt: now() };
       await guarded('grants.put', () => collections.grants.replaceOne({ _id }, doc, { upsert: true }));
-      await version.bump();
+      await version.bump('cache');
     },
     async remove(resourceType, resourceId, principalType, principal) {
       const _id = grantKey(resourceType, resourceId, principalType, principal);
       const result = await guarded('grants.remove', () => collections.grants.deleteOne({ _id }));
       if (result.deletedCount === 1) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.deletedCount === 1;
     },
@@ -79,7 +91,7 @@ export function createGrantRepository(
         collections.grants.deleteMany({ resourceType, resourceId }),
       );
       if (result.deletedCount > 0) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.deletedCount;
     },
@@ -88,9 +100,35 @@ export function createGrantRepository(
         collections.grants.deleteMany({ principalType, principal }),
       );
       if (result.deletedCount > 0) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.deletedCount;
+    },
+    // The model registry and prompts (h/registry).
+    async moveResource(resourceType, from, to) {
+      if (from === to) {
+        return guarded('grants.moveResource', () =>
+          collections.grants.countDocuments({ resourceType, resourceId: from }),
+        );
+      }
+      // No transaction (FerretDB): each step can be repeated, and a retry starts again from the grants still on
+      // `from`, which are removed last.
+      const moving = await guarded('grants.moveResource', () =>
+        collections.grants.find({ resourceType, resourceId: from }).toArray(),
+      );
+      if (moving.length === 0) {
+        return 0;
+      }
+      await guarded('grants.moveResource', () => collections.grants.deleteMany({ resourceType, resourceId: to }));
+      for (const doc of moving) {
+        const _id = grantKey(resourceType, to, doc.principalType, doc.principal);
+        await guarded('grants.moveResource', () =>
+          collections.grants.replaceOne({ _id }, { ...withoutId(doc), resourceId: to }, { upsert: true }),
+        );
+      }
+      await guarded('grants.moveResource', () => collections.grants.deleteMany({ resourceType, resourceId: from }));
+      await version.bump();
+      return moving.length;
     },
     async list() {
       const docs = await guarded('grants.list', () => collections.grants.find({}).sort({ _id: 1 }).toArray());

@@ -17,6 +17,9 @@ function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
   };
 }
 
+/** Rules read per round trip when all are listed (a reload of the permission data on every replica). */
+const RULE_BATCH_SIZE = 200;
+
 export function createRegexRuleRepository(
   collections: Collections,
   version: PermissionVersionRepository,
@@ -40,6 +43,8 @@ export function createRegexRuleRepository(
         collections.regexRules
           .find({})
           .sort({ resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 })
+          // Small batches: each is decoded in one go on the event loop, between requests.
+          .batchSize(RULE_BATCH_SIZE)
           .toArray(),
       );
       return docs.map(toRecord);
@@ -80,15 +85,30 @@ export function createPermissionVersionRepository(collections: Collections): Per
   return {
     async read() {
       const doc = await guarded('permissionVersion.read', () => collections.meta.findOne({ _id: 'permissions' }));
-      return doc?.version ?? '';
+      return { any: doc?.version ?? '', data: doc?.dataVersion ?? '' };
     },
-    async bump() {
+    watch(onChange, onUnavailable) {
+      let stopped = false;
+      const stream = collections.meta.watch([{ $match: { 'documentKey._id': 'permissions' } }]);
+      stream.on('change', () => onChange());
+      stream.once('error', (error: Error) => {
+        if (!stopped) onUnavailable(error.message);
+        stopped = true;
+        void stream.close().catch(() => undefined);
+      });
+      return () => {
+        stopped = true;
+        void stream.close().catch(() => undefined);
+      };
+    },
+    async bump(scope = 'data') {
+      const version = newVersion();
       // A $set of a value never used before (not an $inc, which FerretDB may lose under concurrent writers): any
       // write makes every replica see a version other than the one it last read.
       await guarded('permissionVersion.bump', () =>
         collections.meta.updateOne(
           { _id: 'permissions' },
-          { $set: { version: newVersion(), changedAt: new Date() } },
+          { $set: { version, ...(scope === 'data' ? { dataVersion: version } : {}), changedAt: new Date() } },
           { upsert: true },
         ),
       );

@@ -55,14 +55,14 @@ export function createUserRepository(
         collections.users.findOneAndUpdate({ _id: username }, { $set: set }, { returnDocument: 'after' }),
       );
       if (doc !== null) {
-        await version.bump();
+        await version.bump('cache');
       }
       return doc === null ? null : toRecord(doc);
     },
     async delete(username) {
       const result = await guarded('users.delete', () => collections.users.deleteOne({ _id: username }));
       if (result.deletedCount === 1) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.deletedCount === 1;
     },
@@ -71,7 +71,7 @@ export function createUserRepository(
         collections.users.updateMany({ groups: group }, { $pull: { groups: group } }),
       );
       if (result.modifiedCount > 0) {
-        await version.bump();
+        await version.bump('cache');
       }
       return result.modifiedCount;
     },

@@ -11,6 +11,7 @@ function fakeClient(
     models?: Record<string, string>;
     traces?: Record<string, string>;
     datasets?: Record<string, string[]>;
+    lookups?: Record<string, Record<string, unknown>>;
   } = {},
 ) {
   const calls: string[] = [];
@@ -40,6 +41,13 @@ function fakeClient(
     gatewayModelDefinitionId: (id) => answer(`model-definition:${id}`, undefined),
     mcpServerName: (name) => answer(`mcp-server:${name}`, undefined),
     searchExperiments: () => Promise.reject(new Error('not used')),
+    lookup: (path) => {
+      calls.push(`lookup:${path}`);
+      return Promise.resolve(existing.lookups?.[path] ?? null);
+    },
+    registeredModel: () => Promise.reject(new Error('not used')),
+    searchRegisteredModels: () => Promise.reject(new Error('not used')),
+    searchModelVersions: () => Promise.reject(new Error('not used')),
   };
   return { client, calls, peak: () => peak };
 }

@@ -40,7 +40,7 @@ describe('route catalogue', () => {
   it('leaves unknown, trailing-slash and wrong-version paths unmatched', () => {
     expect(table.match('GET', '/api/2.0/mlflow/runs/get/')).to.equal(undefined);
     expect(table.match('GET', '/api/3.0/mlflow/runs/get')).to.equal(undefined);
-    expect(table.match('GET', '/api/2.0/mlflow/registered-models/search')).to.equal(undefined);
+    expect(table.match('GET', '/api/2.0/mlflow/registered-models/searches')).to.equal(undefined);
     expect(table.match('GET', '//api/2.0/mlflow/runs/get')).to.equal(undefined);
   });
 

@@ -10,7 +10,10 @@ import type { PermissionLevel } from '../../../src/config/schema.js';
 import { createRouteTable, decodePath, toPathToRegexp } from '../../../src/mlflow/match.js';
 import { ROUTES, type RouteSpec } from '../../../src/mlflow/routes.js';
 import { ARTIFACT_CASES } from '../../tables/artifact-rows.js';
+import { REGISTRY_ROWS } from '../../tables/registry-rows.js';
 import { TRACKING_ROWS } from '../../tables/tracking-rows.js';
+// GenAI (h/genai).
+import { GENAI_ROWS } from '../../tables/genai-rows.js';
 // AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
 import { GATEWAY_ROWS } from '../../tables/gateway-rows.js';
 import { type Pipeline, startPipeline } from '../../helpers/pipeline.js';
@@ -319,7 +322,10 @@ describe('every catalogued route through the pipeline', () => {
       // in test/e2e/graphql.test.ts).
       { method: 'GET', path: '/graphql' },
       ...TRACKING_ROWS.map((row) => row.request),
+      ...REGISTRY_ROWS.map((row) => row.request),
       ...ARTIFACT_CASES.map(([method, url]) => ({ method, path: decodePath(url.split('?')[0] ?? '') })),
+      // GenAI (h/genai).
+      ...GENAI_ROWS.map((row) => row.request),
       // AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
       ...GATEWAY_ROWS.map((row) => row.request),
     ];

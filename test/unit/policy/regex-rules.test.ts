@@ -14,10 +14,10 @@ import { readBundle } from '../../../src/policy/bundle.js';
 import { runtimeData, rulesData } from '../../../src/policy/data.js';
 import { createDecisionEngine } from '../../../src/policy/engine.js';
 import { type ResolvedTarget, buildPolicyInput } from '../../../src/policy/input.js';
-import { createLiveData } from '../../../src/policy/live-data.js';
+import { createLiveData, readPermissionData } from '../../../src/policy/live-data.js';
 import { MAX_PATTERN_LENGTH, type PatternChecker, createPatternChecker } from '../../../src/policy/patterns.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
-import type { Store } from '../../../src/store/types.js';
+import type { RegexRuleRecord, Store } from '../../../src/store/types.js';
 
 const alice: Principal = {
   authenticated: true,
@@ -180,6 +180,97 @@ describe('regex rules in the policy data', () => {
     }
   });
 
+  it('drops cached grants and users on a grant or user change without rebuilding the policy data', async () => {
+    let installs = 0;
+    let cleared = 0;
+    const data = createLiveData({
+      version: store.permissionVersion,
+      rules: store.regexRules,
+      groups: store.groups,
+      baseData: runtimeData(config),
+      install: (d) => {
+        installs += 1;
+        return engine.setData(d);
+      },
+      isValidPattern: (p) => checker.problem(p) === null,
+      onChange: () => (cleared += 1),
+      intervalMs: 3_600_000,
+      maxStaleMs: 3_600_000,
+      logger: silentLogger,
+    });
+    await data.start();
+    try {
+      expect([installs, cleared]).to.deep.equal([1, 1]);
+      await store.grants.put({
+        resourceType: 'experiment',
+        resourceId: '5',
+        principalType: 'user',
+        principal: 'cache-only',
+        permission: 'READ',
+        createdBy: 't',
+      });
+      await data.refresh();
+      expect([installs, cleared], 'after a grant').to.deep.equal([1, 2]);
+      await store.users.create({ username: 'cache-only', isAdmin: false, groups: [] });
+      await store.users.update('cache-only', { isAdmin: true });
+      await data.refresh();
+      expect([installs, cleared], 'after a user change').to.deep.equal([1, 3]);
+      await store.groups.create({ name: 'data-change', description: '', creatorPermission: 'READ', createdBy: 't' });
+      await data.refresh();
+      expect([installs, cleared], 'after a group change').to.deep.equal([2, 4]);
+    } finally {
+      data.stop();
+    }
+  });
+
+  it('loads a pushed change at once, without waiting for the next poll; a server without pushes only polls', async () => {
+    let push: (() => void) | undefined;
+    let stopped = false;
+    const unavailable: string[] = [];
+    const data = createLiveData({
+      version: {
+        read: () => store.permissionVersion.read(),
+        watch: (onChange, onUnavailable) => {
+          push = onChange;
+          onUnavailable('no change streams here');
+          return () => (stopped = true);
+        },
+      },
+      rules: store.regexRules,
+      groups: store.groups,
+      baseData: runtimeData(config),
+      install: (d) => engine.setData(d),
+      isValidPattern: (p) => checker.problem(p) === null,
+      intervalMs: 3_600_000,
+      maxStaleMs: 3_600_000,
+      logger: { ...silentLogger, info: (message: string) => void unavailable.push(message) },
+    });
+    await data.start();
+    try {
+      const before = data.status().version;
+      await store.regexRules.add({
+        resourceType: 'experiment',
+        principalType: 'user',
+        principal: 'pushed',
+        pattern: 'x',
+        priority: 1,
+        permission: 'READ',
+        createdBy: 't',
+      });
+      push?.();
+      // The poll is an hour away: only the push can load the change.
+      const started = Date.now();
+      while (data.status().version === before && Date.now() - started < 1_000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(data.status().version).to.not.equal(before);
+      expect(unavailable.join()).to.contain('no change stream on this server, polling only');
+    } finally {
+      data.stop();
+    }
+    expect(stopped).to.equal(true);
+  });
+
   it('keeps the last good data when the store fails, then fails closed past max_stale_ms', async () => {
     let clock = 1_000_000;
     const { data } = live(() => clock);
@@ -299,8 +390,96 @@ describe('regex rules in the policy data', () => {
   });
 });
 
+describe('regex rules edited by hand in MongoDB', () => {
+  const { config } = loadConfig({ env: { MLGATE_SERVER_MODE: 'development' } });
+  const engine = createDecisionEngine();
+  let checker: PatternChecker;
+  before(async () => {
+    checker = await createPatternChecker(await readBundle(defaultBundlePath()));
+    await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
+  });
+
+  const rule = (id: string, fields: Record<string, unknown>): RegexRuleRecord =>
+    ({
+      id,
+      resourceType: 'experiment',
+      principalType: 'group',
+      principal: 'team-a',
+      pattern: 'team-a/.*',
+      priority: 10,
+      permission: 'EDIT',
+      createdAt: new Date(0),
+      createdBy: 'hand',
+      ...fields,
+    }) as unknown as RegexRuleRecord;
+  const allow = rule('rx-allow', {});
+  // A deny rule as the CLI writes it, then with fields of the wrong type (a document edited by hand).
+  const deny = { pattern: 'team-a/frozen', priority: 1, permission: 'NO_PERMISSIONS' };
+
+  const decideWith = async (rules: RegexRuleRecord[], name: string) => {
+    const { data } = await readPermissionData({
+      rules: { list: () => Promise.resolve(rules) },
+      groups: { list: () => Promise.resolve([]) },
+      isValidPattern: (p) => checker.problem(p) === null,
+    });
+    await engine.setData({ ...runtimeData(config), ...data });
+    try {
+      return engine.decide(
+        buildPolicyInput({
+          principal: alice,
+          operation: 'GetExperiment',
+          targets: [target('1', name)],
+          grants: new Map(),
+          method: 'GET',
+          path: '/',
+          now: new Date(0),
+        }),
+      );
+    } finally {
+      await engine.setData(runtimeData(config));
+    }
+  };
+
+  it('a deny rule as written denies (the baseline)', async () => {
+    expect((await decideWith([allow, rule('rx-deny', deny)], 'team-a/frozen')).allow).to.equal(false);
+    expect((await decideWith([allow, rule('rx-deny', deny)], 'team-a/exp')).allow).to.equal(true);
+  });
+
+  const broken: [string, Record<string, unknown>][] = [
+    ['a priority stored as a string', { ...deny, priority: '1' }],
+    ['a NaN priority', { ...deny, priority: NaN }],
+    ['a null priority', { ...deny, priority: null }],
+    ['a fractional priority', { ...deny, priority: 0.5 }],
+    ['a negative priority', { ...deny, priority: -1 }],
+    ['a null pattern', { ...deny, pattern: null }],
+    ['a numeric pattern', { ...deny, pattern: 42 }],
+    ['a missing permission', { ...deny, permission: undefined }],
+  ];
+  for (const [what, fields] of broken) {
+    it(`a rule with ${what} denies instead of being ignored or stopping the reload`, async () => {
+      const decision = await decideWith([allow, rule('rx-broken', fields)], 'team-a/frozen');
+      expect(decision.allow).to.equal(false);
+      expect(decision.checks[0]?.rule).to.equal('rx-broken');
+    });
+  }
+
+  it('a rule that names no user or group is left out and reported, and the others still load', async () => {
+    const stray = rule('rx-stray', { ...deny, principalType: 'both' });
+    const { invalid } = await readPermissionData({
+      rules: { list: () => Promise.resolve([allow, stray, rule('rx-null', { pattern: null })]) },
+      groups: { list: () => Promise.resolve([]) },
+      isValidPattern: (p) => checker.problem(p) === null,
+    });
+    expect(invalid.map((i) => [i.rule.id, i.problem])).to.deep.equal([
+      ['rx-stray', 'it names no resource type, user or group (it is left out)'],
+      ['rx-null', 'its pattern is not a string'],
+    ]);
+    expect((await decideWith([allow, stray], 'team-a/exp')).allow).to.equal(true);
+  });
+});
+
 describe('experiment names for regex rules', () => {
-  it('looks names up only while rules exist, once per id, and uses names the request already carries', async () => {
+  it('looks names up only while rules exist, once per id, and by id even when the request named the experiment', async () => {
     const calls: string[] = [];
     let needed = false;
     const names = createExperimentNames({
@@ -319,8 +498,12 @@ describe('experiment names for regex rules', () => {
     needed = true;
     const byName: ResolvedTarget = { type: 'experiment', id: '9', via: 'experiment_name', ref: 'team/x', exists: true };
     names.remember('7', 'seen-in-search');
-    const named = await names.name([target('1'), target('1'), target('404'), byName, target('7')]);
-    expect(named.map((t) => t.name)).to.deep.equal(['name-of-1', 'name-of-1', undefined, 'team/x', 'seen-in-search']);
+    const named = await names.name([target('1'), target('1'), target('404'), target('7')]);
+    expect(named.map((t) => t.name)).to.deep.equal(['name-of-1', 'name-of-1', undefined, 'seen-in-search']);
     expect(calls).to.deep.equal(['1', '404']);
+    // Named by name, the experiment still gets the name MLflow holds for its id, not the request's spelling (a
+    // case-insensitive database finds "team/X" for "team/x").
+    expect((await names.name([byName])).map((t) => t.name)).to.deep.equal(['name-of-9']);
+    expect(calls).to.deep.equal(['1', '404', '9']);
   });
 });
