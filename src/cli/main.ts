@@ -68,10 +68,12 @@ Usage:
   mlgate group delete <name>                     removes the group, its grants and rules, and its members
   mlgate grant <resource> (--user <name> | --group <name>) --permission <READ|USE|EDIT|MANAGE|NO_PERMISSIONS>
   mlgate revoke <resource> (--user <name> | --group <name>)
-  mlgate grants <resource>                       <resource>: --experiment <id>, --registered-model <name>
-                                                 or --prompt <name>
+  mlgate grants <resource>                       <resource>: --experiment <id>, --registered-model <name>,
+                                                 --prompt <name>, --gateway-endpoint <id>,
+                                                 --gateway-model-definition <id>
+                                                 or --mcp-server <namespace/slug>
   mlgate rule add (--user <name> | --group <name>) --pattern <regex> --priority <n> --permission <LEVEL>
-                  [--type <experiment|registered_model|prompt>]
+                  [--type <experiment|registered_model|prompt|gateway_endpoint|...>]
                                                  a regex rule on resource names: RE2 syntax, matched against
                                                  the whole name; among matching rules the lowest priority number
                                                  decides; NO_PERMISSIONS denies
@@ -113,6 +115,9 @@ const OPTIONS = {
   'registered-model': { type: 'string' },
   type: { type: 'string' },
   prompt: { type: 'string' },
+  'gateway-endpoint': { type: 'string' },
+  'mcp-server': { type: 'string' },
+  'gateway-model-definition': { type: 'string' },
   user: { type: 'string' },
   permission: { type: 'string' },
   pattern: { type: 'string' },
@@ -212,6 +217,9 @@ type Values = {
   'registered-model'?: string | undefined;
   type?: string | undefined;
   prompt?: string | undefined;
+  'gateway-endpoint'?: string | undefined;
+  'mcp-server'?: string | undefined;
+  'gateway-model-definition'?: string | undefined;
   user?: string | undefined;
   permission?: string | undefined;
   pattern?: string | undefined;
@@ -287,6 +295,9 @@ async function runAdminCommand(
     experiment: values.experiment,
     'registered-model': values['registered-model'],
     prompt: values.prompt,
+    'gateway-endpoint': values['gateway-endpoint'],
+    'mcp-server': values['mcp-server'],
+    'gateway-model-definition': values['gateway-model-definition'],
   };
   switch (command) {
     case 'explain':

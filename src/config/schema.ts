@@ -71,6 +71,8 @@ export interface Config {
     readonly name_cache_ttl_ms: number;
     readonly max_rules_per_principal: number;
     readonly max_rule_chars_per_principal: number;
+    // The MLflow assistant (h/gateway).
+    readonly assistant_access: 'admin' | 'authenticated';
   };
   readonly artifacts: {
     readonly allowed_roots: readonly string[];

@@ -33,6 +33,13 @@ export interface MlflowClient {
   traceExperimentId(traceId: string): Promise<string | null>;
   /** The experiments an evaluation dataset is linked to now; empty when it has none or does not exist. */
   datasetExperimentIds(datasetId: string): Promise<readonly string[]>;
+  // The AI gateway (h/gateway).
+  /** The id of the AI gateway endpoint with this id or name, or null when there is none. */
+  gatewayEndpointId(by: { readonly endpoint_id: string } | { readonly name: string }): Promise<string | null>;
+  /** The id of the AI gateway model definition with this id, or null when there is none. */
+  gatewayModelDefinitionId(id: string): Promise<string | null>;
+  /** The name of the MCP server with this name (`namespace/slug`), or null when there is none. */
+  mcpServerName(name: string): Promise<string | null>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
   searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
   // GenAI objects (h/genai): scorers, review queues, label schemas, issues, jobs.
@@ -225,6 +232,27 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
         });
       }
       return ids as string[];
+    },
+    // The AI gateway (h/gateway): GetGatewayEndpoint finds an endpoint by id or by name, as MLflow's auth does.
+    async gatewayEndpointId(by) {
+      const [key, value] = 'name' in by ? ['name', by.name] : ['endpoint_id', by.endpoint_id];
+      requireWellFormed(value, key);
+      return lookup(
+        `/api/3.0/mlflow/gateway/endpoints/get?${new URLSearchParams({ [key]: value }).toString()}`,
+        (body) => field(body, 'endpoint', 'endpoint_id'),
+      );
+    },
+    async gatewayModelDefinitionId(id) {
+      requireWellFormed(id, 'model_definition_id');
+      return lookup(
+        `/api/3.0/mlflow/gateway/model-definitions/get?${new URLSearchParams({ model_definition_id: id }).toString()}`,
+        (body) => field(body, 'model_definition', 'model_definition_id'),
+      );
+    },
+    async mcpServerName(name) {
+      requireWellFormed(name, 'name');
+      const path = name.split('/').map(encodeURIComponent).join('/');
+      return lookup(`/api/3.0/mlflow/mcp-servers/${path}`, (body) => field(body, 'name'));
     },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
     // GenAI objects (h/genai).

@@ -30,10 +30,14 @@ interface Compiled {
   readonly weight: number;
 }
 
-/** `<x>`, `<path:x>` (Flask) and `{x}`, `{x:path}` (FastAPI) in path-to-regexp syntax. */
+/**
+ * `<x>`, `<path:x>` (Flask) and `{x}`, `{x:path}` (FastAPI) in path-to-regexp syntax. A colon of the literal text
+ * (the Gemini routes' `{endpoint_name}:generateContent`) is escaped, so it is not read as a parameter.
+ */
 export function toPathToRegexp(template: string): string {
   return template
     .replace(/[()[\]?+!]/g, (c) => `\\${c}`)
+    .replace(/<[^>]*>|\{[^}]*\}|:/g, (token) => (token === ':' ? '\\:' : token))
     .replace(
       /<path:([A-Za-z_][A-Za-z0-9_]*)>|\{([A-Za-z_][A-Za-z0-9_]*):path\}/g,
       (_, a?: string, b?: string) => `*${a ?? b}`,

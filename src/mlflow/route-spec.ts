@@ -70,6 +70,11 @@ export interface TargetSpec {
  *  move-renamed-registry-entry     proxied; after MLflow renamed the entry, its grants move to the new name
  *  filter-registered-models        the gateway runs the search itself and returns only readable rows
  *  filter-model-versions           the same, rows decided by their registered model or prompt
+ *  sweep-deleted-grants        proxied; once MLflow confirms the deletion, every grant on the request's targets
+ *                              (only the deleted resource) is removed (h/gateway)
+ *  filter-gateway-endpoints    proxied; the answer's endpoints are filtered to those the caller may read (h/gateway)
+ *  capture-created-mcp-server  proxied; the answer is read to grant the creator of an MCP server (h/gateway)
+ *  capture-created-gateway-endpoint   the same, for an AI gateway endpoint (h/gateway)
  */
 export type Handling =
   | 'stream'
@@ -83,7 +88,12 @@ export type Handling =
   | 'sweep-deleted-registry-entry'
   | 'move-renamed-registry-entry'
   | 'filter-registered-models'
-  | 'filter-model-versions';
+  | 'filter-model-versions'
+  // AI gateway and MCP servers (h/gateway).
+  | 'sweep-deleted-grants'
+  | 'filter-gateway-endpoints'
+  | 'capture-created-mcp-server'
+  | 'capture-created-gateway-endpoint';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
 export type Framework = 'flask' | 'fastapi';

@@ -15,6 +15,12 @@ import { RUN_ROUTES } from './catalogue/runs.js';
 import { SERVER_ROUTES } from './catalogue/server.js';
 import { TRACE_ROUTES } from './catalogue/traces.js';
 import { UI_ROUTES } from './catalogue/ui.js';
+// AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+import { ASSISTANT_ROUTES } from './catalogue/assistant.js';
+import { GATEWAY_ROUTES } from './catalogue/gateway.js';
+import { MCP_SERVER_ROUTES } from './catalogue/mcp-servers.js';
+import { WEBHOOK_ROUTES } from './catalogue/webhooks.js';
+import { WORKSPACE_ROUTES } from './catalogue/workspaces.js';
 import type { RouteSpec } from './route-spec.js';
 // GenAI: scorers, review, jobs, demo and unimplemented routes (h/genai).
 import { GENAI_SERVER_ROUTES } from './catalogue/genai-server.js';
@@ -43,4 +49,10 @@ export const ROUTES: readonly RouteSpec[] = [
   ...GENAI_SERVER_ROUTES,
   // The model registry and prompts (h/registry).
   ...REGISTRY_ROUTES,
+  // AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+  ...GATEWAY_ROUTES,
+  ...WEBHOOK_ROUTES,
+  ...MCP_SERVER_ROUTES,
+  ...ASSISTANT_ROUTES,
+  ...WORKSPACE_ROUTES,
 ];

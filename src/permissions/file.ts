@@ -8,7 +8,9 @@
  *       creator_permission: EDIT             # optional: granted to the group on what its members create
  *   grants:
  *     - experiment: "12"                     # or experiment_name: team-a/churn (looked up in MLflow),
- *       group: analysts                      #   registered_model: churn, prompt: summarise
+ *       group: analysts                      #   registered_model: churn, prompt: summarise,
+ *                                            #   gateway_endpoint: e-0a1b… (an AI gateway endpoint's id),
+ *                                            #   gateway_model_definition: d-2c3d…, mcp_server: com.example/search
  *       permission: READ                     # (or user: alice)
  *   rules:
  *     - group: team-a                        # or user: alice
@@ -122,17 +124,40 @@ const fileSchema = z
             experiment_name: z.string().min(1).max(500).optional(),
             registered_model: modelName.optional(),
             prompt: modelName.optional(),
+            // The AI gateway (h/gateway): an endpoint by its id, as MLflow's auth keys it.
+            gateway_endpoint: z
+              .string()
+              .regex(/^e-[0-9a-f]{1,64}$/, 'is not an AI gateway endpoint id (e-…)')
+              .optional(),
+            gateway_model_definition: z
+              .string()
+              .regex(/^d-[0-9a-f]{1,64}$/, 'is not an AI gateway model definition id (d-…)')
+              .optional(),
+            mcp_server: z
+              .string()
+              .regex(/^[^/\s]{1,500}\/[^/\s]{1,500}$/, 'is not an MCP server name (<namespace>/<slug>)')
+              .optional(),
             ...principal,
             permission: level,
           })
           .strict()
           .superRefine((value, ctx) => {
             onePrincipal(value, ctx);
-            const named = [value.experiment, value.experiment_name, value.registered_model, value.prompt];
+            const named = [
+              value.experiment,
+              value.experiment_name,
+              value.registered_model,
+              value.prompt,
+              value.gateway_endpoint,
+              value.mcp_server,
+              value.gateway_model_definition,
+            ];
             if (named.filter((v) => v !== undefined).length !== 1) {
               ctx.addIssue({
                 code: 'custom',
-                message: 'name exactly one of experiment, experiment_name, registered_model or prompt',
+                message:
+                  'name exactly one of experiment, experiment_name, registered_model, prompt, gateway_endpoint, ' +
+                  'gateway_model_definition or mcp_server',
               });
             }
           }),
@@ -166,7 +191,15 @@ function grantResource(g: {
   experiment_name?: string | undefined;
   registered_model?: string | undefined;
   prompt?: string | undefined;
+  gateway_endpoint?: string | undefined;
+  mcp_server?: string | undefined;
+  gateway_model_definition?: string | undefined;
 }): Pick<DeclaredGrant, 'resourceType' | 'resourceId' | 'experimentName'> {
+  if (g.gateway_endpoint !== undefined) return { resourceType: 'gateway_endpoint', resourceId: g.gateway_endpoint };
+  if (g.mcp_server !== undefined) return { resourceType: 'mcp_server', resourceId: g.mcp_server };
+  if (g.gateway_model_definition !== undefined) {
+    return { resourceType: 'gateway_model_definition', resourceId: g.gateway_model_definition };
+  }
   if (g.registered_model !== undefined) return { resourceType: 'registered_model', resourceId: g.registered_model };
   if (g.prompt !== undefined) return { resourceType: 'prompt', resourceId: g.prompt };
   if (g.experiment_name !== undefined) return { resourceType: 'experiment', experimentName: g.experiment_name };

@@ -13,6 +13,8 @@ export interface RuntimeData {
     readonly source_order: readonly string[];
     /** Who may create each resource type: groups (empty: any authenticated user). */
     readonly creators: Readonly<Record<string, readonly string[]>>;
+    /** Who may use the MLflow assistant (h/gateway). */
+    readonly assistant_access: 'admin' | 'authenticated';
   };
 }
 
@@ -30,6 +32,7 @@ export function runtimeData(config: Config): RuntimeData {
         prompt: config.permissions.prompt_creators,
       },
       artifact_roots: config.artifacts.allowed_roots.map((root) => (root.endsWith('/') ? root : root + '/')),
+      assistant_access: config.permissions.assistant_access,
     },
   };
 }

@@ -43,6 +43,13 @@ export interface FakeMlflow {
   readonly modelVersions?: readonly Record<string, unknown>[];
   /** Filled with each name the gateway looked up in the registry (GetRegisteredModel), in order. */
   readonly registryLookups?: string[];
+  // The AI gateway (h/gateway).
+  /** AI gateway endpoints: name -> id. */
+  readonly gatewayEndpoints?: Record<string, string>;
+  /** AI gateway model definitions by id. */
+  readonly gatewayModelDefinitions?: readonly string[];
+  /** MCP servers by name. */
+  readonly mcpServers?: readonly string[];
 }
 
 export interface Pipeline {
@@ -165,6 +172,16 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
     traceExperimentId: (id) => one(mlflow.traces, id),
     datasetExperimentIds: (id) => Promise.resolve(mlflow.datasets?.[id] ?? []),
     lookup: (path) => Promise.resolve(mlflow.lookups?.[path] ?? null),
+    // The AI gateway (h/gateway).
+    gatewayEndpointId: (by) => {
+      const endpoints = Object.entries(mlflow.gatewayEndpoints ?? {});
+      const found =
+        'name' in by ? endpoints.find(([name]) => name === by.name) : endpoints.find(([, id]) => id === by.endpoint_id);
+      return Promise.resolve(found?.[1] ?? null);
+    },
+    gatewayModelDefinitionId: (id) =>
+      Promise.resolve(mlflow.gatewayModelDefinitions?.includes(id) === true ? id : null),
+    mcpServerName: (name) => Promise.resolve(mlflow.mcpServers?.includes(name) === true ? name : null),
     searchExperiments: () =>
       Promise.resolve({
         status: 200,

@@ -57,6 +57,11 @@ describe('route catalogue against the installed MLflow', () => {
       /^\/graphql$/,
       /^\/ajax-api\/3\.0\/mlflow\/(ui-telemetry|server-info)$/,
       /^\/ajax-api\/2\.0\/mlflow\/gateway-proxy$/,
+      // AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+      /^\/(api|ajax-api)\/3\.0\/mlflow\/(gateway|mcp-servers|workspaces)(\/|$)/,
+      /^\/(api|ajax-api)\/2\.0\/mlflow\/webhooks(\/|$)/,
+      /^\/ajax-api\/3\.0\/mlflow\/assistant\//,
+      /^\/gateway\//,
     ];
     const open = report.rows.filter((row) => row.operation === null && families.some((f) => f.test(row.path)));
     expect(open.map((row) => `${row.method} ${row.path}`)).to.deep.equal([]);

@@ -21,6 +21,8 @@
 #     artifact_roots      where a non-administrator may place an experiment's artifacts
 #     unreadable_search_targets  "drop" or "refuse": what a search over several experiments does with the
 #                         ones the caller may not read (operations marked drops_unreadable)
+#     assistant_access    "admin" (the default) or "authenticated": who may use the MLflow assistant (operations
+#                         of access "assistant")
 #     creators            {<resource type>: [group, ...]}: when a type's list is not empty, only administrators
 #                         and members of these groups may create resources of that type (the type an operation
 #                         creates: its `creates`, or its `creates_from_attribute` attribute's value)
@@ -75,12 +77,23 @@ _admin if {
 }
 
 # Accesses a non-administrator may be granted through this package.
-_user_accesses := {"authenticated", "create", "list", "resource"}
+_user_accesses := {"authenticated", "create", "list", "resource", "assistant"}
 
 _resource_check if {
 	_authenticated
 	not _admin
 	_op.access == "resource"
+}
+
+# The targets of a request are checked for access "resource", and for access "create" when the creation names
+# resources it uses (h/gateway: the model definitions a new AI gateway endpoint serves), each needing the
+# permission its route sets.
+_target_check if _resource_check
+
+_target_check if {
+	_authenticated
+	not _admin
+	_op.access == "create"
 }
 
 _effective(target) := permissions.effective(
@@ -195,6 +208,19 @@ deny contains "admin-required" if {
 	_op.access == "admin"
 }
 
+# The MLflow assistant (h/gateway): administrators only unless the configuration opens it to every authenticated
+# caller.
+default _assistant_access := "admin"
+
+_assistant_access := data.config.assistant_access
+
+deny contains "admin-required" if {
+	_authenticated
+	not _admin
+	_op.access == "assistant"
+	_assistant_access != "authenticated"
+}
+
 deny contains "operation-invalid" if {
 	_authenticated
 	not _admin
@@ -211,7 +237,7 @@ deny contains "no-targets" if {
 }
 
 deny contains "resource-not-found" if {
-	_resource_check
+	_target_check
 	some target in input.targets
 	target.exists == false
 }
@@ -225,7 +251,7 @@ _drops_unreadable if {
 }
 
 deny contains "no-permission" if {
-	_resource_check
+	_target_check
 	not _drops_unreadable
 	some target in _existing_targets
 	not _permitted(target)
@@ -304,7 +330,7 @@ _required(target) := target.permission if is_string(object.get(target, "permissi
 else := _op.permission
 
 deny contains "explicit-deny" if {
-	_resource_check
+	_target_check
 	not _drops_unreadable
 	some target in _existing_targets
 	effective := _effective(target)
@@ -344,11 +370,11 @@ _grounds contains "admin" if {
 _grounds contains "authenticated" if {
 	not _public
 	not _admin
-	_op.access in {"authenticated", "create", "list"}
+	_op.access in {"authenticated", "create", "list", "assistant"}
 }
 
 _grounds contains concat(":", ["grant", _effective(target).source]) if {
-	_resource_check
+	_target_check
 	some target in _existing_targets
 }
 
@@ -383,7 +409,7 @@ obligations contains {"type": "grant-group", "group": group, "permission": permi
 # METADATA
 # description: Per-target evaluation, for logs and explanations.
 checks contains check if {
-	_resource_check
+	_target_check
 	some target in _existing_targets
 	effective := _effective(target)
 	check := object.union(

@@ -18,6 +18,8 @@
 #                    (with drops_unreadable, the unreadable targets may
 #                    instead be left out: see authz)
 #     admin          administrators only
+#     assistant      administrators, or any authenticated principal when
+#                    data.config.assistant_access is "authenticated"
 package mlgate.operations
 
 _read := {"access": "resource", "permission": "READ"}
@@ -25,6 +27,15 @@ _read := {"access": "resource", "permission": "READ"}
 _edit := {"access": "resource", "permission": "EDIT"}
 
 _manage := {"access": "resource", "permission": "MANAGE"}
+
+# AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+_use := {"access": "resource", "permission": "USE"}
+
+_admin_only := {"access": "admin"}
+
+_authenticated := {"access": "authenticated"}
+
+_assistant := {"access": "assistant"}
 
 # METADATA
 # description: Operation name -> requirement.
@@ -246,4 +257,114 @@ table := {
 	# MLflow's own auth asks the delete action (MANAGE).
 	"DeleteModelVersionTag": _manage,
 	"GetModelVersionArtifact": _read,
+	# AI gateway (h/gateway, docs/routes-gateway.md). Endpoints carry grants of their own (gateway_endpoint, by id).
+	# Secrets hold provider API keys, model definitions bind them: administrators make and change both. Model
+	# definitions are a permission type (gateway_model_definition): USE on one lets an endpoint serve it.
+	"CreateGatewaySecret": _admin_only,
+	"GetGatewaySecretInfo": _admin_only,
+	"UpdateGatewaySecret": _admin_only,
+	"DeleteGatewaySecret": _admin_only,
+	"ListGatewaySecretInfos": _admin_only,
+	"GetGatewaySecretsConfig": _admin_only,
+	"CreateGatewayModelDefinition": _admin_only,
+	"GetGatewayModelDefinition": _read,
+	"UpdateGatewayModelDefinition": _admin_only,
+	"DeleteGatewayModelDefinition": _admin_only,
+	"ListGatewayModelDefinitions": _admin_only,
+	# An endpoint serves model definitions: USE on each (set per target by the route), EDIT on the usage experiment;
+	# its creator gets MANAGE.
+	"CreateGatewayEndpoint": {"access": "create", "creates": "gateway_endpoint", "creator_permission": "MANAGE"},
+	"UpdateGatewayEndpoint": _edit,
+	"AttachModelToGatewayEndpoint": _edit,
+	# Every endpoint, filtered to those the caller may read (authz.visible).
+	"ListGatewayEndpoints": {"access": "list"},
+	"GetGatewayEndpoint": _read,
+	"DeleteGatewayEndpoint": _manage,
+	"DetachModelFromGatewayEndpoint": _edit,
+	"SetGatewayEndpointTag": _edit,
+	"DeleteGatewayEndpointTag": _edit,
+	"CreateGatewayEndpointBinding": _edit,
+	"DeleteGatewayEndpointBinding": _edit,
+	# Without an endpoint_id every binding is listed: no target, administrators only (as in MLflow).
+	"ListGatewayEndpointBindings": _read,
+	# Budgets: MLflow lets any authenticated caller read them and only administrators change them.
+	"CreateGatewayBudgetPolicy": _admin_only,
+	"UpdateGatewayBudgetPolicy": _admin_only,
+	"DeleteGatewayBudgetPolicy": _admin_only,
+	"GetGatewayBudgetPolicy": _authenticated,
+	"ListGatewayBudgetPolicies": _authenticated,
+	"ListGatewayBudgetWindows": _authenticated,
+	# Guardrails are administered; attaching one serves its scorer through the endpoint (MLflow also vetoes by
+	# the scorer's grants, which mlgate does not see here): administrators.
+	"CreateGatewayGuardrail": _admin_only,
+	"GetGatewayGuardrail": _admin_only,
+	"DeleteGatewayGuardrail": _admin_only,
+	"ListGatewayGuardrails": _admin_only,
+	"AddGuardrailToEndpoint": _admin_only,
+	"UpdateEndpointGuardrailConfig": _admin_only,
+	"RemoveGuardrailFromEndpoint": _edit,
+	"ListEndpointGuardrailConfigs": _read,
+	# Static provider information for the UI's forms.
+	"ListGatewaySupportedProviders": _authenticated,
+	"ListGatewaySupportedModels": _authenticated,
+	"GetGatewayProviderConfig": _authenticated,
+	# Invoking an endpoint spends its provider credentials: USE on the endpoint the request names.
+	"InvokeGatewayEndpoint": _use,
+	"InvokeGatewayPassthrough": _use,
+	"InvokeGatewayRawProxy": _use,
+	# MLflow lists every endpoint's name here to any authenticated caller.
+	"ListGatewayModels": _authenticated,
+	# Webhooks: administrators only, as MLflow's auth (sender_is_admin).
+	"CreateWebhook": _admin_only,
+	"ListWebhooks": _admin_only,
+	"GetWebhook": _admin_only,
+	"UpdateWebhook": _admin_only,
+	"DeleteWebhook": _admin_only,
+	"TestWebhook": _admin_only,
+	# Workspaces: only `default` is served (other X-MLflow-Workspace headers are refused before this); reading is
+	# open as in MLflow's auth with workspaces disabled, managing is for administrators.
+	"ListWorkspaces": _authenticated,
+	"GetWorkspace": _authenticated,
+	"CreateWorkspace": _admin_only,
+	"UpdateWorkspace": _admin_only,
+	"DeleteWorkspace": _admin_only,
+	# The assistant: administrators, or every authenticated caller with data.config.assistant_access
+	# "authenticated" (permissions.assistant_access).
+	"AssistantGetConfig": _assistant,
+	"AssistantUpdateConfig": _assistant,
+	"AssistantSendMessage": _assistant,
+	"AssistantListProviders": _assistant,
+	"AssistantProviderHealth": _assistant,
+	"AssistantListProviderModels": _assistant,
+	"AssistantUpdateSession": _assistant,
+	"AssistantResolvePermission": _assistant,
+	"AssistantStreamSession": _assistant,
+	"AssistantToolResult": _assistant,
+	"AssistantInstallSkills": _assistant,
+	# MCP servers: grants per server (mcp_server, by name), as MLflow's auth: reads READ, writes EDIT, deletes MANAGE,
+	# whatever part of the server is the subject; the creator gets MANAGE. The searches across servers are not filtered
+	# yet: administrators.
+	"CreateMcpServer": {"access": "create", "creates": "mcp_server", "creator_permission": "MANAGE"},
+	"SearchMcpServers": _admin_only,
+	"SearchMcpAccessEndpoints": _admin_only,
+	"GetMcpServer": _read,
+	"UpdateMcpServer": _edit,
+	"DeleteMcpServer": _manage,
+	"SetMcpServerAlias": _edit,
+	"GetMcpServerAlias": _read,
+	"DeleteMcpServerAlias": _manage,
+	"ListMcpServerAccessEndpoints": _read,
+	"CreateMcpAccessEndpoint": _edit,
+	"GetMcpAccessEndpoint": _read,
+	"UpdateMcpAccessEndpoint": _edit,
+	"DeleteMcpAccessEndpoint": _manage,
+	"SetMcpServerTag": _edit,
+	"DeleteMcpServerTag": _manage,
+	"ListMcpServerVersions": _read,
+	"CreateMcpServerVersion": _edit,
+	"GetMcpServerVersion": _read,
+	"UpdateMcpServerVersion": _edit,
+	"DeleteMcpServerVersion": _manage,
+	"SetMcpServerVersionTag": _edit,
+	"DeleteMcpServerVersionTag": _manage,
 }

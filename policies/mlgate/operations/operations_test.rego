@@ -3,7 +3,7 @@ package mlgate.operations_test
 import data.mlgate.operations
 import data.mlgate.permissions
 
-_accesses := {"public", "authenticated", "create", "list", "resource", "admin"}
+_accesses := {"public", "authenticated", "create", "list", "resource", "admin", "assistant"}
 
 test_every_operation_has_a_known_access if {
 	every name, op in operations.table {

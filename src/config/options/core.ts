@@ -220,4 +220,16 @@ export const CORE_OPTIONS: readonly OptionSpec[] = [
       'What a search over several experiments (SearchRuns) does with the ones the caller may not read: drop ' +
       "leaves them out, as MLflow's own auth does; refuse answers 403 for the whole search.",
   },
+  // The MLflow assistant (h/gateway).
+  {
+    path: 'permissions.assistant_access',
+    type: 'enum',
+    default: 'admin',
+    values: ['admin', 'authenticated'],
+    description:
+      "Who may use the MLflow assistant (the web UI's /ajax-api/3.0/mlflow/assistant/* routes): admin, only " +
+      'administrators; authenticated, every authenticated user. The assistant runs a coding agent on the MLflow ' +
+      "server, and MLflow gives requests from its own host more of it than remote ones: mlgate's requests come " +
+      'from wherever mlgate runs, so open it only when that is acceptable for every user.',
+  },
 ];

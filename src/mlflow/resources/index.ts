@@ -3,10 +3,12 @@ import { dataset } from './dataset.js';
 import { artifactPath, artifactWritePath, relativeArtifactPath } from './artifact-path.js';
 import { experiment } from './experiment.js';
 import { experimentName } from './experiment-name.js';
+import { gatewayEndpoint, gatewayEndpointName, gatewayModelDefinition } from './gateway-endpoint.js';
 import type { ResourceKind } from './kind.js';
 import { loggedModel } from './logged-model.js';
 import { modelVersionSource } from './model-version-source.js';
 import { registeredModel } from './registered-model.js';
+import { mcpServer } from './mcp-server.js';
 import { run } from './run.js';
 import { trace } from './trace.js';
 import { uploadFileName } from './upload-file-name.js';
@@ -42,6 +44,11 @@ export const RESOURCE_KINDS = {
   // The model registry and prompts (h/registry): a name resolves to a registered model or a prompt.
   registered_model_name: registeredModel,
   model_version_source: modelVersionSource,
+  // The AI gateway (h/gateway): endpoints by id, and by name (resolved to their id).
+  gateway_endpoint: gatewayEndpoint,
+  gateway_endpoint_name: gatewayEndpointName,
+  gateway_model_definition: gatewayModelDefinition,
+  mcp_server: mcpServer,
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceKindName = keyof typeof RESOURCE_KINDS;

@@ -11,7 +11,17 @@ import type { Reference } from '../references.js';
  * The resources grants are made on (the permission types). Tracking resources carry the permission of their
  * experiment; the registry's carry their registered model's or prompt's (keyed by name, as MLflow's auth does).
  */
-export const CARRIER_TYPES = ['experiment', 'registered_model', 'prompt'] as const;
+export const CARRIER_TYPES = [
+  'experiment',
+  'registered_model',
+  'prompt',
+  // The AI gateway (h/gateway): endpoints, keyed by their generated id (`e-…`), as MLflow's auth keys them.
+  'gateway_endpoint',
+  // AI gateway model definitions (h/gateway): keyed by their generated id (`d-…`); USE lets an endpoint serve one.
+  'gateway_model_definition',
+  // MCP servers (h/gateway): keyed by their name, `namespace/slug`, as MLflow's auth keys them.
+  'mcp_server',
+] as const;
 export type CarrierType = (typeof CARRIER_TYPES)[number];
 
 /** One resource that carries a permission. */

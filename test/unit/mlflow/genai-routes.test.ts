@@ -70,6 +70,10 @@ const client: MlflowClient = {
   registeredModel: () => Promise.resolve(null),
   searchRegisteredModels: () => Promise.reject(new Error('not used')),
   searchModelVersions: () => Promise.reject(new Error('not used')),
+  // The AI gateway and MCP servers (h/gateway).
+  gatewayEndpointId: () => Promise.resolve(null),
+  gatewayModelDefinitionId: () => Promise.resolve(null),
+  mcpServerName: () => Promise.resolve(null),
 };
 
 const resolver = createResolver({ client, maxEntries: 100, missingTtlMs: 0 });

@@ -35,6 +35,11 @@ function fakeClient(
       calls.push(`dataset:${id}`);
       return Promise.resolve(existing.datasets?.[id] ?? []);
     },
+    // The AI gateway (h/gateway).
+    gatewayEndpointId: (by) =>
+      answer('name' in by ? `endpoint-name:${by.name}` : `endpoint:${by.endpoint_id}`, undefined),
+    gatewayModelDefinitionId: (id) => answer(`model-definition:${id}`, undefined),
+    mcpServerName: (name) => answer(`mcp-server:${name}`, undefined),
     searchExperiments: () => Promise.reject(new Error('not used')),
     lookup: (path) => {
       calls.push(`lookup:${path}`);

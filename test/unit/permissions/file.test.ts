@@ -27,6 +27,8 @@ grants:
   - { experiment_name: team-a/churn, user: Alice, permission: manage }
   - { registered_model: churn, group: ml, permission: EDIT }
   - { prompt: summarise, group: ml, permission: READ }
+  - { gateway_endpoint: e-0a1b, user: bob, permission: USE }
+  - { mcp_server: com.example/search, group: ml, permission: EDIT }
 rules:
   - { group: team-a, pattern: "team-a/.*", priority: 10, permission: NO_PERMISSIONS }
   - { group: ml, type: registered_model, pattern: "ml-.*", priority: 1, permission: READ }
@@ -60,6 +62,21 @@ rules:
         permission: 'EDIT',
       },
       { principalType: 'group', principal: 'ml', resourceType: 'prompt', resourceId: 'summarise', permission: 'READ' },
+      // The AI gateway (h/gateway).
+      {
+        principalType: 'user',
+        principal: 'bob',
+        resourceType: 'gateway_endpoint',
+        resourceId: 'e-0a1b',
+        permission: 'USE',
+      },
+      {
+        principalType: 'group',
+        principal: 'ml',
+        resourceType: 'mcp_server',
+        resourceId: 'com.example/search',
+        permission: 'EDIT',
+      },
     ]);
     expect(file.rules).to.deep.equal([
       {
@@ -93,6 +110,8 @@ grants:
   - { experiment: 12, group: g, permission: READ }
   - { experiment: "007", user: bob, group: g, permission: OWNER }
   - { experiment_name: x, experiment: "3", user: bob, permission: READ }
+  - { gateway_endpoint: chat, user: bob, permission: USE }
+  - { mcp_server: just-a-slug, user: bob, permission: USE }
 rules:
   - { group: g, pattern: "", priority: -1, permission: READ }
   - { pattern: "a", priority: 1, permission: READ }
@@ -106,7 +125,9 @@ extra: 1
       'grants.1.experiment',
       'grants.1.permission',
       'grants.1: name exactly one of user or group',
-      'grants.2: name exactly one of experiment, experiment_name, registered_model or prompt',
+      'grants.2: name exactly one of experiment, experiment_name, registered_model, prompt, gateway_endpoint, gateway_model_definition or mcp_server',
+      'grants.3.gateway_endpoint',
+      'grants.4.mcp_server',
       'rules.0.pattern',
       'rules.0.priority',
       'rules.1: name exactly one of user or group',

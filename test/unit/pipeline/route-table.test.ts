@@ -14,6 +14,8 @@ import { REGISTRY_ROWS } from '../../tables/registry-rows.js';
 import { TRACKING_ROWS } from '../../tables/tracking-rows.js';
 // GenAI (h/genai).
 import { GENAI_ROWS } from '../../tables/genai-rows.js';
+// AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+import { GATEWAY_ROWS } from '../../tables/gateway-rows.js';
 import { type Pipeline, startPipeline } from '../../helpers/pipeline.js';
 
 interface Row {
@@ -324,6 +326,8 @@ describe('every catalogued route through the pipeline', () => {
       ...ARTIFACT_CASES.map(([method, url]) => ({ method, path: decodePath(url.split('?')[0] ?? '') })),
       // GenAI (h/genai).
       ...GENAI_ROWS.map((row) => row.request),
+      // AI gateway, webhooks, MCP servers, assistant, workspaces (h/gateway).
+      ...GATEWAY_ROWS.map((row) => row.request),
     ];
     for (const request of requests) {
       const found = table.match(request.method, request.path);
