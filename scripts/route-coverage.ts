@@ -78,6 +78,10 @@ function main(): void {
     console.log(`Catalogue rows MLflow does not serve: ${report.notServed.join(', ')}`);
     process.exitCode = 1;
   }
+  if (unclassified > 0) {
+    // Drift: the installed MLflow serves a route the catalogue does not know.
+    process.exitCode = 1;
+  }
 }
 
 if (process.argv[1]?.endsWith('route-coverage.js') === true) {
