@@ -216,11 +216,19 @@ results["size"] = {"ok": True, "value": len(back)}
   });
 
   it('refuses routes outside the catalogue to non-administrators, saying why', async () => {
+    // Every route MLflow serves is catalogued; a newer client calling a route the gateway does not know is refused.
     const results = await runClient(
       world.users.editor,
-      `results["model"] = attempt(lambda: MlflowClient().create_registered_model("m-editor"))`,
+      `
+from mlflow.utils.rest_utils import call_endpoint
+from mlflow.utils.credentials import get_default_host_creds
+from mlflow.protos.service_pb2 import GetExperiment
+results["unknown"] = attempt(lambda: call_endpoint(
+    get_default_host_creds(mlflow.get_tracking_uri()), "/api/2.0/mlflow/experiments/get-everything", "GET",
+    "{}", GetExperiment.Response()))
+`,
     );
-    expect(results['model']).to.include({ ok: false, error_code: 'PERMISSION_DENIED', status: 403 });
-    expect(results['model']?.message).to.include("is not in the gateway's MLflow route catalogue");
+    expect(results['unknown']).to.include({ ok: false, error_code: 'PERMISSION_DENIED', status: 403 });
+    expect(results['unknown']?.message).to.include("is not in the gateway's MLflow route catalogue");
   });
 });
