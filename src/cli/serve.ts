@@ -155,6 +155,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     timeoutMs: config.upstream.timeout_ms,
     strippedHeaders: proxyIdentityHeaders(config),
     strippedCookies: [config.session.cookie_name, LOGIN_COOKIE].flatMap((name) => [name, `${name}.sig`]),
+    clientAddress: createClientAddress(config.server.trusted_proxies),
   });
   if (config.proxy_auth.enabled) {
     logger.info('trusted proxy headers enabled', {

@@ -15,6 +15,8 @@ const STRIPPED = new Set([
   'x-email',
   'x-real-ip',
   'forwarded',
+  // Skips every guardrail of an AI gateway endpoint (gateway_api.py); only MLflow's own callers may send it.
+  'x-mlflow-guardrail-bypass',
 ]);
 
 // Every X-Forwarded-* (identity claims like -User, -Email, -Groups, and -For/-Host/-Proto, which the gateway sets
@@ -57,7 +59,8 @@ const NONE: ReadonlySet<string> = new Set();
  * A copy of `headers` without the stripped ones (and `alsoStripped`, lower-case names: the configured identity
  * headers of a trusted proxy, whatever their names, from every request), plus the gateway's request id. When the gateway read the body
  * (`bodyLength`), it is replayed with an explicit Content-Length and no Transfer-Encoding: MLflow drops a chunked
- * body that has no length, so it must see exactly the bytes that were checked.
+ * body that has no length, so it must see exactly the bytes that were checked. `clientAddress` becomes the first
+ * X-Forwarded-For entry.
  */
 export function upstreamHeaders(
   headers: IncomingHttpHeaders,
@@ -65,6 +68,7 @@ export function upstreamHeaders(
   bodyLength?: number,
   alsoStripped: ReadonlySet<string> = NONE,
   strippedCookies: ReadonlySet<string> = NONE,
+  clientAddress?: string,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   const hop = hopByHop(headers);
@@ -87,6 +91,11 @@ export function upstreamHeaders(
     out['content-length'] = String(bodyLength);
   }
   out['x-mlgate-request-id'] = requestId;
+  if (clientAddress !== undefined && clientAddress !== '') {
+    // The client as the gateway established it (through server.trusted_proxies); the proxy appends its own peer.
+    // MLflow's host-only routes (the assistant's) then see the real client, not the gateway's address.
+    out['x-forwarded-for'] = clientAddress;
+  }
   return out;
 }
 

@@ -62,6 +62,11 @@ export function createUpstream(options: {
   readonly strippedHeaders?: readonly string[];
   /** The gateway's own cookies (session, login, their signatures): never passed on to MLflow. */
   readonly strippedCookies?: readonly string[];
+  /** The client's address (through server.trusted_proxies), passed on as the first X-Forwarded-For entry. */
+  readonly clientAddress?: (request: {
+    readonly peerAddress: string;
+    readonly headers: http.IncomingHttpHeaders;
+  }) => string;
 }): Upstream {
   const target = new URL(options.url);
   const alsoStripped = new Set((options.strippedHeaders ?? []).map((name) => name.toLowerCase()));
@@ -114,6 +119,7 @@ export function createUpstream(options: {
         forwardOptions.body?.length,
         alsoStripped,
         strippedCookies,
+        options.clientAddress?.({ peerAddress: req.socket.remoteAddress ?? '', headers: req.headers }),
       );
       const started = Date.now();
       return new Promise<ForwardOutcome>((resolve, reject) => {

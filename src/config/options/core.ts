@@ -229,7 +229,8 @@ export const CORE_OPTIONS: readonly OptionSpec[] = [
     description:
       "Who may use the MLflow assistant (the web UI's /ajax-api/3.0/mlflow/assistant/* routes): admin, only " +
       'administrators; authenticated, every authenticated user. The assistant runs a coding agent on the MLflow ' +
-      "server, and MLflow gives requests from its own host more of it than remote ones: mlgate's requests come " +
-      'from wherever mlgate runs, so open it only when that is acceptable for every user.',
+      'server, and MLflow gives requests from its own host more of it than remote ones (mlgate passes the ' +
+      "client's address on in X-Forwarded-For, so a remote user stays remote to MLflow): open it only when a " +
+      'coding agent on the MLflow server is acceptable for every user.',
   },
 ];

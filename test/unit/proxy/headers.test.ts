@@ -31,6 +31,22 @@ describe('headers sent to MLflow', () => {
     });
   });
 
+  it("name the client the gateway established as the first X-Forwarded-For, never the client's own claim", () => {
+    const headers = upstreamHeaders(
+      { 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' },
+      'req-2',
+      undefined,
+      undefined,
+      undefined,
+      '203.0.113.9',
+    );
+    expect(headers).to.deep.equal({ 'x-mlgate-request-id': 'req-2', 'x-forwarded-for': '203.0.113.9' });
+  });
+
+  it("drop the AI gateway's guardrail bypass header", () => {
+    expect(isStrippedHeader('X-MLflow-Guardrail-Bypass')).to.be.true;
+  });
+
   it('match header names case-insensitively', () => {
     expect(isStrippedHeader('X-Forwarded-User')).to.be.true;
     expect(isStrippedHeader('Authorization')).to.be.true;
