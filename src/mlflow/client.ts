@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
+import { IDLE_SOCKET_TIMEOUT_MS } from '../proxy/idle-sockets.js';
 import { MlgateError } from '../errors.js';
 import { registryEntry } from './registry/prompt-tag.js';
 import { requireWellFormed } from './well-formed.js';
@@ -76,7 +77,8 @@ export interface MlflowClientOptions {
 export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
   const base = new URL(options.baseUrl);
   const transport = base.protocol === 'https:' ? https : http;
-  const agent = options.agent ?? new transport.Agent({ keepAlive: true, maxSockets: 64 });
+  const agent =
+    options.agent ?? new transport.Agent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_TIMEOUT_MS });
   const basePath = base.pathname.replace(/\/+$/, '');
 
   const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<UpstreamAnswer> =>

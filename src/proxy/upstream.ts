@@ -14,6 +14,7 @@ import { MlgateError } from '../errors.js';
 import { uploadTooLarge } from '../http/read-params.js';
 import { clientGone } from '../http/connection.js';
 import { ByteLimit, ByteLimitExceeded } from './byte-limit.js';
+import { IDLE_SOCKET_TIMEOUT_MS } from './idle-sockets.js';
 import { upstreamHeaders } from './headers.js';
 
 /** The upstream answer of a captured response, and what to send instead. */
@@ -73,8 +74,8 @@ export function createUpstream(options: {
   const strippedCookies = new Set(options.strippedCookies ?? []);
   const agent =
     target.protocol === 'https:'
-      ? new https.Agent({ keepAlive: true, maxSockets: 256 })
-      : new http.Agent({ keepAlive: true, maxSockets: 256 });
+      ? new https.Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_TIMEOUT_MS })
+      : new http.Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_TIMEOUT_MS });
   const proxy = httpProxy.createProxyServer({
     target: options.url,
     changeOrigin: true,
