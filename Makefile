@@ -60,10 +60,10 @@ test: bootstrap lint typecheck policy-check build ## every check and test suite
 demo: build ## run FerretDB, MLflow and mlgate with a demo admin and user; prints how to use them
 	@node dist/scripts/demo.js
 
-routes: build ## route coverage: every route MLflow serves, classified or not
+routes: build ## every route MLflow serves and its classification; fails on an unclassified or unserved one
 	@node dist/scripts/route-coverage.js
 
-bench: build ## benchmarks: gateway vs direct MLflow, credential costs, and policy decision latency
+bench: build ## benchmarks: decision latency (and at scale), gateway vs direct MLflow, credentials, proxy, artifacts
 	@node dist/bench/decision.js
 	@node dist/bench/decision-scale.js
 	@node dist/bench/overhead.js
