@@ -374,7 +374,6 @@ async function propagation(
   return times;
 }
 
-/** Decisions run back to back on the event loop while rules are added and removed elsewhere. */
 /**
  * Decisions run back to back on the event loop while rules are added and removed elsewhere. Each decision, and the
  * wait before it, is classed by whether it overlaps a reload (from reading the rules to the new data in place), so
