@@ -92,8 +92,8 @@ export function upstreamHeaders(
   }
   out['x-mlgate-request-id'] = requestId;
   if (clientAddress !== undefined && clientAddress !== '') {
-    // The client as the gateway established it (through server.trusted_proxies); the proxy appends its own peer.
-    // MLflow's host-only routes (the assistant's) then see the real client, not the gateway's address.
+    // The client as the gateway established it through server.trusted_proxies; the proxy appends its peer after it.
+    // MLflow's host-only routes (the assistant's) then see the real client, not the reverse proxy's address.
     out['x-forwarded-for'] = clientAddress;
   }
   return out;

@@ -83,6 +83,13 @@ export function createUpstream(options: {
     agent,
     proxyTimeout: options.timeoutMs,
   });
+  // The proxy (xfwd) appends the peer to X-Forwarded-For; the client goes before it only when a trusted proxy
+  // stands between them (otherwise the peer is the client, once).
+  const forwardedClient = (req: IncomingMessage): string | undefined => {
+    const peer = req.socket.remoteAddress ?? '';
+    const client = options.clientAddress?.({ peerAddress: peer, headers: req.headers });
+    return client === undefined || client === peer ? undefined : client;
+  };
   const hooks = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
   const onProxyReq = new WeakMap<IncomingMessage, (proxyReq: http.ClientRequest) => void>();
   proxy.on('proxyReq', (proxyReq, req) => onProxyReq.get(req)?.(proxyReq));
@@ -120,7 +127,7 @@ export function createUpstream(options: {
         forwardOptions.body?.length,
         alsoStripped,
         strippedCookies,
-        options.clientAddress?.({ peerAddress: req.socket.remoteAddress ?? '', headers: req.headers }),
+        forwardedClient(req),
       );
       const started = Date.now();
       return new Promise<ForwardOutcome>((resolve, reject) => {
