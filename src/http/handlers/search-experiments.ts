@@ -8,6 +8,7 @@ import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.j
 import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../../mlflow/params.js';
 import { type ResolvedTarget, buildPolicyInput, keyedGrants } from '../../policy/input.js';
+import { answerSearch } from './search-answer.js';
 import type { ForwardHandler } from './types.js';
 
 /** MLflow's default page size of SearchExperiments. */
@@ -74,19 +75,7 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
       start,
     },
   );
-  if (result.kind === 'upstream-error') {
-    ctx.status = result.answer.status;
-    ctx.type = result.answer.contentType ?? 'application/json';
-    ctx.body = result.answer.raw;
-    return;
-  }
-  ctx.status = 200;
-  ctx.body = {
-    ...(result.rows.length === 0 ? {} : { experiments: result.rows }),
-    ...(result.next === undefined
-      ? {}
-      : { next_page_token: deps.pageTokens.issue(result.next, search.binding, ctx.state.now) }),
-  };
+  answerSearch(ctx, result, { rowsField: 'experiments', binding: search.binding, pageTokens: deps.pageTokens });
 };
 
 /**

@@ -18,6 +18,7 @@ import type { CarrierType } from '../../mlflow/resources/kind.js';
 import { type ResolvedTarget, buildPolicyInput, keyedGrants } from '../../policy/input.js';
 import type { ResourceGrants } from '../../store/types.js';
 import { mapLimited } from '../../util/concurrency.js';
+import { answerSearch } from './search-answer.js';
 import type { ForwardDeps, ForwardHandler, GatewayContext } from './types.js';
 
 interface RegistrySearch {
@@ -150,19 +151,7 @@ async function runSearch(search: RegistrySearch, deps: ForwardDeps, ctx: Gateway
       start,
     },
   );
-  if (result.kind === 'upstream-error') {
-    ctx.status = result.answer.status;
-    ctx.type = result.answer.contentType ?? 'application/json';
-    ctx.body = result.answer.raw;
-    return;
-  }
-  ctx.status = 200;
-  ctx.body = {
-    ...(result.rows.length === 0 ? {} : { [search.rowsField]: result.rows }),
-    ...(result.next === undefined
-      ? {}
-      : { next_page_token: deps.pageTokens.issue(result.next, request.binding, ctx.state.now) }),
-  };
+  answerSearch(ctx, result, { rowsField: search.rowsField, binding: request.binding, pageTokens: deps.pageTokens });
 }
 function key(target: ResolvedTarget): string {
   return `${target.type}\u0000${target.id}`;

@@ -15,18 +15,6 @@ function toRecord(doc: GrantDocument): GrantRecord {
   };
 }
 
-function withoutId(doc: GrantDocument): Omit<GrantDocument, '_id'> {
-  return {
-    resourceType: doc.resourceType,
-    resourceId: doc.resourceId,
-    principalType: doc.principalType,
-    principal: doc.principal,
-    permission: doc.permission,
-    createdAt: doc.createdAt,
-    createdBy: doc.createdBy,
-  };
-}
-
 export function createGrantRepository(
   collections: Collections,
   version: PermissionVersionRepository,
@@ -123,7 +111,7 @@ export function createGrantRepository(
       for (const doc of moving) {
         const _id = grantKey(resourceType, to, doc.principalType, doc.principal);
         await guarded('grants.moveResource', () =>
-          collections.grants.replaceOne({ _id }, { ...withoutId(doc), resourceId: to }, { upsert: true }),
+          collections.grants.replaceOne({ _id }, { ...toRecord(doc), resourceId: to }, { upsert: true }),
         );
       }
       await guarded('grants.moveResource', () => collections.grants.deleteMany({ resourceType, resourceId: from }));
