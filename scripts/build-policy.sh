@@ -3,14 +3,14 @@
 #   scripts/build-policy.sh [OUTPUT]    default: bundle/bundle.tar.gz
 # The build is deterministic: the same policies/ always give the same bytes, so a
 # test can tell when the committed bundle is stale. The revision is a hash of the
-# policy sources (tests excluded).
+# policy sources and data files (tests excluded).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-bundle/bundle.tar.gz}
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 opa=${OPA:-$root/.tools/bin/opa}
 cd "$root"
-revision=$(find policies/mlgate -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+revision=$(find policies/mlgate \( -name '*.rego' -o -name 'data.yaml' -o -name 'data.json' \) ! -name '*_test.rego' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
 "$opa" build --target wasm \
   --entrypoint mlgate/authz/decision \
   --entrypoint mlgate/authz/visible \

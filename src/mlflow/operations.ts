@@ -1,6 +1,6 @@
 /**
  * MLflow operation names: the one list shared by the route catalogue (every route names one) and the policy's
- * operations table (policies/mlgate/operations/operations.rego). A test checks that the two map one to one.
+ * operations table (policies/mlgate/operations/data.yaml). A test checks that the two map one to one.
  */
 export const OPERATIONS = [
   // Server.

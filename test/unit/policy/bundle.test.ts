@@ -20,7 +20,9 @@ describe('policy bundles', () => {
   it('reads the shipped bundle.tar.gz: wasm, data and revision', async () => {
     const bundle = await readBundle(defaultBundlePath());
     expect(bundle.wasm.subarray(0, 4).toString('hex')).to.equal('0061736d'); // \0asm
-    expect(bundle.data).to.deep.equal({});
+    // The operations table is bundle data (policies/mlgate/operations/data.yaml).
+    expect(Object.keys(bundle.data)).to.deep.equal(['mlgate']);
+    expect(JSON.stringify(bundle.data)).to.contain('"GetExperiment":{"access":"resource","permission":"READ"}');
     expect(bundle.revision).to.match(/^sha256:[0-9a-f]{16}$/);
   });
 

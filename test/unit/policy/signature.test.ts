@@ -80,7 +80,8 @@ describe('bundle signatures (.signatures.json, as "opa build --signing-key" writ
     const reformatted = new Map(signed);
     const manifest = JSON.parse((signed.get('/.manifest') as Buffer).toString()) as Record<string, unknown>;
     reformatted.set('/.manifest', Buffer.from(JSON.stringify(manifest, null, 2)));
-    reformatted.set('/data.json', Buffer.from('{ }\n'));
+    const data = JSON.parse((signed.get('/data.json') as Buffer).toString()) as unknown;
+    reformatted.set('/data.json', Buffer.from(JSON.stringify(data, null, 2) + '\n'));
     expect((await verifyBundleSignature(reformatted, policy())).outcome).to.equal('verified');
     const altered = new Map(signed);
     altered.set('/data.json', Buffer.from('{"config": {"admin_groups": ["everyone"]}}'));

@@ -16,7 +16,10 @@ describe('tar reader', () => {
   it('reads the files of an OPA bundle', () => {
     const files = readTar(gunzipSync(readFileSync(defaultBundlePath())));
     expect([...files.keys()]).to.include.members(['/policy.wasm', '/data.json', '/.manifest']);
-    expect(files.get('/data.json')?.toString().trim()).to.equal('{}');
+    const data = JSON.parse(files.get('/data.json')?.toString() ?? '{}') as {
+      mlgate?: { operations?: { table?: Record<string, unknown> } };
+    };
+    expect(data.mlgate?.operations?.table?.['GetExperiment']).to.deep.equal({ access: 'resource', permission: 'READ' });
   });
 
   it('reads archives made by GNU tar, including long names', () => {
@@ -40,7 +43,7 @@ describe('tar reader', () => {
 
   it('refuses a truncated archive', () => {
     const archive = gunzipSync(readFileSync(defaultBundlePath()));
-    expect(() => readTar(archive.subarray(0, 1024))).to.throw(/truncated/);
+    expect(() => readTar(archive.subarray(0, 700))).to.throw(/truncated|past the end/);
     expect(() => readTar(archive.subarray(0, archive.length - 2048))).to.throw(/truncated|past the end/);
   });
 });
