@@ -63,13 +63,15 @@ demo: build ## run FerretDB, MLflow and mlgate with a demo admin and user; print
 routes: build ## every route MLflow serves and its classification; fails on an unclassified or unserved one
 	@node dist/scripts/route-coverage.js
 
-bench: build ## benchmarks: decision latency (and at scale), gateway vs direct MLflow, credentials, proxy, artifacts
+bench: build ## benchmarks: decision latency (and at scale), gateway vs direct MLflow, credentials, proxy, artifacts, capacity
+	@scripts/bench-tools.sh
 	@node dist/bench/decision.js
 	@node dist/bench/decision-scale.js
 	@node dist/bench/overhead.js
 	@node dist/bench/credentials.js
 	@node dist/bench/proxy.js
 	@node dist/bench/artifacts.js
+	@node dist/bench/capacity.js
 
 clean: ## remove build outputs (keeps the toolchain)
 	rm -rf dist .run
