@@ -26,7 +26,11 @@ export interface Logger {
 export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: 'json' | 'text';
-  /** Receives each line, without its newline (default: standard output, written synchronously). */
+  /**
+   * Receives each line, without its newline (default: standard output, written asynchronously: a line does not
+   * hold up the request that logs it, lines logged while a write is under way go out together, and what is still
+   * buffered is written when the process exits).
+   */
   readonly write?: (line: string) => void;
   readonly now?: () => Date;
 }
@@ -83,12 +87,12 @@ export function redact(value: unknown, depth = 0): unknown {
 function destination(options: LoggerOptions): { write(chunk: string): void } {
   const out: Writable | { write(chunk: string): void } =
     options.write === undefined
-      ? pino.destination({ dest: 1, sync: true })
+      ? pino.destination({ dest: 1, sync: false })
       : { write: (chunk: string) => options.write?.(chunk.replace(/\n$/, '')) };
   if (options.format === 'json') {
     return out;
   }
-  // pino-pretty in-process and synchronously (no worker thread): a line is written before the call returns.
+  // pino-pretty in-process (no worker thread), before the line reaches the destination.
   const prettify = prettyFactory({ colorize: false, translateTime: false, ignore: '' });
   return { write: (line: string) => out.write(prettify(line)) };
 }
@@ -119,7 +123,27 @@ function wrap(logger: PinoLogger): Logger {
     info: (message, fields) => logger.info({ ...fields }, message),
     warn: (message, fields) => logger.warn({ ...fields }, message),
     error: (message, fields) => logger.error({ ...fields }, message),
-    child: (fields) => wrap(logger.child(redact(fields) as Record<string, unknown>)),
+    child: (fields) => lazyChild(logger, fields),
+  };
+}
+
+/**
+ * A child logger made when it first writes: every request gets one (its request id on each line), most write one
+ * line or none at their level, and pino serialises a child's fields when it is made.
+ */
+function lazyChild(parent: PinoLogger, fields: LogFields): Logger {
+  let made: Logger | undefined;
+  const logger = (): Logger => (made ??= wrap(parent.child(redact(fields) as Record<string, unknown>)));
+  return {
+    debug: (message, more) => {
+      if (parent.isLevelEnabled('debug')) logger().debug(message, more);
+    },
+    info: (message, more) => {
+      if (parent.isLevelEnabled('info')) logger().info(message, more);
+    },
+    warn: (message, more) => logger().warn(message, more),
+    error: (message, more) => logger().error(message, more),
+    child: (more) => lazyChild(parent, { ...fields, ...more }),
   };
 }
 
