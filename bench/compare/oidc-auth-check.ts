@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ROOT } from '../../scripts/services.js';
-import { startOidcAuth } from './oidc-auth.js';
+import { oidcAuthVersions, startOidcAuth } from './oidc-auth.js';
 import { checkGrants } from './target-check.js';
 
 function describe(pid: number): string {
@@ -22,6 +22,8 @@ function describe(pid: number): string {
 async function main(): Promise<void> {
   const dir = join(ROOT, '.run', 'oidc-auth-check');
   rmSync(dir, { recursive: true, force: true });
+  const versions = await oidcAuthVersions();
+  console.log(`mlflow-oidc-auth ${versions.plugin}, MLflow ${versions.mlflow}, Python ${versions.python}`);
   const started = Date.now();
   const target = await startOidcAuth(dir);
   console.log(`${target.name} ready at ${target.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -55,15 +55,28 @@ async function createUsers(env: Readonly<Record<string, string>>, dir: string): 
   return JSON.parse(stdout) as Credentials;
 }
 
-/** Starts mlflow-oidc-auth on a free port, with its databases and log in `dir`. */
+/** The versions the venv holds, read from it (for the benchmark's record): Python, MLflow and the plugin. */
+export async function oidcAuthVersions(): Promise<{ python: string; mlflow: string; plugin: string }> {
+  const script =
+    'import json, platform, importlib.metadata as m; ' +
+    'print(json.dumps({"python": platform.python_version(), "mlflow": m.version("mlflow"), "plugin": m.version("mlflow-oidc-auth")}))';
+  const { stdout } = await promisify(execFile)(join(VENV_BIN, 'python'), ['-c', script]);
+  return JSON.parse(stdout) as { python: string; mlflow: string; plugin: string };
+}
+
+/** Starts mlflow-oidc-auth on a free port, with its databases and log in `dir` (new or empty). */
 export async function startOidcAuth(dir: string): Promise<Target> {
   if (!existsSync(join(VENV_BIN, 'mlflow'))) {
     throw new Error(`mlflow-oidc-auth is not installed in ${VENV_BIN}: run scripts/bench-anchors.sh`);
   }
+  const usersDb = join(dir, 'oidc-auth.db');
+  if (existsSync(usersDb)) {
+    throw new Error(`${usersDb} exists: start mlflow-oidc-auth in an empty directory (its users are created anew)`);
+  }
   mkdirSync(dir, { recursive: true });
   const env: Record<string, string> = {
     ...OIDC_AUTH_SETTINGS,
-    OIDC_USERS_DB_URI: `sqlite:///${join(dir, 'oidc-auth.db')}`,
+    OIDC_USERS_DB_URI: `sqlite:///${usersDb}`,
     SECRET_KEY: newSecretKey(),
     // As scripts/services.ts starts MLflow.
     MLFLOW_DISABLE_TELEMETRY: 'true',
