@@ -3,6 +3,10 @@
 # mlflow-oidc-auth 11.0.2 with MLflow 3.17.2 in its own venv (.tools/oidc-auth-venv), on a CPython 3.12
 # (.tools/python3.12). Pinned and idempotent: each step says what it does and skips what is already there.
 #
+# Why 3.12: the plugin's metadata says Requires-Python >=3.11 and it installs on 3.11, but it does not import
+# there (permission_kinds.py gives a dataclass field a mappingproxy default, which 3.11's dataclasses refuse as
+# mutable; 3.12 made mappingproxy hashable).
+#
 # Where CPython 3.12 comes from: Debian 12 ships 3.11 only (bookworm-backports has no newer Python), and
 # python.org and GitHub (python-build-standalone) are out of reach here. Maven Central carries the JavaCPP
 # presets' CPython build, org.bytedeco:cpython, whose linux-x86_64 jar is a whole relocatable CPython
