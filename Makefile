@@ -73,5 +73,9 @@ bench: build ## benchmarks: decision latency (and at scale), gateway vs direct M
 	@node dist/bench/artifacts.js
 	@node dist/bench/capacity.js
 
+.PHONY: bench-anchors
+bench-anchors: ## install what make bench-compare runs beside mlgate: CPython 3.12, mlflow-oidc-auth 11.0.2 (.tools/); idempotent
+	@scripts/bench-anchors.sh
+
 clean: ## remove build outputs (keeps the toolchain)
 	rm -rf dist .run

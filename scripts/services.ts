@@ -78,7 +78,7 @@ export async function waitFor(
   throw new Error(`${what} was not ready after ${timeoutMs} ms`);
 }
 
-function launch(
+export function launch(
   name: string,
   dir: string,
   command: string,
@@ -100,7 +100,7 @@ function launch(
   return { child, logFile };
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
+export function stopper(child: ChildProcess): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) {
