@@ -67,6 +67,7 @@ bench: build ## benchmarks: decision latency (and at scale), gateway vs direct M
 	@scripts/bench-tools.sh
 	@node dist/bench/decision.js
 	@node dist/bench/decision-scale.js
+	@node dist/bench/gateway-scale.js
 	@node dist/bench/overhead.js
 	@node dist/bench/credentials.js
 	@node dist/bench/proxy.js
