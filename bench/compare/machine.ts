@@ -46,7 +46,7 @@ export function describeMachine(): Machine {
       ['http-proxy', packageVersion(join(ROOT, 'node_modules', 'http-proxy', 'package.json'))],
       ['Python (.venv)', run(join(VENV, 'python'), ['--version']).replace('Python ', '')],
       ['MLflow (.venv)', run(join(VENV, 'python'), ['-c', 'import mlflow; print(mlflow.__version__)'])],
-      ['FerretDB', /Version:\s*(\S+)/.exec(run(join(TOOLS, 'ferretdb'), ['--version']))?.[1] ?? 'unknown'],
+      ['FerretDB', /version:\s*(\S+)/i.exec(run(join(TOOLS, 'ferretdb'), ['--version']))?.[1] ?? 'unknown'],
     ],
   };
 }
