@@ -21,6 +21,8 @@ export interface RunFacts {
   /** Systems that were not available in this run, and why. */
   readonly missing: readonly string[];
   readonly minutes: number;
+  /** One-minute load average when the run began and when it ended. */
+  readonly loadAverage: readonly [number, number];
 }
 
 const HOW_TO_READ = `Every system runs on this one machine, on loopback, with its own MLflow process (one worker, SQLite) and its own
@@ -30,8 +32,8 @@ rotating), so a disturbance falls on all of them alike; still, compare figures w
 is the figure divided by the same figure of \`direct\` (a plain MLflow): for requests/s and MiB/s higher is
 better, for latency, CPU and memory lower is. "CPU s per 1,000 requests" is the user + system time of the
 system's processes (all of them: gateway, MLflow and its workers, and the gateway's store), read from
-\`/proc/<pid>/stat\` before and after each measurement, so it is also CPU milliseconds per request, and it does
-not depend on how busy the machine was; it is the figure to trust when the others are noisy. RSS is the sum of
+\`/proc/<pid>/stat\` before and after each measurement, so it is also CPU milliseconds per request; it moves
+much less with how busy the machine is than latency and throughput do. RSS is the sum of
 \`VmRSS\` of those processes after the measurement. The own-latency table takes MLflow out: an upstream that
 answers at once, the same upstream behind a bare \`http-proxy\` hop, and behind mlgate; "added" is the latency
 over the upstream alone, and its last column is mlgate's added p50 as a multiple of the bare hop's.`;
@@ -51,6 +53,8 @@ export function writeBenchmarksDoc(path: string, facts: RunFacts, tables: readon
     '## Machine and versions',
     '',
     `- Machine: ${machine.cpu}, ${machine.memoryGiB.toFixed(0)} GiB; ${machine.os}`,
+    `- Load average (1 min) when the run began: ${facts.loadAverage[0].toFixed(1)}, when it ended: ` +
+      `${facts.loadAverage[1].toFixed(1)} (above the core count: other work shared the machine)`,
     ...machine.versions.map(([name, version]) => `- ${name}: ${version}`),
     '',
     '## Settings',

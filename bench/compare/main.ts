@@ -10,6 +10,7 @@
  * A short check: BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_ARTIFACT_MIB=16.
  */
 import { rmSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 
 import { ROOT } from '../../scripts/services.js';
@@ -42,6 +43,7 @@ const INSTANT_FIXTURE: Fixture = { experimentIds: ['1'], visibleIds: ['1'], edit
 
 async function main(): Promise<void> {
   const began = Date.now();
+  const loadAtStart = os.loadavg()[0] ?? NaN;
   const dir = join(ROOT, '.run', 'bench-compare');
   rmSync(dir, { recursive: true, force: true });
   const started: Target[] = [];
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
           date: new Date(),
           machine: describeMachine(),
           minutes: (Date.now() - began) / 60_000,
+          loadAverage: [loadAtStart, os.loadavg()[0] ?? NaN],
           missing,
           systems: [...prepared.map((p) => p.target), upstream, hop, gateway].map((t) => [
             t === gateway ? `${t.name} (own-latency table)` : t.name,
@@ -119,7 +122,8 @@ async function main(): Promise<void> {
             `${settings.rounds} round(s), ${settings.seconds} s per measurement, after a warm-up of every workload`,
             `API workloads as the ordinary user on kept-alive connections, concurrency ${settings.concurrency.join(' and ')}; ` +
               `own latency at concurrency ${HOP_CONCURRENCY.join(', ')}`,
-            `${EXPERIMENTS} experiments, of which the user reads ${VISIBLE} (EDIT on one, with the run that is logged to)`,
+            `${EXPERIMENTS.toLocaleString('en-US')} experiments made by the administrator through each system's API, of which the user reads ${VISIBLE} ` +
+              '(EDIT on one, with the run that is logged to); the basic-auth variants run on copies of one store set up so',
             `LogBatch: ${BATCH.metrics} metrics, ${BATCH.params} params, ${BATCH.tags} tags per request; SearchExperiments: max_results 100`,
             settings.artifactMiB > 0
               ? `artifact: one file of ${settings.artifactMiB} MiB uploaded then downloaded per round, streamed`
