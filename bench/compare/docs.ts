@@ -54,7 +54,8 @@ export function writeBenchmarksDoc(path: string, facts: RunFacts, tables: readon
     '',
     `- Machine: ${machine.cpu}, ${machine.memoryGiB.toFixed(0)} GiB; ${machine.os}`,
     `- Load average (1 min) when the run began: ${facts.loadAverage[0].toFixed(1)}, when it ended: ` +
-      `${facts.loadAverage[1].toFixed(1)} (above the core count: other work shared the machine)`,
+      `${facts.loadAverage[1].toFixed(1)}` +
+      (Math.max(...facts.loadAverage) > machine.cores ? ' (above the core count: other work shared the machine)' : ''),
     ...machine.versions.map(([name, version]) => `- ${name}: ${version}`),
     '',
     '## Settings',

@@ -24,6 +24,7 @@ function packageVersion(path: string): string {
 
 export interface Machine {
   readonly cpu: string;
+  readonly cores: number;
   readonly os: string;
   readonly memoryGiB: number;
   readonly versions: readonly (readonly [string, string])[];
@@ -35,6 +36,7 @@ export function describeMachine(): Machine {
   const release = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.type();
   return {
     cpu: `${model}, ${os.cpus().length} cores`,
+    cores: os.cpus().length,
     os: `${release}, Linux ${os.release()}`,
     memoryGiB: os.totalmem() / 1024 ** 3,
     versions: [
