@@ -5,17 +5,15 @@
  * resident memory while it streams (target < 64 MiB), sampled from /proc/<pid>/status (VmRSS every 20 ms, VmHWM).
  * Everything is written under a temporary directory, removed at the end.
  */
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type Service, newSecretKey, runCli, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { fixed, table } from './stats.js';
+import { MIB, transfer } from './transfer.js';
 
-const MIB = 1024 * 1024;
 const SIZE_MIB = Number(process.env['BENCH_ARTIFACT_MIB'] ?? 1024);
-const CHUNK = Buffer.alloc(MIB, 0x5a);
 
 /** VmRSS and VmHWM of a process, in bytes. */
 function memory(pid: number): { rss: number; hwm: number } {
@@ -37,62 +35,6 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ result
   } finally {
     clearInterval(timer);
   }
-}
-
-function request(
-  baseUrl: string,
-  method: 'PUT' | 'GET',
-  path: string,
-  authorization: string | undefined,
-  size: number,
-): Promise<{ seconds: number; bytes: number }> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    let received = 0;
-    const req = http.request(
-      {
-        hostname: url.hostname,
-        port: url.port,
-        method,
-        path,
-        headers: {
-          ...(authorization === undefined ? {} : { authorization }),
-          ...(method === 'PUT' ? { 'content-length': size } : {}),
-        },
-      },
-      (response) => {
-        response.on('data', (chunk: Buffer) => (received += chunk.length));
-        response.on('end', () => {
-          if (response.statusCode !== 200) {
-            reject(new Error(`${method} ${path} via ${baseUrl}: ${response.statusCode}`));
-            return;
-          }
-          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          resolve({ seconds, bytes: method === 'PUT' ? size : received });
-        });
-        response.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    if (method === 'GET') {
-      req.end();
-      return;
-    }
-    let sent = 0;
-    const write = (): void => {
-      while (sent < size) {
-        const n = Math.min(CHUNK.length, size - sent);
-        sent += n;
-        if (!req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) {
-          req.once('drain', write);
-          return;
-        }
-      }
-      req.end();
-    };
-    write();
-  });
 }
 
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
@@ -147,8 +89,8 @@ async function main(): Promise<void> {
       [mlflow.url, undefined],
       [gateway.url, authorization],
     ] as const) {
-      await request(url, 'PUT', `${artifacts}/warm.bin`, auth, 4 * MIB);
-      await request(url, 'GET', `${artifacts}/warm.bin`, auth, 0);
+      await transfer(url, 'PUT', `${artifacts}/warm.bin`, auth, 4 * MIB);
+      await transfer(url, 'GET', `${artifacts}/warm.bin`, auth, 0);
     }
     const baseline = memory(pid);
 
@@ -157,8 +99,8 @@ async function main(): Promise<void> {
     for (const method of ['PUT', 'GET'] as const) {
       // The same file for both: the direct upload writes it, the gateway's upload overwrites it.
       const path = `${artifacts}/big.bin`;
-      const direct = await request(mlflow.url, method, path, undefined, size);
-      const via = await sampled(pid, () => request(gateway.url, method, path, authorization, size));
+      const direct = await transfer(mlflow.url, method, path, undefined, size);
+      const via = await sampled(pid, () => transfer(gateway.url, method, path, authorization, size));
       peakRss = Math.max(peakRss, via.peakRss);
       const directMiBs = direct.bytes / MIB / direct.seconds;
       const viaMiBs = via.result.bytes / MIB / via.result.seconds;

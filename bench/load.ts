@@ -1,12 +1,17 @@
-/** Shared by the latency benchmarks: an upstream that answers at once, and sequential keep-alive requests. */
+/**
+ * Shared by the latency benchmarks: an upstream that answers at once, sequential keep-alive requests, and a
+ * closed-loop load of concurrent keep-alive connections.
+ */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import { type Summary, summarize } from './stats.js';
 
 /** Requests measured per case (after 500 warm-up requests); BENCH_REQUESTS overrides. */
 export const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5000);
 
 /** Answers every request at once with a small JSON body; run look-ups resolve to experiment 1. */
-export async function instantUpstream(): Promise<{ url: string; close: () => void }> {
+export async function instantUpstream(port = 0): Promise<{ url: string; close: () => void }> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -18,7 +23,7 @@ export async function instantUpstream(): Promise<{ url: string; close: () => voi
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
@@ -63,4 +68,83 @@ export async function sequential(
   for (let i = 0; i < REQUESTS; i++) latencies.push(await once());
   agent.destroy();
   return latencies;
+}
+
+/** One kind of request a load sends; `body` makes a fresh JSON body for each request. */
+export interface Workload {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: () => string;
+}
+
+/**
+ * Sends `workload` on `concurrency` keep-alive connections, each sending its next request as soon as the last one
+ * is answered, for `seconds`; summarises the latencies (ms). Any answer but 200 fails the load, with the first one
+ * quoted.
+ */
+export async function concurrent(
+  baseUrl: string,
+  workload: Workload,
+  concurrency: number,
+  seconds: number,
+  authorization?: string,
+): Promise<Summary> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(baseUrl);
+  const latencies: number[] = [];
+  let failures = 0;
+  let firstFailure = '';
+  const deadline = Date.now() + seconds * 1000;
+  const once = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const payload = workload.body?.();
+      const started = process.hrtime.bigint();
+      const request = http.request(
+        {
+          hostname: url.hostname,
+          port: url.port,
+          path: workload.path,
+          method: workload.method,
+          agent,
+          headers: {
+            ...(authorization === undefined ? {} : { authorization }),
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+        },
+        (response) => {
+          const ok = response.statusCode === 200;
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            if (!ok && text.length < 300) text += chunk.toString();
+          });
+          response.on('end', () => {
+            if (ok) {
+              latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+            } else {
+              failures += 1;
+              firstFailure ||= `${response.statusCode} ${text.slice(0, 300)}`;
+            }
+            resolve();
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(payload);
+    });
+  const began = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        await once();
+      }
+    }),
+  );
+  agent.destroy();
+  if (failures > 0) {
+    throw new Error(`${failures} requests of ${workload.name} failed against ${baseUrl}; the first: ${firstFailure}`);
+  }
+  return summarize(latencies, (Date.now() - began) / 1000);
 }

@@ -5,7 +5,6 @@
  * Prints requests/s, p50 and p99 latency for both, and mlgate/direct ratios.
  * Run with `make bench` (BENCH_SECONDS and BENCH_CONCURRENCY tune it).
  */
-import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,81 +17,14 @@ import {
   startMlflow,
   startMlgate,
 } from '../scripts/services.js';
-import { type Summary, fixed, summarize, table } from './stats.js';
+import { type Workload, concurrent } from './load.js';
+import { fixed, table } from './stats.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '1,8').split(',').map(Number);
 // MLflow 3.17 with several uvicorn workers stalls ~40 ms on every keep-alive response (see docs/operations.md);
 // one worker measures the gateway's overhead without that floor.
 const MLFLOW_WORKERS = Number(process.env['BENCH_MLFLOW_WORKERS'] ?? 1);
-
-interface Workload {
-  readonly name: string;
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly body?: () => string;
-}
-
-/** Sends `workload` with `concurrency` keep-alive connections for `seconds`; returns latencies in ms. */
-async function load(
-  baseUrl: string,
-  workload: Workload,
-  concurrency: number,
-  seconds: number,
-  authorization?: string,
-): Promise<Summary> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const url = new URL(baseUrl);
-  const latencies: number[] = [];
-  let failures = 0;
-  const deadline = Date.now() + seconds * 1000;
-  const once = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const payload = workload.body?.();
-      const started = process.hrtime.bigint();
-      const request = http.request(
-        {
-          hostname: url.hostname,
-          port: url.port,
-          path: workload.path,
-          method: workload.method,
-          agent,
-          headers: {
-            ...(authorization === undefined ? {} : { authorization }),
-            ...(payload === undefined
-              ? {}
-              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-          },
-        },
-        (response) => {
-          response.resume();
-          response.on('end', () => {
-            if (response.statusCode === 200) {
-              latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-            } else {
-              failures += 1;
-            }
-            resolve();
-          });
-        },
-      );
-      request.on('error', reject);
-      request.end(payload);
-    });
-  const began = Date.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < deadline) {
-        await once();
-      }
-    }),
-  );
-  agent.destroy();
-  if (failures > 0) {
-    throw new Error(`${failures} requests of ${workload.name} failed against ${baseUrl}`);
-  }
-  return summarize(latencies, (Date.now() - began) / 1000);
-}
 
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
   const result = await runCli(args, env);
@@ -159,10 +91,10 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const workload of workloads) {
       for (const concurrency of CONCURRENCY) {
-        await load(mlflow.url, workload, concurrency, 2);
-        await load(gateway.url, workload, concurrency, 2, authorization);
-        const direct = await load(mlflow.url, workload, concurrency, SECONDS);
-        const viaGateway = await load(gateway.url, workload, concurrency, SECONDS, authorization);
+        await concurrent(mlflow.url, workload, concurrency, 2);
+        await concurrent(gateway.url, workload, concurrency, 2, authorization);
+        const direct = await concurrent(mlflow.url, workload, concurrency, SECONDS);
+        const viaGateway = await concurrent(gateway.url, workload, concurrency, SECONDS, authorization);
         rows.push([
           workload.name,
           String(concurrency),

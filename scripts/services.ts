@@ -157,18 +157,27 @@ export async function startFerretDB(dir: string): Promise<FerretDB> {
   return { url: uri, uri, logFile, process: child, stop: stopper(child) };
 }
 
+export interface MlflowOptions {
+  readonly port?: number;
+  readonly workers?: number;
+  /** `--app-name`: an MLflow server plugin such as `basic-auth` (default: none, the plain server). */
+  readonly appName?: string;
+  /** The `mlflow` executable (default: the project venv's); another venv's for a plugin that pins its own MLflow. */
+  readonly executable?: string;
+  /** Environment on top of the defaults (a plugin's settings). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** An MLflow tracking server (SQLite backend, proxied artifacts) from the project venv. */
-export async function startMlflow(
-  dir: string,
-  options: { readonly port?: number; readonly workers?: number } = {},
-): Promise<Service> {
+export async function startMlflow(dir: string, options: MlflowOptions = {}): Promise<Service> {
   const port = options.port ?? (await freePort());
   const { child, logFile } = launch(
     'mlflow',
     dir,
-    join(VENV, 'mlflow'),
+    options.executable ?? join(VENV, 'mlflow'),
     [
       'server',
+      ...(options.appName === undefined ? [] : ['--app-name', options.appName]),
       '--backend-store-uri',
       `sqlite:///${join(dir, 'mlflow.db')}`,
       '--artifacts-destination',
@@ -187,11 +196,25 @@ export async function startMlflow(
       PYTHONUNBUFFERED: '1',
       // The background job runner (GenAI jobs) is not needed and adds a dozen processes.
       MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+      ...options.env,
     },
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor('MLflow', () => httpOk(`${url}/health`), 120_000, child);
   return { url, logFile, process: child, stop: stopper(child) };
+}
+
+/** Any other server as a child process (log in `dir`), ready once `readyUrl` answers 2xx. */
+export async function startProcess(
+  name: string,
+  dir: string,
+  command: string,
+  args: readonly string[],
+  options: { readonly readyUrl: string; readonly env?: Readonly<Record<string, string>>; readonly timeoutMs?: number },
+): Promise<Service> {
+  const { child, logFile } = launch(name, dir, command, args, options.env);
+  await waitFor(name, () => httpOk(options.readyUrl), options.timeoutMs ?? 30_000, child);
+  return { url: new URL(options.readyUrl).origin, logFile, process: child, stop: stopper(child) };
 }
 
 /** mlgate (`mlgate serve` from dist/) with the given environment on top of the defaults. */

@@ -8,6 +8,8 @@ export type ExperimentPermission = 'READ' | 'EDIT' | 'MANAGE';
 export interface Target {
   /** Short name printed in the tables ("direct", "mlgate", "basic-auth", "mlflow-oidc-auth", …). */
   readonly name: string;
+  /** What it is and how it is set up, one line for docs/benchmarks.md (versions, settings). */
+  readonly description?: string;
   /** Base URL the workloads are sent to (no trailing slash). */
   readonly url: string;
   /** Authorization header value of an administrator (undefined where the target has no authentication). */
