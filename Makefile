@@ -5,7 +5,7 @@ SHELL := /bin/bash
 OPA := .tools/bin/opa
 NODE_BIN := node_modules/.bin
 
-.PHONY: help bootstrap build typecheck lint policy policy-check test test-unit test-integration test-e2e demo bench bench-compare routes clean
+.PHONY: help bootstrap build typecheck lint policy policy-check test test-unit test-integration test-e2e demo bench bench-anchors bench-compare routes clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -74,12 +74,11 @@ bench: build ## benchmarks: decision latency (and at scale), gateway vs direct M
 	@node dist/bench/artifacts.js
 	@node dist/bench/capacity.js
 
-.PHONY: bench-anchors
 bench-anchors: ## install what make bench-compare runs beside mlgate: CPython 3.12, mlflow-oidc-auth 11.0.2 (.tools/); idempotent
 	@scripts/bench-anchors.sh
 
 bench-compare: build ## side by side in one run: MLflow direct, mlgate, MLflow basic-auth, mlflow-oidc-auth, a bare proxy hop; writes docs/benchmarks.md (~15 min)
-	@if [ -x scripts/bench-anchors.sh ]; then scripts/bench-anchors.sh; fi
+	@scripts/bench-anchors.sh
 	@BENCH_WRITE_DOCS=1 node dist/bench/compare/main.js
 
 clean: ## remove build outputs (keeps the toolchain)

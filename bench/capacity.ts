@@ -6,13 +6,21 @@
  *   node dist/bench/capacity.js        (BENCH_SECONDS, BENCH_CONNECTIONS tune it; make bench runs it)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ROOT, type Service, freePort, newSecretKey, runCli, startFerretDB, startMlgate } from '../scripts/services.js';
+import {
+  ROOT,
+  type Service,
+  freePort,
+  newSecretKey,
+  runCli,
+  startFerretDB,
+  startMlgate,
+  waitFor,
+} from '../scripts/services.js';
 import { instantUpstream } from './load.js';
-import { cpuSeconds } from './proc.js';
+import { cpuSeconds } from './compare/proc.js';
 import { fixed, table } from './stats.js';
 import { type WrkRequest, type WrkResult, wrk } from './wrk.js';
 
@@ -43,8 +51,12 @@ interface Measured {
 
 async function measure(pid: number, request: WrkRequest, dir: string): Promise<Measured> {
   await wrk(request, { connections: CONNECTIONS, seconds: 2, cpu: CLIENT_CPU, dir }); // warm-up
-  const proxyBefore = cpuSeconds(pid);
-  const upstreamBefore = cpuSeconds(process.pid);
+  const ownCpu = (): number => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
+  const proxyBefore = cpuSeconds([pid]);
+  const upstreamBefore = ownCpu();
   const started = process.hrtime.bigint();
   const result = await wrk(request, { connections: CONNECTIONS, seconds: SECONDS, cpu: CLIENT_CPU, dir });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -53,8 +65,8 @@ async function measure(pid: number, request: WrkRequest, dir: string): Promise<M
   }
   return {
     result,
-    proxyCores: (cpuSeconds(pid) - proxyBefore) / seconds,
-    upstreamCores: (cpuSeconds(process.pid) - upstreamBefore) / seconds,
+    proxyCores: (cpuSeconds([pid]) - proxyBefore) / seconds,
+    upstreamCores: (ownCpu() - upstreamBefore) / seconds,
   };
 }
 

@@ -25,7 +25,7 @@ import { loadConfig } from '../src/config/load.js';
 import { collectionsOf } from '../src/store/mongo/collections.js';
 import { openMongoStore } from '../src/store/mongo/store.js';
 import { ROOT, type Service, newSecretKey, startFerretDB, startMlgate } from '../scripts/services.js';
-import { rssBytes } from './proc.js';
+import { rssBytes } from './compare/proc.js';
 import { type ScaleData, generateScaleData, loadScaleData } from './scale-data.js';
 import { fixed, summarize, table } from './stats.js';
 
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     services.push(first);
     const second = await startMlgate(join(dir, 'b'), gatewayEnv);
     services.push(second);
-    const rssReady = rssBytes(first.process.pid!);
+    const rssReady = rssBytes([first.process.pid!]);
 
     // Many callers, each on experiments it holds a grant on: the first request of each reads FerretDB.
     const latencies: number[] = [];
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       }
     }
     const driveSeconds = (Date.now() - drive) / 1000;
-    const rssLoaded = rssBytes(first.process.pid!);
+    const rssLoaded = rssBytes([first.process.pid!]);
     const warm = summarize(latencies, driveSeconds);
 
     // A grant written as the CLI writes it, seen by the second replica (which answered the caller 403 before).

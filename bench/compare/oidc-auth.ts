@@ -138,8 +138,15 @@ export async function startOidcAuth(dir: string): Promise<Target> {
     }
   }
 
+  const versions = await oidcAuthVersions();
   return {
     name: 'mlflow-oidc-auth',
+    description:
+      `mlflow-oidc-auth ${versions.plugin} (\`mlflow server --app-name oidc-auth --workers 1\`, MLflow ${versions.mlflow}, ` +
+      `Python ${versions.python} from scripts/bench-anchors.sh), Basic with its access tokens; ` +
+      Object.entries(OIDC_AUTH_SETTINGS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
     url,
     adminAuthorization,
     userAuthorization: basic(credentials.user.username, credentials.user.token),

@@ -2,12 +2,12 @@
  * The systems `make bench-compare` measures side by side, in the order of the tables: how each is started and
  * given its data. The first one, `direct`, is the baseline every ratio is taken against.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startBasicAuthTargets } from './basic-auth.js';
 import { startDirect } from './direct.js';
 import { startMlgateTarget } from './mlgate.js';
+import { startOidcAuth } from './oidc-auth.js';
 import { type Fixture, populate } from './setup.js';
 import type { Target } from './target.js';
 
@@ -35,22 +35,11 @@ function populated(start: (dir: string) => Promise<Target>): TargetFactory['star
   };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// mlflow-oidc-auth plugs in here: bench/compare/oidc-auth.ts exports `startOidcAuth(dir): Promise<Target>` (its
-// venv is installed by scripts/bench-anchors.sh). Until that file is in the tree the target is left out, and the
-// report says so; once it is, replace this loader with a static import and `populated(startOidcAuth)`.
-async function startOidcAuthIfPresent(dir: string): Promise<Prepared[] | undefined> {
-  const module = new URL('./oidc-auth.js', import.meta.url);
-  if (!existsSync(module)) return undefined;
-  const { startOidcAuth } = (await import(module.href)) as { startOidcAuth: (dir: string) => Promise<Target> };
-  return populated(startOidcAuth)(dir);
-}
-// ---------------------------------------------------------------------------------------------------------------
 
 export const TARGETS: readonly TargetFactory[] = [
   { name: 'direct', start: populated(startDirect) },
   { name: 'mlgate', start: populated((dir) => startMlgateTarget(dir)) },
-  { name: 'mlflow-oidc-auth', start: startOidcAuthIfPresent },
+  { name: 'mlflow-oidc-auth', start: populated(startOidcAuth) },
   {
     name: 'basic-auth',
     start: async (dir) => {
