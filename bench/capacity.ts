@@ -35,11 +35,14 @@ const pin = (pid: number, cpu: number): void => {
 
 async function startBareHop(upstreamUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'bare-hop.js'), upstreamUrl, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await once(child.stdout, 'data');
-  return { url: `http://127.0.0.1:${port}`, child };
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'dist', 'bench', 'compare', 'bare-hop-server.js'), String(port), upstreamUrl],
+    { stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('bare hop', async () => (await fetch(url).catch(() => undefined)) !== undefined, 10_000, child);
+  return { url, child };
 }
 
 interface Measured {

@@ -35,7 +35,6 @@ function populated(start: (dir: string) => Promise<Target>): TargetFactory['star
   };
 }
 
-
 export const TARGETS: readonly TargetFactory[] = [
   { name: 'direct', start: populated(startDirect) },
   { name: 'mlgate', start: populated((dir) => startMlgateTarget(dir)) },
