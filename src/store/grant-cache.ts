@@ -17,38 +17,63 @@ export function createCachedGrantSource(
   options: { readonly ttlMs: number; readonly maxEntries: number },
 ): GrantSource {
   const cache = new BoundedCache<string, ResourceGrants>(options);
-  // Bumped by clear(): grants read before it are not cached after it.
+  // Look-ups under way, per key: concurrent requests missing the same entry (it expired under load) share one read.
+  const loading = new Map<string, Promise<ResourceGrants | undefined>>();
+  // Bumped by clear() and forgetResource(): grants read before it are not cached after it.
   let generation = 0;
   const keyOf = (type: string, id: string, username: string, groups: readonly string[]): string =>
     JSON.stringify([type, id, username, groups]);
+  const invalidate = (): void => {
+    generation += 1;
+    loading.clear();
+  };
 
   return {
     async forPrincipal(resourceType, resourceIds, username, groups) {
       const result = new Map<string, ResourceGrants>();
       const missing: string[] = [];
+      const shared: [string, Promise<ResourceGrants | undefined>][] = [];
       for (const id of new Set(resourceIds)) {
-        const cached = cache.get(keyOf(resourceType, id, username, groups));
-        if (cached === undefined) {
-          missing.push(id);
-        } else {
+        const key = keyOf(resourceType, id, username, groups);
+        const cached = cache.get(key);
+        const pending = cached === undefined ? loading.get(key) : undefined;
+        if (cached !== undefined) {
           result.set(id, cached);
+        } else if (pending !== undefined) {
+          shared.push([id, pending]);
+        } else {
+          missing.push(id);
         }
       }
       if (missing.length > 0) {
         const readIn = generation;
-        const loaded = await repository.forPrincipal(resourceType, missing, username, groups);
-        for (const [id, grants] of loaded) {
+        const batch = repository.forPrincipal(resourceType, missing, username, groups);
+        for (const id of missing) {
+          const key = keyOf(resourceType, id, username, groups);
+          const one = batch.then((loaded) => loaded.get(id));
+          const done = (): void => {
+            if (loading.get(key) === one) loading.delete(key);
+          };
+          one.then(done, done);
+          loading.set(key, one);
+        }
+        for (const [id, grants] of await batch) {
           if (readIn === generation) cache.set(keyOf(resourceType, id, username, groups), grants);
           result.set(id, grants);
         }
       }
+      for (const [id, pending] of shared) {
+        const grants = await pending;
+        if (grants !== undefined) result.set(id, grants);
+      }
       return result;
     },
     clear() {
-      generation += 1;
+      invalidate();
       cache.deleteWhere(() => true);
     },
     forgetResource(resourceType, resourceId) {
+      invalidate();
       const prefix = JSON.stringify([resourceType, resourceId]).slice(0, -1) + ',';
       cache.deleteWhere((key) => key.startsWith(prefix));
     },

@@ -16,6 +16,10 @@ interface Entry<V> {
 
 export class BoundedCache<K, V> {
   readonly #entries = new Map<K, Entry<V>>();
+  /** Loads under way in getOrLoad, shared by every caller asking for the same key meanwhile. */
+  readonly #loading = new Map<K, Promise<V>>();
+  /** Bumped by every delete: a load that began before one is not cached after it. */
+  #generation = 0;
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -68,25 +72,46 @@ export class BoundedCache<K, V> {
   }
 
   /** The cached value, or the loaded one (cached when `shouldCache` accepts it). */
+  /**
+   * The cached value, or the loaded one (cached when `shouldCache` accepts it). Callers asking for a key while it is
+   * being loaded share that load: an entry expiring under many concurrent requests costs one load, not one each.
+   */
   async getOrLoad(key: K, load: () => Promise<V>, shouldCache: (value: V) => boolean = () => true): Promise<V> {
     const cached = this.get(key);
     if (cached !== undefined) {
       return cached;
     }
-    const value = await load();
-    if (shouldCache(value)) {
-      this.set(key, value);
+    const pending = this.#loading.get(key);
+    if (pending !== undefined) {
+      return pending;
     }
-    return value;
+    const generation = this.#generation;
+    const loading = load().then(
+      (value) => {
+        if (this.#loading.get(key) === loading) this.#loading.delete(key);
+        if (generation === this.#generation && shouldCache(value)) {
+          this.set(key, value);
+        }
+        return value;
+      },
+      (error: unknown) => {
+        if (this.#loading.get(key) === loading) this.#loading.delete(key);
+        throw error;
+      },
+    );
+    this.#loading.set(key, loading);
+    return loading;
   }
 
-  /** Drops one entry. */
+  /** Drops one entry (and forgets a load of it under way: its result is not cached). */
   delete(key: K): void {
+    this.#invalidate();
     this.#entries.delete(key);
   }
 
   /** Drops every entry whose key matches. */
   deleteWhere(predicate: (key: K) => boolean): void {
+    this.#invalidate();
     for (const key of [...this.#entries.keys()]) {
       if (predicate(key)) {
         this.#entries.delete(key);
@@ -96,6 +121,13 @@ export class BoundedCache<K, V> {
 
   /** Drops every entry. */
   clear(): void {
+    this.#invalidate();
     this.#entries.clear();
+  }
+
+  /** Loads under way were read before the change that deletes entries: they are neither shared nor cached. */
+  #invalidate(): void {
+    this.#generation += 1;
+    this.#loading.clear();
   }
 }

@@ -50,4 +50,58 @@ describe('bounded cache under a flood of entries nobody reads again', () => {
     }
     expect(cache.size).to.be.at.most(2_001);
   });
+
+  describe('getOrLoad', () => {
+    /** A load the test settles by hand, counting how often it was started. */
+    function controlledLoad(): { load: () => Promise<number>; calls: () => number; settle: (value: number) => void } {
+      let calls = 0;
+      let resolve: (value: number) => void = () => undefined;
+      return {
+        load: () => {
+          calls += 1;
+          return new Promise<number>((r) => (resolve = r));
+        },
+        calls: () => calls,
+        settle: (value) => resolve(value),
+      };
+    }
+
+    it('shares one load among callers asking for the same key meanwhile, then serves the cached value', async () => {
+      const cache = new BoundedCache<string, number>({ ttlMs: 1_000, maxEntries: 10 });
+      const loader = controlledLoad();
+      const answers = Promise.all(Array.from({ length: 64 }, () => cache.getOrLoad('k', loader.load)));
+      loader.settle(7);
+      expect(await answers).to.deep.equal(Array.from({ length: 64 }, () => 7));
+      expect(loader.calls()).to.equal(1);
+      expect(await cache.getOrLoad('k', loader.load)).to.equal(7);
+      expect(loader.calls()).to.equal(1);
+    });
+
+    it('neither shares nor caches a load that began before an entry was deleted', async () => {
+      const cache = new BoundedCache<string, number>({ ttlMs: 1_000, maxEntries: 10 });
+      const before = controlledLoad();
+      const first = cache.getOrLoad('k', before.load);
+      cache.delete('k'); // e.g. the grant changed while it was being read
+      const after = controlledLoad();
+      const second = cache.getOrLoad('k', after.load);
+      before.settle(1);
+      after.settle(2);
+      expect([await first, await second]).to.deep.equal([1, 2]);
+      expect(after.calls()).to.equal(1);
+      expect(cache.get('k')).to.equal(2);
+    });
+
+    it('shares a failure without caching it', async () => {
+      const cache = new BoundedCache<string, number>({ ttlMs: 1_000, maxEntries: 10 });
+      let calls = 0;
+      const failing = (): Promise<number> => {
+        calls += 1;
+        return Promise.reject(new Error('store unreachable'));
+      };
+      const results = await Promise.allSettled([cache.getOrLoad('k', failing), cache.getOrLoad('k', failing)]);
+      expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+      expect(calls).to.equal(1);
+      expect(await cache.getOrLoad('k', () => Promise.resolve(3))).to.equal(3);
+    });
+  });
 });
