@@ -194,6 +194,27 @@ export async function startMlflow(
   return { url, logFile, process: child, stop: stopper(child) };
 }
 
+/**
+ * A bare uvicorn server from the project venv (the one `mlflow server` runs) serving `app` ("module:attribute",
+ * importable from `dir`) with `workers` processes, as `mlflow server --workers N` starts it.
+ */
+export async function startUvicorn(
+  dir: string,
+  options: { readonly app: string; readonly workers: number },
+): Promise<Service> {
+  const port = await freePort();
+  const { child, logFile } = launch(
+    'uvicorn',
+    dir,
+    join(VENV, 'python'),
+    ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), '--workers', String(options.workers), options.app],
+    { PYTHONUNBUFFERED: '1', PYTHONPATH: dir },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('uvicorn', () => httpOk(url), 60_000, child);
+  return { url, logFile, process: child, stop: stopper(child) };
+}
+
 /** mlgate (`mlgate serve` from dist/) with the given environment on top of the defaults. */
 export async function startMlgate(dir: string, env: Readonly<Record<string, string>>): Promise<Service> {
   const port = env['MLGATE_SERVER_PORT'] ?? String(await freePort());
