@@ -23,6 +23,7 @@ import {
   startMlflow,
   startMlgate,
 } from '../scripts/services.js';
+import { REQUESTS, instantUpstream, sequential } from './load.js';
 import { fixed, summarize, table } from './stats.js';
 
 const SECONDS = Number(process.env['BENCH_KEEPALIVE_SECONDS'] ?? 4);
@@ -131,10 +132,50 @@ async function post(url: string, path: string, body: object): Promise<Record<str
   return (await response.json()) as Record<string, unknown>;
 }
 
+/** mlgate with upstream.keep_alive off and on, over an upstream that answers at once: latency and CPU per request. */
+async function connectionCost(
+  upstreamUrl: string,
+  baseEnv: Record<string, string>,
+  authorization: string,
+  dir: string,
+  services: Service[],
+): Promise<string[][]> {
+  const env = { ...baseEnv, MLGATE_UPSTREAM_URL: upstreamUrl };
+  await cli(['grant', '--experiment', '1', '--user', 'bench', '--permission', 'EDIT'], env);
+  const gateways: [string, Service][] = [];
+  for (const keepAlive of ['false', 'true']) {
+    const gateway = await startMlgate(join(dir, `mlgate-instant-${keepAlive}`), {
+      ...env,
+      MLGATE_UPSTREAM_KEEP_ALIVE: keepAlive,
+    });
+    services.push(gateway);
+    gateways.push([`keep_alive ${keepAlive === 'true' ? 'on' : 'off (default)'}`, gateway]);
+  }
+  const latencies = new Map<string, number[]>();
+  const cpu = new Map<string, number>();
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [name, gateway] of round % 2 === 0 ? gateways : [...gateways].reverse()) {
+      const pgid = gateway.process.pid ?? NaN;
+      const before = groupCpuMs(pgid);
+      const measured = await sequential(gateway.url, '/api/2.0/mlflow/experiments/get?experiment_id=1', {
+        authorization,
+      });
+      // sequential() sends 500 warm-up requests before the measured ones.
+      cpu.set(name, (cpu.get(name) ?? 0) + (groupCpuMs(pgid) - before) / (measured.length + 500) / ROUNDS);
+      latencies.set(name, [...(latencies.get(name) ?? []), ...measured]);
+    }
+  }
+  return gateways.map(([name]) => {
+    const s = summarize(latencies.get(name) ?? [], NaN);
+    return [name, fixed(s.p50, 3), fixed(s.p99, 3), fixed(cpu.get(name) ?? NaN, 3)];
+  });
+}
+
 async function main(): Promise<void> {
   const dir = join(ROOT, '.run', 'bench-keepalive');
   rmSync(dir, { recursive: true, force: true });
   const services: Service[] = [];
+  const instant = await instantUpstream();
   try {
     const ferret = await startFerretDB(dir);
     services.push(ferret);
@@ -245,8 +286,20 @@ async function main(): Promise<void> {
         rows,
       ),
     );
+    console.log(
+      `\nWhat a connection per request costs the gateway: ${REQUESTS} GetExperiment requests back to back on one ` +
+        `kept-alive client connection,\nthrough mlgate to an upstream that answers at once (${ROUNDS} interleaved rounds; ` +
+        'mlgate CPU time from /proc).\n',
+    );
+    console.log(
+      table(
+        ['mlgate', 'p50 ms', 'p99 ms', 'mlgate CPU ms/req'],
+        await connectionCost(instant.url, baseEnv, authorization, dir, services),
+      ),
+    );
   } finally {
     for (const service of services.reverse()) await service.stop();
+    instant.close();
   }
 }
 
