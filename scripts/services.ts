@@ -217,6 +217,24 @@ export async function startProcess(
   return { url: new URL(options.readyUrl).origin, logFile, process: child, stop: stopper(child) };
 }
 
+/**
+ * A bare uvicorn server from the project venv (the one `mlflow server` runs) serving `app` ("module:attribute",
+ * importable from `dir`) with `workers` processes, as `mlflow server --workers N` starts it.
+ */
+export async function startUvicorn(
+  dir: string,
+  options: { readonly app: string; readonly workers: number },
+): Promise<Service> {
+  const port = await freePort();
+  return startProcess(
+    'uvicorn',
+    dir,
+    join(VENV, 'python'),
+    ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), '--workers', String(options.workers), options.app],
+    { readyUrl: `http://127.0.0.1:${port}`, env: { PYTHONUNBUFFERED: '1', PYTHONPATH: dir }, timeoutMs: 60_000 },
+  );
+}
+
 /** mlgate (`mlgate serve` from dist/) with the given environment on top of the defaults. */
 export async function startMlgate(dir: string, env: Readonly<Record<string, string>>): Promise<Service> {
   const port = env['MLGATE_SERVER_PORT'] ?? String(await freePort());

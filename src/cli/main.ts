@@ -4,7 +4,6 @@
  * manage users, tokens and grants in MongoDB and check the configuration.
  */
 import { readFileSync, realpathSync } from 'node:fs';
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
@@ -324,8 +323,8 @@ async function runAdminCommand(
               baseUrl: config.upstream.url,
               timeoutMs: config.upstream.lookup_timeout_ms,
               maxResponseBytes: config.upstream.lookup_max_response_bytes,
-              // No kept-alive sockets: the command ends when its work does.
-              agent: new http.Agent({ keepAlive: false }),
+              // No kept-alive sockets, whatever upstream.keep_alive says: the command ends when its work does.
+              keepAlive: false,
             });
             return Promise.resolve((name: string) => client.experimentIdByName(name));
           },

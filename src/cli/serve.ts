@@ -149,10 +149,12 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     baseUrl: config.upstream.url,
     timeoutMs: config.upstream.lookup_timeout_ms,
     maxResponseBytes: config.upstream.lookup_max_response_bytes,
+    keepAlive: config.upstream.keep_alive,
   });
   const upstream = createUpstream({
     url: config.upstream.url,
     timeoutMs: config.upstream.timeout_ms,
+    keepAlive: config.upstream.keep_alive,
     strippedHeaders: proxyIdentityHeaders(config),
     strippedCookies: [config.session.cookie_name, LOGIN_COOKIE].flatMap((name) => [name, `${name}.sig`]),
     clientAddress: createClientAddress(config.server.trusted_proxies),

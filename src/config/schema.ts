@@ -32,6 +32,7 @@ export interface Config {
   readonly upstream: {
     readonly url: string;
     readonly timeout_ms: number;
+    readonly keep_alive: boolean;
     readonly lookup_timeout_ms: number;
     readonly search_max_pages: number;
     readonly lookup_max_response_bytes: number;

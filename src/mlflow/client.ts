@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
-import { IDLE_SOCKET_TIMEOUT_MS } from '../proxy/idle-sockets.js';
+import { upstreamConnections } from '../proxy/upstream-connections.js';
 import { MlgateError } from '../errors.js';
 import { registryEntry } from './registry/prompt-tag.js';
 import { requireWellFormed } from './well-formed.js';
@@ -71,14 +71,18 @@ export interface MlflowClientOptions {
   readonly timeoutMs: number;
   /** Largest answer read; a larger one is cut off and refused (MLGATE_UPSTREAM_INVALID_RESPONSE). */
   readonly maxResponseBytes: number;
-  readonly agent?: http.Agent;
+  /** Keep connections to MLflow open between calls (upstream.keep_alive); by default, one per call. */
+  readonly keepAlive?: boolean;
 }
 
 export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
   const base = new URL(options.baseUrl);
   const transport = base.protocol === 'https:' ? https : http;
-  const agent =
-    options.agent ?? new transport.Agent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_TIMEOUT_MS });
+  const { agent, connection } = upstreamConnections({
+    url: base,
+    keepAlive: options.keepAlive ?? false,
+    maxSockets: 64,
+  });
   const basePath = base.pathname.replace(/\/+$/, '');
 
   const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<UpstreamAnswer> =>
@@ -125,6 +129,7 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
           agent,
           headers: {
             accept: 'application/json',
+            connection,
             ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length }),
           },
           timeout: options.timeoutMs,

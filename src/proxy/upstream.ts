@@ -4,8 +4,8 @@
  * few operations whose response the gateway must read, the response is
  * buffered and handed to a callback before it is sent.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 
 import httpProxy from 'http-proxy';
@@ -14,8 +14,8 @@ import { MlgateError } from '../errors.js';
 import { uploadTooLarge } from '../http/read-params.js';
 import { clientGone } from '../http/connection.js';
 import { ByteLimit, ByteLimitExceeded } from './byte-limit.js';
-import { IDLE_SOCKET_TIMEOUT_MS } from './idle-sockets.js';
 import { upstreamHeaders } from './headers.js';
+import { upstreamConnections } from './upstream-connections.js';
 
 /** The upstream answer of a captured response, and what to send instead. */
 export interface CapturedResponse {
@@ -59,6 +59,8 @@ export interface Upstream {
 export function createUpstream(options: {
   readonly url: string;
   readonly timeoutMs: number;
+  /** Keep connections to MLflow open between requests (upstream.keep_alive); by default, one per request. */
+  readonly keepAlive?: boolean;
   /** Request headers never passed on, besides the fixed list of headers.ts (lower-case names). */
   readonly strippedHeaders?: readonly string[];
   /** The gateway's own cookies (session, login, their signatures): never passed on to MLflow. */
@@ -72,10 +74,11 @@ export function createUpstream(options: {
   const target = new URL(options.url);
   const alsoStripped = new Set((options.strippedHeaders ?? []).map((name) => name.toLowerCase()));
   const strippedCookies = new Set(options.strippedCookies ?? []);
-  const agent =
-    target.protocol === 'https:'
-      ? new https.Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_TIMEOUT_MS })
-      : new http.Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_TIMEOUT_MS });
+  const { agent, connection } = upstreamConnections({
+    url: target,
+    keepAlive: options.keepAlive ?? false,
+    maxSockets: 256,
+  });
   const proxy = httpProxy.createProxyServer({
     target: options.url,
     changeOrigin: true,
@@ -92,7 +95,11 @@ export function createUpstream(options: {
   };
   const hooks = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
   const onProxyReq = new WeakMap<IncomingMessage, (proxyReq: http.ClientRequest) => void>();
-  proxy.on('proxyReq', (proxyReq, req) => onProxyReq.get(req)?.(proxyReq));
+  proxy.on('proxyReq', (proxyReq, req) => {
+    // The client's own Connection header was dropped (hop-by-hop); this one is the gateway's to MLflow.
+    proxyReq.setHeader('connection', connection);
+    onProxyReq.get(req)?.(proxyReq);
+  });
   const cutOnUpstreamFailure = new WeakMap<IncomingMessage, () => void>();
   proxy.on('proxyRes', (proxyRes, req, res) => {
     // Connection headers are hop-by-hop both ways: the client's connection is the client's (kept alive unless it

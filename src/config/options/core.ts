@@ -121,6 +121,17 @@ export const CORE_OPTIONS: readonly OptionSpec[] = [
     description: 'How long a proxied request may wait for MLflow to answer before the client gets 504.',
   },
   {
+    path: 'upstream.keep_alive',
+    type: 'boolean',
+    default: false,
+    description:
+      'Keep connections to MLflow open between requests. Off (the default), each request to MLflow has its own ' +
+      'connection, which costs little and never pays the ~40 ms that `mlflow server --workers N` (N > 1) adds to ' +
+      'every request after the first on a kept-alive connection (docs/operations.md). Turn it on only for an ' +
+      'MLflow that answers kept-alive requests without that delay (one uvicorn worker per server, checked as the ' +
+      'operations guide shows): it then saves a connection per request.',
+  },
+  {
     path: 'upstream.lookup_timeout_ms',
     type: 'integer',
     default: 10_000,

@@ -47,25 +47,20 @@ async function failure(promise: Promise<unknown>): Promise<MlgateError> {
 
 describe('MLflow look-up client', () => {
   const servers: FakeServer[] = [];
-  const clients: http.Agent[] = [];
   const start = async (handler: http.RequestListener): Promise<FakeServer> => {
     const server = await serve(handler);
     servers.push(server);
     return server;
   };
-  const client = (server: FakeServer, options: { timeoutMs?: number; maxResponseBytes?: number } = {}) => {
-    const agent = new http.Agent({ keepAlive: false });
-    clients.push(agent);
-    return createMlflowClient({
+  // One connection per call (the default): nothing is left open between tests.
+  const client = (server: FakeServer, options: { timeoutMs?: number; maxResponseBytes?: number } = {}) =>
+    createMlflowClient({
       baseUrl: server.url,
       timeoutMs: options.timeoutMs ?? 5_000,
       maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
-      agent,
     });
-  };
 
   afterEach(async () => {
-    for (const agent of clients.splice(0)) agent.destroy();
     for (const server of servers.splice(0)) await server.close();
   });
 

@@ -28,6 +28,7 @@ describe('kept-alive connections to MLflow', () => {
         baseUrl: `http://127.0.0.1:${port}`,
         timeoutMs: 5_000,
         maxResponseBytes: 1e6,
+        keepAlive: true,
       });
       await client.experimentNameById('1');
       await client.experimentNameById('1');

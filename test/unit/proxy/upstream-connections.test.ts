@@ -1,0 +1,102 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { expect } from 'chai';
+
+import { createMlflowClient } from '../../../src/mlflow/client.js';
+import { createUpstream } from '../../../src/proxy/upstream.js';
+
+interface Recorder {
+  readonly url: string;
+  /** The Connection header of each request MLflow received. */
+  readonly connectionHeaders: (string | undefined)[];
+  connections(): number;
+  close(): Promise<void>;
+}
+
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+/** Stands for MLflow: answers every request and counts the connections it accepted. */
+async function recorder(): Promise<Recorder> {
+  const connectionHeaders: (string | undefined)[] = [];
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    connectionHeaders.push(req.headers.connection);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ experiment: { experiment_id: '1', name: 'x' } }));
+  });
+  server.on('connection', () => (connections += 1));
+  const url = await listen(server);
+  return { url, connectionHeaders, connections: () => connections, close: () => close(server) };
+}
+
+/** Three requests back to back on one kept-alive client connection, through createUpstream. */
+async function throughGateway(mlflowUrl: string, keepAlive: boolean | undefined): Promise<void> {
+  const upstream = createUpstream({
+    url: mlflowUrl,
+    timeoutMs: 5_000,
+    ...(keepAlive === undefined ? {} : { keepAlive }),
+  });
+  const front = http.createServer((req, res) => void upstream.forward(req, res, { requestId: 'test' }));
+  const frontUrl = await listen(front);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < 3; i += 1) {
+      const response = await fetchWith(agent, `${frontUrl}/api/2.0/mlflow/experiments/get?experiment_id=1`);
+      expect(response.status).to.equal(200);
+      expect(response.connection, "the client's own connection stays kept alive").to.equal('keep-alive');
+    }
+  } finally {
+    agent.destroy();
+    upstream.close();
+    await close(front);
+  }
+}
+
+function fetchWith(agent: http.Agent, url: string): Promise<{ status: number; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (response) => {
+        response.resume();
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+describe('connections to MLflow (upstream.keep_alive)', () => {
+  let mlflow: Recorder;
+  beforeEach(async () => (mlflow = await recorder()));
+  afterEach(() => mlflow.close());
+
+  it('by default, opens one connection per proxied request and tells MLflow to close it', async () => {
+    await throughGateway(mlflow.url, undefined);
+    expect(mlflow.connections()).to.equal(3);
+    expect(mlflow.connectionHeaders).to.deep.equal(['close', 'close', 'close']);
+  });
+
+  it('kept alive, reuses one connection for proxied requests back to back', async () => {
+    await throughGateway(mlflow.url, true);
+    expect(mlflow.connections()).to.equal(1);
+    expect(mlflow.connectionHeaders).to.deep.equal(['keep-alive', 'keep-alive', 'keep-alive']);
+  });
+
+  it("by default, gives each of the gateway's own look-ups its own connection too", async () => {
+    const client = createMlflowClient({ baseUrl: mlflow.url, timeoutMs: 5_000, maxResponseBytes: 1e6 });
+    for (let i = 0; i < 3; i += 1) {
+      expect(await client.experimentNameById('1')).to.equal('x');
+    }
+    expect(mlflow.connections()).to.equal(3);
+    expect(mlflow.connectionHeaders).to.deep.equal(['close', 'close', 'close']);
+  });
+});
