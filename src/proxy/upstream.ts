@@ -95,11 +95,7 @@ export function createUpstream(options: {
   };
   const hooks = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
   const onProxyReq = new WeakMap<IncomingMessage, (proxyReq: http.ClientRequest) => void>();
-  proxy.on('proxyReq', (proxyReq, req) => {
-    // The client's own Connection header was dropped (hop-by-hop); this one is the gateway's to MLflow.
-    proxyReq.setHeader('connection', connection);
-    onProxyReq.get(req)?.(proxyReq);
-  });
+  proxy.on('proxyReq', (proxyReq, req) => onProxyReq.get(req)?.(proxyReq));
   const cutOnUpstreamFailure = new WeakMap<IncomingMessage, () => void>();
   proxy.on('proxyRes', (proxyRes, req, res) => {
     // Connection headers are hop-by-hop both ways: the client's connection is the client's (kept alive unless it
@@ -136,6 +132,10 @@ export function createUpstream(options: {
         strippedCookies,
         forwardedClient(req),
       );
+      // The client's own Connection header was dropped (hop-by-hop); this one is the gateway's to MLflow. It is set
+      // here, with the other headers: 'proxyReq' comes when a socket is assigned, which for a streamed upload can be
+      // after the headers went out.
+      req.headers['connection'] = connection;
       const started = Date.now();
       return new Promise<ForwardOutcome>((resolve, reject) => {
         let settled = false;
