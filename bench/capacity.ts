@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     const env = {
       MONGODB_URI: ferret.uri,
       MLGATE_UPSTREAM_URL: upstream.url,
+      // Kept-alive connections, like the bare hop's: the instant upstream has no keep-alive stall.
+      MLGATE_UPSTREAM_KEEP_ALIVE: 'true',
       SECRET_KEY: newSecretKey(),
       // The default logging level (info): one access-log line per request, as deployed (to its log file).
     };
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     console.log(
       `Capacity on one core: ${CONNECTIONS} keep-alive connections (wrk, CPU ${CLIENT_CPU}) through the proxy ` +
         `(CPU ${PROXY_CPU}) to an instant upstream (CPU ${CLIENT_CPU}); ${SECONDS}s each after a 2s warm-up.\n` +
-        `mlgate: Basic + access token, policy decision, access log at info (the default) to its log file.\n`,
+        `mlgate: Basic + access token, policy decision, access log at info (the default) to its log file, upstream.keep_alive on.\n`,
     );
     console.log(
       table(

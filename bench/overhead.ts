@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     const env = {
       MONGODB_URI: ferret.uri,
       MLGATE_UPSTREAM_URL: upstream.url,
+      // Kept-alive connections, like the bare hop's: the instant upstream has no keep-alive stall.
+      MLGATE_UPSTREAM_KEEP_ALIVE: 'true',
       MLGATE_LOGGING_LEVEL: 'warn',
       SECRET_KEY: newSecretKey(),
     };

@@ -31,8 +31,11 @@ export async function startMlgateTarget(
     const env = {
       MONGODB_URI: ferret.uri,
       MLGATE_UPSTREAM_URL: upstreamUrl,
-      MLGATE_LOGGING_LEVEL: 'warn',
       SECRET_KEY: newSecretKey(),
+      // Kept-alive connections to the upstream, as an operator sets them for an MLflow with one worker (which has
+      // no keep-alive stall) and as the bare hop has them; the default, a connection per request, is for MLflow
+      // with several workers (docs/operations.md, bench/keepalive.ts).
+      MLGATE_UPSTREAM_KEEP_ALIVE: 'true',
     };
     const gateway = await startMlgate(join(dir, 'mlgate'), env);
     services.push(gateway);
@@ -50,7 +53,8 @@ export async function startMlgateTarget(
       name: options.name ?? 'mlgate',
       description:
         (options.upstreamUrl === undefined ? 'mlgate over its own plain MLflow (one worker, SQLite)' : 'mlgate') +
-        ', FerretDB store, default settings (caches 5 s); HTTP Basic with access tokens; CPU and RSS include ' +
+        ', FerretDB store, default settings (caches 5 s, access log at info) but upstream.keep_alive on; HTTP Basic ' +
+        'with access tokens; CPU and RSS include ' +
         (options.upstreamUrl === undefined ? 'mlgate, MLflow and FerretDB' : 'mlgate and FerretDB'),
       url: gateway.url,
       adminAuthorization: basic(ADMIN, adminToken),
