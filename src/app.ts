@@ -17,7 +17,7 @@ import { forwardStage } from './http/forward.js';
 import { graphqlDocumentStage } from './http/graphql-document.js';
 import { healthRoutes } from './http/health-routes.js';
 import { decodePathStage, matchRouteStage } from './http/match-route.js';
-import { branch } from './http/chains.js';
+import { branch, branchOf, loginRouteTest } from './http/chains.js';
 import { readParamsStage } from './http/read-params.js';
 import { requestContext } from './http/request-context.js';
 import { resolveTargetsStage } from './http/resolve-targets.js';
@@ -102,7 +102,8 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
   app.use(decodePathStage()); // the path as MLflow sees it (percent-decoded)
   app.use(transportStage(deps.trustedProxies)); // over TLS? (the Secure cookie flag)
   if (deps.sessions !== undefined) {
-    app.use(deps.sessions.stage(app)); // the session named by the cookie, if any (checked for expiry, revocation)
+    // The session named by the cookie, if any (checked for expiry, revocation).
+    app.use(sessionStage(deps.sessions.stage(app), loginRouteTest(deps.login?.router ?? null)));
   }
   app.use(
     branch({
@@ -131,4 +132,23 @@ export function createApp(deps: AppDeps): Koa<GatewayState> {
     }),
   );
   return app;
+}
+
+/**
+ * The session stage, skipped for a request without cookies outside the login routes: it names no session, and only
+ * the login routes create one, while koa-session would still draw a new session id for it (the MLflow client's
+ * every request).
+ */
+function sessionStage(
+  load: Middleware<GatewayState>,
+  isLoginRoute: (path: string) => boolean,
+): Middleware<GatewayState> {
+  return async (ctx, next) => {
+    if (ctx.get('cookie') === '' && branchOf(ctx.state.path, isLoginRoute) !== 'login') {
+      ctx.state.session = null;
+      await next();
+    } else {
+      await load(ctx, next);
+    }
+  };
 }

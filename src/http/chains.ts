@@ -49,15 +49,18 @@ export function branchOf(path: string, isLoginRoute: (path: string) => boolean):
   return 'mlflow';
 }
 
+/** Whether a path is one of the login routes (none without a login router). */
+export function loginRouteTest(router: Router<GatewayState> | null): (path: string) => boolean {
+  return router === null ? () => false : (path) => router.match(path, 'GET').path.length > 0;
+}
+
 export function branch(branches: Branches): Middleware<GatewayState> {
   const notFound = (): Promise<never> => Promise.reject(new MlgateError('MLGATE_NOT_FOUND'));
   const health = branches.health.routes();
   const login = branches.login?.routes();
   const api = compose([...branches.api]);
   const mlflow = compose([...branches.mlflow]);
-  const loginRouter = branches.login;
-  const isLoginRoute =
-    loginRouter === null ? () => false : (path: string) => loginRouter.match(path, 'GET').path.length > 0;
+  const isLoginRoute = loginRouteTest(branches.login);
   return async (ctx, next) => {
     switch (branchOf(ctx.state.path, isLoginRoute)) {
       case 'health':

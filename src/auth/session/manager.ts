@@ -146,17 +146,7 @@ export function createSessionManager(deps: SessionDeps): InstalledSessions {
         }
         await next();
       };
-      const withSession = compose([prepare, session, load]);
-      // A request without cookies (the MLflow client, scripts) has no session to load, and koa-session would still
-      // draw a random id for it: skip the session stage. Signing in always carries the login cookie.
-      return async (ctx, next) => {
-        if (ctx.get('cookie') === '') {
-          ctx.state.session = null;
-          await next();
-        } else {
-          await withSession(ctx, next);
-        }
-      };
+      return compose([prepare, session, load]);
     },
 
     async establish(ctx, identity: SessionIdentity): Promise<SessionRecord> {
