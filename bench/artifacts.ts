@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type Service, newSecretKey, runCli, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import { type Service, newSecretKey, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import { cliOutput, editableRun } from './compare/api.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { fixed, table } from './stats.js';
 import { MIB, transfer } from './transfer.js';
@@ -37,22 +38,6 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ result
   }
 }
 
-async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const result = await runCli(args, env);
-  if (result.code !== 0) throw new Error(`mlgate ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
-}
-
-async function post(url: string, path: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 async function main(): Promise<void> {
   const tmp = tempDir('bench-artifacts');
   const services: Service[] = [];
@@ -71,17 +56,11 @@ async function main(): Promise<void> {
     services.push(gateway);
     const pid = gateway.process.pid as number;
 
-    await cli(['user', 'create', 'bench'], env);
-    const token = await cli(['token', 'create', 'bench'], env);
+    await cliOutput(['user', 'create', 'bench'], env);
+    const token = await cliOutput(['token', 'create', 'bench'], env);
     const authorization = 'Basic ' + Buffer.from(`bench:${token}`).toString('base64');
-    const experimentId = (await post(mlflow.url, '/api/2.0/mlflow/experiments/create', { name: 'bench' }))[
-      'experiment_id'
-    ] as string;
-    await cli(['grant', '--experiment', experimentId, '--user', 'bench', '--permission', 'EDIT'], env);
-    const run = (await post(mlflow.url, '/api/2.0/mlflow/runs/create', { experiment_id: experimentId }))['run'] as {
-      info: { run_id: string };
-    };
-    const artifacts = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${run.info.run_id}/artifacts`;
+    const { experimentId, runId } = await editableRun(mlflow.url, 'bench', env);
+    const artifacts = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts`;
     const size = SIZE_MIB * MIB;
 
     // Warm-up: connections, caches and the gateway's look-ups.

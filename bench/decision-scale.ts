@@ -36,21 +36,19 @@ import { collectionsOf } from '../src/store/mongo/collections.js';
 import { openMongoStore } from '../src/store/mongo/store.js';
 import type { GrantRepository, Store } from '../src/store/types.js';
 import { ROOT, startFerretDB } from '../scripts/services.js';
-import { type ScaleData, type ScaleUser, generateScaleData, loadScaleData, seededRandom } from './scale-data.js';
+import {
+  type ScaleData,
+  type ScaleUser,
+  envNumber,
+  generateScaleData,
+  loadScaleData,
+  scaleFromEnv,
+  seededRandom,
+} from './scale-data.js';
 import { fixed, summarize, table } from './stats.js';
 
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-
-const SCALE = {
-  users: env('BENCH_SCALE_USERS', 10_000),
-  groups: env('BENCH_SCALE_GROUPS', 1_000),
-  experiments: env('BENCH_SCALE_EXPERIMENTS', 10_000),
-  grants: env('BENCH_SCALE_GRANTS', 100_000),
-  rules: env('BENCH_SCALE_RULES', 1_000),
-  userGrantShare: 0.6,
-  groupRuleShare: 0.7,
-  seed: env('BENCH_SCALE_SEED', 8),
-};
+const env = envNumber;
+const SCALE = scaleFromEnv();
 /** Warm decisions measured per case (BENCH_ITERATIONS), cold ones (BENCH_COLD_ITERATIONS). */
 const WARM = env('BENCH_ITERATIONS', 20_000);
 /** Few by default: on FerretDB (SQLite) each cold look-up scans the grants, seconds at 100,000 of them. */

@@ -26,20 +26,11 @@ import { collectionsOf } from '../src/store/mongo/collections.js';
 import { openMongoStore } from '../src/store/mongo/store.js';
 import { ROOT, type Service, newSecretKey, startFerretDB, startMlgate } from '../scripts/services.js';
 import { rssBytes } from './compare/proc.js';
-import { type ScaleData, generateScaleData, loadScaleData } from './scale-data.js';
+import { type ScaleData, envNumber, generateScaleData, loadScaleData, scaleFromEnv } from './scale-data.js';
 import { fixed, summarize, table } from './stats.js';
 
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-const SCALE = {
-  users: env('BENCH_SCALE_USERS', 10_000),
-  groups: env('BENCH_SCALE_GROUPS', 1_000),
-  experiments: env('BENCH_SCALE_EXPERIMENTS', 10_000),
-  grants: env('BENCH_SCALE_GRANTS', 100_000),
-  rules: env('BENCH_SCALE_RULES', 1_000),
-  userGrantShare: 0.6,
-  groupRuleShare: 0.7,
-  seed: env('BENCH_SCALE_SEED', 8),
-};
+const env = envNumber;
+const SCALE = scaleFromEnv();
 /**
  * Callers whose requests fill the caches, each on up to EXPERIMENTS_PER_CALLER experiments it holds a grant on. A
  * caller's first request on an experiment reads its grants from the store: on FerretDB/SQLite with 100,000 grants

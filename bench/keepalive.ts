@@ -14,15 +14,8 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 
-import {
-  ROOT,
-  type Service,
-  newSecretKey,
-  runCli,
-  startFerretDB,
-  startMlflow,
-  startMlgate,
-} from '../scripts/services.js';
+import { ROOT, type Service, newSecretKey, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import { cliOutput, editableRun } from './compare/api.js';
 import { REQUESTS, instantUpstream, sequential } from './load.js';
 import { fixed, summarize, table } from './stats.js';
 
@@ -116,22 +109,6 @@ async function keptAlive(target: Target, workload: Workload, seconds: number): P
   return latencies;
 }
 
-async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const result = await runCli(args, env);
-  if (result.code !== 0) throw new Error(`mlgate ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
-}
-
-async function post(url: string, path: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 /** mlgate with upstream.keep_alive off and on, over an upstream that answers at once: latency and CPU per request. */
 async function connectionCost(
   upstreamUrl: string,
@@ -141,7 +118,7 @@ async function connectionCost(
   services: Service[],
 ): Promise<string[][]> {
   const env = { ...baseEnv, MLGATE_UPSTREAM_URL: upstreamUrl };
-  await cli(['grant', '--experiment', '1', '--user', 'bench', '--permission', 'EDIT'], env);
+  await cliOutput(['grant', '--experiment', '1', '--user', 'bench', '--permission', 'EDIT'], env);
   const gateways: [string, Service][] = [];
   for (const keepAlive of ['false', 'true']) {
     const gateway = await startMlgate(join(dir, `mlgate-instant-${keepAlive}`), {
@@ -180,8 +157,8 @@ async function main(): Promise<void> {
     const ferret = await startFerretDB(dir);
     services.push(ferret);
     const baseEnv = { MONGODB_URI: ferret.uri, MLGATE_LOGGING_LEVEL: 'warn', SECRET_KEY: newSecretKey() };
-    await cli(['user', 'create', 'bench'], baseEnv);
-    const token = await cli(['token', 'create', 'bench'], baseEnv);
+    await cliOutput(['user', 'create', 'bench'], baseEnv);
+    const token = await cliOutput(['token', 'create', 'bench'], baseEnv);
     const authorization = 'Basic ' + Buffer.from(`bench:${token}`).toString('base64');
 
     const rows: string[][] = [];
@@ -197,21 +174,14 @@ async function main(): Promise<void> {
       });
       services.push(keptGateway);
 
-      const experimentId = (await post(mlflow.url, '/api/2.0/mlflow/experiments/create', { name: 'bench' }))[
-        'experiment_id'
-      ] as string;
-      await cli(['grant', '--experiment', experimentId, '--user', 'bench', '--permission', 'EDIT'], env);
-      const run = (await post(mlflow.url, '/api/2.0/mlflow/runs/create', { experiment_id: experimentId }))['run'] as {
-        info: { run_id: string };
-      };
+      const { experimentId, runId } = await editableRun(mlflow.url, 'bench', env);
       let step = 0;
       const workloads: Workload[] = [
         { name: 'GetExperiment', path: `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}` },
         {
           name: 'LogMetric',
           path: '/api/2.0/mlflow/runs/log-metric',
-          body: () =>
-            JSON.stringify({ run_id: run.info.run_id, key: 'loss', value: 1, timestamp: Date.now(), step: step++ }),
+          body: () => JSON.stringify({ run_id: runId, key: 'loss', value: 1, timestamp: Date.now(), step: step++ }),
         },
       ];
       const targets: Target[] = [

@@ -8,15 +8,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-  ROOT,
-  type Service,
-  newSecretKey,
-  runCli,
-  startFerretDB,
-  startMlflow,
-  startMlgate,
-} from '../scripts/services.js';
+import { ROOT, type Service, newSecretKey, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
+import { cliOutput, editableRun } from './compare/api.js';
 import { type Workload, concurrent } from './load.js';
 import { fixed, table } from './stats.js';
 
@@ -25,22 +18,6 @@ const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '1,8').split(',').map(N
 // MLflow 3.17 with several uvicorn workers stalls ~40 ms on every keep-alive response (see docs/operations.md);
 // one worker measures the gateway's overhead without that floor.
 const MLFLOW_WORKERS = Number(process.env['BENCH_MLFLOW_WORKERS'] ?? 1);
-
-async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const result = await runCli(args, env);
-  if (result.code !== 0) throw new Error(`mlgate ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
-}
-
-async function post(url: string, path: string, body: object, authorization?: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
 
 async function main(): Promise<void> {
   const dir = join(ROOT, '.run', 'bench');
@@ -60,16 +37,10 @@ async function main(): Promise<void> {
     const gateway = await startMlgate(dir, env);
     services.push(gateway);
 
-    await cli(['user', 'create', 'bench'], env);
-    const token = await cli(['token', 'create', 'bench'], env);
+    await cliOutput(['user', 'create', 'bench'], env);
+    const token = await cliOutput(['token', 'create', 'bench'], env);
     const authorization = 'Basic ' + Buffer.from(`bench:${token}`).toString('base64');
-    const experimentId = (await post(mlflow.url, '/api/2.0/mlflow/experiments/create', { name: 'bench' }))[
-      'experiment_id'
-    ] as string;
-    await cli(['grant', '--experiment', experimentId, '--user', 'bench', '--permission', 'EDIT'], env);
-    const run = (await post(mlflow.url, '/api/2.0/mlflow/runs/create', { experiment_id: experimentId }))['run'] as {
-      info: { run_id: string };
-    };
+    const { experimentId, runId } = await editableRun(mlflow.url, 'bench', env);
     let step = 0;
     const workloads: Workload[] = [
       { name: 'GetExperiment', method: 'GET', path: `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}` },
@@ -79,7 +50,7 @@ async function main(): Promise<void> {
         path: '/api/2.0/mlflow/runs/log-metric',
         body: () =>
           JSON.stringify({
-            run_id: run.info.run_id,
+            run_id: runId,
             key: 'loss',
             value: Math.random(),
             timestamp: Date.now(),

@@ -27,6 +27,23 @@ export interface ScaleOptions {
   readonly seed: number;
 }
 
+/** A number from the environment, or `fallback`. */
+export const envNumber = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+/** The issue's scale (10,000 users, 1,000 groups, 100,000 grants, 1,000 rules); BENCH_SCALE_* change it. */
+export function scaleFromEnv(): ScaleOptions {
+  return {
+    users: envNumber('BENCH_SCALE_USERS', 10_000),
+    groups: envNumber('BENCH_SCALE_GROUPS', 1_000),
+    experiments: envNumber('BENCH_SCALE_EXPERIMENTS', 10_000),
+    grants: envNumber('BENCH_SCALE_GRANTS', 100_000),
+    rules: envNumber('BENCH_SCALE_RULES', 1_000),
+    userGrantShare: 0.6,
+    groupRuleShare: 0.7,
+    seed: envNumber('BENCH_SCALE_SEED', 8),
+  };
+}
+
 export interface ScaleUser {
   readonly username: string;
   readonly groups: readonly string[];

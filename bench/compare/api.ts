@@ -1,4 +1,5 @@
-/** The few MLflow REST calls the side-by-side benchmark makes outside its measurements (setup and checks). */
+/** The few MLflow REST calls and mlgate CLI runs the benchmarks make outside their measurements (setup and checks). */
+import { runCli } from '../../scripts/services.js';
 
 /** Sends a JSON request and returns the parsed answer; any status but 2xx throws with the answer quoted. */
 export async function callJson(
@@ -45,4 +46,31 @@ export async function inParallel<T, R>(
     }),
   );
   return results;
+}
+
+/** Runs the mlgate CLI and returns what it printed; a failure throws with its error output. */
+export async function cliOutput(args: readonly string[], env: Readonly<Record<string, string>>): Promise<string> {
+  const result = await runCli(args, env);
+  if (result.code !== 0) throw new Error(`mlgate ${args.join(' ')}: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/**
+ * An experiment made directly in MLflow with one run, on which the mlgate user `username` gets EDIT (granted with
+ * the CLI in the gateway's store): what the single-user benchmarks log to.
+ */
+export async function editableRun(
+  mlflowUrl: string,
+  username: string,
+  env: Readonly<Record<string, string>>,
+): Promise<{ readonly experimentId: string; readonly runId: string }> {
+  const created = await callJson(mlflowUrl, 'POST', '/api/2.0/mlflow/experiments/create', undefined, {
+    name: `bench-${Date.now()}`,
+  });
+  const experimentId = String(created['experiment_id']);
+  await cliOutput(['grant', '--experiment', experimentId, '--user', username, '--permission', 'EDIT'], env);
+  const run = await callJson(mlflowUrl, 'POST', '/api/2.0/mlflow/runs/create', undefined, {
+    experiment_id: experimentId,
+  });
+  return { experimentId, runId: (run['run'] as { info: { run_id: string } }).info.run_id };
 }

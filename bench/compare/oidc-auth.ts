@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { ROOT, freePort, launch, newSecretKey, stopper, waitFor } from '../../scripts/services.js';
-import { processGroupPids } from './process-group.js';
+import { processGroupPids } from './proc.js';
 import type { ExperimentPermission, Target } from './target.js';
 
 const VENV_BIN = join(ROOT, '.tools', 'oidc-auth-venv', 'bin');

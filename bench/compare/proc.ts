@@ -17,6 +17,9 @@ const TICKS = ((): number => {
 interface Stat {
   readonly pid: number;
   readonly ppid: number;
+  readonly pgrp: number;
+  /** Process state (R, S, Z, ...). */
+  readonly state: string;
   /** utime + stime + cutime + cstime, in ticks (the last two: children it has reaped). */
   readonly ticks: number;
 }
@@ -32,7 +35,13 @@ function stat(pid: number): Stat | undefined {
   // Fields after the command name, from field 3 (state): ppid is field 4, utime..cstime fields 14..17.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const field = (n: number): number => Number(fields[n - 3]);
-  return { pid, ppid: field(4), ticks: field(14) + field(15) + field(16) + field(17) };
+  return {
+    pid,
+    ppid: field(4),
+    pgrp: field(5),
+    state: fields[0] ?? '',
+    ticks: field(14) + field(15) + field(16) + field(17),
+  };
 }
 
 function allStats(): Stat[] {
@@ -40,6 +49,17 @@ function allStats(): Stat[] {
     .filter((name) => /^\d+$/.test(name))
     .map((name) => stat(Number(name)))
     .filter((s): s is Stat => s !== undefined);
+}
+
+/**
+ * Ids of the live processes of process group `pgid`, ascending. A service started by scripts/services.ts leads its
+ * own group, which holds the launcher and every worker it spawned (`mlflow server` runs uvicorn, which may fork).
+ */
+export function processGroupPids(pgid: number): number[] {
+  return allStats()
+    .filter((s) => s.pgrp === pgid && s.state !== 'Z')
+    .map((s) => s.pid)
+    .sort((a, b) => a - b);
 }
 
 /** The live processes among `roots` and all their descendants. */
