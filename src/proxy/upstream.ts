@@ -107,6 +107,19 @@ export function createUpstream(options: {
       hook(proxyRes);
       return;
     }
+    // The client went away before the answer was sent whole: the rest of MLflow's answer is dropped with its
+    // connection. http-proxy only unpipes it, and left paused it held the connection (one of the agent's sockets)
+    // until upstream.timeout_ms: a few hundred downloads abandoned midway stalled every proxied request.
+    const drop = (): void => {
+      if (!proxyRes.complete) proxyRes.destroy();
+    };
+    if (res.destroyed) {
+      drop();
+    } else {
+      res.once('close', () => {
+        if (!res.writableFinished) drop();
+      });
+    }
     // MLflow went away in the middle of a streamed response: nothing can be said to the client any more,
     // so its connection is cut (a truncated body must not look complete, and the request must not hang).
     proxyRes.once('close', () => {
