@@ -145,10 +145,6 @@ export function createUpstream(options: {
         strippedCookies,
         forwardedClient(req),
       );
-      // The client's own Connection header was dropped (hop-by-hop); this one is the gateway's to MLflow. It is set
-      // here, with the other headers: 'proxyReq' comes when a socket is assigned, which for a streamed upload can be
-      // after the headers went out.
-      req.headers['connection'] = connection;
       const started = Date.now();
       return new Promise<ForwardOutcome>((resolve, reject) => {
         let settled = false;
@@ -186,6 +182,11 @@ export function createUpstream(options: {
             ...(forwardOptions.body === undefined ? {} : { buffer: Readable.from([forwardOptions.body]) }),
             ...(limited === undefined ? {} : { buffer: limited.stream }),
             selfHandleResponse: hook !== undefined,
+            // The client's own Connection header was dropped (hop-by-hop); this one is the gateway's to MLflow. It is
+            // given with the request's headers ('proxyReq' comes when a socket is assigned, which for a streamed
+            // upload can be after the headers went out), and not in req.headers, which http-proxy answers an HTTP/1.0
+            // client with.
+            headers: { connection },
           },
           (error) => {
             if (limited?.exceeded() === true && !res.headersSent) {
