@@ -38,7 +38,18 @@ export function isStrippedHeader(name: string): boolean {
  * MLflow, and are never passed on: a client's `Trailer` on a request the gateway sends with a Content-Length made
  * Node throw outside any handler and took the whole gateway down.
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  // Not hop-by-hop in RFC 9110, but met on this hop: Node answers a client's `Expect: 100-continue` itself. Passed
+  // on, it made http-proxy skip its 'proxyReq' event, so an upload growing past server.max_artifact_upload_bytes was
+  // never cut on MLflow's side: its 413 waited upstream.timeout_ms (5 minutes), holding an upstream socket.
+  'expect',
+]);
 
 /** The hop-by-hop headers of a request: the fixed list and every header its Connection header names. */
 function hopByHop(headers: IncomingHttpHeaders): Set<string> {

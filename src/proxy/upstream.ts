@@ -107,6 +107,19 @@ export function createUpstream(options: {
       hook(proxyRes);
       return;
     }
+    // The client went away before the answer was sent whole: the rest of MLflow's answer is dropped with its
+    // connection. http-proxy only unpipes it, and left paused it held the connection (one of the agent's sockets)
+    // until upstream.timeout_ms: a few hundred downloads abandoned midway stalled every proxied request.
+    const drop = (): void => {
+      if (!proxyRes.complete) proxyRes.destroy();
+    };
+    if (res.destroyed) {
+      drop();
+    } else {
+      res.once('close', () => {
+        if (!res.writableFinished) drop();
+      });
+    }
     // MLflow went away in the middle of a streamed response: nothing can be said to the client any more,
     // so its connection is cut (a truncated body must not look complete, and the request must not hang).
     proxyRes.once('close', () => {
@@ -132,10 +145,6 @@ export function createUpstream(options: {
         strippedCookies,
         forwardedClient(req),
       );
-      // The client's own Connection header was dropped (hop-by-hop); this one is the gateway's to MLflow. It is set
-      // here, with the other headers: 'proxyReq' comes when a socket is assigned, which for a streamed upload can be
-      // after the headers went out.
-      req.headers['connection'] = connection;
       const started = Date.now();
       return new Promise<ForwardOutcome>((resolve, reject) => {
         let settled = false;
@@ -173,6 +182,11 @@ export function createUpstream(options: {
             ...(forwardOptions.body === undefined ? {} : { buffer: Readable.from([forwardOptions.body]) }),
             ...(limited === undefined ? {} : { buffer: limited.stream }),
             selfHandleResponse: hook !== undefined,
+            // The client's own Connection header was dropped (hop-by-hop); this one is the gateway's to MLflow. It is
+            // given with the request's headers ('proxyReq' comes when a socket is assigned, which for a streamed
+            // upload can be after the headers went out), and not in req.headers, which http-proxy answers an HTTP/1.0
+            // client with.
+            headers: { connection },
           },
           (error) => {
             if (limited?.exceeded() === true && !res.headersSent) {

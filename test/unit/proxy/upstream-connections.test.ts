@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 
 import { expect } from 'chai';
 
@@ -89,6 +90,33 @@ describe('connections to MLflow (upstream.keep_alive)', () => {
     await throughGateway(mlflow.url, true);
     expect(mlflow.connections()).to.equal(1);
     expect(mlflow.connectionHeaders).to.deep.equal(['keep-alive', 'keep-alive', 'keep-alive']);
+  });
+
+  it("answers an HTTP/1.0 client with its own connection's header, not the one sent to MLflow", async () => {
+    // http-proxy answers an HTTP/1.0 client with the Connection header of the request it proxied: with keep_alive on
+    // that was the gateway's "keep-alive" to MLflow, so a client that asked nothing had its connection held open.
+    const upstream = createUpstream({ url: mlflow.url, timeoutMs: 5_000, keepAlive: true });
+    const front = http.createServer((req, res) => void upstream.forward(req, res, { requestId: 'test' }));
+    const port = Number(new URL(await listen(front)).port);
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = net.connect(port, '127.0.0.1', () =>
+          socket.write('GET /api/2.0/mlflow/experiments/get?experiment_id=1 HTTP/1.0\r\nHost: x\r\n\r\n'),
+        );
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.setTimeout(2_000, () => reject(new Error(`the connection was left open: ${text.split('\r\n')[0]}`)));
+      });
+      expect(answer).to.match(/^HTTP\/1\.1 200/);
+      expect(answer.toLowerCase()).to.include('connection: close');
+      expect(mlflow.connectionHeaders).to.deep.equal(['keep-alive']);
+    } finally {
+      upstream.close();
+      await close(front);
+    }
   });
 
   it("by default, gives each of the gateway's own look-ups its own connection too", async () => {
