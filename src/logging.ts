@@ -27,9 +27,9 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: 'json' | 'text';
   /**
-   * Receives each line, without its newline (default: standard output, written asynchronously: a line does not
-   * hold up the request that logs it, lines logged while a write is under way go out together, and what is still
-   * buffered is written when the process exits).
+   * Receives each line, without its newline (default: standard output, written synchronously: a line is out before
+   * the call returns, so no signal, crash or slow reader of the output can lose one; a buffered, asynchronous writer
+   * lost lines on a second signal or SIGHUP and grew without bound behind a stalled reader).
    */
   readonly write?: (line: string) => void;
   readonly now?: () => Date;
@@ -87,7 +87,7 @@ export function redact(value: unknown, depth = 0): unknown {
 function destination(options: LoggerOptions): { write(chunk: string): void } {
   const out: Writable | { write(chunk: string): void } =
     options.write === undefined
-      ? pino.destination({ dest: 1, sync: false })
+      ? pino.destination({ dest: 1, sync: true })
       : { write: (chunk: string) => options.write?.(chunk.replace(/\n$/, '')) };
   if (options.format === 'json') {
     return out;
