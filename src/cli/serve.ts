@@ -259,13 +259,18 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
 
   const timeouts = serverTimeouts(config.server);
   const handle = app.callback(); // Koa answers its own errors: the promise never rejects
+  let stopping = false;
   const server = http.createServer(
     {
       headersTimeout: timeouts.headersTimeout,
       requestTimeout: timeouts.requestTimeout,
       connectionsCheckingInterval: timeouts.connectionsCheckingInterval,
     },
-    (req, res) => void handle(req, res),
+    (req, res) => {
+      // Stopping: the answer closes its connection, so a client kept alive moves to another replica.
+      if (stopping) res.shouldKeepAlive = false;
+      void handle(req, res);
+    },
   );
   server.keepAliveTimeout = timeouts.keepAliveTimeout;
   await new Promise<void>((resolve, reject) => {
@@ -285,8 +290,14 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     logger,
     async stop() {
       policy.stop();
+      stopping = true;
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Requests under way may finish (each closes its connection), up to server.shutdown_timeout_ms.
+        const deadline = setTimeout(() => server.closeAllConnections(), config.server.shutdown_timeout_ms);
+        server.close(() => {
+          clearTimeout(deadline);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       upstream.close();

@@ -25,6 +25,7 @@ export interface Config {
     readonly max_resources_per_request: number;
     readonly headers_timeout_ms: number;
     readonly body_idle_timeout_ms: number;
+    readonly shutdown_timeout_ms: number;
     readonly request_timeout_ms: number;
     readonly keep_alive_timeout_ms: number;
     readonly trusted_proxies: readonly string[];

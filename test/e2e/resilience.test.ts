@@ -322,4 +322,49 @@ describe('gateway boundaries', () => {
       expect(elapsed, `demotion took ${elapsed} ms`).to.be.at.most(ttl + 500);
     });
   });
+
+  describe('stopping', () => {
+    it("finishes a busy kept-alive client's requests with Connection: close and exits, within shutdown_timeout_ms", async () => {
+      const gateway = await startExtraGateway('stopping', { MLGATE_SERVER_SHUTDOWN_TIMEOUT_MS: '5000' });
+      const url = new URL(`${gateway.url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const headers = { authorization: basic(world.users.admin) };
+      const once = (): Promise<{ status: number; connection: string }> =>
+        new Promise((resolve, reject) => {
+          http
+            .get({ host: url.hostname, port: url.port, path: url.pathname + url.search, agent, headers }, (r) => {
+              r.resume();
+              r.on('end', () => resolve({ status: r.statusCode ?? 0, connection: String(r.headers['connection']) }));
+            })
+            .on('error', reject);
+        });
+      expect((await once()).connection).to.equal('keep-alive');
+      const exited = new Promise<number>((resolve) => gateway.process.once('exit', () => resolve(Date.now())));
+      // A client that never pauses: before the fix its kept-alive connection held the stopping gateway open.
+      let stopped = false;
+      const answers: { status: number; connection: string }[] = [];
+      const busy = (async (): Promise<void> => {
+        while (!stopped) {
+          try {
+            answers.push(await once());
+          } catch {
+            return; // the gateway is gone
+          }
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const signalled = Date.now();
+      gateway.process.kill('SIGTERM');
+      const exitedAt = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(NaN), 8_000))]);
+      stopped = true;
+      await busy;
+      agent.destroy();
+      expect(exitedAt - signalled, 'the gateway did not exit while a client kept its connection busy').to.be.lessThan(
+        4_000,
+      );
+      expect(answers.length).to.be.greaterThan(0);
+      expect(answers.every((a) => a.status === 200)).to.equal(true);
+      expect(answers.at(-1)?.connection).to.equal('close');
+    });
+  });
 });

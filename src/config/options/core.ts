@@ -77,6 +77,17 @@ export const CORE_OPTIONS: readonly OptionSpec[] = [
       'and MLflow from clients that announce a body and never send it.',
   },
   {
+    path: 'server.shutdown_timeout_ms',
+    type: 'integer',
+    default: 10_000,
+    min: 0,
+    max: 3_600_000,
+    description:
+      'How long a gateway told to stop (SIGTERM, SIGINT) lets the requests under way finish. It stops taking new ' +
+      'connections at once and answers each request still arriving with Connection: close; past this, the ' +
+      'connections still open are closed. Keep it below the orchestrator\'s grace period (Kubernetes: 30 s).',
+  },
+  {
     path: 'server.request_timeout_ms',
     type: 'integer',
     default: 3_600_000,
