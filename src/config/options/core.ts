@@ -85,7 +85,7 @@ export const CORE_OPTIONS: readonly OptionSpec[] = [
     description:
       'How long a gateway told to stop (SIGTERM, SIGINT) lets the requests under way finish. It stops taking new ' +
       'connections at once and answers each request still arriving with Connection: close; past this, the ' +
-      'connections still open are closed. Keep it below the orchestrator\'s grace period (Kubernetes: 30 s).',
+      "connections still open are closed. Keep it below the orchestrator's grace period (Kubernetes: 30 s).",
   },
   {
     path: 'server.request_timeout_ms',
