@@ -8,42 +8,14 @@ import type { Principal } from '../../../src/auth/principal.js';
 import type { PermissionLevel } from '../../../src/config/schema.js';
 import { MlgateError } from '../../../src/errors.js';
 import type { MlflowClient } from '../../../src/mlflow/client.js';
-import { type RouteMatch, createRouteTable } from '../../../src/mlflow/match.js';
-import { parseQuery } from '../../../src/mlflow/params.js';
-import { type Reference, type RequestView, extractReferences } from '../../../src/mlflow/references.js';
 import { createResolver } from '../../../src/mlflow/resolve.js';
-import { ROUTES } from '../../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../../src/paths.js';
 import { readBundle } from '../../../src/policy/bundle.js';
 import { type DecisionEngine, createDecisionEngine } from '../../../src/policy/engine.js';
 import { type ResolvedTarget, buildPolicyInput, grantsKey } from '../../../src/policy/input.js';
 import { GENAI_ROWS } from '../../tables/genai-rows.js';
 import type { Request } from '../../tables/tracking-rows.js';
-
-const table = createRouteTable(ROUTES);
-
-function matched(request: Request): RouteMatch {
-  const found = table.match(request.method, request.path);
-  expect(found, `${request.method} ${request.path}`).to.not.equal(undefined);
-  return found as RouteMatch;
-}
-
-function view(request: Request, found: RouteMatch): RequestView {
-  const query = parseQuery(request.query ?? '');
-  return {
-    params:
-      request.method === 'GET' && query.size > 0
-        ? { source: 'query', query }
-        : { source: 'body', body: request.body ?? {} },
-    query,
-    path: found.params,
-  };
-}
-
-const references = (request: Request): Reference[] => {
-  const found = matched(request);
-  return extractReferences(found.route, view(request, found));
-};
+import { matched, references } from '../../tables/route-request.js';
 
 /** MLflow's answers to the gateway's look-ups of the objects the table names. */
 const LOOKUPS: Record<string, Record<string, unknown>> = {

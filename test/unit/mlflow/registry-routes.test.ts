@@ -9,45 +9,17 @@ import type { Principal } from '../../../src/auth/principal.js';
 import type { PermissionLevel } from '../../../src/config/schema.js';
 import { MlgateError } from '../../../src/errors.js';
 import { requestAttributes } from '../../../src/http/authorize.js';
-import { type RouteMatch, createRouteTable } from '../../../src/mlflow/match.js';
-import { parseQuery } from '../../../src/mlflow/params.js';
-import { type Reference, type RequestView, extractReferences } from '../../../src/mlflow/references.js';
+import type { Reference } from '../../../src/mlflow/references.js';
 import { promptMarked, requestedRegistryType } from '../../../src/mlflow/registry/prompt-tag.js';
 import { sourceReferences, splitUri } from '../../../src/mlflow/registry/version-source.js';
 import type { CarrierType } from '../../../src/mlflow/resources/kind.js';
-import { ROUTES } from '../../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../../src/paths.js';
 import { readBundle } from '../../../src/policy/bundle.js';
 import { type DecisionEngine, createDecisionEngine } from '../../../src/policy/engine.js';
 import { type ResolvedTarget, buildPolicyInput, grantsKey } from '../../../src/policy/input.js';
 import type { ResourceGrants } from '../../../src/store/types.js';
 import { REGISTRY_ROWS } from '../../tables/registry-rows.js';
-import type { Request } from '../../tables/tracking-rows.js';
-
-const table = createRouteTable(ROUTES);
-
-function matched(request: Request): RouteMatch {
-  const found = table.match(request.method, request.path);
-  expect(found, `${request.method} ${request.path}`).to.not.equal(undefined);
-  return found as RouteMatch;
-}
-
-function view(request: Request, found: RouteMatch): RequestView {
-  const query = parseQuery(request.query ?? '');
-  return {
-    params:
-      request.method === 'GET' && query.size > 0
-        ? { source: 'query', query }
-        : { source: 'body', body: request.body ?? {} },
-    query,
-    path: found.params,
-  };
-}
-
-const references = (request: Request): Reference[] => {
-  const found = matched(request);
-  return extractReferences(found.route, view(request, found));
-};
+import { matched, references } from '../../tables/route-request.js';
 
 const LEVELS: readonly PermissionLevel[] = ['READ', 'USE', 'EDIT', 'MANAGE'];
 const user: Principal = { authenticated: true, username: 'u', isAdmin: false, groups: ['ml'], method: 'basic' };

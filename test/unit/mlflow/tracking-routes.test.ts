@@ -6,9 +6,7 @@ import { expect } from 'chai';
 
 import type { Principal } from '../../../src/auth/principal.js';
 import { MlgateError } from '../../../src/errors.js';
-import { type RouteMatch, createRouteTable } from '../../../src/mlflow/match.js';
-import { parseQuery } from '../../../src/mlflow/params.js';
-import { type Reference, type RequestView, extractReferences } from '../../../src/mlflow/references.js';
+import { type Reference, extractReferences } from '../../../src/mlflow/references.js';
 import { ROUTES } from '../../../src/mlflow/routes.js';
 import { defaultBundlePath } from '../../../src/paths.js';
 import { readBundle } from '../../../src/policy/bundle.js';
@@ -16,34 +14,7 @@ import { type DecisionEngine, createDecisionEngine } from '../../../src/policy/e
 import { buildPolicyInput, grantsKey } from '../../../src/policy/input.js';
 import type { PermissionLevel } from '../../../src/config/schema.js';
 import { type Request, TRACKING_ROWS as ROWS, ref, traceLocation } from '../../tables/tracking-rows.js';
-
-const table = createRouteTable(ROUTES);
-
-function matched(request: Request): RouteMatch {
-  const found = table.match(request.method, request.path);
-  expect(found, `${request.method} ${request.path}`).to.not.equal(undefined);
-  return found as RouteMatch;
-}
-
-/** The request as the resolve stage sees it: parameters where MLflow reads them (params.ts). */
-function view(request: Request, found: RouteMatch): RequestView {
-  const query = parseQuery(request.query ?? '');
-  return {
-    params:
-      request.method === 'GET' && query.size > 0
-        ? { source: 'query', query }
-        : { source: 'body', body: request.body ?? {} },
-    query,
-    path: found.params,
-    headers: request.headers ?? {},
-    ...(request.otlp === undefined ? {} : { otlpTraceIds: request.otlp }),
-  };
-}
-
-const references = (request: Request): Reference[] => {
-  const found = matched(request);
-  return extractReferences(found.route, view(request, found));
-};
+import { matched, references } from '../../tables/route-request.js';
 
 const LEVELS: readonly PermissionLevel[] = ['READ', 'USE', 'EDIT', 'MANAGE'];
 const user: Principal = { authenticated: true, username: 'u', isAdmin: false, groups: [], method: 'basic' };
