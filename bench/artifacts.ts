@@ -10,11 +10,46 @@ import { join } from 'node:path';
 
 import { type Service, newSecretKey, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
 import { cliOutput, editableRun } from './compare/api.js';
+import { cpuSeconds } from './compare/proc.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { fixed, table } from './stats.js';
 import { MIB, transfer } from './transfer.js';
 
 const SIZE_MIB = Number(process.env['BENCH_ARTIFACT_MIB'] ?? 1024);
+/** Rounds of each transfer, direct and through mlgate interleaved; the median round is reported. */
+const ROUNDS = Number(process.env['BENCH_ARTIFACT_ROUNDS'] ?? 3);
+
+/** One transfer with the CPU seconds spent meanwhile by this process (the client) and by the servers measured. */
+interface Measured {
+  readonly seconds: number;
+  readonly client: number;
+  /** CPU of every process in `servers`, summed. */
+  readonly server: number;
+  /** CPU of the gateway alone (the last of `servers`), or 0. */
+  readonly gateway: number;
+}
+
+async function measured(servers: readonly number[], work: () => Promise<{ seconds: number }>): Promise<Measured> {
+  const gatewayPid = servers.length > 1 ? servers[servers.length - 1] : undefined;
+  const gatewayCpu = (): number => (gatewayPid === undefined ? 0 : cpuSeconds([gatewayPid]));
+  const client = process.cpuUsage();
+  const server = cpuSeconds(servers);
+  const gateway = gatewayCpu();
+  const { seconds } = await work();
+  const used = process.cpuUsage(client);
+  return {
+    seconds,
+    client: (used.user + used.system) / 1e6,
+    server: cpuSeconds(servers) - server,
+    gateway: gatewayCpu() - gateway,
+  };
+}
+
+/** The round with the median wall time. */
+function median(rounds: readonly Measured[]): Measured {
+  const sorted = [...rounds].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)] as Measured;
+}
 
 /** VmRSS and VmHWM of a process, in bytes. */
 function memory(pid: number): { rss: number; hwm: number } {
@@ -74,22 +109,42 @@ async function main(): Promise<void> {
     const baseline = memory(pid);
 
     const rows: string[][] = [];
+    const cpuRows: string[][] = [];
     let peakRss = baseline.rss;
+    const mlflowPid = mlflow.process.pid as number;
     for (const method of ['PUT', 'GET'] as const) {
       // The same file for both: the direct upload writes it, the gateway's upload overwrites it.
       const path = `${artifacts}/big.bin`;
-      const direct = await transfer(mlflow.url, method, path, undefined, size);
-      const via = await sampled(pid, () => transfer(gateway.url, method, path, authorization, size));
-      peakRss = Math.max(peakRss, via.peakRss);
-      const directMiBs = direct.bytes / MIB / direct.seconds;
-      const viaMiBs = via.result.bytes / MIB / via.result.seconds;
+      const directRounds: Measured[] = [];
+      const viaRounds: Measured[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        directRounds.push(await measured([mlflowPid], () => transfer(mlflow.url, method, path, undefined, size)));
+        const via = await sampled(pid, () =>
+          measured([mlflowPid, pid], () => transfer(gateway.url, method, path, authorization, size)),
+        );
+        peakRss = Math.max(peakRss, via.peakRss);
+        viaRounds.push(via.result);
+      }
+      const direct = median(directRounds);
+      const via = median(viaRounds);
+      const directMiBs = size / MIB / direct.seconds;
+      const viaMiBs = size / MIB / via.seconds;
       rows.push([
         method === 'PUT' ? 'upload' : 'download',
-        `${fixed(via.result.bytes / MIB, 0)} MiB`,
+        `${fixed(size / MIB, 0)} MiB x ${ROUNDS}`,
         fixed(directMiBs, 0),
         fixed(viaMiBs, 0),
         fixed(viaMiBs / directMiBs),
-        `${fixed((via.peakRss - baseline.rss) / MIB, 1)} MiB`,
+        `${fixed((peakRss - baseline.rss) / MIB, 1)} MiB`,
+      ]);
+      const perGiB = (seconds: number): string => fixed((seconds * 1024 * MIB) / size, 2);
+      cpuRows.push([
+        method === 'PUT' ? 'upload' : 'download',
+        perGiB(direct.client),
+        perGiB(direct.server),
+        perGiB(via.client),
+        perGiB(via.server - via.gateway),
+        perGiB(via.gateway),
       ]);
     }
     const after = memory(pid);
@@ -98,6 +153,13 @@ async function main(): Promise<void> {
         `one ${SIZE_MIB} MiB file; target ratio >= 0.9, RSS growth < 64 MiB)\n`,
     );
     console.log(table(['transfer', 'size', 'direct MiB/s', 'mlgate MiB/s', 'ratio', 'mlgate RSS growth (peak)'], rows));
+    console.log('\nCPU seconds per GiB (median round; client = this process, MLflow = its process tree):\n');
+    console.log(
+      table(
+        ['transfer', 'direct: client', 'direct: MLflow', 'mlgate: client', 'mlgate: MLflow', 'mlgate itself'],
+        cpuRows,
+      ),
+    );
     console.log(
       `\nmlgate RSS: ${fixed(baseline.rss / MIB, 1)} MiB after warm-up, peak ${fixed(peakRss / MIB, 1)} MiB ` +
         `(growth ${fixed((peakRss - baseline.rss) / MIB, 1)} MiB); VmHWM ${fixed(baseline.hwm / MIB, 1)} -> ` +
