@@ -4,7 +4,7 @@
  * page-token.ts).
  */
 import { MlgateError } from '../../errors.js';
-import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
+import { checkedMaxResults, filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
 import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../../mlflow/params.js';
 import { type ResolvedTarget, buildPolicyInput, keyedGrants } from '../../policy/input.js';
@@ -98,14 +98,7 @@ function searchRequest(
   if (viewType !== undefined) passThrough['view_type'] = viewType;
   const orderBy = readList(params, 'order_by');
   if (orderBy.length > 0) passThrough['order_by'] = orderBy;
-  // MLflow no longer sees the caller's max_results (the gateway reads its own page size), so check it as MLflow does.
-  const maxResults = readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS;
-  if (maxResults < 1 || maxResults > MLFLOW_MAX_RESULTS) {
-    throw new MlgateError(
-      'MLGATE_REQUEST_INVALID',
-      `Invalid value ${maxResults} for parameter 'max_results': it must be between 1 and ${MLFLOW_MAX_RESULTS}.`,
-    );
-  }
+  const maxResults = checkedMaxResults(readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS, MLFLOW_MAX_RESULTS);
   return {
     passThrough,
     binding: { username, filter: filter ?? null, orderBy, viewType: viewType ?? null, maxResults },

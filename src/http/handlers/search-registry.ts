@@ -8,7 +8,7 @@
  * not by the version's own tags, which anyone with EDIT on the model may change.
  */
 import { MlgateError } from '../../errors.js';
-import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
+import { checkedMaxResults, filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
 import type { UpstreamAnswer } from '../../mlflow/client.js';
 import { LOOKUP_CONCURRENCY } from '../../mlflow/resolve.js';
 import type { SearchBinding } from '../../mlflow/page-token.js';
@@ -211,13 +211,10 @@ function searchRequest(
   if (filter !== undefined) passThrough['filter'] = filter;
   const orderBy = readList(params, 'order_by');
   if (orderBy.length > 0) passThrough['order_by'] = orderBy;
-  const maxResults = readInteger(params, 'max_results') ?? search.defaultMaxResults;
-  if (maxResults < 1 || maxResults > search.mlflowMaxResults) {
-    throw new MlgateError(
-      'MLGATE_REQUEST_INVALID',
-      `Invalid value ${maxResults} for parameter 'max_results': it must be between 1 and ${search.mlflowMaxResults}.`,
-    );
-  }
+  const maxResults = checkedMaxResults(
+    readInteger(params, 'max_results') ?? search.defaultMaxResults,
+    search.mlflowMaxResults,
+  );
   return {
     passThrough,
     binding: { username, filter: filter ?? null, orderBy, viewType: null, maxResults, search: search.operation },
