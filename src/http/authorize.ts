@@ -66,6 +66,11 @@ export function authorizeStage(deps: {
         return;
       }
       state.redactions = verdict.redactions;
+      if (verdict.rewrite !== undefined && state.params?.source === 'body') {
+        // A search narrowed to the readable experiments: MLflow runs the rewritten document.
+        state.graphql = verdict.rewrite.analysis;
+        state.body = Buffer.from(JSON.stringify({ ...state.params.body, query: verdict.rewrite.query }));
+      }
     }
     await next();
   };
