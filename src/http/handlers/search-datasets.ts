@@ -14,15 +14,15 @@
  * request (the decision's "admin" grounds) is proxied as is.
  */
 import { MlgateError } from '../../errors.js';
-import { checkedMaxResults, filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
+import { checkedMaxResults } from '../../mlflow/filtered-search.js';
 import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString } from '../../mlflow/params.js';
 import { LOOKUP_CONCURRENCY } from '../../mlflow/resolve.js';
 import type { Decision } from '../../policy/decision.js';
-import { type ResolvedTarget, buildPolicyInput, keyedGrants } from '../../policy/input.js';
+import type { ResolvedTarget } from '../../policy/input.js';
 import { mapLimited } from '../../util/concurrency.js';
 import { proxy } from './proxy.js';
-import { answerSearch } from './search-answer.js';
+import { rowsPolicyInput, runFilteredSearch } from './search-answer.js';
 import type { ForwardDeps, ForwardHandler, GatewayContext } from './types.js';
 
 /** MLflow's page size when max_results is absent or 0 (the store's default), and its largest (SEARCH_MAX_RESULTS_THRESHOLD). */
@@ -53,26 +53,14 @@ export const searchEvaluationDatasets: ForwardHandler = async (deps, ctx) => {
     ctx.body = {};
     return;
   }
-  const request = searchRequest(params, principal.username, experimentIds);
-  const start = deps.pageTokens.resume(request.pageToken, request.binding, ctx.state.now);
-  const result = await filteredSearch(
-    {
-      fetchPage: (page) => deps.client.searchEvaluationDatasets(page),
-      rowsField: 'datasets',
-      idOf: (row) =>
-        typeof row['dataset_id'] === 'string' && row['dataset_id'] !== '' ? row['dataset_id'] : undefined,
-      visible: (ids) => readableDatasets(deps, ctx, ids),
-      maxPages: deps.searchMaxPages,
-      invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
-    },
-    {
-      passThrough: request.passThrough,
-      maxResults: request.binding.maxResults,
-      pageSize: upstreamPageSize(request.binding.maxResults, MLFLOW_MAX_RESULTS),
-      start,
-    },
-  );
-  answerSearch(ctx, result, { rowsField: 'datasets', binding: request.binding, pageTokens: deps.pageTokens });
+  await runFilteredSearch(deps, ctx, {
+    ...searchRequest(params, principal.username, experimentIds),
+    fetchPage: (page) => deps.client.searchEvaluationDatasets(page),
+    rowsField: 'datasets',
+    idOf: (row) => (typeof row['dataset_id'] === 'string' && row['dataset_id'] !== '' ? row['dataset_id'] : undefined),
+    visible: (ids) => readableDatasets(deps, ctx, ids),
+    pageLimit: MLFLOW_MAX_RESULTS,
+  });
 };
 
 /**
@@ -104,19 +92,8 @@ async function readableDatasets(deps: ForwardDeps, ctx: GatewayContext, ids: rea
       ? [{ type: 'experiment', id: dataset, via: 'dataset', ref: dataset, exists: false }]
       : experiments.map((id) => ({ type: 'experiment', id, via: 'dataset', ref: dataset, exists: true }));
   });
-  const experimentIds = [...new Set(targets.filter((t) => t.exists).map((t) => t.id))];
-  const grants = await deps.grantSource.forPrincipal('experiment', experimentIds, principal.username, principal.groups);
-  return policy.visibleResources(
-    buildPolicyInput({
-      principal,
-      operation: ctx.state.route?.operation ?? null,
-      targets: deps.names === undefined ? targets : await deps.names.name(targets),
-      grants: keyedGrants('experiment', grants),
-      method: ctx.method,
-      path: ctx.state.path,
-      now: ctx.state.now,
-    }),
-  );
+  const username = principal.username;
+  return policy.visibleResources(await rowsPolicyInput(deps, ctx, { ...principal, username }, 'experiment', targets));
 }
 
 /** The search's fields, read as MLflow reads them (see search-experiments.ts). */
