@@ -14,6 +14,7 @@ revision=$(find policies/mlgate \( -name '*.rego' -o -name 'data.yaml' -o -name 
 "$opa" build --target wasm \
   --entrypoint mlgate/authz/decision \
   --entrypoint mlgate/authz/visible \
+  --entrypoint mlgate/authz/visible_resources \
   --entrypoint mlgate/rules/pattern_check \
   --ignore '*_test.rego' \
   --revision "sha256:$revision" \

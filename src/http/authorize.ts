@@ -6,7 +6,7 @@ import { MlgateError } from '../errors.js';
 import type { DecisionEngine } from '../policy/engine.js';
 import type { LiveData } from '../policy/live-data.js';
 import { type RequestParams, readString } from '../mlflow/params.js';
-import type { RouteSpec } from '../mlflow/route-spec.js';
+import { DROPPING_HANDLINGS, type RouteSpec } from '../mlflow/route-spec.js';
 import type { Decision } from '../policy/decision.js';
 import { resourceKind } from '../mlflow/resources/index.js';
 import { buildPolicyInput } from '../policy/input.js';
@@ -66,6 +66,11 @@ export function authorizeStage(deps: {
         return;
       }
       state.redactions = verdict.redactions;
+      if (verdict.rewrite !== undefined && state.params?.source === 'body') {
+        // A search narrowed to the readable experiments: MLflow runs the rewritten document.
+        state.graphql = verdict.rewrite.analysis;
+        state.body = Buffer.from(JSON.stringify({ ...state.params.body, query: verdict.rewrite.query }));
+      }
     }
     await next();
   };
@@ -79,7 +84,7 @@ export function unfitObligation(decision: Decision, route: RouteSpec | undefined
   if (
     decision.obligations.some((o) => o.type === 'drop-unreadable-targets') &&
     decision.checks.some((check) => !check.satisfied) &&
-    route?.handling !== 'drop-unreadable-targets'
+    (route === undefined || !DROPPING_HANDLINGS.has(route.handling))
   ) {
     return new MlgateError(
       'MLGATE_POLICY_ERROR',

@@ -43,6 +43,8 @@ export interface MlflowClient {
   mcpServerName(name: string): Promise<string | null>;
   /** One page of SearchExperiments; non-200 answers are returned, not thrown. */
   searchExperiments(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
+  /** One page of SearchEvaluationDatasets (POST, JSON); non-200 answers are returned, not thrown. */
+  searchEvaluationDatasets(request: Readonly<Record<string, unknown>>): Promise<UpstreamAnswer>;
   // GenAI objects (h/genai): scorers, review queues, label schemas, issues, jobs.
   /**
    * A GET look-up of one MLflow object by a path the caller builds (ids already encoded): the JSON object MLflow
@@ -262,6 +264,7 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       return lookup(`/api/3.0/mlflow/mcp-servers/${path}`, (body) => field(body, 'name'));
     },
     searchExperiments: (request) => call('POST', '/api/2.0/mlflow/experiments/search', request),
+    searchEvaluationDatasets: (request) => call('POST', '/api/3.0/mlflow/datasets/search', request),
     // GenAI objects (h/genai).
     async lookup(path) {
       const answer = await call('GET', path);

@@ -19,6 +19,7 @@
  * threshold of at least 20 000 rows by default, which a caller can raise with
  * a larger max_results but not lower.
  */
+import { MlgateError } from '../errors.js';
 import type { UpstreamAnswer } from './client.js';
 import type { PagePosition } from './page-token.js';
 
@@ -63,6 +64,20 @@ export const MIN_UPSTREAM_PAGE_SIZE = 1000;
  */
 export function upstreamPageSize(maxResults: number, limit: number): number {
   return Math.min(Math.max(maxResults + 1, MIN_UPSTREAM_PAGE_SIZE), limit);
+}
+
+/**
+ * The caller's max_results, checked as MLflow checks it: MLflow no longer sees it (the gateway reads its own page
+ * size), so a value MLflow would refuse is refused here (400).
+ */
+export function checkedMaxResults(maxResults: number, limit: number): number {
+  if (maxResults < 1 || maxResults > limit) {
+    throw new MlgateError(
+      'MLGATE_REQUEST_INVALID',
+      `Invalid value ${maxResults} for parameter 'max_results': it must be between 1 and ${limit}.`,
+    );
+  }
+  return maxResults;
 }
 
 export async function filteredSearch(

@@ -37,6 +37,11 @@ export interface SearchBinding {
    * SearchModelVersions): a token of one search is refused by another.
    */
   readonly search?: string;
+  /**
+   * The experiments the search is limited to, when it is (SearchEvaluationDatasets): a token of a search over some
+   * experiments is refused by a search over others.
+   */
+  readonly experimentIds?: readonly string[];
 }
 
 export interface PageTokens {
@@ -174,6 +179,7 @@ function associatedData(binding: SearchBinding): Buffer {
       binding.maxResults,
       // Left out for SearchExperiments, whose tokens keep the binding they had.
       ...(binding.search === undefined ? [] : [binding.search]),
+      ...(binding.experimentIds === undefined ? [] : [binding.experimentIds]),
     ]),
   );
 }

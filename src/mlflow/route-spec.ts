@@ -63,6 +63,9 @@ export interface TargetSpec {
  *  filter-experiments          the gateway runs the search itself and returns only readable rows
  *  capture-created-experiment  proxied; the response is read to apply the policy's obligations
  *  drop-unreadable-targets     proxied without the experiments the caller may not read, when the policy says so
+ *  filter-evaluation-datasets  the gateway runs the search itself (without the experiments the caller may not
+ *                              read, as drop-unreadable-targets) and returns only the datasets whose every
+ *                              linked experiment the caller may read
  *  graphql                     proxied; fields the policy hides (redacted GraphQL fields) are emptied in the answer
  * The model registry and prompts (h/registry):
  *  capture-created-registry-entry  proxied; the answer names the registered model or prompt created (obligations)
@@ -82,6 +85,7 @@ export type Handling =
   | 'capture-created-experiment'
   | 'forget-experiment-name'
   | 'drop-unreadable-targets'
+  | 'filter-evaluation-datasets'
   | 'graphql'
   // The model registry and prompts (h/registry).
   | 'capture-created-registry-entry'
@@ -96,6 +100,12 @@ export type Handling =
   | 'capture-created-gateway-endpoint';
 
 /** Which of MLflow's routers serves the route; they decode and match paths alike, but not redirects. */
+/** The handlings that can leave a search's unreadable experiments out (the drop-unreadable-targets obligation). */
+export const DROPPING_HANDLINGS: ReadonlySet<Handling> = new Set<Handling>([
+  'drop-unreadable-targets',
+  'filter-evaluation-datasets',
+]);
+
 export type Framework = 'flask' | 'fastapi';
 
 export interface RouteSpec {

@@ -12,6 +12,11 @@ import type { PolicyInput } from './input.js';
 
 export const DECISION_ENTRYPOINT = 'mlgate/authz/decision';
 export const VISIBLE_ENTRYPOINT = 'mlgate/authz/visible';
+/**
+ * Resources readable only when all their targets are (evaluation datasets). Not required of a bundle: one built
+ * without it loads, and refuses the dataset searches that need it (MLGATE_POLICY_ERROR).
+ */
+export const VISIBLE_RESOURCES_ENTRYPOINT = 'mlgate/authz/visible_resources';
 
 export interface PolicyStatus {
   readonly loaded: boolean;
@@ -28,6 +33,8 @@ export interface PolicySnapshot {
   decide(input: PolicyInput): Decision;
   /** Ids of input.targets the principal may read. */
   visible(input: PolicyInput): Set<string>;
+  /** The refs of input.targets the principal may read: a ref is readable when every target with it is. */
+  visibleResources(input: PolicyInput): Set<string>;
   /** The revision of the bundle this snapshot decides with ("" without a loaded bundle). */
   readonly revision: string;
 }
@@ -85,6 +92,17 @@ export function createDecisionEngine(): DecisionEngine {
   const snapshotOf = (current: Installed | undefined): PolicySnapshot => ({
     decide: (input) => evaluate(current, input, DECISION_ENTRYPOINT, parseDecision),
     visible: (input) => evaluate(current, input, VISIBLE_ENTRYPOINT, parseVisible),
+    visibleResources: (input) => {
+      if (current !== undefined && !(VISIBLE_RESOURCES_ENTRYPOINT in current.policy.entrypoints)) {
+        throw new MlgateError(
+          'MLGATE_POLICY_ERROR',
+          `The policy bundle ${current.bundle.source} has no entrypoint ${VISIBLE_RESOURCES_ENTRYPOINT}, which ` +
+            `filtered dataset searches need; an operator must rebuild it with -e ${VISIBLE_RESOURCES_ENTRYPOINT}.`,
+          { details: { entrypoint: VISIBLE_RESOURCES_ENTRYPOINT } },
+        );
+      }
+      return evaluate(current, input, VISIBLE_RESOURCES_ENTRYPOINT, parseVisible);
+    },
     revision: current?.status.revision ?? '',
   });
 

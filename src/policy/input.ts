@@ -26,6 +26,8 @@ export interface PolicyTarget {
   readonly type: string;
   readonly id: string;
   readonly via: string;
+  /** What the request named (a run id, a dataset id), which `via` resolved to this target. */
+  readonly ref: string;
   readonly exists: boolean;
   readonly grants: ResourceGrants;
   /** Set when this target needs another permission than the operation's. */
@@ -92,6 +94,7 @@ export function buildPolicyInput(args: {
       type: target.type,
       id: target.id,
       via: target.via,
+      ref: target.ref,
       exists: target.exists,
       grants: args.grants.get(grantsKey(target.type, target.id)) ?? NO_GRANTS,
       ...(target.permission === undefined ? {} : { permission: target.permission }),

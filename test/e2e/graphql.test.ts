@@ -117,12 +117,18 @@ results["ids"] = {"ok": True, "value": [mine, theirs, a.info.run_id, b.info.run_
     expectRefused(viaFragment, 'MLGATE_PERMISSION_DENIED', theirsRun);
   });
 
-  it('refuses a search naming an unreadable experiment, and metric histories of an unreadable run', async () => {
+  it('narrows a search naming an unreadable experiment to the readable ones, refuses one naming only unreadable ones, and metric histories of an unreadable run', async () => {
     const search = await graphql(
       reader,
-      `mutation { mlflowSearchRuns(input: {experimentIds: ["${mineId}", "${theirsId}"]}) { runs { data { metrics { key } } } } }`,
+      `mutation { mlflowSearchRuns(input: {experimentIds: ["${mineId}", "${theirsId}"]}) { runs { info { runId } data { metrics { key } } } } }`,
     );
-    expectRefused(search, 'MLGATE_PERMISSION_DENIED', `experiment ${theirsId}`);
+    expect(search.body.errors ?? null).to.equal(null);
+    expect(JSON.stringify(search.body.data)).to.include(mineRun).and.not.include(theirsRun);
+    const onlyTheirs = await graphql(
+      reader,
+      `mutation { mlflowSearchRuns(input: {experimentIds: ["${theirsId}"]}) { runs { data { metrics { key } } } } }`,
+    );
+    expectRefused(onlyTheirs, 'MLGATE_PERMISSION_DENIED', `experiment ${theirsId}`);
     const history = await graphql(
       reader,
       `{ mlflowGetMetricHistoryBulkInterval(input: {runIds: ["${mineRun}", "${theirsRun}"], metricKey: "secret_metric"}) { metrics { key value } } }`,

@@ -264,7 +264,7 @@ results["tag"] = attempt(lambda: MlflowClient().set_trace_tag("${editorTrace}", 
       expect(patched.status).to.equal(403);
     });
 
-    it('leaves unreadable experiments out of a v3 search, and refuses them in the v2 form', async () => {
+    it('leaves unreadable experiments out of a trace search, v3 and v2', async () => {
       const v3 = await call(editor(), 'POST', '/api/3.0/mlflow/traces/search', {
         locations: [
           { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: shared } },
@@ -285,7 +285,9 @@ results["tag"] = attempt(lambda: MlflowClient().set_trace_tag("${editorTrace}", 
         'GET',
         `/api/2.0/mlflow/traces?experiment_ids=${shared}&experiment_ids=${hidden}`,
       );
-      expect(v2.status).to.equal(403);
+      expect(v2.status).to.equal(200);
+      expect(((v2.body['traces'] ?? []) as { request_id: string }[]).map((t) => t.request_id)).to.include(editorTrace);
+      expect(JSON.stringify(v2.body)).to.not.include(hiddenTrace);
       const none = await call(editor(), 'POST', '/api/3.0/mlflow/traces/search', { locations: [] });
       expect(none.status).to.equal(403);
     });
@@ -364,8 +366,12 @@ results["tag"] = attempt(lambda: MlflowClient().set_trace_tag("${editorTrace}", 
       expect(create.status).to.equal(403);
       const unlinked = await call(editor(), 'POST', '/api/3.0/mlflow/datasets/create', { name: 'editor-unlinked' });
       expect(unlinked.status).to.equal(403);
+      // A search of every dataset is filtered: the mixed one is not in it.
       const search = await call(editor(), 'POST', '/api/3.0/mlflow/datasets/search', {});
-      expect(search.status).to.equal(403);
+      expect(search.status).to.equal(200);
+      const found = ((search.body['datasets'] ?? []) as { dataset_id: string }[]).map((d) => d.dataset_id);
+      expect(found).to.include(datasetId);
+      expect(found).to.not.include(mixed);
       const own = await call(editor(), 'GET', `/api/3.0/mlflow/datasets/${datasetId}`);
       expect(own.status).to.equal(200);
     });

@@ -33,8 +33,14 @@ export interface FakeMlflow {
   readonly loggedModels?: Record<string, string>;
   readonly experimentNames?: Record<string, string>;
   readonly traces?: Record<string, string>;
-  /** Evaluation datasets: the experiments each is linked to. */
+  /**
+   * Evaluation datasets: the experiments each is linked to. SearchEvaluationDatasets answers them in this order
+   * (rows `{dataset_id, name}`, the name being the id), limited to the requested experiment_ids, paged by
+   * max_results with offset page tokens, as MLflow's store does.
+   */
   readonly datasets?: Record<string, readonly string[]>;
+  /** Filled with each SearchEvaluationDatasets request the gateway sent MLflow, in order. */
+  readonly datasetSearches?: Record<string, unknown>[];
   /** GenAI objects (h/genai): MLflow's answer to a look-up path (MlflowClient.lookup); absent paths are 404. */
   readonly lookups?: Record<string, Record<string, unknown>>;
   /** Registered models (false) and prompts (true), by name (h/registry). */
@@ -182,6 +188,25 @@ function fakeClient(mlflow: FakeMlflow): MlflowClient {
     gatewayModelDefinitionId: (id) =>
       Promise.resolve(mlflow.gatewayModelDefinitions?.includes(id) === true ? id : null),
     mcpServerName: (name) => Promise.resolve(mlflow.mcpServers?.includes(name) === true ? name : null),
+    searchEvaluationDatasets: (request) => {
+      mlflow.datasetSearches?.push({ ...request });
+      const wanted = Array.isArray(request['experiment_ids']) ? (request['experiment_ids'] as string[]) : [];
+      const rows = Object.entries(mlflow.datasets ?? {})
+        .filter(([, links]) => wanted.length === 0 || links.some((id) => wanted.includes(id)))
+        .map(([id]) => ({ dataset_id: id, name: id }));
+      const offset = Number(request['page_token'] ?? 0);
+      const size = Number(request['max_results'] ?? 1000);
+      const body = {
+        ...(rows.length > offset ? { datasets: rows.slice(offset, offset + size) } : {}),
+        ...(rows.length > offset + size ? { next_page_token: String(offset + size) } : {}),
+      };
+      return Promise.resolve({
+        status: 200,
+        body,
+        raw: Buffer.from(JSON.stringify(body)),
+        contentType: 'application/json',
+      });
+    },
     searchExperiments: () =>
       Promise.resolve({
         status: 200,

@@ -8,8 +8,9 @@
 #   input:
 #     principal   {authenticated, username, is_admin, groups, auth_method}
 #     operation   MLflow operation name from the route catalogue, or null
-#     targets     [{type, id, via, exists, grants: {user, groups}, name?, permission?}]
-#                 (permission: what this target needs when it is not the operation's permission;
+#     targets     [{type, id, via, ref?, exists, grants: {user, groups}, name?, permission?}]
+#                 (ref: what the request named, which `via` resolved to this target: a run id, a dataset id;
+#                 permission: what this target needs when it is not the operation's permission;
 #                 name: the resource's name, which regex rules match, when the gateway looked it up)
 #     request     {method, path}
 #     attributes  request fields the policy decides on, by name (e.g. artifact_location); optional
@@ -464,14 +465,46 @@ decision := {
 # entrypoint: true
 visible contains target.id if {
 	_valid_input
-	_admin
 	some target in input.targets
+	_readable(target)
 }
 
-visible contains target.id if {
-	_valid_input
+_readable(_) if _admin
+
+_readable(target) if {
 	_authenticated
 	not _admin
-	some target in input.targets
 	permissions.satisfies(_effective(target).permission, "READ")
+}
+
+# METADATA
+# description: |
+#   The resources the principal may read, by what the request named (the
+#   targets' ref): a resource that carries the permissions of several (an
+#   evaluation dataset, of every experiment linked to it) is readable only
+#   when every target with its ref is. Filtered dataset searches keep these
+#   rows; a target without a ref names nothing here.
+# entrypoint: true
+visible_resources contains target.ref if {
+	_valid_input
+	some target in input.targets
+	is_string(object.get(target, "ref", null))
+	every other in input.targets {
+		_readable_or_other(other, target.ref)
+	}
+}
+
+_readable_or_other(target, ref) if object.get(target, "ref", null) != ref
+
+_readable_or_other(target, ref) if {
+	object.get(target, "ref", null) == ref
+	_resource_readable(target)
+}
+
+# A resource linked to nothing (a target that does not exist) is an administrator's only, as for a single request.
+_resource_readable(_) if _admin
+
+_resource_readable(target) if {
+	target.exists == true
+	_readable(target)
 }

@@ -459,10 +459,27 @@ test_target_permission_still_needs_a_grant if {
 # Traces and evaluation datasets (h/tracking).
 _via(target, kind) := object.union(target, {"via": kind})
 
-test_deny_search_traces_when_one_experiment_is_not_readable if {
-	d := _decide(_alice, "SearchTraces", [_experiment("1", "READ", {}), _experiment("2", null, {})])
-	not d.allow
-	d.reasons == ["no-permission"]
+_search(operation, targets, mode) := d if {
+	d := authz.decision with input as {
+		"principal": _alice,
+		"operation": operation,
+		"targets": targets,
+		"request": {"method": "GET", "path": "/"},
+		"now_ms": 0,
+	}
+		with data.config as object.union(_config, {"unreadable_search_targets": mode})
+}
+
+test_trace_and_dataset_searches_drop_unreadable_experiments_or_refuse_them_as_configured if {
+	targets := [_experiment("1", "READ", {}), _experiment("2", null, {})]
+	every operation in ["SearchTraces", "SearchTracesV3", "SearchDatasets"] {
+		dropped := _search(operation, targets, "drop")
+		dropped.allow
+		dropped.obligations == [{"type": "drop-unreadable-targets"}]
+		refused := _search(operation, targets, "refuse")
+		not refused.allow
+		refused.reasons == ["no-permission"]
+	}
 }
 
 test_deny_search_traces_and_create_dataset_without_experiments if {
@@ -664,4 +681,60 @@ test_checks_name_the_deciding_group if {
 test_checks_of_a_user_grant_name_neither_group_nor_rule if {
 	d := _decide(_alice, "GetExperiment", [_experiment("1", "READ", {"team-a": "EDIT"})])
 	d.checks == [{"type": "experiment", "id": "1", "required": "READ", "permission": "READ", "source": "user", "satisfied": true}]
+}
+
+# Filtered dataset searches (visible_resources): a dataset is readable only when every experiment linked to it is.
+_linked(dataset, experiment, user) := {
+	"type": "experiment", "id": experiment, "via": "dataset", "ref": dataset, "exists": true,
+	"grants": {"user": user, "groups": {}},
+}
+
+_unlinked(dataset) := {
+	"type": "experiment", "id": dataset, "via": "dataset", "ref": dataset, "exists": false,
+	"grants": {"user": null, "groups": {}},
+}
+
+_visible_resources(principal, targets, config) := v if {
+	v := authz.visible_resources with input as {
+		"principal": principal,
+		"operation": "SearchEvaluationDatasets",
+		"targets": targets,
+		"request": {"method": "POST", "path": "/api/3.0/mlflow/datasets/search"},
+		"now_ms": 0,
+	}
+		with data.config as config
+}
+
+_dataset_rows := [
+	_linked("d-a", "1", "READ"),
+	_linked("d-ab", "1", "READ"),
+	_linked("d-ab", "2", null),
+	_linked("d-b", "2", null),
+	_linked("d-c", "3", "NO_PERMISSIONS"),
+	_linked("d-e", "4", "EDIT"),
+	_unlinked("d-none"),
+]
+
+test_visible_resources_needs_every_linked_experiment_readable if {
+	_visible_resources(_alice, _dataset_rows, _config) == {"d-a", "d-e"}
+}
+
+test_visible_resources_shows_an_administrator_every_dataset if {
+	_visible_resources(_root, _dataset_rows, _config) == {"d-a", "d-ab", "d-b", "d-c", "d-e", "d-none"}
+}
+
+test_visible_resources_follows_the_default_permission_but_not_for_unlinked_datasets if {
+	config := object.union(_config, {"default_permission": "READ"})
+
+	# d-c is denied explicitly; an unlinked dataset stays hidden whatever the default.
+	_visible_resources(_alice, _dataset_rows, config) == {"d-a", "d-ab", "d-b", "d-e"}
+}
+
+test_visible_resources_shows_nothing_to_anonymous_or_invalid_input if {
+	_visible_resources(_anonymous, _dataset_rows, _config) == set()
+	count(authz.visible_resources) == 0 with input as {"principal": _alice, "targets": "x"} with data.config as _config
+}
+
+test_visible_resources_ignores_targets_without_a_ref if {
+	_visible_resources(_alice, [_experiment("1", "READ", {})], _config) == set()
 }

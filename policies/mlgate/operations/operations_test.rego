@@ -44,8 +44,8 @@ test_writes_need_edit_and_deletes_need_manage if {
 test_trace_and_dataset_reads_need_read if {
 	every name in {
 		"GetMetricHistoryBulk", "GetMetricHistoryBulkInterval", "GetTraceInfo", "GetTraceInfoV3", "GetTrace",
-		"GetTraceArtifact", "BatchGetTraces", "BatchGetTraceInfos", "SearchTraces",
-		"CalculateTraceFilterCorrelation", "QueryTraceMetrics", "GetAssessment", "SearchEvaluationDatasets",
+		"GetTraceArtifact", "BatchGetTraces", "BatchGetTraceInfos",
+		"CalculateTraceFilterCorrelation", "QueryTraceMetrics", "GetAssessment",
 		"GetDataset", "GetDatasetRecords", "GetDatasetExperimentIds",
 	} {
 		operations.table[name] == {"access": "resource", "permission": "READ"}
@@ -82,6 +82,17 @@ test_logged_models_and_artifacts_permissions if {
 	operations.table.DeleteArtifact.permission == "EDIT"
 	operations.table.CreateMultipartUpload.permission == "EDIT"
 	not "allow_no_targets" in object.keys(operations.table.UploadArtifact)
+}
+
+test_trace_and_dataset_searches_drop_unreadable_experiments if {
+	operations.table.SearchTraces == {"access": "resource", "permission": "READ", "drops_unreadable": true}
+	operations.table.SearchDatasets == {"access": "resource", "permission": "READ", "drops_unreadable": true}
+
+	# No experiment named: a search of them all, filtered row by row (authz.visible_resources).
+	operations.table.SearchEvaluationDatasets == {
+		"access": "resource", "permission": "READ",
+		"drops_unreadable": true, "allow_no_targets": true,
+	}
 }
 
 test_search_traces_v3_drops_unreadable_experiments if {

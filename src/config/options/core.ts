@@ -239,8 +239,9 @@ export const CORE_OPTIONS: readonly OptionSpec[] = [
     default: 'drop',
     values: ['drop', 'refuse'],
     description:
-      'What a search over several experiments (SearchRuns) does with the ones the caller may not read: drop ' +
-      "leaves them out, as MLflow's own auth does; refuse answers 403 for the whole search.",
+      'What a search over several experiments (SearchRuns, SearchLoggedModels, the v2 and v3 trace searches, ' +
+      'the dataset searches) does with the ones the caller may not read: drop leaves them out, as ' +
+      "MLflow's own auth does; refuse answers 403 for the whole search.",
   },
   // The MLflow assistant (h/gateway).
   {

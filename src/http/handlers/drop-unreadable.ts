@@ -1,10 +1,13 @@
 /**
- * A search over several experiments (SearchRuns, SearchLoggedModels, SearchTracesV3) whose decision obliges the
- * gateway to drop the experiments the caller may not read: the request goes to MLflow with only the readable ones (the JSON body re-written, the one
- * other exception to byte-for-byte replay), and with none left the gateway answers an empty result itself, since
- * MLflow would otherwise search nothing or everything. Without the obligation, the request is proxied as is.
+ * A search over several experiments (SearchRuns, SearchLoggedModels, SearchTracesV3, SearchTraces, SearchDatasets)
+ * whose decision obliges the gateway to drop the experiments the caller may not read: the request goes to MLflow
+ * with only the readable ones (the JSON body re-written, the one other exception to byte-for-byte replay; or, for a
+ * GET read from its query string, the unreadable `experiment_ids=` pairs cut out: narrow-query.ts), and with none
+ * left the gateway answers an empty result itself, since MLflow would otherwise search nothing or everything.
+ * Without the obligation, the request is proxied as is.
  */
 import { MlgateError } from '../../errors.js';
+import { narrowQuery } from '../../mlflow/narrow-query.js';
 import { type RequestParams, jsonName, readMessage, readScalar } from '../../mlflow/params.js';
 import type { TargetSpec } from '../../mlflow/route-spec.js';
 import { proxy } from './proxy.js';
@@ -16,15 +19,29 @@ export const dropUnreadableTargets: ForwardHandler = async (deps, ctx) => {
     return proxy(deps, ctx);
   }
   const list = route?.targets.find((t) => t.resource === 'experiment' && (t.shape ?? 'scalar') !== 'scalar');
-  if (params?.source !== 'body' || list === undefined) {
+  if (params === undefined || list === undefined) {
     throw new MlgateError('MLGATE_INTERNAL', 'A search to narrow reached the forward stage without its request.');
   }
   // What the decision already found: the experiments whose check (the level this operation needs) is satisfied.
   const allowed = new Set(decision.checks.filter((check) => check.satisfied).map((check) => check.id));
+  if (params.source === 'query') {
+    if (typeof list.shape === 'object') {
+      throw new MlgateError('MLGATE_INTERNAL', 'A search naming objects cannot be narrowed in a query string.');
+    }
+    const query = narrowQuery(ctx.querystring, list.names[0] as string, allowed);
+    if (query.kept.length === 0) {
+      answerEmpty(ctx);
+      return;
+    }
+    if (query.querystring !== undefined) {
+      // MLflow reads the query string of the URL sent on: only the pairs kept.
+      ctx.req.url = `${ctx.path}?${query.querystring}`;
+    }
+    return proxy(deps, ctx);
+  }
   const narrowed = narrow(params, list, allowed);
   if (narrowed.kept === 0) {
-    ctx.status = 200;
-    ctx.body = {};
+    answerEmpty(ctx);
     return;
   }
   if (narrowed.body !== undefined) {
@@ -32,6 +49,12 @@ export const dropUnreadableTargets: ForwardHandler = async (deps, ctx) => {
   }
   return proxy(deps, ctx);
 };
+
+/** Nothing readable is left to search: the gateway answers MLflow's empty result itself. */
+function answerEmpty(ctx: Parameters<ForwardHandler>[1]): void {
+  ctx.status = 200;
+  ctx.body = {};
+}
 
 /**
  * The body with only the allowed experiments in the route's list target: a list of ids (`experiment_ids`), or a

@@ -7,6 +7,7 @@ import { filterGatewayEndpoints } from './filter-gateway-endpoints.js';
 import { graphql } from './graphql.js';
 import { proxy } from './proxy.js';
 import { renameExperiment } from './rename-experiment.js';
+import { searchEvaluationDatasets } from './search-datasets.js';
 import { searchExperiments } from './search-experiments.js';
 import { createRegistryEntry, moveRenamedRegistryEntry, sweepDeletedRegistryEntry } from './registry-entries.js';
 import { searchModelVersions, searchRegisteredModels } from './search-registry.js';
@@ -19,6 +20,7 @@ export const HANDLERS: Readonly<Record<Handling, ForwardHandler>> = {
   'capture-created-experiment': createExperiment,
   'forget-experiment-name': renameExperiment,
   'drop-unreadable-targets': dropUnreadableTargets,
+  'filter-evaluation-datasets': searchEvaluationDatasets,
   // Web UI and GraphQL (h/ui).
   graphql,
   // The model registry and prompts (h/registry).

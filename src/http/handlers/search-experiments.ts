@@ -4,11 +4,11 @@
  * page-token.ts).
  */
 import { MlgateError } from '../../errors.js';
-import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
+import { checkedMaxResults } from '../../mlflow/filtered-search.js';
 import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString, readStringOrInteger } from '../../mlflow/params.js';
-import { type ResolvedTarget, buildPolicyInput, keyedGrants } from '../../policy/input.js';
-import { answerSearch } from './search-answer.js';
+import type { ResolvedTarget } from '../../policy/input.js';
+import { rowsPolicyInput, runFilteredSearch } from './search-answer.js';
 import type { ForwardHandler } from './types.js';
 
 /** MLflow's default page size of SearchExperiments. */
@@ -26,56 +26,35 @@ export const searchExperiments: ForwardHandler = async (deps, ctx) => {
   }
   const username = principal.username;
   const search = searchRequest(params, username);
-  const start = deps.pageTokens.resume(search.pageToken, search.binding, ctx.state.now);
-  const result = await filteredSearch(
-    {
-      fetchPage: async (request) => {
-        const answer = await deps.client.searchExperiments(request);
-        // The rows carry their names: remembered for regex rules, so that no look-up is needed.
-        const rows = (answer.body as { experiments?: unknown } | undefined)?.experiments;
-        if (deps.names !== undefined && Array.isArray(rows)) {
-          for (const row of rows as Record<string, unknown>[]) {
-            if (typeof row?.['experiment_id'] === 'string' && typeof row['name'] === 'string') {
-              deps.names.remember(row['experiment_id'], row['name']);
-            }
+  await runFilteredSearch(deps, ctx, {
+    ...search,
+    pageLimit: MLFLOW_MAX_RESULTS,
+    fetchPage: async (request) => {
+      const answer = await deps.client.searchExperiments(request);
+      // The rows carry their names: remembered for regex rules, so that no look-up is needed.
+      const rows = (answer.body as { experiments?: unknown } | undefined)?.experiments;
+      if (deps.names !== undefined && Array.isArray(rows)) {
+        for (const row of rows as Record<string, unknown>[]) {
+          if (typeof row?.['experiment_id'] === 'string' && typeof row['name'] === 'string') {
+            deps.names.remember(row['experiment_id'], row['name']);
           }
         }
-        return answer;
-      },
-      rowsField: 'experiments',
-      idOf: (row) => (typeof row['experiment_id'] === 'string' ? row['experiment_id'] : undefined),
-      visible: async (ids) => {
-        const grants = await deps.grantSource.forPrincipal('experiment', ids, username, principal.groups);
-        const targets: ResolvedTarget[] = ids.map((id) => ({
-          type: 'experiment',
-          id,
-          via: 'experiment',
-          ref: id,
-          exists: true,
-        }));
-        return policy.visible(
-          buildPolicyInput({
-            principal,
-            operation: ctx.state.route?.operation ?? null,
-            targets: deps.names === undefined ? targets : await deps.names.name(targets),
-            grants: keyedGrants('experiment', grants),
-            method: ctx.method,
-            path: ctx.state.path,
-            now: ctx.state.now,
-          }),
-        );
-      },
-      maxPages: deps.searchMaxPages,
-      invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
+      }
+      return answer;
     },
-    {
-      passThrough: search.passThrough,
-      maxResults: search.binding.maxResults,
-      pageSize: upstreamPageSize(search.binding.maxResults, MLFLOW_MAX_RESULTS),
-      start,
+    rowsField: 'experiments',
+    idOf: (row) => (typeof row['experiment_id'] === 'string' ? row['experiment_id'] : undefined),
+    visible: async (ids) => {
+      const targets: ResolvedTarget[] = ids.map((id) => ({
+        type: 'experiment',
+        id,
+        via: 'experiment',
+        ref: id,
+        exists: true,
+      }));
+      return policy.visible(await rowsPolicyInput(deps, ctx, { ...principal, username }, 'experiment', targets));
     },
-  );
-  answerSearch(ctx, result, { rowsField: 'experiments', binding: search.binding, pageTokens: deps.pageTokens });
+  });
 };
 
 /**
@@ -98,14 +77,7 @@ function searchRequest(
   if (viewType !== undefined) passThrough['view_type'] = viewType;
   const orderBy = readList(params, 'order_by');
   if (orderBy.length > 0) passThrough['order_by'] = orderBy;
-  // MLflow no longer sees the caller's max_results (the gateway reads its own page size), so check it as MLflow does.
-  const maxResults = readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS;
-  if (maxResults < 1 || maxResults > MLFLOW_MAX_RESULTS) {
-    throw new MlgateError(
-      'MLGATE_REQUEST_INVALID',
-      `Invalid value ${maxResults} for parameter 'max_results': it must be between 1 and ${MLFLOW_MAX_RESULTS}.`,
-    );
-  }
+  const maxResults = checkedMaxResults(readInteger(params, 'max_results') ?? DEFAULT_MAX_RESULTS, MLFLOW_MAX_RESULTS);
   return {
     passThrough,
     binding: { username, filter: filter ?? null, orderBy, viewType: viewType ?? null, maxResults },

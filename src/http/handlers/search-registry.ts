@@ -8,17 +8,16 @@
  * not by the version's own tags, which anyone with EDIT on the model may change.
  */
 import { MlgateError } from '../../errors.js';
-import { filteredSearch, upstreamPageSize } from '../../mlflow/filtered-search.js';
+import { checkedMaxResults } from '../../mlflow/filtered-search.js';
 import type { UpstreamAnswer } from '../../mlflow/client.js';
 import { LOOKUP_CONCURRENCY } from '../../mlflow/resolve.js';
 import type { SearchBinding } from '../../mlflow/page-token.js';
 import { type RequestParams, readInteger, readList, readString } from '../../mlflow/params.js';
 import { registryEntry, registryType } from '../../mlflow/registry/prompt-tag.js';
 import type { CarrierType } from '../../mlflow/resources/kind.js';
-import { type ResolvedTarget, buildPolicyInput, keyedGrants } from '../../policy/input.js';
-import type { ResourceGrants } from '../../store/types.js';
+import type { ResolvedTarget } from '../../policy/input.js';
 import { mapLimited } from '../../util/concurrency.js';
-import { answerSearch } from './search-answer.js';
+import { rowsPolicyInput, runFilteredSearch } from './search-answer.js';
 import type { ForwardDeps, ForwardHandler, GatewayContext } from './types.js';
 
 interface RegistrySearch {
@@ -111,47 +110,37 @@ async function runSearch(search: RegistrySearch, deps: ForwardDeps, ctx: Gateway
   }
   const username = principal.username;
   const request = searchRequest(search, params, username);
-  const start = deps.pageTokens.resume(request.pageToken, request.binding, ctx.state.now);
   // Rows are told apart by their position in the page (names repeat across model versions).
   let carriers: (ResolvedTarget | undefined)[] = [];
   let positions = new Map<unknown, number>();
   const fetchPage = search.fetchPage(deps);
-  const result = await filteredSearch(
-    {
-      fetchPage: async (pageRequest) => {
-        const answer = await fetchPage(pageRequest);
-        const rows = (answer.body as Record<string, unknown> | undefined)?.[search.rowsField];
-        carriers =
-          answer.status === 200 && Array.isArray(rows) && rows.every(isObject)
-            ? await search.carriersOf(deps, rows, (targets) => readableCarriers(deps, ctx, targets))
-            : [];
-        positions = new Map((Array.isArray(rows) ? rows : []).map((row, i) => [row, i]));
-        return answer;
-      },
-      rowsField: search.rowsField,
-      idOf: (row) => {
-        const i = positions.get(row);
-        return i === undefined ? undefined : String(i);
-      },
-      visible: async (ids) => {
-        const rows = ids.map((id) => ({ id, carrier: carriers[Number(id)] }));
-        const targets = rows.flatMap((row) => (row.carrier === undefined ? [] : [row.carrier]));
-        const readable = await readableCarriers(deps, ctx, targets);
-        return new Set(
-          rows.filter((row) => row.carrier !== undefined && readable.has(key(row.carrier))).map((row) => row.id),
-        );
-      },
-      maxPages: deps.searchMaxPages,
-      invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
+  await runFilteredSearch(deps, ctx, {
+    ...request,
+    pageLimit: search.pageLimit,
+    fetchPage: async (pageRequest) => {
+      const answer = await fetchPage(pageRequest);
+      const rows = (answer.body as Record<string, unknown> | undefined)?.[search.rowsField];
+      carriers =
+        answer.status === 200 && Array.isArray(rows) && rows.every(isObject)
+          ? await search.carriersOf(deps, rows, (targets) => readableCarriers(deps, ctx, targets))
+          : [];
+      positions = new Map((Array.isArray(rows) ? rows : []).map((row, i) => [row, i]));
+      return answer;
     },
-    {
-      passThrough: request.passThrough,
-      maxResults: request.binding.maxResults,
-      pageSize: upstreamPageSize(request.binding.maxResults, search.pageLimit),
-      start,
+    rowsField: search.rowsField,
+    idOf: (row) => {
+      const i = positions.get(row);
+      return i === undefined ? undefined : String(i);
     },
-  );
-  answerSearch(ctx, result, { rowsField: search.rowsField, binding: request.binding, pageTokens: deps.pageTokens });
+    visible: async (ids) => {
+      const rows = ids.map((id) => ({ id, carrier: carriers[Number(id)] }));
+      const targets = rows.flatMap((row) => (row.carrier === undefined ? [] : [row.carrier]));
+      const readable = await readableCarriers(deps, ctx, targets);
+      return new Set(
+        rows.filter((row) => row.carrier !== undefined && readable.has(key(row.carrier))).map((row) => row.id),
+      );
+    },
+  });
 }
 function key(target: ResolvedTarget): string {
   return `${target.type}\u0000${target.id}`;
@@ -174,27 +163,8 @@ async function readableCarriers(
   const readable = new Set<string>();
   for (const [type, ofType] of byType) {
     const unique = [...new Map(ofType.map((t) => [t.id, t])).values()];
-    const grants: Map<string, ResourceGrants> = keyedGrants(
-      type,
-      await deps.grantSource.forPrincipal(
-        type,
-        unique.map((t) => t.id),
-        principal.username,
-        principal.groups,
-      ),
-    );
-    const named = deps.names === undefined ? unique : await deps.names.name(unique);
-    const visible = policy.visible(
-      buildPolicyInput({
-        principal,
-        operation: ctx.state.route?.operation ?? null,
-        targets: named,
-        grants,
-        method: ctx.method,
-        path: ctx.state.path,
-        now: ctx.state.now,
-      }),
-    );
+    const username = principal.username;
+    const visible = policy.visible(await rowsPolicyInput(deps, ctx, { ...principal, username }, type, unique));
     for (const id of visible) readable.add(`${type}\u0000${id}`);
   }
   return readable;
@@ -211,13 +181,10 @@ function searchRequest(
   if (filter !== undefined) passThrough['filter'] = filter;
   const orderBy = readList(params, 'order_by');
   if (orderBy.length > 0) passThrough['order_by'] = orderBy;
-  const maxResults = readInteger(params, 'max_results') ?? search.defaultMaxResults;
-  if (maxResults < 1 || maxResults > search.mlflowMaxResults) {
-    throw new MlgateError(
-      'MLGATE_REQUEST_INVALID',
-      `Invalid value ${maxResults} for parameter 'max_results': it must be between 1 and ${search.mlflowMaxResults}.`,
-    );
-  }
+  const maxResults = checkedMaxResults(
+    readInteger(params, 'max_results') ?? search.defaultMaxResults,
+    search.mlflowMaxResults,
+  );
   return {
     passThrough,
     binding: { username, filter: filter ?? null, orderBy, viewType: null, maxResults, search: search.operation },

@@ -1,13 +1,18 @@
 /** Experiments (MlflowService). */
 import { API_2, EXPERIMENT, route, type RouteSpec } from '../route-spec.js';
 
-/** The web UI's dataset search (a Flask route, protobuf parameters): READ on every listed experiment. */
+/**
+ * The web UI's dataset search (a Flask route, protobuf parameters): the summaries of the datasets logged to runs
+ * of the listed experiments, each row in one of them. The experiments the caller may not read are left out, as for
+ * SearchRuns.
+ */
 const SEARCH_DATASETS = route(
   'SearchDatasets',
   'POST',
   '/mlflow/experiments/search-datasets',
   ['/ajax-api/2.0'],
   [{ resource: 'experiment', names: ['experiment_ids'], shape: 'list' }],
+  { handling: 'drop-unreadable-targets' },
 );
 
 export const EXPERIMENT_ROUTES: readonly RouteSpec[] = [

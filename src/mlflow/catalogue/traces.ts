@@ -3,7 +3,9 @@
  * UI's trace-artifact route and OTLP ingest. A trace carries the permission of the experiment it is in now.
  *
  * The same path means another RPC under 2.0 and 3.0 (POST /mlflow/traces, delete-traces, tags): each prefix has
- * its own row. Searches require READ on every experiment they name (refused otherwise, never filtered).
+ * its own row. The searches (SearchTraces, SearchTracesV3) leave out the experiments the caller may not read, as
+ * SearchRuns does (or refuse them: unreadable_search_targets); the trace metrics and correlation routes require READ
+ * on every experiment they name.
  */
 import { API_2, API_3, EXPERIMENT, ROOT, RUN, route, type RouteSpec, type TargetSpec } from '../route-spec.js';
 
@@ -52,7 +54,8 @@ export const TRACE_ROUTES: readonly RouteSpec[] = [
   route('StartTrace', 'POST', '/mlflow/traces', API_2, [EXPERIMENT]),
   route('EndTrace', 'PATCH', '/mlflow/traces/<request_id>', API_2, [TRACE_V2]),
   route('GetTraceInfo', 'GET', '/mlflow/traces/<request_id>/info', API_2, [TRACE_V2]),
-  route('SearchTraces', 'GET', '/mlflow/traces', API_2, [EXPERIMENTS]),
+  // Its experiments are repeated `experiment_ids=` pairs of the query string: the unreadable ones are cut out.
+  route('SearchTraces', 'GET', '/mlflow/traces', API_2, [EXPERIMENTS], { handling: 'drop-unreadable-targets' }),
   route('DeleteTraces', 'POST', '/mlflow/traces/delete-traces', API_2, [EXPERIMENT]),
   route('SetTraceTag', 'PATCH', '/mlflow/traces/<request_id>/tags', API_2, [TRACE_V2]),
   route('DeleteTraceTag', 'DELETE', '/mlflow/traces/<request_id>/tags', API_2, [TRACE_V2]),

@@ -14,6 +14,7 @@ import {
   type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLSchema,
   Kind,
@@ -58,6 +59,17 @@ export interface GraphqlPart {
    * when the policy refuses the part. Without it, a refused part refuses the whole request.
    */
   readonly redact?: { readonly paths: readonly (readonly string[])[]; readonly emptyValue: unknown };
+  /**
+   * Set for root fields of known operations: the field in the document, its `input` argument as MLflow's executor
+   * coerces it, and whether the field sits in a named fragment (shared by every place that spreads it), so that a
+   * search may be narrowed to the readable experiments (narrow.ts).
+   */
+  readonly root?: {
+    readonly node: FieldNode;
+    readonly input: Readonly<Record<string, unknown>>;
+    readonly inputType: GraphQLInputType | undefined;
+    readonly inFragment: boolean;
+  };
 }
 
 /** A root field of the operation MLflow will run, as the answer names it (to answer a refusal in GraphQL). */
@@ -70,6 +82,9 @@ export interface GraphqlRoot {
 }
 
 export interface GraphqlAnalysis {
+  /** The request, and its parsed document (the parts' field nodes are its nodes). */
+  readonly request: GraphqlRequest;
+  readonly document: DocumentNode;
   readonly parts: readonly GraphqlPart[];
   /** The root fields of the operation `operationName` selects (empty when none is selected). */
   readonly selected: readonly GraphqlRoot[];
@@ -83,6 +98,7 @@ interface RootField {
   readonly node: FieldNode;
   readonly definition: GraphQLField<unknown, unknown> | undefined;
   readonly variables: VariableValues | undefined;
+  readonly inFragment: boolean;
 }
 
 /** What walking the document collects. */
@@ -176,7 +192,7 @@ export function analyseGraphql(
     typeName: root.definition === undefined ? null : getNamedType(root.definition.type).name,
     node: root.node,
   }));
-  return { parts, selected, fragments, references: uniqueReferences(parts, options.maxResources) };
+  return { request, document, parts, selected, fragments, references: uniqueReferences(parts, options.maxResources) };
 }
 
 function parseDocument(query: string, limits: GraphqlLimits): DocumentNode {
@@ -254,7 +270,7 @@ class Walker {
     const key = node.alias?.value ?? name;
     const definition = this.definition(parent, name, depth);
     if (depth === 1 && name !== '__typename') {
-      collected.roots.push({ rootType, node, definition, variables: undefined });
+      collected.roots.push({ rootType, node, definition, variables: undefined, inFragment: spreading.size > 0 });
     }
     const rule = NESTED_FIELDS.find((nested) => nested.type === parent?.name && nested.field === name);
     if (rule !== undefined) {
@@ -323,7 +339,13 @@ function rootPart(root: RootField): GraphqlPart | undefined {
   const input = args['input'];
   const body = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
   const references = extractReferences({ targets: rule.targets }, { source: 'body', body });
-  return { label, operation: rule.operation, references };
+  const inputType = root.definition.args.find((arg) => arg.name === 'input')?.type;
+  return {
+    label,
+    operation: rule.operation,
+    references,
+    root: { node: root.node, input: body, inputType, inFragment: root.inFragment },
+  };
 }
 
 function uniqueReferences(parts: readonly GraphqlPart[], limit: number): Reference[] {

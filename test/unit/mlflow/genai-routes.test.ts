@@ -38,6 +38,7 @@ const client: MlflowClient = {
   traceExperimentId: () => Promise.resolve(null),
   datasetExperimentIds: (id) => Promise.resolve(id === 'd-1' ? ['10'] : []),
   searchExperiments: () => Promise.reject(new Error('not used')),
+  searchEvaluationDatasets: () => Promise.reject(new Error('not used')),
   lookup: (path) => Promise.resolve(LOOKUPS[path] ?? null),
   registeredModel: () => Promise.resolve(null),
   searchRegisteredModels: () => Promise.reject(new Error('not used')),

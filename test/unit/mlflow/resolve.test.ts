@@ -41,6 +41,7 @@ function fakeClient(
     gatewayModelDefinitionId: (id) => answer(`model-definition:${id}`, undefined),
     mcpServerName: (name) => answer(`mcp-server:${name}`, undefined),
     searchExperiments: () => Promise.reject(new Error('not used')),
+    searchEvaluationDatasets: () => Promise.reject(new Error('not used')),
     lookup: (path) => {
       calls.push(`lookup:${path}`);
       return Promise.resolve(existing.lookups?.[path] ?? null);

@@ -61,15 +61,13 @@ describe('traces, datasets and bulk metrics: request -> references -> permission
   }
 
   it('refuses the empty lists that would search everything or create an unlinked dataset', () => {
-    for (const operation of [
-      'SearchTraces',
-      'SearchTracesV3',
-      'CreateDataset',
-      'SearchEvaluationDatasets',
-      'GetMetricHistoryBulk',
-    ]) {
+    for (const operation of ['SearchTraces', 'SearchTracesV3', 'CreateDataset', 'GetMetricHistoryBulk']) {
       expect(requiredLevel(engine, operation, []), operation).to.equal(null);
     }
+  });
+
+  it('lets SearchEvaluationDatasets name no experiment: a search of them all, filtered row by row', () => {
+    expect(requiredLevel(engine, 'SearchEvaluationDatasets', [])).to.equal('READ');
   });
 });
 

@@ -112,13 +112,6 @@ const ROWS: readonly Row[] = [
     needs: 'EDIT',
     experiments: ['2'],
   },
-  {
-    method: 'POST',
-    url: '/ajax-api/2.0/mlflow/experiments/search-datasets',
-    body: { experiment_ids: ['1', '2'] },
-    needs: 'READ',
-    experiments: ['1', '2'],
-  },
   // Runs.
   { method: 'POST', url: `${A2}/runs/create`, body: { experiment_id: '1' }, needs: 'EDIT', experiments: ['1'] },
   {
@@ -318,6 +311,7 @@ describe('every catalogued route through the pipeline', () => {
     const requests = [
       ...ROWS.map((row) => ({ method: row.method, path: row.url.split('?')[0] ?? '' })),
       { method: 'POST', path: `${A2}/runs/search` },
+      { method: 'POST', path: '/ajax-api/2.0/mlflow/experiments/search-datasets' },
       // GraphQL's GET form: its document travels in the body, which fetch cannot send on a GET (tested end to end
       // in test/e2e/graphql.test.ts).
       { method: 'GET', path: '/graphql' },

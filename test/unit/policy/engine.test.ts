@@ -96,6 +96,48 @@ describe('decision engine (opa-wasm)', () => {
     expect([...engine.visible(input('SearchExperiments', null))]).to.deep.equal([]);
   });
 
+  it('answers which resources are readable only when every target of theirs is (visible_resources)', async () => {
+    const engine = createDecisionEngine();
+    await engine.load(shipped, DATA);
+    const linked = (ref: string, id: string) => ({
+      type: 'experiment' as const,
+      id,
+      via: 'dataset' as const,
+      ref,
+      exists: true,
+    });
+    const datasets = buildPolicyInput({
+      principal: alice,
+      operation: 'SearchEvaluationDatasets',
+      targets: [linked('d-1', '1'), linked('d-12', '1'), linked('d-12', '2'), linked('d-2', '2')],
+      grants: new Map([[grantsKey('experiment', '1'), { user: 'READ', groups: {} }]]),
+      method: 'POST',
+      path: '/api/3.0/mlflow/datasets/search',
+      now: new Date(0),
+    });
+    expect([...engine.snapshot().visibleResources(datasets)]).to.deep.equal(['d-1']);
+  });
+
+  it('loads a bundle without visible_resources, and refuses only what needs it (503 MLGATE_POLICY_ERROR)', async () => {
+    const rego = [
+      'package mlgate.authz',
+      'decision := {"allow": true, "reasons": ["authenticated"], "obligations": [], "checks": []}',
+      'visible contains t.id if some t in input.targets',
+    ].join('\n\n');
+    const path = await buildWasmBundle(fixtures.path + '/older', rego, [
+      'mlgate/authz/decision',
+      'mlgate/authz/visible',
+    ]);
+    const engine = createDecisionEngine();
+    await engine.load(await readBundle(path), DATA);
+    expect(engine.decide(input('GetRun', 'READ')).allow).to.be.true;
+    expectCode(
+      () => engine.snapshot().visibleResources(input('SearchEvaluationDatasets', 'READ')),
+      'MLGATE_POLICY_ERROR',
+      503,
+    );
+  });
+
   it('reports the bundle revision once loaded', async () => {
     const engine = createDecisionEngine();
     expect(engine.status().loaded).to.be.false;
