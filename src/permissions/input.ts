@@ -135,7 +135,7 @@ export function parseGroupName(raw: string, syntax: InputSyntax): string {
 
 /** The one user or group a change is for. */
 export function parsePrincipal(
-  args: { readonly user: string | undefined; readonly group: string | undefined },
+  args: { readonly user?: string | undefined; readonly group?: string | undefined },
   syntax: InputSyntax,
 ): { principalType: PrincipalType; principal: string } {
   if ((args.user === undefined) === (args.group === undefined)) {

@@ -1,0 +1,17 @@
+/** What the permission routes of the gateway's own API (grants, regex rules, groups) are built from. */
+import type { PatternChecker } from '../../policy/patterns.js';
+import type { RuleLimits } from '../../policy/rule-limits.js';
+import type { Store } from '../../store/types.js';
+
+export interface PermissionApiDeps {
+  /** Every write bumps the permission version (src/store/), so the other replicas see it within the bound. */
+  readonly store: Store;
+  /** auth.admin_groups: members are administrators, as for the policy. */
+  readonly adminGroups: readonly string[];
+  /** Checks a regex rule's pattern with the policy's own regex engine. */
+  readonly patterns: PatternChecker;
+  /** permissions.max_rules_per_principal and max_rule_chars_per_principal. */
+  readonly limits: RuleLimits;
+  /** Called after each change: this replica loads it at once (LiveData.refresh) instead of at its next poll. */
+  readonly changed: () => Promise<void>;
+}
