@@ -4,22 +4,13 @@
  * store write bumps the permission version (src/store/), so every replica sees the change within the staleness
  * bound.
  */
-import type { PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
 import type { PatternChecker } from '../policy/patterns.js';
 import { type RuleLimits, ruleLimitProblem } from '../policy/rule-limits.js';
-import type { PrincipalType, RegexRuleRecord, ResourceType, Store } from '../store/types.js';
+import type { RegexRuleRecord, Store } from '../store/types.js';
 
-export interface NewRule {
-  readonly resourceType: ResourceType;
-  readonly principalType: PrincipalType;
-  readonly principal: string;
-  readonly pattern: string;
-  readonly priority: number;
-  readonly permission: PermissionLevel;
-  /** Who adds it: `cli`, or `api:<username>`. */
-  readonly createdBy: string;
-}
+/** A rule to add; `createdBy` is `cli`, or `api:<username>`. */
+export type NewRule = Omit<RegexRuleRecord, 'id' | 'createdAt'>;
 
 /**
  * Adds a regex rule whose other fields are already checked: the pattern must compile in the policy's own regex
