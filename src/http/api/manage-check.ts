@@ -5,6 +5,7 @@
  * snapshot. The operation is ManagePermissions (policies/mlgate/operations/data.yaml): MANAGE on the resource, and
  * a MANAGE grant (given, changed or removed) reserved to administrators.
  */
+import type { Principal } from '../../auth/principal.js';
 import type { PermissionLevel } from '../../config/schema.js';
 import { MlgateError } from '../../errors.js';
 import type { ResourceKindName } from '../../mlflow/resources/index.js';
@@ -58,13 +59,37 @@ export interface ManageRequest {
 /** Resolves, when the policy lets the caller make the change; throws the refusal otherwise. */
 export async function authorizeManage(deps: ManageCheckDeps, request: ManageRequest): Promise<void> {
   deps.liveData?.assertFresh();
-  const { resource, caller } = request;
+  const { decision, targets } = await decideManage(deps, request.caller, request);
+  if (!decision.allow) {
+    throw manageDenial(decision, { resource: request.resource, targets, method: request.method, path: request.path });
+  }
+}
+
+/**
+ * Whether `principal` (the user a grant is for) holds MANAGE on the resource now, from any source, as the policy
+ * decides: a grant made to them would replace what they hold (their own grant comes first), so it is a MANAGE grant
+ * being changed even when MANAGE reaches them through a group, a rule or the default.
+ */
+export async function holdsManage(
+  deps: ManageCheckDeps,
+  principal: Principal,
+  request: Omit<ManageRequest, 'caller' | 'change'>,
+): Promise<boolean> {
+  return (await decideManage(deps, principal, { ...request, change: {} })).decision.allow;
+}
+
+async function decideManage(
+  deps: ManageCheckDeps,
+  principal: Principal,
+  request: Omit<ManageRequest, 'caller'>,
+): Promise<{ readonly decision: Decision; readonly targets: readonly ResolvedTarget[] }> {
+  const { resource } = request;
   const { targets, grants } = await resolveTargets(deps, {
     route: { targets: [] },
     view: { params: { source: 'query', query: new URLSearchParams() }, query: new URLSearchParams(), path: {} },
     extraReferences: [{ kind: REFERENCE_KIND[resource.type], value: resource.id }],
-    username: caller.username,
-    groups: caller.groups,
+    username: principal.username ?? '',
+    groups: principal.groups,
   });
   const other = targets.find((target) => target.exists && target.type !== resource.type);
   if (other !== undefined) {
@@ -77,7 +102,7 @@ export async function authorizeManage(deps: ManageCheckDeps, request: ManageRequ
   }
   const decision = deps.engine.snapshot().decide(
     buildPolicyInput({
-      principal: caller,
+      principal,
       operation: MANAGE_OPERATION,
       targets,
       grants,
@@ -87,9 +112,7 @@ export async function authorizeManage(deps: ManageCheckDeps, request: ManageRequ
       now: request.now,
     }),
   );
-  if (!decision.allow) {
-    throw manageDenial(decision, { resource, targets, method: request.method, path: request.path });
-  }
+  return { decision, targets };
 }
 
 /** The policy input's attributes for a change (pure). */

@@ -29,10 +29,11 @@ describe('permissions API: MANAGE holders', () => {
 
   before(async () => {
     pipeline = await startPipeline({ registry: { churn: false, greeting: true } });
-    for (const name of ['alice', 'bob', 'carol', 'dave', 'edith']) {
+    for (const name of ['alice', 'bob', 'carol', 'dave', 'edith', 'gina']) {
       auth[name] = await pipeline.user(name);
     }
     await pipeline.store.users.update('dave', { groups: ['owners'] });
+    await pipeline.store.users.update('gina', { groups: ['owners'] });
     await grant('experiment', '1', 'user', 'alice', 'MANAGE');
     await grant('experiment', '1', 'user', 'bob', 'READ');
     await grant('experiment', '1', 'user', 'carol', 'MANAGE');
@@ -120,6 +121,11 @@ describe('permissions API: MANAGE holders', () => {
 
   it('counts MANAGE held through a group, as the policy does for MLflow requests', async () => {
     expect((await put('dave', '3', { user: 'frank' }, 'USE')).status).to.equal(200);
+    // Gina holds MANAGE through the group: a grant of her own would take it away, so it is a MANAGE grant to change.
+    const demoting = await put('dave', '3', { user: 'gina' }, 'READ');
+    expect(outcome(demoting)).to.deep.equal([403, 'MLGATE_PERMISSION_DENIED']);
+    expect(demoting.body['message']).to.contain('Only administrators may grant MANAGE');
+    expect(await levelOf('3', 'gina')).to.equal(undefined);
     expect(outcome(await put('dave', '1', { user: 'frank' }, 'USE'))).to.deep.equal([403, 'MLGATE_PERMISSION_DENIED']);
   });
 
