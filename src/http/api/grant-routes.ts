@@ -29,7 +29,7 @@ import type { GatewayState } from '../state.js';
 import { type Caller, caller, isAdministrator } from './caller.js';
 import { readJsonBody, readQuery } from './json-body.js';
 import { type ManageCheckDeps, type GrantChange, authorizeManage, holdsManage } from './manage-check.js';
-import type { PermissionApiDeps } from './permission-deps.js';
+import { type PermissionApiDeps, afterChange } from './permission-deps.js';
 
 /** Longest value of a field (a registered model name is at most 1000 characters, as the CLI takes it). */
 const MAX_FIELD = 1100;
@@ -162,7 +162,13 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
       permission,
       createdBy: `api:${me.username}`,
     });
-    await deps.changed();
+    await afterChange(deps, ctx.state, 'grant set', {
+      resource_type: resource.type,
+      resource_id: resource.id,
+      [holder.principalType]: holder.principal,
+      permission,
+      previous_permission: previous?.permission ?? null,
+    });
     const stored = await current(resource, holder);
     if (stored === undefined) {
       // Removed again by someone else in the meantime.
@@ -185,7 +191,12 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
         `${holder.principalType} ${holder.principal} has no grant on ${resource.label}.`,
       );
     }
-    await deps.changed();
+    await afterChange(deps, ctx.state, 'grant removed', {
+      resource_type: resource.type,
+      resource_id: resource.id,
+      [holder.principalType]: holder.principal,
+      previous_permission: previous?.permission ?? null,
+    });
     ctx.status = 204;
   });
 }

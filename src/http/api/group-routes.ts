@@ -19,7 +19,7 @@ import { groupJson } from '../../permissions/records.js';
 import type { GatewayState } from '../state.js';
 import { param, requireAdministrator } from './caller.js';
 import { readJsonBody } from './json-body.js';
-import type { PermissionApiDeps } from './permission-deps.js';
+import { type PermissionApiDeps, afterChange } from './permission-deps.js';
 
 const description = z.string().max(1000).optional();
 const creatorPermission = z.string().max(32).nullable().optional();
@@ -44,7 +44,7 @@ export function registerGroupRoutes(router: Router<GatewayState>, deps: Permissi
       creatorPermission: parseCreatorPermission(body.creator_permission, API_INPUT) ?? null,
       createdBy: `api:${me}`,
     });
-    await deps.changed();
+    await afterChange(deps, ctx.state, 'group defined', groupJson(group));
     ctx.status = 201;
     ctx.body = groupJson(group);
   });
@@ -64,7 +64,7 @@ export function registerGroupRoutes(router: Router<GatewayState>, deps: Permissi
     if (group === null) {
       throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `Group "${name}" is not defined (see GET /_mlgate/api/groups).`);
     }
-    await deps.changed();
+    await afterChange(deps, ctx.state, 'group changed', groupJson(group));
     ctx.body = groupJson(group);
   });
 
@@ -72,13 +72,14 @@ export function registerGroupRoutes(router: Router<GatewayState>, deps: Permissi
     admin(ctx.state);
     const name = parseGroupName(param(ctx, 'name'), API_INPUT);
     const deleted = await deleteGroupEverywhere(deps.store, name);
-    await deps.changed();
-    ctx.body = {
+    const answer = {
       deleted: name,
       defined: deleted.defined,
       grants_removed: deleted.grantsRemoved,
       rules_removed: deleted.rulesRemoved,
       members_removed: deleted.membersRemoved,
     };
+    await afterChange(deps, ctx.state, 'group deleted', answer);
+    ctx.body = answer;
   });
 }

@@ -2,6 +2,7 @@
 import type { PatternChecker } from '../../policy/patterns.js';
 import type { RuleLimits } from '../../policy/rule-limits.js';
 import type { Store } from '../../store/types.js';
+import type { GatewayState } from '../state.js';
 
 export interface PermissionApiDeps {
   /** Every write bumps the permission version (src/store/), so the other replicas see it within the bound. */
@@ -14,4 +15,18 @@ export interface PermissionApiDeps {
   readonly limits: RuleLimits;
   /** Called after each change: this replica loads it at once (LiveData.refresh) instead of at its next poll. */
   readonly changed: () => Promise<void>;
+}
+
+/**
+ * After a change is written: one log line saying who changed what (with the request id, an audit trail of the API's
+ * changes), then this replica loads it (PermissionApiDeps.changed).
+ */
+export async function afterChange(
+  deps: Pick<PermissionApiDeps, 'changed'>,
+  state: Pick<GatewayState, 'logger' | 'principal'>,
+  change: string,
+  fields: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  state.logger.info('permission change', { change, by: state.principal?.username ?? null, ...fields });
+  await deps.changed();
 }

@@ -26,7 +26,7 @@ import { ruleJson } from '../../permissions/records.js';
 import type { GatewayState } from '../state.js';
 import { param, requireAdministrator } from './caller.js';
 import { readJsonBody, readQuery } from './json-body.js';
-import type { PermissionApiDeps } from './permission-deps.js';
+import { type PermissionApiDeps, afterChange } from './permission-deps.js';
 
 const name = z.string().max(300).optional();
 const Filter = z.strictObject({ resource_type: name, user: name, group: name });
@@ -72,7 +72,7 @@ export function registerRuleRoutes(router: Router<GatewayState>, deps: Permissio
       permission: parseLevel(body.permission, API_INPUT),
       createdBy: `api:${me}`,
     });
-    await deps.changed();
+    await afterChange(deps, ctx.state, 'rule added', ruleJson(rule));
     ctx.status = 201;
     ctx.body = ruleJson(rule);
   });
@@ -83,7 +83,7 @@ export function registerRuleRoutes(router: Router<GatewayState>, deps: Permissio
     if (!(await deps.store.regexRules.remove(id))) {
       throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `There is no regex rule ${id} (see GET /_mlgate/api/rules).`);
     }
-    await deps.changed();
+    await afterChange(deps, ctx.state, 'rule removed', { id });
     ctx.status = 204;
   });
 }
