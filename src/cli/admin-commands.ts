@@ -3,9 +3,9 @@
  * enough to run mlgate without an admin UI.
  */
 import type { TokenService, TokenSummary } from '../auth/token-service.js';
-import { isValidGroupName, isValidUsername, normalizeUsername } from '../auth/usernames.js';
 import { MlgateError } from '../errors.js';
-import type { PrincipalType, Store } from '../store/types.js';
+import { CLI_INPUT, parseGroupName, parseUsername } from '../permissions/input.js';
+import type { Store } from '../store/types.js';
 
 export interface Output {
   /** Machine-readable result (printed as JSON with --json). */
@@ -24,18 +24,11 @@ export function requireUsername(raw: string | undefined): string {
   if (raw === undefined) {
     throw usage('A username is required.');
   }
-  const username = normalizeUsername(raw);
-  if (!isValidUsername(username)) {
-    throw usage(`"${raw}" is not a valid username (letters, digits and . _ @ + -, at most 128 characters).`);
-  }
-  return username;
+  return parseUsername(raw, CLI_INPUT);
 }
 
 export function requireGroup(raw: string): string {
-  if (!isValidGroupName(raw)) {
-    throw usage(`"${raw}" is not a valid group name.`);
-  }
-  return raw;
+  return parseGroupName(raw, CLI_INPUT);
 }
 
 export async function createUser(
@@ -163,17 +156,4 @@ export async function revokeToken(
     throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `User "${username}" has no token ${args.id}.`);
   }
   return { data: { revoked: args.id }, lines: [`Revoked token ${args.id} of ${username}.`] };
-}
-
-/** The one user or group a command names (--user or --group). */
-export function principalOf(args: { user: string | undefined; group: string | undefined }): {
-  principalType: PrincipalType;
-  principal: string;
-} {
-  if ((args.user === undefined) === (args.group === undefined)) {
-    throw usage('Give exactly one of --user <name> or --group <name>.');
-  }
-  return args.user !== undefined
-    ? { principalType: 'user', principal: requireUsername(args.user) }
-    : { principalType: 'group', principal: requireGroup(args.group as string) };
 }

@@ -3,15 +3,12 @@
  * (by id), a registered model or a prompt (by name, as MLflow's auth keys them), an AI gateway endpoint (by its id,
  * `e-…`, as MLflow's auth keys it).
  */
-import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
-import { isCanonicalExperimentId } from '../mlflow/resources/experiment.js';
-import type { ResourceType, Store } from '../store/types.js';
-import { type Output, principalOf } from './admin-commands.js';
+import { CLI_INPUT, type GrantResource, parseLevel, parsePrincipal, parseResource } from '../permissions/input.js';
+import type { Store } from '../store/types.js';
+import type { Output } from './admin-commands.js';
 
-function usage(message: string): MlgateError {
-  return new MlgateError('MLGATE_USAGE', `${message} Run "mlgate help" for usage.`);
-}
+export type { GrantResource } from '../permissions/input.js';
 
 /** The resource options of the grant commands. */
 export interface ResourceArgs {
@@ -24,24 +21,7 @@ export interface ResourceArgs {
   readonly 'gateway-model-definition'?: string | undefined;
 }
 
-export interface GrantResource {
-  readonly type: ResourceType;
-  readonly id: string;
-  /** For messages: `experiment 7`, `registered model "churn"`. */
-  readonly label: string;
-}
-
-/** An AI gateway endpoint id as MLflow makes it (h/gateway). */
-const GATEWAY_ENDPOINT_ID = /^e-[0-9a-f]{1,64}$/;
-/** An AI gateway model definition id as MLflow makes it (h/gateway). */
-const GATEWAY_MODEL_DEFINITION_ID = /^d-[0-9a-f]{1,64}$/;
-/** An MCP server name as MLflow accepts it: two non-empty segments (h/gateway). */
-const MCP_SERVER_NAME = /^[^/\s]{1,500}\/[^/\s]{1,500}$/;
-
-/** Longest registered model or prompt name accepted on the command line. */
-const MAX_NAME_LENGTH = 1000;
-
-/** The one resource a command names; refuses ids MLflow would read as another one. */
+/** The one resource a command names; refuses ids MLflow would read as another one (src/permissions/input.ts). */
 export function resourceOf(args: ResourceArgs): GrantResource {
   const given = [
     args.experiment === undefined ? [] : [['experiment', args.experiment] as const],
@@ -56,44 +36,12 @@ export function resourceOf(args: ResourceArgs): GrantResource {
   ].flat();
   const only = given[0];
   if (given.length !== 1 || only === undefined) {
-    throw usage(
+    throw CLI_INPUT.invalid(
       'Give exactly one of --experiment <id>, --registered-model <name>, --prompt <name>, --gateway-endpoint <id>, ' +
         '--gateway-model-definition <id> or --mcp-server <namespace/slug>.',
     );
   }
-  const [type, id] = only;
-  if (type === 'experiment') {
-    if (!isCanonicalExperimentId(id)) {
-      throw usage('--experiment <id> must be an MLflow experiment id as MLflow prints it (e.g. 7, not 007).');
-    }
-    return { type, id, label: `experiment ${id}` };
-  }
-  // The AI gateway (h/gateway): MLflow's endpoint ids are `e-` and hex digits.
-  if (type === 'gateway_endpoint') {
-    if (!GATEWAY_ENDPOINT_ID.test(id)) {
-      throw usage('--gateway-endpoint <id> must be an AI gateway endpoint id as MLflow gives it (e-…, not its name).');
-    }
-    return { type, id, label: `AI gateway endpoint ${id}` };
-  }
-  // AI gateway model definitions (h/gateway): `d-` and hex digits.
-  if (type === 'gateway_model_definition') {
-    if (!GATEWAY_MODEL_DEFINITION_ID.test(id)) {
-      throw usage('--gateway-model-definition <id> must be a model definition id as MLflow gives it (d-…).');
-    }
-    return { type, id, label: `AI gateway model definition ${id}` };
-  }
-  // MCP servers (h/gateway): named <namespace>/<slug>, as MLflow names them.
-  if (type === 'mcp_server') {
-    if (!MCP_SERVER_NAME.test(id)) {
-      throw usage('--mcp-server <name> must be an MCP server name as MLflow gives it (<namespace>/<slug>).');
-    }
-    return { type, id, label: `MCP server ${JSON.stringify(id)}` };
-  }
-  // eslint-disable-next-line no-control-regex
-  if (id === '' || id.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) {
-    throw usage(`--${type === 'prompt' ? 'prompt' : 'registered-model'} must be a name MLflow could have given.`);
-  }
-  return { type, id, label: `${type === 'prompt' ? 'prompt' : 'registered model'} ${JSON.stringify(id)}` };
+  return parseResource(only[0], only[1], CLI_INPUT);
 }
 
 function resourceData(resource: GrantResource): Record<string, string> {
@@ -105,17 +53,14 @@ export async function grant(
   args: ResourceArgs & { user: string | undefined; group: string | undefined; permission: string | undefined },
 ): Promise<Output> {
   const resource = resourceOf(args);
-  const { principalType, principal } = principalOf(args);
-  const permission = args.permission?.toUpperCase();
-  if (permission === undefined || !PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
-    throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')}.`);
-  }
+  const { principalType, principal } = parsePrincipal(args, CLI_INPUT);
+  const permission = parseLevel(args.permission, CLI_INPUT);
   await store.grants.put({
     resourceType: resource.type,
     resourceId: resource.id,
     principalType,
     principal,
-    permission: permission as PermissionLevel,
+    permission,
     createdBy: 'cli',
   });
   return {
@@ -129,7 +74,7 @@ export async function revoke(
   args: ResourceArgs & { user: string | undefined; group: string | undefined },
 ): Promise<Output> {
   const resource = resourceOf(args);
-  const { principalType, principal } = principalOf(args);
+  const { principalType, principal } = parsePrincipal(args, CLI_INPUT);
   if (!(await store.grants.remove(resource.type, resource.id, principalType, principal))) {
     throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `${principalType} ${principal} has no grant on ${resource.label}.`);
   }

@@ -1,41 +1,29 @@
 /**
  * `mlgate rule add|list|remove`: regex rules (issue 8) in the store. A pattern is checked by the policy engine's
- * own regex engine before it is stored (src/policy/patterns.ts).
+ * own regex engine before it is stored (src/policy/patterns.ts); the values are read as the API reads them
+ * (src/permissions/input.ts), and a rule is added as the API adds one (src/permissions/changes.ts).
  */
-import { PERMISSION_LEVELS, type PermissionLevel } from '../config/schema.js';
 import { MlgateError } from '../errors.js';
-import { CARRIER_TYPES, type CarrierType } from '../mlflow/resources/kind.js';
+import { addRegexRule } from '../permissions/changes.js';
+import {
+  CLI_INPUT,
+  parseLevel,
+  parsePrincipal,
+  parsePriority,
+  parseResourceType,
+  requirePattern,
+} from '../permissions/input.js';
+import { ruleJson } from '../permissions/records.js';
 import type { PatternChecker } from '../policy/patterns.js';
-import { type RuleLimits, ruleLimitProblem } from '../policy/rule-limits.js';
+import type { RuleLimits } from '../policy/rule-limits.js';
 import type { RegexRuleRecord, Store } from '../store/types.js';
-import { type Output, principalOf } from './admin-commands.js';
-
-/** Priorities are small integers: the lowest number that matches decides. */
-export const MAX_PRIORITY = 1_000_000;
-
-function usage(message: string): MlgateError {
-  return new MlgateError('MLGATE_USAGE', `${message} Run "mlgate help" for usage.`);
-}
+import type { Output } from './admin-commands.js';
 
 function describeRule(rule: RegexRuleRecord): string {
   return (
     `${rule.id}  ${rule.principalType} ${rule.principal}  ${rule.resourceType} name ~ ${JSON.stringify(rule.pattern)}` +
     `  priority ${rule.priority}  ${rule.permission}`
   );
-}
-
-function ruleData(rule: RegexRuleRecord): Record<string, unknown> {
-  return {
-    id: rule.id,
-    resource_type: rule.resourceType,
-    principal_type: rule.principalType,
-    principal: rule.principal,
-    pattern: rule.pattern,
-    priority: rule.priority,
-    permission: rule.permission,
-    created_at: rule.createdAt.toISOString(),
-    created_by: rule.createdBy,
-  };
 }
 
 export async function addRule(
@@ -51,56 +39,36 @@ export async function addRule(
     type?: string | undefined;
   },
 ): Promise<Output> {
-  const { principalType, principal } = principalOf(args);
-  const resourceType = (args.type ?? 'experiment').replaceAll('-', '_');
-  if (!CARRIER_TYPES.includes(resourceType as CarrierType)) {
-    throw usage(`--type must be one of ${CARRIER_TYPES.join(', ')} (the names a rule's pattern is matched against).`);
-  }
-  if (args.pattern === undefined) {
-    throw usage('--pattern <regex> is required (RE2 syntax, matched against the whole experiment name).');
-  }
-  patterns.check(args.pattern);
-  const priority = Number(args.priority ?? '');
-  if (args.priority === undefined || !/^[0-9]+$/.test(args.priority) || priority > MAX_PRIORITY) {
-    throw usage(
-      `--priority <n> is required: an integer from 0 to ${MAX_PRIORITY} (the lowest number that matches decides).`,
-    );
-  }
-  const permission = args.permission?.toUpperCase();
-  if (permission === undefined || !PERMISSION_LEVELS.includes(permission as PermissionLevel)) {
-    throw usage(`--permission must be one of ${PERMISSION_LEVELS.join(', ')} (NO_PERMISSIONS denies).`);
-  }
-  const theirs = (await store.regexRules.list()).filter(
-    (r) => r.resourceType === resourceType && r.principalType === principalType && r.principal === principal,
+  const { principalType, principal } = parsePrincipal(args, CLI_INPUT);
+  const resourceType = parseResourceType(
+    args.type ?? 'experiment',
+    CLI_INPUT,
+    "the names a rule's pattern is matched against",
   );
-  const problem = ruleLimitProblem([...theirs.map((r) => r.pattern), args.pattern], limits);
-  if (problem !== null) {
-    throw new MlgateError(
-      'MLGATE_RULE_LIMIT',
-      `${principalType} ${principal} would have ${problem} on ${resourceType} names. Combine patterns ` +
-        '(one alternation instead of several rules) or remove rules (mlgate rule list, mlgate rule remove).',
-    );
-  }
-  const rule = await store.regexRules.add({
-    resourceType: resourceType as CarrierType,
-    principalType,
-    principal,
-    pattern: args.pattern,
-    priority,
-    permission: permission as PermissionLevel,
-    createdBy: 'cli',
-  });
-  return { data: ruleData(rule), lines: [`Added regex rule ${describeRule(rule)}`] };
+  const pattern = requirePattern(args.pattern, CLI_INPUT);
+  const rule = await addRegexRule(
+    { store, patterns, limits },
+    {
+      resourceType,
+      principalType,
+      principal,
+      pattern,
+      priority: parsePriority(args.priority, CLI_INPUT),
+      permission: parseLevel(args.permission, CLI_INPUT),
+      createdBy: 'cli',
+    },
+  );
+  return { data: ruleJson(rule), lines: [`Added regex rule ${describeRule(rule)}`] };
 }
 
 export async function listRules(store: Store): Promise<Output> {
   const rules = await store.regexRules.list();
-  return { data: rules.map(ruleData), lines: rules.map(describeRule) };
+  return { data: rules.map(ruleJson), lines: rules.map(describeRule) };
 }
 
 export async function removeRule(store: Store, args: { id: string | undefined }): Promise<Output> {
   if (args.id === undefined) {
-    throw usage('A rule id is required (see mlgate rule list).');
+    throw CLI_INPUT.invalid('A rule id is required (see mlgate rule list).');
   }
   if (!(await store.regexRules.remove(args.id))) {
     throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `There is no regex rule ${args.id} (see mlgate rule list).`);

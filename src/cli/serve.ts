@@ -10,6 +10,10 @@ import type { AddressInfo } from 'node:net';
 import Router from 'koa-router';
 
 import { createApp } from '../app.js';
+import { registerGrantRoutes } from '../http/api/grant-routes.js';
+import { registerGroupRoutes } from '../http/api/group-routes.js';
+import type { PermissionApiDeps } from '../http/api/permission-deps.js';
+import { registerRuleRoutes } from '../http/api/rule-routes.js';
 import { registerTokenRoutes } from '../http/api/token-routes.js';
 import { OWN_PREFIX } from '../http/chains.js';
 import type { GatewayState } from '../http/state.js';
@@ -199,6 +203,36 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     adminGroups: config.auth.admin_groups,
     createWithToken: config.tokens.create_with_token,
   });
+  const resolver = createResolver({
+    client,
+    maxEntries: config.cache.run_max_entries,
+    missingTtlMs: config.cache.missing_ttl_ms,
+  });
+  const names = createExperimentNames({
+    client,
+    ttlMs: config.permissions.name_cache_ttl_ms,
+    maxEntries: config.cache.run_max_entries,
+    needed: () => liveData.hasRules(),
+  });
+  // Grants, regex rules and groups (issue 8): a change made here is loaded here at once, elsewhere within the bound.
+  const permissionApi: PermissionApiDeps = {
+    store,
+    adminGroups: config.auth.admin_groups,
+    patterns,
+    limits: ruleLimits(config),
+    changed: () => liveData.refresh(),
+  };
+  registerGrantRoutes(apiRoutes, {
+    ...permissionApi,
+    engine,
+    liveData,
+    resolver,
+    grantSource,
+    names,
+    maxResources: config.server.max_resources_per_request,
+  });
+  registerRuleRoutes(apiRoutes, permissionApi);
+  registerGroupRoutes(apiRoutes, permissionApi);
 
   const app = createApp({
     logger,
@@ -227,11 +261,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     trustedProxies: config.server.trusted_proxies,
     allowedOrigins: config.session.allowed_origins,
     routes: createRouteTable(ROUTES),
-    resolver: createResolver({
-      client,
-      maxEntries: config.cache.run_max_entries,
-      missingTtlMs: config.cache.missing_ttl_ms,
-    }),
+    resolver,
     grantSource,
     grants: store.grants,
     engine,
@@ -245,12 +275,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     searchMaxPages: config.upstream.search_max_pages,
     bodyIdleTimeoutMs: config.server.body_idle_timeout_ms,
     pageTokens: createPageTokens({ key: derivePageTokenKey(config.session.secret_key) }),
-    names: createExperimentNames({
-      client,
-      ttlMs: config.permissions.name_cache_ttl_ms,
-      maxEntries: config.cache.run_max_entries,
-      needed: () => liveData.hasRules(),
-    }),
+    names,
     liveData,
   });
   // An error that escapes the pipeline (a bug: the error boundary answers every request error) is logged with its

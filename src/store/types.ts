@@ -147,6 +147,8 @@ export interface GrantRepository {
     groups: readonly string[],
   ): Promise<Map<string, ResourceGrants>>;
   listForResource(resourceType: ResourceType, resourceId: string): Promise<GrantRecord[]>;
+  /** Every grant of one user or group, by resource type and id. */
+  listForPrincipal(principalType: PrincipalType, principal: string): Promise<GrantRecord[]>;
   /** Every grant (mlgate apply and export), in a stable order. */
   list(): Promise<GrantRecord[]>;
   /** Removes every grant on a resource (a new resource starts with none); returns how many. */

@@ -462,6 +462,31 @@ export function storeContract(store: () => Store): void {
       ]);
       await store().grants.removeAllForResource('experiment', '8801');
     });
+
+    it("lists one principal's grants, by resource, and no one else's", async () => {
+      const put = (resourceType: 'experiment' | 'prompt', resourceId: string, principalType: PrincipalType) =>
+        store().grants.put({
+          resourceType,
+          resourceId,
+          principalType,
+          principal: 'gp-one',
+          permission: 'EDIT',
+          createdBy: 't',
+        });
+      await put('prompt', 'p', 'group');
+      await put('experiment', '8812', 'group');
+      await put('experiment', '8811', 'group');
+      await put('experiment', '8811', 'user');
+      const listed = await store().grants.listForPrincipal('group', 'gp-one');
+      expect(listed.map((g) => [g.resourceType, g.resourceId, g.principalType])).to.deep.equal([
+        ['experiment', '8811', 'group'],
+        ['experiment', '8812', 'group'],
+        ['prompt', 'p', 'group'],
+      ]);
+      expect(await store().grants.listForPrincipal('group', 'gp-nobody')).to.deep.equal([]);
+      await store().grants.removeAllForPrincipal('group', 'gp-one');
+      await store().grants.removeAllForPrincipal('user', 'gp-one');
+    });
   });
 
   describe('groups', () => {

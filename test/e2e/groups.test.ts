@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 
 import { runClient } from './python.js';
-import { type Credentials, basic, cli, startExtraGateway, world } from './world.js';
+import { experimentStatus, waitForStatus } from './replica-wait.js';
+import { type Credentials, cli, startExtraGateway, world } from './world.js';
 
 async function userWithToken(username: string, groups: string[]): Promise<Credentials> {
   await cli(['user', 'create', username, ...groups.flatMap((g) => ['--group', g])]);
@@ -118,21 +119,8 @@ results["create"] = attempt(lambda: mlflow.create_experiment("gr-restricted/" + 
     );
     const id = (created['id'] as { value: string }).value;
     await cli(['grant', '--experiment', id, '--group', 'gr-readers', '--permission', 'READ']);
-    const status = async (): Promise<number> => {
-      const response = await fetch(`${other.url}/api/2.0/mlflow/experiments/get?experiment_id=${id}`, {
-        headers: { authorization: basic(mover) },
-      });
-      await response.arrayBuffer();
-      return response.status;
-    };
-    const waitFor = async (expected: number): Promise<number> => {
-      const started = performance.now();
-      while ((await status()) !== expected) {
-        if (performance.now() - started > 2_000) throw new Error(`still not ${expected} after 2 s`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return performance.now() - started;
-    };
+    const status = experimentStatus(other.url, mover, id);
+    const waitFor = (expected: number): Promise<number> => waitForStatus(status, expected);
     await waitFor(200);
     await cli(['user', 'set-groups', 'gr-mover']);
     await waitFor(403);

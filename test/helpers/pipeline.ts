@@ -6,6 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
+import Router from 'koa-router';
+
 import { createApp } from '../../src/app.js';
 import { createBasicAuthenticator } from '../../src/auth/basic-authenticator.js';
 import { createCredentialVerifier } from '../../src/auth/credentials.js';
@@ -24,6 +26,13 @@ import { runtimeData } from '../../src/policy/data.js';
 import { type DecisionEngine, createDecisionEngine } from '../../src/policy/engine.js';
 import type { ForwardOutcome, Upstream } from '../../src/proxy/upstream.js';
 import { createCachedGrantSource } from '../../src/store/grant-cache.js';
+import { registerGrantRoutes } from '../../src/http/api/grant-routes.js';
+import { registerGroupRoutes } from '../../src/http/api/group-routes.js';
+import type { PermissionApiDeps } from '../../src/http/api/permission-deps.js';
+import { registerRuleRoutes } from '../../src/http/api/rule-routes.js';
+import type { GatewayState } from '../../src/http/state.js';
+import { createPatternChecker } from '../../src/policy/patterns.js';
+import { ruleLimits } from '../../src/policy/rule-limits.js';
 import { createMemoryStore } from '../../src/store/memory/store.js';
 import type { Store } from '../../src/store/types.js';
 
@@ -75,7 +84,14 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
+export interface PipelineOptions {
+  /** auth.admin_groups for the permissions API. */
+  readonly adminGroups?: readonly string[];
+  /** Counts the permissions API's changes (PermissionApiDeps.changed). */
+  readonly onChange?: () => void;
+}
+
+export async function startPipeline(mlflow: FakeMlflow, options: PipelineOptions = {}): Promise<Pipeline> {
   const { config } = loadConfig({ env: { MLGATE_CACHE_TTL_MS: '0', MLGATE_SERVER_MODE: 'development' } });
   const store = createMemoryStore();
   const engine = createDecisionEngine();
@@ -95,6 +111,28 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
     close: () => undefined,
   };
   const grantSource = createCachedGrantSource(store.grants, { ttlMs: 0, maxEntries: 10 });
+  const resolver = createResolver({ client, maxEntries: 100, missingTtlMs: 0 });
+  // The gateway's permissions API (/_mlgate/api/grants, rules, groups), as serve.ts registers it.
+  const apiRoutes = new Router<GatewayState>({ prefix: '/_mlgate/api' });
+  const permissionApi: PermissionApiDeps = {
+    store,
+    adminGroups: options.adminGroups ?? ['mlflow-admin'],
+    patterns: await createPatternChecker(await readBundle(defaultBundlePath())),
+    limits: ruleLimits(config),
+    changed: () => {
+      options.onChange?.();
+      return Promise.resolve();
+    },
+  };
+  registerGrantRoutes(apiRoutes, {
+    ...permissionApi,
+    engine,
+    resolver,
+    grantSource,
+    maxResources: config.server.max_resources_per_request,
+  });
+  registerRuleRoutes(apiRoutes, permissionApi);
+  registerGroupRoutes(apiRoutes, permissionApi);
   const tokenHasher = createTokenHasher(deriveTokenKey(''));
   const app = createApp({
     logger: silentLogger,
@@ -113,7 +151,8 @@ export async function startPipeline(mlflow: FakeMlflow): Promise<Pipeline> {
     trustedProxies: [],
     allowedOrigins: [],
     routes: createRouteTable(ROUTES),
-    resolver: createResolver({ client, maxEntries: 100, missingTtlMs: 0 }),
+    resolver,
+    apiRoutes,
     grantSource,
     grants: store.grants,
     engine,

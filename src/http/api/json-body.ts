@@ -1,4 +1,4 @@
-/** Reads a small JSON request body of the gateway's own API and validates it with a zod schema. */
+/** Reads a small JSON request body (or the query string) of the gateway's own API and validates it with a zod schema. */
 import type { Context } from 'koa';
 import type { z } from 'zod';
 
@@ -22,10 +22,19 @@ export async function readJsonBody<S extends z.ZodType>(ctx: Context, schema: S)
       throw new MlgateError('MLGATE_REQUEST_INVALID', 'The body is not valid JSON.');
     }
   }
+  return validated(schema, value, 'body');
+}
+
+/** The query string's parameters, validated (a repeated parameter is an array, which a string field refuses). */
+export function readQuery<S extends z.ZodType>(ctx: Context, schema: S): z.infer<S> {
+  return validated(schema, { ...ctx.query }, 'query');
+}
+
+function validated<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-    throw new MlgateError('MLGATE_REQUEST_INVALID', `The body is not valid: ${problems.join('; ')}.`, {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`);
+    throw new MlgateError('MLGATE_REQUEST_INVALID', `The ${where} is not valid: ${problems.join('; ')}.`, {
       details: { problems },
     });
   }

@@ -13,11 +13,11 @@
 import type Router from 'koa-router';
 import { z } from 'zod';
 
-import type { Principal } from '../../auth/principal.js';
 import type { TokenService, TokenSummary } from '../../auth/token-service.js';
 import { isValidUsername, normalizeUsername } from '../../auth/usernames.js';
 import { MlgateError } from '../../errors.js';
 import type { GatewayState } from '../state.js';
+import { caller, param, requireAdministrator } from './caller.js';
 import { readJsonBody } from './json-body.js';
 
 export interface TokenRoutesDeps {
@@ -44,28 +44,6 @@ export function tokenJson(token: TokenSummary): Record<string, unknown> {
   };
 }
 
-/** Administrator as the policy sees one: flagged in the store, or in one of auth.admin_groups. */
-export function isAdministrator(principal: Principal, adminGroups: readonly string[]): boolean {
-  return principal.isAdmin || principal.groups.some((group) => adminGroups.includes(group));
-}
-
-function caller(state: GatewayState): Principal & { readonly username: string } {
-  const principal = state.principal;
-  if (principal?.authenticated !== true || principal.username === null) {
-    throw new MlgateError('MLGATE_AUTH_REQUIRED');
-  }
-  return principal as Principal & { readonly username: string };
-}
-
-/** A path parameter (koa-router has already decoded it). */
-function param(ctx: object, name: string): string {
-  const value = (ctx as { readonly params?: Readonly<Record<string, unknown>> }).params?.[name];
-  if (typeof value !== 'string') {
-    throw new MlgateError('MLGATE_REQUEST_INVALID', `The path has no ${name}.`);
-  }
-  return value;
-}
-
 function usernameParam(raw: string): string {
   const username = normalizeUsername(raw);
   if (!isValidUsername(username)) {
@@ -81,9 +59,7 @@ export function registerTokenRoutes(router: Router<GatewayState>, deps: TokenRou
     }
   };
   const requireAdmin = (state: GatewayState): void => {
-    if (!isAdministrator(caller(state), deps.adminGroups)) {
-      throw new MlgateError('MLGATE_ADMIN_REQUIRED');
-    }
+    requireAdministrator(state, deps.adminGroups, "list or revoke other users' access tokens");
   };
 
   router.get('/tokens', async (ctx) => {

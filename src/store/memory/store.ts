@@ -338,6 +338,12 @@ function memoryGrants(now: () => Date, version: PermissionVersionRepository): Gr
           .filter((g) => g.resourceType === type && g.resourceId === id)
           .sort((a, b) => compare(a.principalType, b.principalType) || compare(a.principal, b.principal)),
       ),
+    listForPrincipal: (principalType, principal) =>
+      Promise.resolve(
+        [...grants.values()]
+          .filter((g) => g.principalType === principalType && g.principal === principal)
+          .sort((a, b) => compare(a.resourceType, b.resourceType) || compare(a.resourceId, b.resourceId)),
+      ),
     list: () =>
       Promise.resolve(
         [...grants.values()].sort(

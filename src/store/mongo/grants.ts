@@ -128,5 +128,11 @@ export function createGrantRepository(
       );
       return docs.map(toRecord);
     },
+    async listForPrincipal(principalType, principal) {
+      const docs = await guarded('grants.list', () =>
+        collections.grants.find({ principalType, principal }).sort({ resourceType: 1, resourceId: 1 }).toArray(),
+      );
+      return docs.map(toRecord);
+    },
   };
 }

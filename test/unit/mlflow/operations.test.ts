@@ -1,4 +1,7 @@
-/** The catalogue and the policy's operations table name the same operations, one to one. */
+/**
+ * The catalogue and the policy's operations table name the same operations, one to one (with the operations of the
+ * gateway's own API, which no MLflow route names).
+ */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +12,7 @@ import { GRAPHQL_OPERATIONS } from '../../../src/mlflow/graphql/fields.js';
 import { OPERATIONS } from '../../../src/mlflow/operations.js';
 import { ROUTES } from '../../../src/mlflow/routes.js';
 import { packageRoot } from '../../../src/paths.js';
+import { OWN_OPERATIONS } from '../../../src/policy/own-operations.js';
 import { OPA } from '../../helpers/opa.js';
 
 const run = promisify(execFile);
@@ -32,7 +36,12 @@ describe('operation names', () => {
   });
 
   it('match the policy operations table in both directions', async () => {
-    expect(await policyOperations()).to.deep.equal([...OPERATIONS].sort());
+    expect(await policyOperations()).to.deep.equal([...OPERATIONS, ...OWN_OPERATIONS].sort());
+  });
+
+  it("keep the gateway's own operations apart from MLflow's", () => {
+    const mlflow = new Set<string>(OPERATIONS);
+    expect(OWN_OPERATIONS.filter((operation) => mlflow.has(operation))).to.deep.equal([]);
   });
 
   it('are each served by at least one catalogued route or GraphQL field', () => {

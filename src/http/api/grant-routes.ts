@@ -1,0 +1,202 @@
+/**
+ * Grants through the gateway's own API (issue 8: permission changes "on any replica (CLI or API)"):
+ *
+ *   GET    /_mlgate/api/grants?resource_type=&resource_id=&user=|group=   list (every filter optional)
+ *   PUT    /_mlgate/api/grants {resource_type, resource_id, user|group, permission}   create or replace
+ *   DELETE /_mlgate/api/grants?resource_type=&resource_id=&user=|group=   remove
+ *
+ * Administrators may do all of it. A user who holds MANAGE on a resource may list its grants and change them below
+ * MANAGE, as the policy decides (manage-check.ts, operation ManagePermissions); any other caller is refused. Values
+ * are read as the CLI reads them (src/permissions/input.ts); each write bumps the permission version in the store.
+ */
+import type Router from 'koa-router';
+import { z } from 'zod';
+
+import { MlgateError } from '../../errors.js';
+import {
+  API_INPUT,
+  type GrantResource,
+  parseLevel,
+  parsePrincipal,
+  parseResource,
+  parseResourceType,
+} from '../../permissions/input.js';
+import { grantJson } from '../../permissions/records.js';
+import { userPrincipal } from '../../auth/effective-groups.js';
+import type { PermissionLevel } from '../../config/schema.js';
+import type { GrantRecord, PrincipalType } from '../../store/types.js';
+import type { GatewayState } from '../state.js';
+import { type Caller, caller, isAdministrator } from './caller.js';
+import { readJsonBody, readQuery } from './json-body.js';
+import { type ManageCheckDeps, type GrantChange, authorizeManage, holdsManage } from './manage-check.js';
+import { type PermissionApiDeps, afterChange } from './permission-deps.js';
+
+/** Longest value of a field (a registered model name is at most 1000 characters, as the CLI takes it). */
+const MAX_FIELD = 1100;
+const field = z.string().max(MAX_FIELD).optional();
+
+const Filter = z.strictObject({ resource_type: field, resource_id: field, user: field, group: field });
+const Change = z.strictObject({
+  resource_type: field,
+  resource_id: field,
+  user: field,
+  group: field,
+  permission: field,
+});
+
+type Principal = { readonly principalType: PrincipalType; readonly principal: string };
+
+/** The resource of a change: both fields required. */
+function resourceOf(value: { resource_type?: string | undefined; resource_id?: string | undefined }): GrantResource {
+  const type = parseResourceType(value.resource_type, API_INPUT, 'the permission type of the resource');
+  return parseResource(type, value.resource_id ?? '', API_INPUT);
+}
+
+/** A listing's resource filter: both fields, or neither. */
+function resourceFilter(value: z.infer<typeof Filter>): GrantResource | null {
+  if (value.resource_type === undefined && value.resource_id === undefined) {
+    return null;
+  }
+  return resourceOf(value);
+}
+
+/** A listing's principal filter: user or group, or neither. */
+function principalFilter(value: z.infer<typeof Filter>): Principal | null {
+  return value.user === undefined && value.group === undefined ? null : parsePrincipal(value, API_INPUT);
+}
+
+function sameHolder(grant: GrantRecord, holder: Principal): boolean {
+  return grant.principalType === holder.principalType && grant.principal === holder.principal;
+}
+
+export function registerGrantRoutes(router: Router<GatewayState>, deps: PermissionApiDeps & ManageCheckDeps): void {
+  const store = deps.store;
+  const isAdmin = (me: Caller): boolean => isAdministrator(me, deps.adminGroups);
+  /** Administrators pass; anyone else needs the policy's yes for this change on this resource. */
+  const authorize = async (
+    ctx: { readonly method: string; readonly state: GatewayState },
+    me: Caller,
+    resource: GrantResource,
+    change: GrantChange,
+  ): Promise<void> => {
+    if (!isAdmin(me)) {
+      await authorizeManage(deps, {
+        caller: me,
+        resource,
+        change,
+        method: ctx.method,
+        path: ctx.state.path,
+        now: ctx.state.now,
+      });
+    }
+  };
+  const current = async (resource: GrantResource, holder: Principal): Promise<GrantRecord | undefined> =>
+    (await store.grants.listForResource(resource.type, resource.id)).find((g) => sameHolder(g, holder));
+  /**
+   * What a change to the holder's grant replaces, for a caller who is not an administrator: MANAGE when the holder
+   * is a user who holds MANAGE on the resource through any source (their own grant would now decide), else the
+   * level of the grant itself.
+   */
+  const replaced = async (
+    ctx: { readonly method: string; readonly state: GatewayState },
+    resource: GrantResource,
+    holder: Principal,
+    previous: GrantRecord | undefined,
+  ): Promise<PermissionLevel | undefined> => {
+    if (previous?.permission !== 'MANAGE' && holder.principalType === 'user') {
+      const user = await store.users.get(holder.principal);
+      const request = { resource, method: ctx.method, path: ctx.state.path, now: ctx.state.now };
+      if (user !== null && (await holdsManage(deps, userPrincipal(user, 'basic'), request))) {
+        return 'MANAGE';
+      }
+    }
+    return previous?.permission;
+  };
+  const changeOf = async (
+    ctx: { readonly method: string; readonly state: GatewayState },
+    me: Caller,
+    resource: GrantResource,
+    holder: Principal,
+    previous: GrantRecord | undefined,
+  ): Promise<GrantChange> => {
+    const currentPermission = isAdmin(me) ? previous?.permission : await replaced(ctx, resource, holder, previous);
+    return currentPermission === undefined ? {} : { currentPermission };
+  };
+
+  router.get('/grants', async (ctx) => {
+    const me = caller(ctx.state);
+    const filter = readQuery(ctx, Filter);
+    const resource = resourceFilter(filter);
+    const holder = principalFilter(filter);
+    let grants: GrantRecord[];
+    if (resource !== null) {
+      await authorize(ctx, me, resource, {});
+      grants = await store.grants.listForResource(resource.type, resource.id);
+    } else if (!isAdmin(me)) {
+      throw new MlgateError(
+        'MLGATE_ADMIN_REQUIRED',
+        'Only administrators may list grants across resources. Give resource_type and resource_id of a resource ' +
+          'you hold MANAGE on to list its grants.',
+      );
+    } else {
+      grants =
+        holder === null
+          ? await store.grants.list()
+          : await store.grants.listForPrincipal(holder.principalType, holder.principal);
+    }
+    ctx.body = { grants: grants.filter((g) => holder === null || sameHolder(g, holder)).map(grantJson) };
+  });
+
+  router.put('/grants', async (ctx) => {
+    const me = caller(ctx.state);
+    const body = await readJsonBody(ctx, Change);
+    const resource = resourceOf(body);
+    const holder = parsePrincipal(body, API_INPUT);
+    const permission = parseLevel(body.permission, API_INPUT);
+    const previous = await current(resource, holder);
+    await authorize(ctx, me, resource, { permission, ...(await changeOf(ctx, me, resource, holder, previous)) });
+    await store.grants.put({
+      resourceType: resource.type,
+      resourceId: resource.id,
+      ...holder,
+      permission,
+      createdBy: `api:${me.username}`,
+    });
+    await afterChange(deps, ctx.state, 'grant set', {
+      resource_type: resource.type,
+      resource_id: resource.id,
+      [holder.principalType]: holder.principal,
+      permission,
+      previous_permission: previous?.permission ?? null,
+    });
+    const stored = await current(resource, holder);
+    if (stored === undefined) {
+      // Removed again by someone else in the meantime.
+      throw new MlgateError('MLGATE_CONFLICT', `The grant on ${resource.label} was removed while it was being made.`);
+    }
+    ctx.body = { ...grantJson(stored), previous_permission: previous?.permission ?? null };
+  });
+
+  router.delete('/grants', async (ctx) => {
+    const me = caller(ctx.state);
+    const filter = readQuery(ctx, Filter);
+    const resource = resourceOf(filter);
+    const holder = parsePrincipal(filter, API_INPUT);
+    const previous = await current(resource, holder);
+    // Authorized before the answer says whether the grant exists: only who may manage the resource learns it.
+    await authorize(ctx, me, resource, await changeOf(ctx, me, resource, holder, previous));
+    if (!(await store.grants.remove(resource.type, resource.id, holder.principalType, holder.principal))) {
+      throw new MlgateError(
+        'MLGATE_NO_SUCH_OBJECT',
+        `${holder.principalType} ${holder.principal} has no grant on ${resource.label}.`,
+      );
+    }
+    await afterChange(deps, ctx.state, 'grant removed', {
+      resource_type: resource.type,
+      resource_id: resource.id,
+      [holder.principalType]: holder.principal,
+      previous_permission: previous?.permission ?? null,
+    });
+    ctx.status = 204;
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * Regex rules through the gateway's own API, administrators only (as `mlgate rule`):
+ *
+ *   GET    /_mlgate/api/rules?resource_type=&user=|group=          list (filters optional)
+ *   POST   /_mlgate/api/rules {resource_type?, user|group, pattern, priority, permission}   add (201)
+ *   DELETE /_mlgate/api/rules/:id                                   remove (204)
+ *
+ * Values are read as the CLI reads them (src/permissions/input.ts), and a rule is added as the CLI adds one: the
+ * pattern checked by the policy's own regex engine, the principal's rules within the limits
+ * (src/permissions/changes.ts).
+ */
+import type Router from 'koa-router';
+import { z } from 'zod';
+
+import { MlgateError } from '../../errors.js';
+import { addRegexRule } from '../../permissions/changes.js';
+import {
+  API_INPUT,
+  parseLevel,
+  parsePrincipal,
+  parsePriority,
+  parseResourceType,
+  requirePattern,
+} from '../../permissions/input.js';
+import { ruleJson } from '../../permissions/records.js';
+import type { GatewayState } from '../state.js';
+import { param, requireAdministrator } from './caller.js';
+import { readJsonBody, readQuery } from './json-body.js';
+import { type PermissionApiDeps, afterChange } from './permission-deps.js';
+
+const name = z.string().max(300).optional();
+const Filter = z.strictObject({ resource_type: name, user: name, group: name });
+const NewRule = z.strictObject({
+  resource_type: name,
+  user: name,
+  group: name,
+  // Longer patterns are refused by the pattern check, with its own message.
+  pattern: z.string().max(4096).optional(),
+  priority: z.number().optional(),
+  permission: name,
+});
+
+const RULE_TYPE = "the names a rule's pattern is matched against";
+
+export function registerRuleRoutes(router: Router<GatewayState>, deps: PermissionApiDeps): void {
+  const admin = (state: GatewayState): string =>
+    requireAdministrator(state, deps.adminGroups, 'list or change regex rules').username;
+
+  router.get('/rules', async (ctx) => {
+    admin(ctx.state);
+    const filter = readQuery(ctx, Filter);
+    const type =
+      filter.resource_type === undefined ? undefined : parseResourceType(filter.resource_type, API_INPUT, RULE_TYPE);
+    const holder = filter.user === undefined && filter.group === undefined ? null : parsePrincipal(filter, API_INPUT);
+    const rules = (await deps.store.regexRules.list()).filter(
+      (r) =>
+        (type === undefined || r.resourceType === type) &&
+        (holder === null || (r.principalType === holder.principalType && r.principal === holder.principal)),
+    );
+    ctx.body = { rules: rules.map(ruleJson) };
+  });
+
+  router.post('/rules', async (ctx) => {
+    const me = admin(ctx.state);
+    const body = await readJsonBody(ctx, NewRule);
+    const holder = parsePrincipal(body, API_INPUT);
+    const rule = await addRegexRule(deps, {
+      resourceType: parseResourceType(body.resource_type ?? 'experiment', API_INPUT, RULE_TYPE),
+      ...holder,
+      pattern: requirePattern(body.pattern, API_INPUT),
+      priority: parsePriority(body.priority, API_INPUT),
+      permission: parseLevel(body.permission, API_INPUT),
+      createdBy: `api:${me}`,
+    });
+    await afterChange(deps, ctx.state, 'rule added', ruleJson(rule));
+    ctx.status = 201;
+    ctx.body = ruleJson(rule);
+  });
+
+  router.delete('/rules/:id', async (ctx) => {
+    admin(ctx.state);
+    const id = param(ctx, 'id');
+    if (!(await deps.store.regexRules.remove(id))) {
+      throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `There is no regex rule ${id} (see GET /_mlgate/api/rules).`);
+    }
+    await afterChange(deps, ctx.state, 'rule removed', { id });
+    ctx.status = 204;
+  });
+}
