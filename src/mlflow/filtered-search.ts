@@ -48,6 +48,13 @@ export interface FilteredSearchDeps {
   readonly idOf: (row: Record<string, unknown>) => string | undefined;
   /** Ids of the rows the caller may read. */
   readonly visible: (ids: readonly string[]) => Promise<Set<string>>;
+  /**
+   * Rows asked about at once, in page order, when deciding a row costs a look-up each (evaluation datasets): the
+   * rest of a page is not decided once the caller's page and its look-ahead row are found. Absent: a whole page
+   * at once. (The decided rows then depend on where the readable ones are, as the look-ups' time already does on
+   * every matching row: see docs/operations.md.)
+   */
+  readonly chunkSize?: number;
   readonly maxPages: number;
   /** Called when MLflow answers 200 with a body the gateway cannot read. */
   readonly invalid: (answer: UpstreamAnswer) => Error;
@@ -105,8 +112,15 @@ export async function filteredSearch(
     if (ids.some((id) => id === undefined)) {
       throw deps.invalid(answer);
     }
-    const allowed = await deps.visible((ids as string[]).slice(position.skip));
+    const chunk = Math.max(deps.chunkSize ?? pageRows.length, 1);
+    const allowed = new Set<string>();
+    let decided = position.skip;
     for (let i = position.skip; i < pageRows.length; i++) {
+      if (i >= decided) {
+        const next = (ids as string[]).slice(i, i + chunk);
+        for (const id of await deps.visible(next)) allowed.add(id);
+        decided = i + next.length;
+      }
       if (!allowed.has(ids[i] as string)) {
         continue;
       }

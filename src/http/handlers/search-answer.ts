@@ -17,7 +17,7 @@ import type { ForwardDeps, GatewayContext } from './types.js';
 export async function runFilteredSearch(
   deps: ForwardDeps,
   ctx: GatewayContext,
-  search: Pick<FilteredSearchDeps, 'fetchPage' | 'rowsField' | 'idOf' | 'visible'> & {
+  search: Pick<FilteredSearchDeps, 'fetchPage' | 'rowsField' | 'idOf' | 'visible' | 'chunkSize'> & {
     /** Request fields MLflow gets as they are. */
     readonly passThrough: Readonly<Record<string, unknown>>;
     readonly binding: SearchBinding;
@@ -33,6 +33,7 @@ export async function runFilteredSearch(
       rowsField: search.rowsField,
       idOf: search.idOf,
       visible: search.visible,
+      ...(search.chunkSize === undefined ? {} : { chunkSize: search.chunkSize }),
       maxPages: deps.searchMaxPages,
       invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
     },

@@ -29,6 +29,8 @@ import type { ForwardDeps, ForwardHandler, GatewayContext } from './types.js';
 const DEFAULT_MAX_RESULTS = 1000;
 const MLFLOW_MAX_RESULTS = 50_000;
 const OPERATION = 'SearchEvaluationDatasets';
+/** Fewest rows decided at once (look-ups at most LOOKUP_CONCURRENCY at a time). */
+const MIN_CHUNK = 50;
 
 export const searchEvaluationDatasets: ForwardHandler = async (deps, ctx) => {
   const { params, principal, policy, decision } = ctx.state;
@@ -53,8 +55,11 @@ export const searchEvaluationDatasets: ForwardHandler = async (deps, ctx) => {
     ctx.body = {};
     return;
   }
+  const request = searchRequest(params, principal.username, experimentIds);
   await runFilteredSearch(deps, ctx, {
-    ...searchRequest(params, principal.username, experimentIds),
+    ...request,
+    // Each row costs a look-up: rows are decided a chunk at a time, and no further than the page needs.
+    chunkSize: Math.max(request.binding.maxResults + 1, MIN_CHUNK),
     fetchPage: (page) => deps.client.searchEvaluationDatasets(page),
     rowsField: 'datasets',
     idOf: (row) => (typeof row['dataset_id'] === 'string' && row['dataset_id'] !== '' ? row['dataset_id'] : undefined),

@@ -118,6 +118,41 @@ describe('filtered search with pagination', () => {
     }
   }
 
+  it('decided in chunks (a look-up per row), answers the same pages and decides no row past the look-ahead', async () => {
+    for (const [name, readable] of patterns) {
+      for (const [maxResults, chunkSize] of [
+        [1, 1],
+        [2, 3],
+        [5, 50],
+      ] as const) {
+        const whole = await readAll(deps(47, readable), maxResults, 20);
+        const decided: string[] = [];
+        const chunked: FilteredSearchDeps = {
+          ...deps(47, readable),
+          chunkSize,
+          visible: (ids) => {
+            expect(ids.length, 'a chunk at most').to.be.at.most(chunkSize);
+            decided.push(...ids);
+            return Promise.resolve(new Set(ids.filter((id) => readable(Number(id)))));
+          },
+        };
+        expect(await readAll(chunked, maxResults, 20), `${name}, chunks of ${chunkSize}`).to.deep.equal(whole);
+      }
+    }
+    // One readable row at the start: max_results 1 decides the first chunk only, then stops at the look-ahead.
+    const decided: string[] = [];
+    const early: FilteredSearchDeps = {
+      ...deps(47, (id) => id < 2),
+      chunkSize: 3,
+      visible: (ids) => {
+        decided.push(...ids);
+        return Promise.resolve(new Set(ids.filter((id) => Number(id) < 2)));
+      },
+    };
+    expect(page(await search(early, 1, FIRST_PAGE, 20)).ids).to.deep.equal(['0']);
+    expect(decided).to.deep.equal(['0', '1', '2']);
+  });
+
   it('fills full pages when enough readable rows follow, and resumes at the next readable row', async () => {
     const result = page(
       await search(
