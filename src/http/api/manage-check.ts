@@ -63,6 +63,16 @@ export async function authorizeManage(deps: ManageCheckDeps, request: ManageRequ
   if (!decision.allow) {
     throw manageDenial(decision, { resource: request.resource, targets, method: request.method, path: request.path });
   }
+  // Said only to a caller who may manage what the name is: the type of a registry name is not for everyone.
+  const other = targets.find((target) => target.exists && target.type !== request.resource.type);
+  if (other !== undefined) {
+    // A registered model named like a prompt (or the other way round): its grants are of the other type.
+    throw new MlgateError(
+      'MLGATE_REQUEST_INVALID',
+      `${JSON.stringify(request.resource.id)} is a ${other.type.replaceAll('_', ' ')} in MLflow, not a ` +
+        `${request.resource.type.replaceAll('_', ' ')}: use resource_type ${other.type}.`,
+    );
+  }
 }
 
 /**
@@ -91,15 +101,6 @@ async function decideManage(
     username: principal.username ?? '',
     groups: principal.groups,
   });
-  const other = targets.find((target) => target.exists && target.type !== resource.type);
-  if (other !== undefined) {
-    // A registered model named like a prompt (or the other way round): its grants are of the other type.
-    throw new MlgateError(
-      'MLGATE_REQUEST_INVALID',
-      `${JSON.stringify(resource.id)} is a ${other.type.replaceAll('_', ' ')} in MLflow, not a ` +
-        `${resource.type.replaceAll('_', ' ')}: use resource_type ${other.type}.`,
-    );
-  }
   const decision = deps.engine.snapshot().decide(
     buildPolicyInput({
       principal,
@@ -134,7 +135,8 @@ export function manageDenial(
   },
 ): MlgateError {
   const details = { reasons: decision.reasons, operation: MANAGE_OPERATION };
-  if (decision.reasons.includes('reserved-value')) {
+  // Only a caller refused for nothing else learns that a MANAGE grant is at stake.
+  if (decision.reasons.length === 1 && decision.reasons[0] === 'reserved-value') {
     return new MlgateError(
       'MLGATE_PERMISSION_DENIED',
       `Only administrators may grant MANAGE, or change or remove a grant that is MANAGE, on ${context.resource.label}. ` +
@@ -151,10 +153,15 @@ export function manageDenial(
       { details },
     );
   }
-  return denialError(decision, {
-    operation: MANAGE_OPERATION,
-    method: context.method,
-    path: context.path,
-    targets: context.targets,
-  });
+  // Refused for the caller's own permission first: the reserved grant is not mentioned.
+  const reasons = decision.reasons.filter((reason) => reason !== 'reserved-value');
+  return denialError(
+    { ...decision, reasons },
+    {
+      operation: MANAGE_OPERATION,
+      method: context.method,
+      path: context.path,
+      targets: context.targets,
+    },
+  );
 }

@@ -3,6 +3,7 @@
  *
  *   GET    /_mlgate/api/rules?resource_type=&user=|group=          list (filters optional)
  *   POST   /_mlgate/api/rules {resource_type?, user|group, pattern, priority, permission}   add (201)
+ *   PATCH  /_mlgate/api/rules/:id {priority?, permission?}         change (the pattern and principal stay)
  *   DELETE /_mlgate/api/rules/:id                                   remove (204)
  *
  * Values are read as the CLI reads them (src/permissions/input.ts), and a rule is added as the CLI adds one: the
@@ -40,6 +41,8 @@ const NewRule = z.strictObject({
   permission: name,
 });
 
+const RuleChange = z.strictObject({ priority: z.number().optional(), permission: name });
+
 const RULE_TYPE = "the names a rule's pattern is matched against";
 
 export function registerRuleRoutes(router: Router<GatewayState>, deps: PermissionApiDeps): void {
@@ -74,6 +77,27 @@ export function registerRuleRoutes(router: Router<GatewayState>, deps: Permissio
     });
     await afterChange(deps, ctx.state, 'rule added', ruleJson(rule));
     ctx.status = 201;
+    ctx.body = ruleJson(rule);
+  });
+
+  router.patch('/rules/:id', async (ctx) => {
+    const me = admin(ctx.state);
+    const id = param(ctx, 'id');
+    const body = await readJsonBody(ctx, RuleChange);
+    if (body.priority === undefined && body.permission === undefined) {
+      throw API_INPUT.invalid(
+        'Give priority and/or permission (to change the pattern, add a rule and remove this one).',
+      );
+    }
+    const rule = await deps.store.regexRules.update(id, {
+      ...(body.priority === undefined ? {} : { priority: parsePriority(body.priority, API_INPUT) }),
+      ...(body.permission === undefined ? {} : { permission: parseLevel(body.permission, API_INPUT) }),
+      createdBy: `api:${me}`,
+    });
+    if (rule === null) {
+      throw new MlgateError('MLGATE_NO_SUCH_OBJECT', `There is no regex rule ${id} (see GET /_mlgate/api/rules).`);
+    }
+    await afterChange(deps, ctx.state, 'rule changed', ruleJson(rule));
     ctx.body = ruleJson(rule);
   });
 

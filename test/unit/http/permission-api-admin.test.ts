@@ -113,6 +113,16 @@ describe('permissions API: administrators, validation', () => {
     const listed = await call(admin, 'GET', '/rules?group=team-a');
     expect((listed.body['rules'] as { id: string }[]).map((r) => r.id)).to.deep.equal([added.body['id']]);
     expect((await call(admin, 'GET', '/rules?user=nobody')).body['rules']).to.deep.equal([]);
+    const path = `/rules/${String(added.body['id'])}`;
+    const changed = await call(admin, 'PATCH', path, { priority: 5, permission: 'no_permissions' });
+    expect(changed.body).to.deep.include({ pattern: 'team-a/.*', priority: 5, permission: 'NO_PERMISSIONS' });
+    expect(outcome(await call(admin, 'PATCH', path, { priority: -5 }))).to.deep.equal([400, 'MLGATE_REQUEST_INVALID']);
+    expect(outcome(await call(admin, 'PATCH', path, { pattern: 'x' }))).to.deep.equal([400, 'MLGATE_REQUEST_INVALID']);
+    expect(outcome(await call(admin, 'PATCH', path, {}))).to.deep.equal([400, 'MLGATE_REQUEST_INVALID']);
+    expect(outcome(await call(admin, 'PATCH', '/rules/ghost', { priority: 1 }))).to.deep.equal([
+      404,
+      'MLGATE_NO_SUCH_OBJECT',
+    ]);
     expect((await call(admin, 'DELETE', `/rules/${String(added.body['id'])}`)).status).to.equal(204);
     expect(outcome(await call(admin, 'DELETE', `/rules/${String(added.body['id'])}`))).to.deep.equal([
       404,
@@ -223,6 +233,7 @@ describe('permissions API: administrators, validation', () => {
     for (const [method, path, body] of [
       ['GET', '/rules', undefined],
       ['POST', '/rules', rule],
+      ['PATCH', '/rules/r1', { permission: 'MANAGE' }],
       ['DELETE', '/rules/r1', undefined],
       ['GET', '/groups', undefined],
       ['POST', '/groups', { name: 'mine' }],

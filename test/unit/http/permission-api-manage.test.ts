@@ -98,6 +98,10 @@ describe('permissions API: MANAGE holders', () => {
     }
     expect(await levelOf('1', 'bob')).to.equal('READ');
     expect(await levelOf('1', 'frank')).to.equal(undefined);
+    // Nor do they learn whose grant is MANAGE: the refusal is about their own permission.
+    const onOwner = await put('bob', '1', { user: 'carol' }, 'READ');
+    expect(outcome(onOwner)).to.deep.equal([403, 'MLGATE_PERMISSION_DENIED']);
+    expect(onOwner.body['message']).to.contain('needs MANAGE on experiment 1').and.not.contain('Only administrators');
   });
 
   it('leaves MANAGE grants to administrators: not given, changed nor removed by a MANAGE holder', async () => {
@@ -154,6 +158,9 @@ describe('permissions API: MANAGE holders', () => {
       resource_id: 'greeting',
     });
     expect(outcome(greeting)).to.deep.equal([403, 'MLGATE_PERMISSION_DENIED']);
+    // A caller who may not manage it is not told what the name is.
+    const notTheirs = await call('edith', 'PUT', '/grants', { ...model, resource_type: 'prompt' });
+    expect(outcome(notTheirs)).to.deep.equal([403, 'MLGATE_PERMISSION_DENIED']);
     const missing = await call('alice', 'PUT', '/grants', { ...model, resource_id: 'nothing' });
     expect(outcome(missing)).to.deep.equal([404, 'MLGATE_RESOURCE_NOT_FOUND']);
   });
