@@ -22,13 +22,13 @@ import {
   parseResourceType,
 } from '../../permissions/input.js';
 import { grantJson } from '../../permissions/records.js';
-import { userPrincipal } from '../../auth/effective-groups.js';
 import type { PermissionLevel } from '../../config/schema.js';
 import type { GrantRecord, PrincipalType } from '../../store/types.js';
 import type { GatewayState } from '../state.js';
 import { type Caller, caller, isAdministrator } from './caller.js';
 import { readJsonBody, readQuery } from './json-body.js';
-import { type ManageCheckDeps, type GrantChange, authorizeManage, holdsManage } from './manage-check.js';
+import { affectedUsers } from './affected-users.js';
+import { type ManageCheckDeps, type GrantChange, authorizeManage, changesManage } from './manage-check.js';
 import { type PermissionApiDeps, afterChange } from './permission-deps.js';
 
 /** Longest value of a field (a registered model name is at most 1000 characters, as the CLI takes it). */
@@ -93,20 +93,24 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
   const current = async (resource: GrantResource, holder: Principal): Promise<GrantRecord | undefined> =>
     (await store.grants.listForResource(resource.type, resource.id)).find((g) => sameHolder(g, holder));
   /**
-   * What a change to the holder's grant replaces, for a caller who is not an administrator: MANAGE when the holder
-   * is a user who holds MANAGE on the resource through any source (their own grant would now decide), else the
-   * level of the grant itself.
+   * What a change to the holder's grant replaces, for a caller who is not an administrator: MANAGE when it would
+   * give or take MANAGE from anyone (the holder, or a stored member of the holder group) by any source, as the
+   * policy decides with their grants before and after it (manage-check.ts changesManage); else the level of the
+   * grant itself.
    */
   const replaced = async (
     ctx: { readonly method: string; readonly state: GatewayState },
     resource: GrantResource,
     holder: Principal,
     previous: GrantRecord | undefined,
+    permission: PermissionLevel | null,
   ): Promise<PermissionLevel | undefined> => {
-    if (previous?.permission !== 'MANAGE' && holder.principalType === 'user') {
-      const user = await store.users.get(holder.principal);
-      const request = { resource, method: ctx.method, path: ctx.state.path, now: ctx.state.now };
-      if (user !== null && (await holdsManage(deps, userPrincipal(user, 'basic'), request))) {
+    if (previous?.permission === 'MANAGE') {
+      return previous.permission;
+    }
+    const request = { resource, method: ctx.method, path: ctx.state.path, now: ctx.state.now };
+    for (const user of await affectedUsers(store.users, holder)) {
+      if (await changesManage(deps, user, request, { ...holder, permission })) {
         return 'MANAGE';
       }
     }
@@ -118,8 +122,11 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
     resource: GrantResource,
     holder: Principal,
     previous: GrantRecord | undefined,
+    permission: PermissionLevel | null,
   ): Promise<GrantChange> => {
-    const currentPermission = isAdmin(me) ? previous?.permission : await replaced(ctx, resource, holder, previous);
+    const currentPermission = isAdmin(me)
+      ? previous?.permission
+      : await replaced(ctx, resource, holder, previous, permission);
     return currentPermission === undefined ? {} : { currentPermission };
   };
 
@@ -154,7 +161,10 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
     const holder = parsePrincipal(body, API_INPUT);
     const permission = parseLevel(body.permission, API_INPUT);
     const previous = await current(resource, holder);
-    await authorize(ctx, me, resource, { permission, ...(await changeOf(ctx, me, resource, holder, previous)) });
+    await authorize(ctx, me, resource, {
+      permission,
+      ...(await changeOf(ctx, me, resource, holder, previous, permission)),
+    });
     await store.grants.put({
       resourceType: resource.type,
       resourceId: resource.id,
@@ -184,7 +194,7 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
     const holder = parsePrincipal(filter, API_INPUT);
     const previous = await current(resource, holder);
     // Authorized before the answer says whether the grant exists: only who may manage the resource learns it.
-    await authorize(ctx, me, resource, await changeOf(ctx, me, resource, holder, previous));
+    await authorize(ctx, me, resource, await changeOf(ctx, me, resource, holder, previous, null));
     if (!(await store.grants.remove(resource.type, resource.id, holder.principalType, holder.principal))) {
       throw new MlgateError(
         'MLGATE_NO_SUCH_OBJECT',
