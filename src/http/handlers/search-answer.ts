@@ -17,7 +17,7 @@ import type { ForwardDeps, GatewayContext } from './types.js';
 export async function runFilteredSearch(
   deps: ForwardDeps,
   ctx: GatewayContext,
-  search: Pick<FilteredSearchDeps, 'fetchPage' | 'rowsField' | 'idOf' | 'visible'> & {
+  search: Pick<FilteredSearchDeps, 'fetchPage' | 'rowsField' | 'idOf' | 'visible' | 'maxRowsChecked'> & {
     /** Request fields MLflow gets as they are. */
     readonly passThrough: Readonly<Record<string, unknown>>;
     readonly binding: SearchBinding;
@@ -34,6 +34,7 @@ export async function runFilteredSearch(
       idOf: search.idOf,
       visible: search.visible,
       maxPages: deps.searchMaxPages,
+      ...(search.maxRowsChecked === undefined ? {} : { maxRowsChecked: search.maxRowsChecked }),
       invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
     },
     {

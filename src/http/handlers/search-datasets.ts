@@ -29,6 +29,12 @@ import type { ForwardDeps, ForwardHandler, GatewayContext } from './types.js';
 const DEFAULT_MAX_RESULTS = 1000;
 const MLFLOW_MAX_RESULTS = 50_000;
 const OPERATION = 'SearchEvaluationDatasets';
+/**
+ * Most datasets one request looks up (one MLflow request each): without it a caller's one search over many datasets
+ * they cannot read made the gateway send MLflow one request per dataset, up to search_max_pages pages of up to
+ * 50 000 rows. Past it the caller gets what was found and a page token to go on with (filtered-search.ts).
+ */
+export const DATASET_ROWS_CHECKED = 2000;
 
 export const searchEvaluationDatasets: ForwardHandler = async (deps, ctx) => {
   const { params, principal, policy, decision } = ctx.state;
@@ -60,6 +66,7 @@ export const searchEvaluationDatasets: ForwardHandler = async (deps, ctx) => {
     idOf: (row) => (typeof row['dataset_id'] === 'string' && row['dataset_id'] !== '' ? row['dataset_id'] : undefined),
     visible: (ids) => readableDatasets(deps, ctx, ids),
     pageLimit: MLFLOW_MAX_RESULTS,
+    maxRowsChecked: DATASET_ROWS_CHECKED,
   });
 };
 
