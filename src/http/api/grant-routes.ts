@@ -124,9 +124,13 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
     previous: GrantRecord | undefined,
     permission: PermissionLevel | null,
   ): Promise<GrantChange> => {
-    const currentPermission = isAdmin(me)
-      ? previous?.permission
-      : await replaced(ctx, resource, holder, previous, permission);
+    if (isAdmin(me)) {
+      return previous === undefined ? {} : { currentPermission: previous.permission };
+    }
+    // The caller's own right first (MANAGE on the resource, and no MANAGE asked for): who may not change the
+    // resource's grants learns nothing of who holds what on it, nor makes the gateway look at a group's members.
+    await authorize(ctx, me, resource, permission === null ? {} : { permission });
+    const currentPermission = await replaced(ctx, resource, holder, previous, permission);
     return currentPermission === undefined ? {} : { currentPermission };
   };
 

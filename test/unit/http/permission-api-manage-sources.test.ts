@@ -84,6 +84,15 @@ describe('permissions API: MANAGE from regex rules', () => {
     expect(await levelOf('hal')).to.equal('NO_PERMISSIONS');
   });
 
+  it('tells a caller without MANAGE only that: not whether the user or group holds an owner', async () => {
+    const holders: Record<string, string>[] = [{ group: 'team-d' }, { user: 'dave' }, { group: 'team-z' }];
+    for (const holder of holders) {
+      const refused = await put('hal', holder, 'READ');
+      expect(outcome(refused), JSON.stringify(holder)).to.deep.equal([403, 'MLGATE_PERMISSION_DENIED']);
+      expect(refused.body['message']).to.contain('ManagePermissions needs MANAGE on experiment 5');
+    }
+  });
+
   it('still lets a MANAGE holder grant a group that holds no owner', async () => {
     expect((await put('alice', { group: 'team-z' }, 'READ')).status).to.equal(200);
     expect((await put('alice', { user: 'zed' }, 'EDIT')).status).to.equal(200);
