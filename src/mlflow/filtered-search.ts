@@ -17,7 +17,10 @@
  * search there, would show the same thing and lose readable rows). That tells
  * the caller that `pageSize × maxPages` rows lay in the range just read: a
  * threshold of at least 20 000 rows by default, which a caller can raise with
- * a larger max_results but not lower.
+ * a larger max_results but not lower. A search that looks each row up in
+ * MLflow to decide it (evaluation datasets) has a row budget as well
+ * (maxRowsChecked), which ends a search the same way, after a fixed number of
+ * rows the caller cannot lower.
  */
 import { MlgateError } from '../errors.js';
 import type { UpstreamAnswer } from './client.js';
@@ -56,6 +59,12 @@ export interface FilteredSearchDeps {
    */
   readonly chunkSize?: number;
   readonly maxPages: number;
+  /**
+   * Most rows one search hands to `visible`, when deciding a row costs a look-up of its own in MLflow (evaluation
+   * datasets): spent like the page budget, the search then returns what it found and the position of the first row
+   * it did not decide. Absent: only the page budget applies.
+   */
+  readonly maxRowsChecked?: number;
   /** Called when MLflow answers 200 with a body the gateway cannot read. */
   readonly invalid: (answer: UpstreamAnswer) => Error;
 }
@@ -93,7 +102,11 @@ export async function filteredSearch(
 ): Promise<FilteredSearchResult> {
   let position = request.start;
   const rows: unknown[] = [];
+  let checked = 0;
   for (let page = 0; page < deps.maxPages; page++) {
+    if (checked >= (deps.maxRowsChecked ?? Infinity)) {
+      return { kind: 'page', rows, next: position };
+    }
     const answer = await deps.fetchPage({
       ...request.passThrough,
       max_results: request.pageSize,
@@ -112,13 +125,16 @@ export async function filteredSearch(
     if (ids.some((id) => id === undefined)) {
       throw deps.invalid(answer);
     }
-    const chunk = Math.max(deps.chunkSize ?? pageRows.length, 1);
+    // Rows past the row budget are not decided now: the search stops at the first of them.
+    const end = Math.min(pageRows.length, position.skip + Math.max(0, (deps.maxRowsChecked ?? Infinity) - checked));
+    const chunk = Math.max(deps.chunkSize ?? end - position.skip, 1);
     const allowed = new Set<string>();
     let decided = position.skip;
-    for (let i = position.skip; i < pageRows.length; i++) {
+    for (let i = position.skip; i < end; i++) {
       if (i >= decided) {
-        const next = (ids as string[]).slice(i, i + chunk);
+        const next = (ids as string[]).slice(i, Math.min(i + chunk, end));
         for (const id of await deps.visible(next)) allowed.add(id);
+        checked += next.length;
         decided = i + next.length;
       }
       if (!allowed.has(ids[i] as string)) {
@@ -129,6 +145,10 @@ export async function filteredSearch(
         return { kind: 'page', rows, next: { upstream: position.upstream, skip: i } };
       }
       rows.push(pageRows[i]);
+    }
+    if (end < pageRows.length) {
+      // Row budget spent, as the page budget below.
+      return { kind: 'page', rows, next: { upstream: position.upstream, skip: end } };
     }
     if (next === '') {
       return { kind: 'page', rows, next: undefined };

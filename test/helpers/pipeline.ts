@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/logging.js';
 import type { MlflowClient } from '../../src/mlflow/client.js';
 import { createRouteTable } from '../../src/mlflow/match.js';
+import { createExperimentNames } from '../../src/mlflow/names.js';
 import { createPageTokens, derivePageTokenKey } from '../../src/mlflow/page-token.js';
 import { createResolver } from '../../src/mlflow/resolve.js';
 import { ROUTES } from '../../src/mlflow/routes.js';
@@ -129,6 +130,8 @@ export async function startPipeline(mlflow: FakeMlflow, options: PipelineOptions
     engine,
     resolver,
     grantSource,
+    // Experiment names for regex rules, as serve.ts gives them (never cached here).
+    names: createExperimentNames({ client, ttlMs: 0, maxEntries: 100, needed: () => true }),
     maxResources: config.server.max_resources_per_request,
   });
   registerRuleRoutes(apiRoutes, permissionApi);

@@ -22,13 +22,13 @@ import {
   parseResourceType,
 } from '../../permissions/input.js';
 import { grantJson } from '../../permissions/records.js';
-import { userPrincipal } from '../../auth/effective-groups.js';
 import type { PermissionLevel } from '../../config/schema.js';
 import type { GrantRecord, PrincipalType } from '../../store/types.js';
 import type { GatewayState } from '../state.js';
 import { type Caller, caller, isAdministrator } from './caller.js';
 import { readJsonBody, readQuery } from './json-body.js';
-import { type ManageCheckDeps, authorizeManage, holdsManage } from './manage-check.js';
+import { affectedUsers } from './affected-users.js';
+import { type ManageCheckDeps, type GrantChange, authorizeManage, changesManage } from './manage-check.js';
 import { type PermissionApiDeps, afterChange } from './permission-deps.js';
 
 /** Longest value of a field (a registered model name is at most 1000 characters, as the CLI takes it). */
@@ -72,37 +72,66 @@ function sameHolder(grant: GrantRecord, holder: Principal): boolean {
 export function registerGrantRoutes(router: Router<GatewayState>, deps: PermissionApiDeps & ManageCheckDeps): void {
   const store = deps.store;
   const isAdmin = (me: Caller): boolean => isAdministrator(me, deps.adminGroups);
-  const current = async (resource: GrantResource, holder: Principal): Promise<GrantRecord | undefined> =>
-    (await store.grants.listForResource(resource.type, resource.id)).find((g) => sameHolder(g, holder));
-  /**
-   * Administrators pass; anyone else needs the policy's yes for the change on the resource (the level asked for, the
-   * level of the grant replaced or removed). Then, when the grant is a user's and is not MANAGE itself, the user may
-   * still hold MANAGE through a group, a rule or the default: a grant of their own would decide instead, so it is a
-   * MANAGE grant being replaced, and asked again as such.
-   */
+  /** Administrators pass; anyone else needs the policy's yes for this change on this resource. */
   const authorize = async (
     ctx: { readonly method: string; readonly state: GatewayState },
     me: Caller,
     resource: GrantResource,
-    asked: { readonly permission?: PermissionLevel },
-    target?: { readonly holder: Principal; readonly previous: GrantRecord | undefined },
+    change: GrantChange,
   ): Promise<void> => {
+    if (!isAdmin(me)) {
+      await authorizeManage(deps, {
+        caller: me,
+        resource,
+        change,
+        method: ctx.method,
+        path: ctx.state.path,
+        now: ctx.state.now,
+      });
+    }
+  };
+  const current = async (resource: GrantResource, holder: Principal): Promise<GrantRecord | undefined> =>
+    (await store.grants.listForResource(resource.type, resource.id)).find((g) => sameHolder(g, holder));
+  /**
+   * What a change to the holder's grant replaces, for a caller who is not an administrator: MANAGE when it would
+   * give or take MANAGE from anyone (the holder, or a stored member of the holder group) by any source, as the
+   * policy decides with their grants before and after it (manage-check.ts changesManage); else the level of the
+   * grant itself.
+   */
+  const replaced = async (
+    ctx: { readonly method: string; readonly state: GatewayState },
+    resource: GrantResource,
+    holder: Principal,
+    previous: GrantRecord | undefined,
+    permission: PermissionLevel | null,
+  ): Promise<PermissionLevel | undefined> => {
+    if (previous?.permission === 'MANAGE') {
+      return previous.permission;
+    }
+    const request = { resource, method: ctx.method, path: ctx.state.path, now: ctx.state.now };
+    for (const user of await affectedUsers(store.users, holder)) {
+      if (await changesManage(deps, user, request, { ...holder, permission })) {
+        return 'MANAGE';
+      }
+    }
+    return previous?.permission;
+  };
+  const changeOf = async (
+    ctx: { readonly method: string; readonly state: GatewayState },
+    me: Caller,
+    resource: GrantResource,
+    holder: Principal,
+    previous: GrantRecord | undefined,
+    permission: PermissionLevel | null,
+  ): Promise<GrantChange> => {
     if (isAdmin(me)) {
-      return;
+      return previous === undefined ? {} : { currentPermission: previous.permission };
     }
-    const request = { caller: me, resource, method: ctx.method, path: ctx.state.path, now: ctx.state.now };
-    const previous = target?.previous?.permission;
-    await authorizeManage(deps, {
-      ...request,
-      change: { ...asked, ...(previous === undefined ? {} : { currentPermission: previous }) },
-    });
-    if (target === undefined || previous === 'MANAGE' || target.holder.principalType !== 'user') {
-      return;
-    }
-    const user = await store.users.get(target.holder.principal);
-    if (user !== null && (await holdsManage(deps, userPrincipal(user, 'basic'), request))) {
-      await authorizeManage(deps, { ...request, change: { ...asked, currentPermission: 'MANAGE' } });
-    }
+    // The caller's own right first (MANAGE on the resource, and no MANAGE asked for): who may not change the
+    // resource's grants learns nothing of who holds what on it, nor makes the gateway look at a group's members.
+    await authorize(ctx, me, resource, permission === null ? {} : { permission });
+    const currentPermission = await replaced(ctx, resource, holder, previous, permission);
+    return currentPermission === undefined ? {} : { currentPermission };
   };
 
   router.get('/grants', async (ctx) => {
@@ -136,7 +165,10 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
     const holder = parsePrincipal(body, API_INPUT);
     const permission = parseLevel(body.permission, API_INPUT);
     const previous = await current(resource, holder);
-    await authorize(ctx, me, resource, { permission }, { holder, previous });
+    await authorize(ctx, me, resource, {
+      permission,
+      ...(await changeOf(ctx, me, resource, holder, previous, permission)),
+    });
     await store.grants.put({
       resourceType: resource.type,
       resourceId: resource.id,
@@ -166,7 +198,7 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
     const holder = parsePrincipal(filter, API_INPUT);
     const previous = await current(resource, holder);
     // Authorized before the answer says whether the grant exists: only who may manage the resource learns it.
-    await authorize(ctx, me, resource, {}, { holder, previous });
+    await authorize(ctx, me, resource, await changeOf(ctx, me, resource, holder, previous, null));
     if (!(await store.grants.remove(resource.type, resource.id, holder.principalType, holder.principal))) {
       throw new MlgateError(
         'MLGATE_NO_SUCH_OBJECT',

@@ -13,9 +13,10 @@ import type { CarrierType } from '../../mlflow/resources/kind.js';
 import type { GrantResource } from '../../permissions/input.js';
 import type { Decision } from '../../policy/decision.js';
 import type { DecisionEngine } from '../../policy/engine.js';
-import { type ResolvedTarget, buildPolicyInput } from '../../policy/input.js';
+import { type ResolvedTarget, buildPolicyInput, grantsKey } from '../../policy/input.js';
 import type { LiveData } from '../../policy/live-data.js';
 import type { OwnOperation } from '../../policy/own-operations.js';
+import type { PrincipalType, ResourceGrants } from '../../store/types.js';
 import { denialError } from '../denial.js';
 import { type TargetDeps, resolveTargets } from '../resolve-targets.js';
 import type { Caller } from './caller.js';
@@ -75,17 +76,56 @@ export async function authorizeManage(deps: ManageCheckDeps, request: ManageRequ
   }
 }
 
+/** A user or group grant as a change leaves it: the level after, null when it is removed. */
+export interface GrantAfter {
+  readonly principalType: PrincipalType;
+  readonly principal: string;
+  readonly permission: PermissionLevel | null;
+}
+
 /**
- * Whether `principal` (the user a grant is for) holds MANAGE on the resource now, from any source, as the policy
- * decides: a grant made to them would replace what they hold (their own grant comes first), so it is a MANAGE grant
- * being changed even when MANAGE reaches them through a group, a rule or the default.
+ * Whether a change to one grant would give MANAGE on the resource to `principal`, or take it away, as the policy
+ * decides with their grants before and after it. A user's own grant comes before their groups' and those before
+ * the regex rules and the default, so a READ grant to a user, or to a group they are in, can demote an owner whose
+ * MANAGE comes from a later source, and removing a grant can make one: either is a change of MANAGE, which only
+ * administrators may make.
  */
-export async function holdsManage(
+export async function changesManage(
   deps: ManageCheckDeps,
   principal: Principal,
   request: Omit<ManageRequest, 'caller' | 'change'>,
+  after: GrantAfter,
 ): Promise<boolean> {
-  return (await decideManage(deps, principal, { ...request, change: {} })).decision.allow;
+  const { targets, grants } = await resolveFor(deps, principal, request.resource);
+  const decide = (held: ReadonlyMap<string, ResourceGrants>): boolean =>
+    decideWith(deps, principal, { ...request, change: {} }, targets, held).allow;
+  return decide(grants) !== decide(grantsAfter(grants, request.resource, principal, after));
+}
+
+/** The principal's grants with one grant changed as `after` says (pure). */
+export function grantsAfter(
+  grants: ReadonlyMap<string, ResourceGrants>,
+  resource: Pick<GrantResource, 'type' | 'id'>,
+  principal: Pick<Principal, 'username' | 'groups'>,
+  after: GrantAfter,
+): ReadonlyMap<string, ResourceGrants> {
+  const key = grantsKey(resource.type, resource.id);
+  const held = grants.get(key) ?? { user: null, groups: {} };
+  let changed: ResourceGrants;
+  if (after.principalType === 'user') {
+    if (after.principal !== principal.username) return grants;
+    changed = { ...held, user: after.permission };
+  } else {
+    if (!principal.groups.includes(after.principal)) return grants;
+    const groups: Record<string, PermissionLevel> = { ...held.groups };
+    if (after.permission === null) {
+      delete groups[after.principal];
+    } else {
+      groups[after.principal] = after.permission;
+    }
+    changed = { ...held, groups };
+  }
+  return new Map(grants).set(key, changed);
 }
 
 async function decideManage(
@@ -93,7 +133,16 @@ async function decideManage(
   principal: Principal,
   request: Omit<ManageRequest, 'caller'>,
 ): Promise<{ readonly decision: Decision; readonly targets: readonly ResolvedTarget[] }> {
-  const { resource } = request;
+  const { targets, grants } = await resolveFor(deps, principal, request.resource);
+  return { decision: decideWith(deps, principal, request, targets, grants), targets };
+}
+
+/** The resource resolved through MLflow, and the principal's grants on it. */
+async function resolveFor(
+  deps: ManageCheckDeps,
+  principal: Principal,
+  resource: GrantResource,
+): Promise<{ readonly targets: readonly ResolvedTarget[]; readonly grants: ReadonlyMap<string, ResourceGrants> }> {
   const { targets, grants } = await resolveTargets(deps, {
     route: { targets: [] },
     view: { params: { source: 'query', query: new URLSearchParams() }, query: new URLSearchParams(), path: {} },
@@ -101,7 +150,17 @@ async function decideManage(
     username: principal.username ?? '',
     groups: principal.groups,
   });
-  const decision = deps.engine.snapshot().decide(
+  return { targets, grants };
+}
+
+function decideWith(
+  deps: ManageCheckDeps,
+  principal: Principal,
+  request: Omit<ManageRequest, 'caller'>,
+  targets: readonly ResolvedTarget[],
+  grants: ReadonlyMap<string, ResourceGrants>,
+): Decision {
+  return deps.engine.snapshot().decide(
     buildPolicyInput({
       principal,
       operation: MANAGE_OPERATION,
@@ -113,7 +172,6 @@ async function decideManage(
       now: request.now,
     }),
   );
-  return { decision, targets };
 }
 
 /** The policy input's attributes for a change (pure). */
@@ -135,8 +193,7 @@ export function manageDenial(
   },
 ): MlgateError {
   const details = { reasons: decision.reasons, operation: MANAGE_OPERATION };
-  // Only a caller refused for nothing else learns that a MANAGE grant is at stake.
-  if (decision.reasons.length === 1 && decision.reasons[0] === 'reserved-value') {
+  if (decision.reasons.includes('reserved-value')) {
     return new MlgateError(
       'MLGATE_PERMISSION_DENIED',
       `Only administrators may grant MANAGE, or change or remove a grant that is MANAGE, on ${context.resource.label}. ` +
@@ -153,15 +210,10 @@ export function manageDenial(
       { details },
     );
   }
-  // Refused for the caller's own permission first: the reserved grant is not mentioned.
-  const reasons = decision.reasons.filter((reason) => reason !== 'reserved-value');
-  return denialError(
-    { ...decision, reasons },
-    {
-      operation: MANAGE_OPERATION,
-      method: context.method,
-      path: context.path,
-      targets: context.targets,
-    },
-  );
+  return denialError(decision, {
+    operation: MANAGE_OPERATION,
+    method: context.method,
+    path: context.path,
+    targets: context.targets,
+  });
 }

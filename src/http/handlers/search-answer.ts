@@ -17,7 +17,7 @@ import type { ForwardDeps, GatewayContext } from './types.js';
 export async function runFilteredSearch(
   deps: ForwardDeps,
   ctx: GatewayContext,
-  search: Pick<FilteredSearchDeps, 'fetchPage' | 'rowsField' | 'idOf' | 'visible' | 'chunkSize'> & {
+  search: Pick<FilteredSearchDeps, 'fetchPage' | 'rowsField' | 'idOf' | 'visible' | 'chunkSize' | 'maxRowsChecked'> & {
     /** Request fields MLflow gets as they are. */
     readonly passThrough: Readonly<Record<string, unknown>>;
     readonly binding: SearchBinding;
@@ -35,6 +35,7 @@ export async function runFilteredSearch(
       visible: search.visible,
       ...(search.chunkSize === undefined ? {} : { chunkSize: search.chunkSize }),
       maxPages: deps.searchMaxPages,
+      ...(search.maxRowsChecked === undefined ? {} : { maxRowsChecked: search.maxRowsChecked }),
       invalid: () => new MlgateError('MLGATE_UPSTREAM_INVALID_RESPONSE'),
     },
     {

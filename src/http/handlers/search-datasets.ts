@@ -31,6 +31,12 @@ const MLFLOW_MAX_RESULTS = 50_000;
 const OPERATION = 'SearchEvaluationDatasets';
 /** Fewest rows decided at once (look-ups at most LOOKUP_CONCURRENCY at a time). */
 const MIN_CHUNK = 50;
+/**
+ * Most datasets one request looks up (one MLflow request each): without it a caller's one search over many datasets
+ * they cannot read made the gateway send MLflow one request per dataset, up to search_max_pages pages of up to
+ * 50 000 rows. Past it the caller gets what was found and a page token to go on with (filtered-search.ts).
+ */
+export const DATASET_ROWS_CHECKED = 2000;
 
 export const searchEvaluationDatasets: ForwardHandler = async (deps, ctx) => {
   const { params, principal, policy, decision } = ctx.state;
@@ -65,6 +71,7 @@ export const searchEvaluationDatasets: ForwardHandler = async (deps, ctx) => {
     idOf: (row) => (typeof row['dataset_id'] === 'string' && row['dataset_id'] !== '' ? row['dataset_id'] : undefined),
     visible: (ids) => readableDatasets(deps, ctx, ids),
     pageLimit: MLFLOW_MAX_RESULTS,
+    maxRowsChecked: DATASET_ROWS_CHECKED,
   });
 };
 

@@ -274,3 +274,47 @@ describe('MLflow page size of a filtered search', () => {
     expect(upstreamPageSize(50_000, 50_000)).to.equal(50_000);
   });
 });
+
+describe('filtered search with a row budget (a look-up per row)', () => {
+  /** deps() whose visible() records how many rows it was asked to decide. */
+  const counted = (total: number, readable: (id: number) => boolean, budget: number) => {
+    const decided: number[] = [];
+    const d = deps(total, readable);
+    return {
+      decided,
+      deps: {
+        ...d,
+        maxRowsChecked: budget,
+        visible: (ids: readonly string[]) => {
+          decided.push(ids.length);
+          return d.visible(ids);
+        },
+      } satisfies FilteredSearchDeps,
+    };
+  };
+
+  it('decides at most the budget of rows per request, however large the page, and resumes at the first undecided row', async () => {
+    const { decided, deps: d } = counted(5000, () => false, 300);
+    const result = page(await search(d, 1, FIRST_PAGE, 1000));
+    expect(result.ids).to.deep.equal([]);
+    expect(decided.reduce((a, b) => a + b, 0)).to.equal(300);
+    expect(result.next).to.deep.equal({ upstream: null, skip: 300 });
+  });
+
+  it('spends the budget across MLflow pages', async () => {
+    const { decided, deps: d } = counted(5000, () => false, 250);
+    const result = page(await search(d, 1, FIRST_PAGE, 100));
+    expect(decided).to.deep.equal([100, 100, 50]);
+    expect(result.next).to.deep.equal({ upstream: '200', skip: 50 });
+  });
+
+  it('still returns exactly the readable rows, in order and once, when followed page by page', async () => {
+    const readable = (id: number) => id % 7 === 0 || id > 440;
+    const expected = Array.from({ length: 450 }, (_, i) => i)
+      .filter(readable)
+      .map(String);
+    const { deps: d } = counted(450, readable, 40);
+    const { ids } = await readAll(d, 3, 100);
+    expect(ids).to.deep.equal(expected);
+  });
+});
