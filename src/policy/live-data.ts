@@ -12,9 +12,12 @@
  * successful check; past that every request is refused (MLGATE_PERMISSIONS_STALE, fail closed) and readiness
  * says so, until a check succeeds again.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type {
+  GroupRecord,
   GroupRepository,
   PermissionVersion,
   PermissionVersionRepository,
@@ -22,6 +25,7 @@ import type {
   RegexRuleRepository,
 } from '../store/types.js';
 import { groupsData, ruleProblem, rulesData } from './data.js';
+import type { DataLoadReport } from './data-loader.js';
 import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
 
 export interface LiveDataStatus {
@@ -35,6 +39,8 @@ export interface LiveDataStatus {
   /** How long since the last successful check. */
   readonly staleMs: number;
   readonly error?: string;
+  /** The longest synchronous stretch of the last reload (building the data, or one slice of loading it), in ms. */
+  readonly longestSliceMs?: number;
 }
 
 export interface LiveData {
@@ -56,8 +62,8 @@ export interface LiveDataDeps {
   readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
   readonly baseData: object;
-  /** Installs new data in the engine (DecisionEngine.setData). */
-  readonly install: (data: object) => Promise<void>;
+  /** Installs new data in the engine (DecisionEngine.setData), reporting how it was loaded when it can. */
+  readonly install: (data: object) => Promise<DataLoadReport | void>;
   /** Whether the policy engine compiles a pattern (PatternChecker); asked once per pattern while it is in use. */
   readonly isValidPattern: (pattern: string) => boolean;
   /** Limits on one principal's rules (src/policy/rule-limits.ts); the configuration's defaults when absent. */
@@ -70,24 +76,41 @@ export interface LiveDataDeps {
   readonly now?: () => number;
 }
 
-/**
- * The permission data of the store as the policy reads it (data.rules, data.groups): what every replica installs,
- * and what `mlgate explain` decides with. `invalid` lists the rules whose pattern the policy cannot compile.
- */
-export async function readPermissionData(deps: {
-  readonly rules: Pick<RegexRuleRepository, 'list'>;
-  readonly groups: Pick<GroupRepository, 'list'>;
-  readonly isValidPattern: (pattern: string) => boolean;
-  readonly limits?: RuleLimits;
-}): Promise<{
+/** What readPermissionData and buildPermissionData answer. */
+export interface PermissionData {
   readonly data: object;
   readonly rules: RegexRuleRecord[];
   /** The rules with a problem (ruleProblem), and what it is. */
   readonly invalid: { readonly rule: RegexRuleRecord; readonly problem: string }[];
   /** Principals whose rules of a type are over the limits (each then denied every resource of the type). */
   readonly overLimit: { readonly type: string; readonly principal: string; readonly problem: string }[];
-}> {
+}
+
+interface PermissionDataDeps {
+  readonly isValidPattern: (pattern: string) => boolean;
+  readonly limits?: RuleLimits;
+}
+
+/**
+ * The permission data of the store as the policy reads it (data.rules, data.groups): what every replica installs,
+ * and what `mlgate explain` decides with. `invalid` lists the rules whose pattern the policy cannot compile.
+ */
+export async function readPermissionData(
+  deps: PermissionDataDeps & {
+    readonly rules: Pick<RegexRuleRepository, 'list'>;
+    readonly groups: Pick<GroupRepository, 'list'>;
+  },
+): Promise<PermissionData> {
   const [rules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
+  return buildPermissionData(rules, groups, deps);
+}
+
+/** The policy data of rules and groups read from the store (synchronous: live data times it). */
+export function buildPermissionData(
+  rules: RegexRuleRecord[],
+  groups: readonly GroupRecord[],
+  deps: PermissionDataDeps,
+): PermissionData {
   // Each pattern compiled once; ruleProblem only asks about strings.
   const validity = new Map<string, boolean>();
   const isValid = (pattern: string): boolean => {
@@ -117,6 +140,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   let loadedAt: number | null = null;
   let checkedAt: number | null = null;
   let lastError: string | undefined;
+  let longestSliceMs: number | undefined;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let unwatch: (() => void) | undefined;
@@ -140,18 +164,17 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
+    const [storedRules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
     // Each pattern is checked once while it stays loaded (one policy evaluation each, synchronous: 1,000 of them held
-    // the event loop for about 50 ms); the answers of patterns gone are dropped.
-    const answers = new Map<string, boolean>();
-    const isValidPattern = (pattern: string): boolean => {
-      let valid = answers.get(pattern);
-      if (valid === undefined) {
-        valid = checked.get(pattern) ?? deps.isValidPattern(pattern);
-        answers.set(pattern, valid);
-      }
-      return valid;
-    };
-    const { data, rules, invalid, overLimit } = await readPermissionData({ ...deps, isValidPattern });
+    // the event loop for about 50 ms), the new ones a slice at a time; the answers of patterns gone are dropped.
+    const { answers, longestSliceMs: checkMs } = await checkPatterns(storedRules, checked, deps.isValidPattern);
+    const buildStarted = performance.now();
+    const { data, rules, invalid, overLimit } = buildPermissionData(storedRules, groups, {
+      ...deps,
+      // Every pattern has its answer; one the store gave twice is answered again rather than assumed.
+      isValidPattern: (pattern) => answers.get(pattern) ?? deps.isValidPattern(pattern),
+    });
+    const buildMs = performance.now() - buildStarted;
     for (const over of overLimit) {
       deps.logger.error('regex rules over the limits: their user or group is denied every resource of the type', over);
     }
@@ -166,8 +189,9 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       );
     }
     // Requests waiting since the rules were read and built go first; then the new policy instance is made and swapped.
-    await new Promise((resolve) => setImmediate(resolve));
-    await deps.install({ ...deps.baseData, ...data });
+    await nextTurn();
+    const report = await deps.install({ ...deps.baseData, ...data });
+    longestSliceMs = Math.max(checkMs, buildMs, report?.longestSliceMs ?? 0);
     checked = answers;
     const previous = version;
     version = seen;
@@ -177,7 +201,14 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     lastError = undefined;
     deps.onChange?.();
     if (previous !== null) {
-      deps.logger.info('permission data reloaded', { version: seen.data, rules: rules.length });
+      deps.logger.info('permission data reloaded', {
+        version: seen.data,
+        rules: rules.length,
+        build_ms: round(buildMs),
+        ...(report === undefined
+          ? {}
+          : { load_slices: report.slices, longest_slice_ms: round(longestSliceMs), sliced: report.sliced }),
+      });
     }
   };
 
@@ -237,8 +268,42 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
         checkedAt: checkedAt === null ? null : new Date(checkedAt),
         staleMs: Number.isFinite(stale) ? stale : -1,
         ...(lastError === undefined ? {} : { error: lastError }),
+        ...(longestSliceMs === undefined ? {} : { longestSliceMs }),
       };
     },
     hasRules: () => ruleCount > 0,
   };
 }
+
+/** How long checking new patterns may hold the event loop before it yields to waiting requests (ms). */
+const CHECK_SLICE_MS = 1;
+
+/**
+ * Whether each pattern of `rules` compiles: from `known` when it was checked before, else asked, yielding to
+ * waiting requests whenever a slice of checks has run for CHECK_SLICE_MS.
+ */
+async function checkPatterns(
+  rules: readonly RegexRuleRecord[],
+  known: ReadonlyMap<string, boolean>,
+  isValidPattern: (pattern: string) => boolean,
+): Promise<{ answers: Map<string, boolean>; longestSliceMs: number }> {
+  const answers = new Map<string, boolean>();
+  let sliceStarted = performance.now();
+  let longest = 0;
+  for (const rule of rules) {
+    const pattern = (rule as unknown as Record<string, unknown>)['pattern'];
+    if (typeof pattern !== 'string' || answers.has(pattern)) continue;
+    const before = known.get(pattern);
+    answers.set(pattern, before ?? isValidPattern(pattern));
+    if (before !== undefined) continue;
+    const elapsed = performance.now() - sliceStarted;
+    if (elapsed >= CHECK_SLICE_MS) {
+      longest = Math.max(longest, elapsed);
+      await nextTurn();
+      sliceStarted = performance.now();
+    }
+  }
+  return { answers, longestSliceMs: Math.max(longest, performance.now() - sliceStarted) };
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;
