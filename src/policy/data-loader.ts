@@ -19,6 +19,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 
+import { type SliceClock, type SliceTimes, createSliceTimer } from '../util/slice-timer.js';
 import { dataPieces } from './data-pieces.js';
 
 /** The SDK version whose internals the loader was checked against. */
@@ -31,22 +32,19 @@ export interface DataLoadOptions {
   readonly pieceBytes: number;
   /** Waits for the next event-loop turn (setImmediate: I/O callbacks waiting run first). */
   readonly nextTurn?: () => Promise<unknown>;
-  readonly now?: () => number;
-  /** The SDK's version (tests); read from its package.json by default. */
+  readonly clock?: SliceClock;
+  /** The SDK's version (tests, and the benchmark's comparison with setData); read from its package.json by default. */
   readonly sdkVersion?: string;
 }
 
 export const DEFAULT_DATA_LOAD: DataLoadOptions = { sliceMs: 1, pieceBytes: 8 * 1024 };
 
-/** What a load did, for logs and benchmarks. */
-export interface DataLoadReport {
+/** What a load did, for logs and benchmarks: its slices (the longest is how long it held the event loop). */
+export interface DataLoadReport extends SliceTimes {
   /** False when the SDK's setData loaded the document in one go (see above). */
   readonly sliced: boolean;
   readonly pieces: number;
-  readonly slices: number;
-  /** The longest synchronous stretch of the load (ms). */
-  readonly longestSliceMs: number;
-  /** Bytes of JSON parsed into the instance. */
+  /** Bytes of JSON parsed into the instance (0 when the SDK's setData loaded it). */
   readonly bytes: number;
 }
 
@@ -75,13 +73,13 @@ export async function loadData(
   document: object,
   options: DataLoadOptions = DEFAULT_DATA_LOAD,
 ): Promise<DataLoadReport> {
-  const now = options.now ?? (() => performance.now());
+  const timer = createSliceTimer(options.clock);
   const internals = (options.sdkVersion ?? installedSdkVersion()) === CHECKED_SDK_VERSION ? internalsOf(policy) : null;
   if (internals === null) {
-    const started = now();
+    timer.start();
     policy.setData(document);
-    const ms = now() - started;
-    return { sliced: false, pieces: 1, slices: 1, longestSliceMs: ms, bytes: 0 };
+    timer.end();
+    return { ...timer.times(), sliced: false, pieces: 1, bytes: 0 };
   }
   const { exports, memory } = internals;
   const encoder = new TextEncoder();
@@ -99,9 +97,7 @@ export async function loadData(
     return value;
   };
 
-  let sliceStarted = now();
-  let longest = 0;
-  let slices = 1;
+  timer.start();
   let pieces = 0;
   // As setData does: the document goes where the instance's heap starts.
   exports.opa_heap_ptr_set(internals.baseHeapPtr);
@@ -112,19 +108,17 @@ export async function loadData(
       throw new Error(`the policy could not set its data at ${piece.path.join('.')} (error ${code})`);
     }
     pieces += 1;
-    const elapsed = now() - sliceStarted;
-    if (elapsed >= options.sliceMs) {
-      longest = Math.max(longest, elapsed);
+    if (timer.elapsed() >= options.sliceMs) {
+      timer.end();
       await (options.nextTurn ?? nextTurn)();
-      slices += 1;
-      sliceStarted = now();
+      timer.start();
     }
   }
   const policyFields = policy as unknown as { dataAddr: number; dataHeapPtr: number };
   policyFields.dataAddr = root;
   policyFields.dataHeapPtr = exports.opa_heap_ptr_get();
-  longest = Math.max(longest, now() - sliceStarted);
-  return { sliced: true, pieces, slices, longestSliceMs: longest, bytes };
+  timer.end();
+  return { ...timer.times(), sliced: true, pieces, bytes };
 }
 
 /** The internals of an instance of the checked SDK, or null when any is missing. */

@@ -25,6 +25,7 @@ import type {
   RegexRuleRepository,
 } from '../store/types.js';
 import { groupsData, ruleProblem, rulesData } from './data.js';
+import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
 import type { DataLoadReport } from './data-loader.js';
 import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
 
@@ -39,8 +40,23 @@ export interface LiveDataStatus {
   /** How long since the last successful check. */
   readonly staleMs: number;
   readonly error?: string;
-  /** The longest synchronous stretch of the last reload (building the data, or one slice of loading it), in ms. */
-  readonly longestSliceMs?: number;
+  /**
+   * The synchronous slices of the last reload (checking new patterns, building the data, loading it): the longest
+   * is how long the reload held the event loop in one go.
+   */
+  readonly reloadSlices?: ReloadSlices;
+}
+
+/** The slices of a reload, all together and by part. */
+export interface ReloadSlices extends SliceTimes {
+  readonly byPart: {
+    /** Checking the patterns not checked before. */
+    readonly check: SliceTimes;
+    /** Building the policy data from the rules and groups read. */
+    readonly build: SliceTimes;
+    /** Loading it into the new policy instance (none when the install reports nothing). */
+    readonly load: SliceTimes;
+  };
 }
 
 export interface LiveData {
@@ -140,7 +156,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   let loadedAt: number | null = null;
   let checkedAt: number | null = null;
   let lastError: string | undefined;
-  let longestSliceMs: number | undefined;
+  let reloadSlices: ReloadSlices | undefined;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let unwatch: (() => void) | undefined;
@@ -167,14 +183,15 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     const [storedRules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
     // Each pattern is checked once while it stays loaded (one policy evaluation each, synchronous: 1,000 of them held
     // the event loop for about 50 ms), the new ones a slice at a time; the answers of patterns gone are dropped.
-    const { answers, longestSliceMs: checkMs } = await checkPatterns(storedRules, checked, deps.isValidPattern);
-    const buildStarted = performance.now();
+    const { answers, slices: checking } = await checkPatterns(storedRules, checked, deps.isValidPattern);
+    const building = createSliceTimer();
+    building.start();
     const { data, rules, invalid, overLimit } = buildPermissionData(storedRules, groups, {
       ...deps,
       // Every pattern has its answer; one the store gave twice is answered again rather than assumed.
       isValidPattern: (pattern) => answers.get(pattern) ?? deps.isValidPattern(pattern),
     });
-    const buildMs = performance.now() - buildStarted;
+    building.end();
     for (const over of overLimit) {
       deps.logger.error('regex rules over the limits: their user or group is denied every resource of the type', over);
     }
@@ -191,7 +208,8 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     // Requests waiting since the rules were read and built go first; then the new policy instance is made and swapped.
     await nextTurn();
     const report = await deps.install({ ...deps.baseData, ...data });
-    longestSliceMs = Math.max(checkMs, buildMs, report?.longestSliceMs ?? 0);
+    const byPart = { check: checking, build: building.times(), load: report ?? NO_SLICES };
+    reloadSlices = { ...longestOf(byPart.check, byPart.build, byPart.load), byPart };
     checked = answers;
     const previous = version;
     version = seen;
@@ -204,10 +222,10 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       deps.logger.info('permission data reloaded', {
         version: seen.data,
         rules: rules.length,
-        build_ms: round(buildMs),
-        ...(report === undefined
-          ? {}
-          : { load_slices: report.slices, longest_slice_ms: round(longestSliceMs), sliced: report.sliced }),
+        slices: reloadSlices.slices,
+        longest_slice_ms: round(reloadSlices.longestMs),
+        build_ms: round(byPart.build.longestMs),
+        ...(report === undefined ? {} : { sliced_load: report.sliced }),
       });
     }
   };
@@ -268,7 +286,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
         checkedAt: checkedAt === null ? null : new Date(checkedAt),
         staleMs: Number.isFinite(stale) ? stale : -1,
         ...(lastError === undefined ? {} : { error: lastError }),
-        ...(longestSliceMs === undefined ? {} : { longestSliceMs }),
+        ...(reloadSlices === undefined ? {} : { reloadSlices }),
       };
     },
     hasRules: () => ruleCount > 0,
@@ -286,24 +304,23 @@ async function checkPatterns(
   rules: readonly RegexRuleRecord[],
   known: ReadonlyMap<string, boolean>,
   isValidPattern: (pattern: string) => boolean,
-): Promise<{ answers: Map<string, boolean>; longestSliceMs: number }> {
+): Promise<{ answers: Map<string, boolean>; slices: SliceTimes }> {
   const answers = new Map<string, boolean>();
-  let sliceStarted = performance.now();
-  let longest = 0;
+  const timer = createSliceTimer();
+  timer.start();
   for (const rule of rules) {
     const pattern = (rule as unknown as Record<string, unknown>)['pattern'];
     if (typeof pattern !== 'string' || answers.has(pattern)) continue;
     const before = known.get(pattern);
     answers.set(pattern, before ?? isValidPattern(pattern));
-    if (before !== undefined) continue;
-    const elapsed = performance.now() - sliceStarted;
-    if (elapsed >= CHECK_SLICE_MS) {
-      longest = Math.max(longest, elapsed);
+    if (before === undefined && timer.elapsed() >= CHECK_SLICE_MS) {
+      timer.end();
       await nextTurn();
-      sliceStarted = performance.now();
+      timer.start();
     }
   }
-  return { answers, longestSliceMs: Math.max(longest, performance.now() - sliceStarted) };
+  timer.end();
+  return { answers, slices: timer.times() };
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;

@@ -174,6 +174,11 @@ describe('regex rules in the policy data', () => {
       // Unchanged version: nothing reloaded.
       await data.refresh();
       expect(cleared()).to.equal(3);
+      // How the last reload held the event loop: checking the new pattern, building, loading (at least 3 slices).
+      const slices = data.status().reloadSlices;
+      expect(slices?.slices).to.be.at.least(3);
+      expect(slices?.longestMs).to.be.greaterThan(0);
+      expect(slices?.longestWorkMs).to.be.at.most(slices?.longestMs ?? 0);
     } finally {
       data.stop();
       await engine.setData(runtimeData(config));
