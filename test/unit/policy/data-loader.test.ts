@@ -24,7 +24,7 @@ import {
 } from '../../../src/policy/data-loader.js';
 import { createDecisionEngine } from '../../../src/policy/engine.js';
 import { type ResolvedTarget, buildPolicyInput } from '../../../src/policy/input.js';
-import type { RegexRuleRecord } from '../../../src/store/types.js';
+import { storedRule } from '../../helpers/regex-rule.js';
 
 /** Many small pieces, a yield after each: the most cutting and interleaving a load can see. */
 const FINE: DataLoadOptions = { sliceMs: 0, pieceBytes: 32 };
@@ -44,18 +44,7 @@ function dataDocument(policy: LoadedPolicy): unknown {
 
 const { config } = loadConfig({ env: { MLGATE_SERVER_MODE: 'development' } });
 
-const rule = (id: string, fields: Partial<RegexRuleRecord>): RegexRuleRecord => ({
-  id,
-  resourceType: 'experiment',
-  principalType: 'group',
-  principal: 'team-a',
-  pattern: 'team-a/.*',
-  priority: 10,
-  permission: 'EDIT',
-  createdAt: new Date(0),
-  createdBy: 'test',
-  ...fields,
-});
+const rule = storedRule;
 
 /** Runtime data with regex rules of users and groups, deny rules, priorities, an invalid rule and defined groups. */
 function permissionDocument(): object {

@@ -17,6 +17,7 @@ import { type ResolvedTarget, buildPolicyInput } from '../../../src/policy/input
 import { createLiveData, readPermissionData } from '../../../src/policy/live-data.js';
 import { MAX_PATTERN_LENGTH, type PatternChecker, createPatternChecker } from '../../../src/policy/patterns.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
+import { storedRule } from '../../helpers/regex-rule.js';
 import type { RegexRuleRecord, Store } from '../../../src/store/types.js';
 
 const alice: Principal = {
@@ -404,19 +405,7 @@ describe('regex rules edited by hand in MongoDB', () => {
     await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
   });
 
-  const rule = (id: string, fields: Record<string, unknown>): RegexRuleRecord =>
-    ({
-      id,
-      resourceType: 'experiment',
-      principalType: 'group',
-      principal: 'team-a',
-      pattern: 'team-a/.*',
-      priority: 10,
-      permission: 'EDIT',
-      createdAt: new Date(0),
-      createdBy: 'hand',
-      ...fields,
-    }) as unknown as RegexRuleRecord;
+  const rule = storedRule;
   const allow = rule('rx-allow', {});
   // A deny rule as the CLI writes it, then with fields of the wrong type (a document edited by hand).
   const deny = { pattern: 'team-a/frozen', priority: 1, permission: 'NO_PERMISSIONS' };
