@@ -17,17 +17,16 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type {
-  GroupRecord,
   GroupRepository,
   PermissionVersion,
   PermissionVersionRepository,
   RegexRuleRecord,
   RegexRuleRepository,
 } from '../store/types.js';
-import { groupsData, ruleProblem, rulesData } from './data.js';
 import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
 import type { DataLoadReport } from './data-loader.js';
-import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
+import { buildPermissionData } from './permission-data.js';
+import type { RuleLimits } from './rule-limits.js';
 
 export interface LiveDataStatus {
   /** True while the data is within permissions.max_stale_ms of the last successful check. */
@@ -92,63 +91,6 @@ export interface LiveDataDeps {
   readonly now?: () => number;
 }
 
-/** What readPermissionData and buildPermissionData answer. */
-export interface PermissionData {
-  readonly data: object;
-  readonly rules: RegexRuleRecord[];
-  /** The rules with a problem (ruleProblem), and what it is. */
-  readonly invalid: { readonly rule: RegexRuleRecord; readonly problem: string }[];
-  /** Principals whose rules of a type are over the limits (each then denied every resource of the type). */
-  readonly overLimit: { readonly type: string; readonly principal: string; readonly problem: string }[];
-}
-
-interface PermissionDataDeps {
-  readonly isValidPattern: (pattern: string) => boolean;
-  readonly limits?: RuleLimits;
-}
-
-/**
- * The permission data of the store as the policy reads it (data.rules, data.groups): what every replica installs,
- * and what `mlgate explain` decides with. `invalid` lists the rules whose pattern the policy cannot compile.
- */
-export async function readPermissionData(
-  deps: PermissionDataDeps & {
-    readonly rules: Pick<RegexRuleRepository, 'list'>;
-    readonly groups: Pick<GroupRepository, 'list'>;
-  },
-): Promise<PermissionData> {
-  const [rules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
-  return buildPermissionData(rules, groups, deps);
-}
-
-/** The policy data of rules and groups read from the store (synchronous: live data times it). */
-export function buildPermissionData(
-  rules: RegexRuleRecord[],
-  groups: readonly GroupRecord[],
-  deps: PermissionDataDeps,
-): PermissionData {
-  // Each pattern compiled once; ruleProblem only asks about strings.
-  const validity = new Map<string, boolean>();
-  const isValid = (pattern: string): boolean => {
-    let valid = validity.get(pattern);
-    if (valid === undefined) {
-      valid = deps.isValidPattern(pattern);
-      validity.set(pattern, valid);
-    }
-    return valid;
-  };
-  const overLimit: { type: string; principal: string; problem: string }[] = [];
-  const data = {
-    ...rulesData(rules, isValid, deps.limits ?? DEFAULT_RULE_LIMITS, (over) => overLimit.push(over)),
-    ...groupsData(groups),
-  };
-  const invalid = rules.flatMap((rule) => {
-    const problem = ruleProblem(rule, isValid);
-    return problem === null ? [] : [{ rule, problem }];
-  });
-  return { data, rules, invalid, overLimit };
-}
-
 export function createLiveData(deps: LiveDataDeps): LiveData {
   const now = deps.now ?? Date.now;
   let version: PermissionVersion | null = null;
@@ -186,10 +128,11 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     const { answers, slices: checking } = await checkPatterns(storedRules, checked, deps.isValidPattern);
     const building = createSliceTimer();
     building.start();
-    const { data, rules, invalid, overLimit } = buildPermissionData(storedRules, groups, {
+    const { data, rules, invalid, overLimit } = await buildPermissionData(storedRules, groups, {
       ...deps,
       // Every pattern has its answer; one the store gave twice is answered again rather than assumed.
       isValidPattern: (pattern) => answers.get(pattern) ?? deps.isValidPattern(pattern),
+      slicing: { timer: building, sliceMs: SLICE_MS },
     });
     building.end();
     for (const over of overLimit) {
@@ -293,12 +236,12 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   };
 }
 
-/** How long checking new patterns may hold the event loop before it yields to waiting requests (ms). */
-const CHECK_SLICE_MS = 1;
+/** How long checking new patterns, or building the data, may hold the event loop before it yields (ms). */
+const SLICE_MS = 1;
 
 /**
  * Whether each pattern of `rules` compiles: from `known` when it was checked before, else asked, yielding to
- * waiting requests whenever a slice of checks has run for CHECK_SLICE_MS.
+ * waiting requests whenever a slice of checks has run for SLICE_MS.
  */
 async function checkPatterns(
   rules: readonly RegexRuleRecord[],
@@ -313,7 +256,7 @@ async function checkPatterns(
     if (typeof pattern !== 'string' || answers.has(pattern)) continue;
     const before = known.get(pattern);
     answers.set(pattern, before ?? isValidPattern(pattern));
-    if (before === undefined && timer.elapsed() >= CHECK_SLICE_MS) {
+    if (before === undefined && timer.elapsed() >= SLICE_MS) {
       timer.end();
       await nextTurn();
       timer.start();
