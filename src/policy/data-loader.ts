@@ -11,7 +11,10 @@
  * heap pointer to `baseHeapPtr`, parses the document there, and keeps its address in `dataAddr` and the heap pointer
  * after it in `dataHeapPtr`, where each evaluation starts its own allocations. The loader does the same, piece by
  * piece. With another version of the SDK, or an instance that lacks any of these, it uses setData instead (correct,
- * only not sliced); test/unit/policy/data-loader.test.ts fails when the SDK changes, to re-check them.
+ * only not sliced); test/unit/policy/data-loader.test.ts fails when the SDK changes, to re-check them. It also
+ * relies on OPA's WebAssembly runtime (compiled into each bundle) copying strings and numbers out of the JSON text it
+ * parses, so the text is freed at once; the same test compares the loaded document with setData's, which a value
+ * still pointing into freed text would fail.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -51,6 +54,7 @@ export interface DataLoadReport extends SliceTimes {
 /** The parts of the module's exports the loader calls (OPA's WebAssembly ABI 1.x). */
 interface OpaExports {
   opa_malloc(size: number): number;
+  opa_free(address: number): void;
   opa_json_parse(address: number, length: number): number;
   opa_value_add_path(base: number, path: number, value: number): number;
   opa_heap_ptr_get(): number;
@@ -90,6 +94,8 @@ export async function loadData(
     // After opa_malloc: it may have grown the memory, which replaces memory.buffer.
     encoder.encodeInto(json, new Uint8Array(memory.buffer, address, length));
     const value = exports.opa_json_parse(address, length);
+    // The parsed value holds copies of its strings and numbers, not the text: its memory is reused at once.
+    exports.opa_free(address);
     if (value === 0) {
       throw new Error('the policy could not parse a piece of its data document');
     }
@@ -130,7 +136,14 @@ export function internalsOf(policy: LoadedPolicy): Internals | null {
   if (typeof fields['baseHeapPtr'] !== 'number') return null;
   if (typeof fields['dataAddr'] !== 'number' || typeof fields['dataHeapPtr'] !== 'number') return null;
   const exports = instance.exports;
-  const needed = ['opa_malloc', 'opa_json_parse', 'opa_value_add_path', 'opa_heap_ptr_get', 'opa_heap_ptr_set'];
+  const needed = [
+    'opa_malloc',
+    'opa_free',
+    'opa_json_parse',
+    'opa_value_add_path',
+    'opa_heap_ptr_get',
+    'opa_heap_ptr_set',
+  ];
   if (!needed.every((name) => typeof exports[name] === 'function')) return null;
   return { exports: exports as unknown as OpaExports, memory, baseHeapPtr: fields['baseHeapPtr'] };
 }
