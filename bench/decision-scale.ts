@@ -14,7 +14,7 @@
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
@@ -408,7 +408,13 @@ async function stalls(
   reloads: readonly Reload[],
   grants: GrantSource,
   engine: DecisionEngine,
-): Promise<{ rows: string[][]; worstGapMs: number; slices: readonly ReloadSlices[] }> {
+): Promise<{
+  rows: string[][];
+  worstGapMs: number;
+  slices: readonly ReloadSlices[];
+  /** Garbage collections that overlapped a reload: how many, and the longest (ms). */
+  gc: { count: number; longestMs: number };
+}> {
   const random = seededRandom(SCALE.seed + 2);
   const pool = sampleRequests(data, WARM_POOL, random);
   for (const request of pool) await wholeDecision(grants, engine, request);
@@ -429,6 +435,13 @@ async function stalls(
   })();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  // Garbage collections, to tell a pause of the process from the reload's own work.
+  const collections: { start: number; end: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      collections.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   await sleep(3_000); // without updates, for comparison
   const idleDelay = delay.max / 1e6;
   delay.reset();
@@ -458,9 +471,11 @@ async function stalls(
   }
   const updateDelay = delay.max / 1e6;
   delay.disable();
+  gcObserver.disconnect();
   running = false;
   await loop;
   const windows = reloads.slice(firstReload);
+  const gcDuring = collections.filter((c) => windows.some((w) => c.start <= w.end && c.end >= w.start));
   const overlaps = (s: { from: number; to: number }): boolean =>
     windows.some((w) => s.from <= w.end && s.to >= w.start);
   const row = (name: string, chosen: typeof samples, loopDelay: string): string[] => {
@@ -494,6 +509,7 @@ async function stalls(
     ],
     worstGapMs: Math.max(...during.map((x) => x.gap + x.latency)),
     slices: reloadSlices,
+    gc: { count: gcDuring.length, longestMs: Math.max(0, ...gcDuring.map((c) => c.end - c.start)) },
   };
 }
 
@@ -696,6 +712,10 @@ async function main(): Promise<void> {
         )} slices per reload (p50)`,
     );
 
+    console.log(
+      `Garbage collections overlapping the reloads: ${stall.gc.count}, the longest ${fixed(stall.gc.longestMs, 2)} ms ` +
+        '(a pause of the whole process, counted in whichever slice it falls)',
+    );
     console.log(
       table(
         ['part of the reload', 'longest slice p50 ms', 'max ms', 'own work p50 ms', 'max ms', 'slices p50'],
