@@ -68,6 +68,9 @@ export interface Config {
     // The model registry and prompts (h/registry).
     readonly registered_model_creators: readonly string[];
     readonly prompt_creators: readonly string[];
+    // The AI gateway and MCP servers (issue 8, leftover 4).
+    readonly gateway_endpoint_creators: readonly string[];
+    readonly mcp_server_creators: readonly string[];
     readonly refresh_interval_ms: number;
     readonly max_stale_ms: number;
     readonly name_cache_ttl_ms: number;

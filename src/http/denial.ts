@@ -64,8 +64,8 @@ export function denialError(decision: Decision, context: DenialContext): MlgateE
       'MLGATE_PERMISSION_DENIED',
       `You may not call ${context.operation ?? 'this endpoint'}: creating this kind of resource is limited to ` +
         'members of the groups an administrator named for the kind created (permissions.experiment_creators, ' +
-        'permissions.registered_model_creators, permissions.prompt_creators). Ask an administrator to add you to ' +
-        'one of them.',
+        'permissions.registered_model_creators, permissions.prompt_creators, permissions.gateway_endpoint_creators, ' +
+        'permissions.mcp_server_creators). Ask an administrator to add you to one of them.',
       { details },
     );
   }

@@ -30,6 +30,9 @@ export function runtimeData(config: Config): RuntimeData {
         // The model registry and prompts (h/registry).
         registered_model: config.permissions.registered_model_creators,
         prompt: config.permissions.prompt_creators,
+        // The AI gateway and MCP servers (their policy's creates types).
+        gateway_endpoint: config.permissions.gateway_endpoint_creators,
+        mcp_server: config.permissions.mcp_server_creators,
       },
       artifact_roots: config.artifacts.allowed_roots.map((root) => (root.endsWith('/') ? root : root + '/')),
       assistant_access: config.permissions.assistant_access,

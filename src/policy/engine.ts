@@ -7,6 +7,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 
 import { MlgateError } from '../errors.js';
 import type { PolicyBundle } from './bundle.js';
+import { DEFAULT_DATA_LOAD, type DataLoadOptions, type DataLoadReport, loadData } from './data-loader.js';
 import { type Decision, parseDecision, parseVisible } from './decision.js';
 import type { PolicyInput } from './input.js';
 
@@ -40,13 +41,17 @@ export interface PolicySnapshot {
 }
 
 export interface DecisionEngine {
-  /** Compiles and installs a bundle; on failure the previous one stays in place. */
-  load(bundle: PolicyBundle, runtimeData: object): Promise<void>;
+  /**
+   * Compiles and installs a bundle; on failure the previous one stays in place. Runtime data given to setData while
+   * it loads replaces `runtimeData` before the bundle is installed.
+   */
+  load(bundle: PolicyBundle, runtimeData: object): Promise<DataLoadReport>;
   /**
    * Replaces the runtime data of the installed bundle (permission data that changed): a new policy instance is
-   * built with it aside and then swapped in, so a decision never sees half of it; on failure nothing changes.
+   * built with it aside, its data loaded over several event-loop turns (data-loader.ts), and then swapped in, so a
+   * decision never sees half of it and requests keep moving meanwhile; on failure nothing changes.
    */
-  setData(runtimeData: object): Promise<void>;
+  setData(runtimeData: object): Promise<DataLoadReport>;
   /** The policy installed now, for the whole of one request. */
   snapshot(): PolicySnapshot;
   /** Decides with the policy installed now (snapshot().decide). */
@@ -64,8 +69,17 @@ interface Installed {
   readonly bundle: PolicyBundle;
 }
 
-export function createDecisionEngine(): DecisionEngine {
+export interface DecisionEngineOptions {
+  /** How data is loaded into a new policy instance (slice budget, piece size). */
+  readonly dataLoad?: DataLoadOptions;
+}
+
+export function createDecisionEngine(options: DecisionEngineOptions = {}): DecisionEngine {
   let installed: Installed | undefined;
+  /** The runtime data of the latest setData, and how many calls there were (a load in progress picks it up). */
+  let latestData: object | undefined;
+  let dataCalls = 0;
+  const dataLoad = options.dataLoad ?? DEFAULT_DATA_LOAD;
 
   const evaluate = <T>(
     current: Installed | undefined,
@@ -108,6 +122,7 @@ export function createDecisionEngine(): DecisionEngine {
 
   return {
     async load(bundle, runtimeData) {
+      const seenAtStart = dataCalls;
       let policy: Installed['policy'];
       let module: WebAssembly.Module;
       try {
@@ -130,8 +145,17 @@ export function createDecisionEngine(): DecisionEngine {
           );
         }
       }
+      let report: DataLoadReport;
       try {
-        policy.setData({ ...bundle.data, ...runtimeData });
+        report = await loadData(policy, { ...bundle.data, ...runtimeData }, dataLoad);
+        // Data changed while this bundle loaded (live data): load the latest into a fresh instance, or it would be
+        // installed with data older than the policy it replaces.
+        let seen = seenAtStart;
+        while (seen !== dataCalls && latestData !== undefined) {
+          seen = dataCalls;
+          policy = await loadPolicy(module);
+          report = await loadData(policy, { ...bundle.data, ...latestData }, dataLoad);
+        }
       } catch (error) {
         throw new MlgateError('MLGATE_POLICY_UNAVAILABLE', `Cannot load data into the policy ${bundle.source}.`, {
           cause: error,
@@ -143,15 +167,20 @@ export function createDecisionEngine(): DecisionEngine {
         bundle,
         status: { loaded: true, revision: bundle.revision, source: bundle.source, loadedAt: new Date() },
       };
+      return report;
     },
     async setData(runtimeData) {
+      latestData = runtimeData;
+      dataCalls += 1;
       const current = installed;
       if (current === undefined) {
         throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
       }
-      const policy = await loadPolicy(current.module);
+      let report: DataLoadReport;
+      let policy: Installed['policy'];
       try {
-        policy.setData({ ...current.bundle.data, ...runtimeData });
+        policy = await loadPolicy(current.module);
+        report = await loadData(policy, { ...current.bundle.data, ...runtimeData }, dataLoad);
       } catch (error) {
         throw new MlgateError(
           'MLGATE_POLICY_UNAVAILABLE',
@@ -161,10 +190,12 @@ export function createDecisionEngine(): DecisionEngine {
           },
         );
       }
-      // A bundle activated meanwhile keeps its own instance (it was loaded with the latest data: see serve.ts).
+      // A bundle activated meanwhile keeps its own instance (it was loaded with the latest data: see load above),
+      // and so does a later setData that finished first.
       if (installed === current) {
         installed = { ...current, policy };
       }
+      return report;
     },
     snapshot: () => snapshotOf(installed),
     decide: (input) => evaluate(installed, input, DECISION_ENTRYPOINT, parseDecision),

@@ -12,6 +12,8 @@
  * successful check; past that every request is refused (MLGATE_PERMISSIONS_STALE, fail closed) and readiness
  * says so, until a check succeeds again.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { MlgateError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type {
@@ -21,8 +23,10 @@ import type {
   RegexRuleRecord,
   RegexRuleRepository,
 } from '../store/types.js';
-import { groupsData, ruleProblem, rulesData } from './data.js';
-import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
+import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
+import type { DataLoadReport } from './data-loader.js';
+import { buildPermissionData } from './permission-data.js';
+import type { RuleLimits } from './rule-limits.js';
 
 export interface LiveDataStatus {
   /** True while the data is within permissions.max_stale_ms of the last successful check. */
@@ -35,6 +39,23 @@ export interface LiveDataStatus {
   /** How long since the last successful check. */
   readonly staleMs: number;
   readonly error?: string;
+  /**
+   * The synchronous slices of the last reload (checking new patterns, building the data, loading it): the longest
+   * is how long the reload held the event loop in one go.
+   */
+  readonly reloadSlices?: ReloadSlices;
+}
+
+/** The slices of a reload, all together and by part. */
+export interface ReloadSlices extends SliceTimes {
+  readonly byPart: {
+    /** Checking the patterns not checked before. */
+    readonly check: SliceTimes;
+    /** Building the policy data from the rules and groups read. */
+    readonly build: SliceTimes;
+    /** Loading it into the new policy instance (none when the install reports nothing). */
+    readonly load: SliceTimes;
+  };
 }
 
 export interface LiveData {
@@ -56,8 +77,8 @@ export interface LiveDataDeps {
   readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
   readonly baseData: object;
-  /** Installs new data in the engine (DecisionEngine.setData). */
-  readonly install: (data: object) => Promise<void>;
+  /** Installs new data in the engine (DecisionEngine.setData), reporting how it was loaded when it can. */
+  readonly install: (data: object) => Promise<DataLoadReport | void>;
   /** Whether the policy engine compiles a pattern (PatternChecker); asked once per pattern while it is in use. */
   readonly isValidPattern: (pattern: string) => boolean;
   /** Limits on one principal's rules (src/policy/rule-limits.ts); the configuration's defaults when absent. */
@@ -70,46 +91,6 @@ export interface LiveDataDeps {
   readonly now?: () => number;
 }
 
-/**
- * The permission data of the store as the policy reads it (data.rules, data.groups): what every replica installs,
- * and what `mlgate explain` decides with. `invalid` lists the rules whose pattern the policy cannot compile.
- */
-export async function readPermissionData(deps: {
-  readonly rules: Pick<RegexRuleRepository, 'list'>;
-  readonly groups: Pick<GroupRepository, 'list'>;
-  readonly isValidPattern: (pattern: string) => boolean;
-  readonly limits?: RuleLimits;
-}): Promise<{
-  readonly data: object;
-  readonly rules: RegexRuleRecord[];
-  /** The rules with a problem (ruleProblem), and what it is. */
-  readonly invalid: { readonly rule: RegexRuleRecord; readonly problem: string }[];
-  /** Principals whose rules of a type are over the limits (each then denied every resource of the type). */
-  readonly overLimit: { readonly type: string; readonly principal: string; readonly problem: string }[];
-}> {
-  const [rules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
-  // Each pattern compiled once; ruleProblem only asks about strings.
-  const validity = new Map<string, boolean>();
-  const isValid = (pattern: string): boolean => {
-    let valid = validity.get(pattern);
-    if (valid === undefined) {
-      valid = deps.isValidPattern(pattern);
-      validity.set(pattern, valid);
-    }
-    return valid;
-  };
-  const overLimit: { type: string; principal: string; problem: string }[] = [];
-  const data = {
-    ...rulesData(rules, isValid, deps.limits ?? DEFAULT_RULE_LIMITS, (over) => overLimit.push(over)),
-    ...groupsData(groups),
-  };
-  const invalid = rules.flatMap((rule) => {
-    const problem = ruleProblem(rule, isValid);
-    return problem === null ? [] : [{ rule, problem }];
-  });
-  return { data, rules, invalid, overLimit };
-}
-
 export function createLiveData(deps: LiveDataDeps): LiveData {
   const now = deps.now ?? Date.now;
   let version: PermissionVersion | null = null;
@@ -117,6 +98,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   let loadedAt: number | null = null;
   let checkedAt: number | null = null;
   let lastError: string | undefined;
+  let reloadSlices: ReloadSlices | undefined;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let unwatch: (() => void) | undefined;
@@ -140,18 +122,19 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
+    const [storedRules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
     // Each pattern is checked once while it stays loaded (one policy evaluation each, synchronous: 1,000 of them held
-    // the event loop for about 50 ms); the answers of patterns gone are dropped.
-    const answers = new Map<string, boolean>();
-    const isValidPattern = (pattern: string): boolean => {
-      let valid = answers.get(pattern);
-      if (valid === undefined) {
-        valid = checked.get(pattern) ?? deps.isValidPattern(pattern);
-        answers.set(pattern, valid);
-      }
-      return valid;
-    };
-    const { data, rules, invalid, overLimit } = await readPermissionData({ ...deps, isValidPattern });
+    // the event loop for about 50 ms), the new ones a slice at a time; the answers of patterns gone are dropped.
+    const { answers, slices: checking } = await checkPatterns(storedRules, checked, deps.isValidPattern);
+    const building = createSliceTimer();
+    building.start();
+    const { data, rules, invalid, overLimit } = await buildPermissionData(storedRules, groups, {
+      ...deps,
+      // Every pattern has its answer; one the store gave twice is answered again rather than assumed.
+      isValidPattern: (pattern) => answers.get(pattern) ?? deps.isValidPattern(pattern),
+      slicing: { timer: building, sliceMs: SLICE_MS },
+    });
+    building.end();
     for (const over of overLimit) {
       deps.logger.error('regex rules over the limits: their user or group is denied every resource of the type', over);
     }
@@ -166,8 +149,10 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       );
     }
     // Requests waiting since the rules were read and built go first; then the new policy instance is made and swapped.
-    await new Promise((resolve) => setImmediate(resolve));
-    await deps.install({ ...deps.baseData, ...data });
+    await nextTurn();
+    const report = await deps.install({ ...deps.baseData, ...data });
+    const byPart = { check: checking, build: building.times(), load: report ?? NO_SLICES };
+    reloadSlices = { ...longestOf(byPart.check, byPart.build, byPart.load), byPart };
     checked = answers;
     const previous = version;
     version = seen;
@@ -177,7 +162,14 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     lastError = undefined;
     deps.onChange?.();
     if (previous !== null) {
-      deps.logger.info('permission data reloaded', { version: seen.data, rules: rules.length });
+      deps.logger.info('permission data reloaded', {
+        version: seen.data,
+        rules: rules.length,
+        slices: reloadSlices.slices,
+        longest_slice_ms: round(reloadSlices.longestMs),
+        build_ms: round(byPart.build.longestMs),
+        ...(report === undefined ? {} : { sliced_load: report.sliced }),
+      });
     }
   };
 
@@ -237,8 +229,41 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
         checkedAt: checkedAt === null ? null : new Date(checkedAt),
         staleMs: Number.isFinite(stale) ? stale : -1,
         ...(lastError === undefined ? {} : { error: lastError }),
+        ...(reloadSlices === undefined ? {} : { reloadSlices }),
       };
     },
     hasRules: () => ruleCount > 0,
   };
 }
+
+/** How long checking new patterns, or building the data, may hold the event loop before it yields (ms). */
+const SLICE_MS = 1;
+
+/**
+ * Whether each pattern of `rules` compiles: from `known` when it was checked before, else asked, yielding to
+ * waiting requests whenever a slice of checks has run for SLICE_MS.
+ */
+async function checkPatterns(
+  rules: readonly RegexRuleRecord[],
+  known: ReadonlyMap<string, boolean>,
+  isValidPattern: (pattern: string) => boolean,
+): Promise<{ answers: Map<string, boolean>; slices: SliceTimes }> {
+  const answers = new Map<string, boolean>();
+  const timer = createSliceTimer();
+  timer.start();
+  for (const rule of rules) {
+    const pattern = (rule as unknown as Record<string, unknown>)['pattern'];
+    if (typeof pattern !== 'string' || answers.has(pattern)) continue;
+    const before = known.get(pattern);
+    answers.set(pattern, before ?? isValidPattern(pattern));
+    if (before === undefined && timer.elapsed() >= SLICE_MS) {
+      timer.end();
+      await nextTurn();
+      timer.start();
+    }
+  }
+  timer.end();
+  return { answers, slices: timer.times() };
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;

@@ -360,6 +360,78 @@ describe('AI gateway, webhooks, MCP servers, assistant, workspaces', function ()
     expect(left).to.not.include(world.users.reader.username);
   });
 
+  it('limits who creates endpoints and MCP servers with permissions.gateway_endpoint_creators / mcp_server_creators', async () => {
+    const limited = await startExtraGateway('gateway-creators', {
+      MLGATE_PERMISSIONS_GATEWAY_ENDPOINT_CREATORS: 'platform',
+      MLGATE_PERMISSIONS_MCP_SERVER_CREATORS: 'platform',
+    });
+    try {
+      await cli(['user', 'create', `platform-${suffix}`, '--group', 'platform']);
+      const member: Credentials = {
+        username: `platform-${suffix}`,
+        token: await cli(['token', 'create', `platform-${suffix}`]),
+      };
+      const outsider = world.users.editor;
+      // Both may use the model definition: what refuses the outsider is the creator list alone.
+      for (const user of [member, outsider]) {
+        await cli([
+          'grant',
+          '--gateway-model-definition',
+          modelDefinitionId,
+          '--user',
+          user.username,
+          '--permission',
+          'USE',
+        ]);
+      }
+      const endpoint = (endpointName: string) => ({
+        body: {
+          name: endpointName,
+          model_configs: [{ model_definition_id: modelDefinitionId, linkage_type: 'PRIMARY', weight: 1 }],
+          usage_tracking: false,
+        },
+        baseUrl: limited.url,
+      });
+      const M3 = '/api/3.0/mlflow/mcp-servers';
+      const server = (serverName: string) => ({ body: { name: serverName }, baseUrl: limited.url });
+
+      const refusals = [
+        [
+          await call('POST', `${G3}/endpoints/create`, outsider, endpoint(`refused-${suffix}`)),
+          'gateway_endpoint_creators',
+        ],
+        [await call('POST', M3, outsider, server(`com.refused${suffix}/tool`)), 'mcp_server_creators'],
+      ] as const;
+      for (const [answer, option] of refusals) {
+        expectRefused(answer, 403, 'MLGATE_PERMISSION_DENIED');
+        expect(answer.body['message']).to.include('creating this kind of resource is limited').and.include(option);
+      }
+      // Refused by mlgate, so MLflow never made them.
+      const listed = (await call('GET', `${G3}/endpoints/list`, world.users.admin)).body['endpoints'] as
+        { name: string }[] | undefined;
+      expect((listed ?? []).map((e) => e.name))
+        .to.include(name)
+        .and.not.include(`refused-${suffix}`);
+      expect(
+        (await call('GET', `${M3}/com.refused${suffix}/tool`, world.users.admin, { baseUrl: limited.url })).status,
+      ).to.equal(404);
+
+      const created = await call('POST', `${G3}/endpoints/create`, member, endpoint(`platform-${suffix}`));
+      expect(created.status, JSON.stringify(created.body)).to.equal(200);
+      const id = (created.body['endpoint'] as { endpoint_id: string }).endpoint_id;
+      expect(await cli(['grants', '--gateway-endpoint', id])).to.match(new RegExp(`${member.username}.*MANAGE`));
+      const tool = `com.platform${suffix}/tool`;
+      const made = await call('POST', M3, member, server(tool));
+      expect(made.status, JSON.stringify(made.body)).to.equal(200);
+      expect(await cli(['grants', '--mcp-server', tool])).to.match(new RegExp(`${member.username}.*MANAGE`));
+      // The gateway without the options still lets any authenticated caller create.
+      const open = await call('POST', M3, outsider, { body: { name: `com.open${suffix}/tool` } });
+      expect(open.status, JSON.stringify(open.body)).to.equal(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('refuses a workspace other than default', async () => {
     expectRefused(
       await call('POST', `/gateway/${name}/mlflow/invocations`, world.users.reader, {

@@ -117,6 +117,24 @@ test_creating_an_endpoint_needs_use_on_every_model_definition_it_serves if {
 	_decide(_bob, "CreateGatewayEndpoint", [], _config).allow
 }
 
+test_creating_an_endpoint_can_be_limited_to_groups if {
+	restricted := object.union(_config, {"creators": {"gateway_endpoint": ["platform"]}})
+
+	# Refused outside the groups, even with USE on what the endpoint serves, and with no model definition at all.
+	_decide(_bob, "CreateGatewayEndpoint", [_definition("USE")], restricted).reasons == ["creation-restricted"]
+	_decide(_bob, "CreateGatewayEndpoint", [], restricted).reasons == ["creation-restricted"]
+
+	# A member still needs USE on each model definition; an administrator needs neither.
+	member := object.union(_bob, {"groups": ["platform"]})
+	_decide(member, "CreateGatewayEndpoint", [_definition("USE")], restricted).allow
+	_decide(member, "CreateGatewayEndpoint", [_definition("READ")], restricted).reasons == ["no-permission"]
+	_decide(_root, "CreateGatewayEndpoint", [_definition(null)], restricted).allow
+
+	# Another type's list does not limit endpoints.
+	others := object.union(_config, {"creators": {"mcp_server": ["platform"], "experiment": ["platform"]}})
+	_decide(_bob, "CreateGatewayEndpoint", [_definition("USE")], others).allow
+}
+
 test_repointing_an_endpoint_needs_edit_on_it_and_use_on_the_definitions if {
 	every op in {"UpdateGatewayEndpoint", "AttachModelToGatewayEndpoint"} {
 		_decide(_bob, op, [_endpoint("EDIT"), _definition("USE")], _config).allow
@@ -196,4 +214,7 @@ test_creating_an_mcp_server_grants_its_creator_manage if {
 	{"type": "grant-creator", "permission": "MANAGE"} in d.obligations
 	restricted := object.union(_config, {"creators": {"mcp_server": ["platform"]}})
 	_decide(_bob, "CreateMcpServer", [], restricted).reasons == ["creation-restricted"]
+	_decide(object.union(_bob, {"groups": ["platform"]}), "CreateMcpServer", [], restricted).allow
+	_decide(_root, "CreateMcpServer", [], restricted).allow
+	_decide(_bob, "CreateMcpServer", [], object.union(_config, {"creators": {"gateway_endpoint": ["platform"]}})).allow
 }

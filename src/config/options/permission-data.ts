@@ -40,6 +40,24 @@ export const PERMISSION_DATA_OPTIONS: readonly OptionSpec[] = [
       'as mlflow.genai.register_prompt sends it). Empty: every authenticated user may. Administrators always may. ' +
       'Anyone else gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
   },
+  // ---- The AI gateway and MCP servers (issue 8, leftover 4): who may create them ----
+  {
+    path: 'permissions.gateway_endpoint_creators',
+    type: 'string-list',
+    default: [],
+    description:
+      'Groups whose members may create AI gateway endpoints (CreateGatewayEndpoint). Empty: every authenticated ' +
+      'user may (with USE on each model definition the endpoint serves). Administrators always may. Anyone else ' +
+      'gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
+  },
+  {
+    path: 'permissions.mcp_server_creators',
+    type: 'string-list',
+    default: [],
+    description:
+      'Groups whose members may create MCP servers (CreateMcpServer). Empty: every authenticated user may. ' +
+      'Administrators always may. Anyone else gets 403 MLGATE_PERMISSION_DENIED (reason creation-restricted).',
+  },
   {
     path: 'permissions.refresh_interval_ms',
     type: 'integer',

@@ -146,6 +146,31 @@ describe('decision engine (opa-wasm)', () => {
     expect(engine.status().revision).to.match(/^sha256:[0-9a-f]{16}$/);
   });
 
+  it('installs a bundle with data given while it loaded, not with the older data it started with', async () => {
+    // Small slices: the load spans many event-loop turns, and live data changes meanwhile.
+    const engine = createDecisionEngine({ dataLoad: { sliceMs: 0, pieceBytes: 64 } });
+    const before = { config: { default_permission: 'NO_PERMISSIONS', admin_groups: [] } };
+    const after = { config: { default_permission: 'READ', admin_groups: [] } };
+    await engine.load(shipped, before);
+    const loading = engine.load({ ...shipped, revision: 'next' }, before);
+    await new Promise((resolve) => setImmediate(resolve));
+    const changing = engine.setData(after);
+    await Promise.all([loading, changing]);
+    expect(engine.status().revision).to.equal('next');
+    expect(engine.decide(input('GetRun', null)).reasons).to.deep.equal(['grant:default']);
+  });
+
+  it('keeps the newest data when two data changes overlap', async () => {
+    const engine = createDecisionEngine({ dataLoad: { sliceMs: 0, pieceBytes: 64 } });
+    await engine.load(shipped, DATA);
+    // The first change is slower (more data to load), so it finishes after the second.
+    const bulky = { ...DATA, padding: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])) };
+    const first = engine.setData(bulky);
+    const second = engine.setData({ config: { default_permission: 'READ', admin_groups: [] } });
+    await Promise.all([first, second]);
+    expect(engine.decide(input('GetRun', null)).reasons).to.deep.equal(['grant:default']);
+  });
+
   it('denies with 503 MLGATE_POLICY_UNAVAILABLE while no policy is loaded', () => {
     const engine = createDecisionEngine();
     expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_UNAVAILABLE', 503);

@@ -14,9 +14,11 @@ import { readBundle } from '../../../src/policy/bundle.js';
 import { runtimeData, rulesData } from '../../../src/policy/data.js';
 import { createDecisionEngine } from '../../../src/policy/engine.js';
 import { type ResolvedTarget, buildPolicyInput } from '../../../src/policy/input.js';
-import { createLiveData, readPermissionData } from '../../../src/policy/live-data.js';
+import { createLiveData } from '../../../src/policy/live-data.js';
+import { readPermissionData } from '../../../src/policy/permission-data.js';
 import { MAX_PATTERN_LENGTH, type PatternChecker, createPatternChecker } from '../../../src/policy/patterns.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
+import { storedRule } from '../../helpers/regex-rule.js';
 import type { RegexRuleRecord, Store } from '../../../src/store/types.js';
 
 const alice: Principal = {
@@ -174,6 +176,11 @@ describe('regex rules in the policy data', () => {
       // Unchanged version: nothing reloaded.
       await data.refresh();
       expect(cleared()).to.equal(3);
+      // How the last reload held the event loop: checking the new pattern, building, loading (at least 3 slices).
+      const slices = data.status().reloadSlices;
+      expect(slices?.slices).to.be.at.least(3);
+      expect(slices?.longestMs).to.be.greaterThan(0);
+      expect(slices?.longestWorkMs).to.be.at.most(slices?.longestMs ?? 0);
     } finally {
       data.stop();
       await engine.setData(runtimeData(config));
@@ -399,19 +406,7 @@ describe('regex rules edited by hand in MongoDB', () => {
     await engine.load(await readBundle(defaultBundlePath()), runtimeData(config));
   });
 
-  const rule = (id: string, fields: Record<string, unknown>): RegexRuleRecord =>
-    ({
-      id,
-      resourceType: 'experiment',
-      principalType: 'group',
-      principal: 'team-a',
-      pattern: 'team-a/.*',
-      priority: 10,
-      permission: 'EDIT',
-      createdAt: new Date(0),
-      createdBy: 'hand',
-      ...fields,
-    }) as unknown as RegexRuleRecord;
+  const rule = storedRule;
   const allow = rule('rx-allow', {});
   // A deny rule as the CLI writes it, then with fields of the wrong type (a document edited by hand).
   const deny = { pattern: 'team-a/frozen', priority: 1, permission: 'NO_PERMISSIONS' };

@@ -11,7 +11,7 @@ import { readBundle } from '../../../src/policy/bundle.js';
 import { runtimeData } from '../../../src/policy/data.js';
 import { createDecisionEngine } from '../../../src/policy/engine.js';
 import { buildPolicyInput } from '../../../src/policy/input.js';
-import { readPermissionData } from '../../../src/policy/live-data.js';
+import { readPermissionData } from '../../../src/policy/permission-data.js';
 import { type PatternChecker, createPatternChecker } from '../../../src/policy/patterns.js';
 import { DEFAULT_RULE_LIMITS, ruleLimitProblem, ruleLimits } from '../../../src/policy/rule-limits.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
