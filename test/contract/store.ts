@@ -277,6 +277,23 @@ export function storeContract(store: () => Store): void {
       expect(grants.get('4')).to.deep.equal({ user: null, groups: {} });
     });
 
+    it('reads the same grants whether a look-up names a few keys or many (point look-ups and one $in on FerretDB)', async () => {
+      for (const id of ['31', '32', '33', '34', '35', '36', '37', '38', '39', '40']) {
+        await grant(id, 'user', 'lookup-user', 'READ');
+        await grant(id, 'group', 'lookup-team', 'EDIT');
+      }
+      const ids = ['31', '32', '33', '34', '35', '36', '37', '38', '39', '40', '41'];
+      const groups = ['lookup-team', 'lookup-other'];
+      // 1 resource x 3 keys, then 11 x 3 = 33 keys: past the point look-up bound (POINT_LOOKUP_MAX = 16).
+      const few = await store().grants.forPrincipal('experiment', ['33'], 'lookup-user', groups);
+      const many = await store().grants.forPrincipal('experiment', ids, 'lookup-user', groups);
+      expect(few.get('33')).to.deep.equal({ user: 'READ', groups: { 'lookup-team': 'EDIT' } });
+      for (const id of ids.slice(0, 10)) {
+        expect(many.get(id), id).to.deep.equal({ user: 'READ', groups: { 'lookup-team': 'EDIT' } });
+      }
+      expect(many.get('41')).to.deep.equal({ user: null, groups: {} });
+    });
+
     it('replaces a grant instead of adding a second one', async () => {
       await grant('1', 'user', 'alice', 'MANAGE');
       const listed = await store().grants.listForResource('experiment', '1');

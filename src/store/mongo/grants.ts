@@ -15,11 +15,35 @@ function toRecord(doc: GrantDocument): GrantRecord {
   };
 }
 
+/**
+ * How a principal's grants are read: one `_id: {$in}` query (MongoDB answers it from the `_id` index), or, for up
+ * to POINT_LOOKUP_MAX keys, one `findOne({_id})` per key at once. FerretDB 1.x on SQLite pushes an `_id` equality
+ * down to SQLite but evaluates `$in` itself over every document: at 100,000 grants a cold look-up of 8 keys took
+ * about 4 s with `$in` and about 0.1–0.3 s as point look-ups (docs/operations.md).
+ */
+export type GrantLookup = 'in' | 'points';
+
+/** Most keys read as point look-ups; past it one `$in` query costs less than that many scans. */
+export const POINT_LOOKUP_MAX = 16;
+
+const FOR_PRINCIPAL_PROJECTION = { resourceId: 1, principalType: 1, principal: 1, permission: 1 } as const;
+
 export function createGrantRepository(
   collections: Collections,
   version: PermissionVersionRepository,
   now: () => Date = () => new Date(),
+  lookup: GrantLookup = 'in',
 ): GrantRepository {
+  const readKeys = (keys: string[]): Promise<GrantDocument[]> =>
+    guarded('grants.forPrincipal', async () => {
+      if (lookup === 'points' && keys.length <= POINT_LOOKUP_MAX) {
+        const found = await Promise.all(
+          keys.map((_id) => collections.grants.findOne({ _id }, { projection: FOR_PRINCIPAL_PROJECTION })),
+        );
+        return found.filter((doc): doc is GrantDocument => doc !== null);
+      }
+      return collections.grants.find({ _id: { $in: keys } }, { projection: FOR_PRINCIPAL_PROJECTION }).toArray();
+    });
   return {
     async put(grant) {
       const _id = grantKey(grant.resourceType, grant.resourceId, grant.principalType, grant.principal);
@@ -51,14 +75,7 @@ export function createGrantRepository(
       if (keys.length === 0) {
         return found;
       }
-      const docs = await guarded('grants.forPrincipal', () =>
-        collections.grants
-          .find(
-            { _id: { $in: keys } },
-            { projection: { resourceId: 1, principalType: 1, principal: 1, permission: 1 } },
-          )
-          .toArray(),
-      );
+      const docs = await readKeys(keys);
       for (const doc of docs) {
         const entry = found.get(doc.resourceId);
         if (entry === undefined) {

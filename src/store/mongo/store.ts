@@ -1,5 +1,5 @@
 /** The MongoDB store: one client, the repositories over it, indexes ensured at start-up. */
-import { MongoClient } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
 
 import { MlgateError } from '../../errors.js';
 import { redactUri } from '../../util/redact-uri.js';
@@ -42,10 +42,11 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       : setInterval(() => void sweepExpired(collections, new Date()).catch(() => undefined), SWEEP_INTERVAL_MS);
     sweeper?.unref();
     const permissionVersion = createPermissionVersionRepository(collections);
+    const grantLookup = (await isFerretDB(db)) ? 'points' : 'in';
     return {
       users: createUserRepository(collections, permissionVersion),
       tokens: createTokenRepository(collections),
-      grants: createGrantRepository(collections, permissionVersion),
+      grants: createGrantRepository(collections, permissionVersion, undefined, grantLookup),
       regexRules: createRegexRuleRepository(collections, permissionVersion),
       groups: createGroupRepository(collections, permissionVersion),
       permissionVersion,
@@ -69,4 +70,10 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       { cause: error },
     );
   }
+}
+
+/** FerretDB says so in buildInfo (`ferretdbVersion`); MongoDB does not. */
+async function isFerretDB(db: Db): Promise<boolean> {
+  const info = await db.command({ buildInfo: 1 });
+  return typeof info['ferretdbVersion'] === 'string';
 }
