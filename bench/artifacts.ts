@@ -1,7 +1,8 @@
 /**
  * Artifact transfer through mlgate against the same MLflow server, in one run: a large artifact (1 GiB by
  * default, BENCH_ARTIFACT_MIB) uploaded and downloaded directly to MLflow (the baseline) and through mlgate as a
- * user with EDIT. Prints the throughput of each, mlgate/direct ratios (target >= 0.9) and the growth of mlgate's
+ * user with EDIT, and through a bare http-proxy hop (Node's floor for any proxy on the machine). Prints the throughput
+ * of each, mlgate/direct ratios (target >= 0.9), CPU seconds per GiB of each process, and the growth of mlgate's
  * resident memory while it streams (target < 64 MiB), sampled from /proc/<pid>/status (VmRSS every 20 ms, VmHWM).
  * Everything is written under a temporary directory, removed at the end.
  */
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 
 import { type Service, newSecretKey, startFerretDB, startMlflow, startMlgate } from '../scripts/services.js';
 import { cliOutput, editableRun } from './compare/api.js';
+import { startBareHop } from './compare/hop.js';
 import { cpuSeconds } from './compare/proc.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { fixed, table } from './stats.js';
@@ -75,7 +77,7 @@ async function sampled<T>(pid: number, work: () => Promise<T>): Promise<{ result
 
 async function main(): Promise<void> {
   const tmp = tempDir('bench-artifacts');
-  const services: Service[] = [];
+  const services: Pick<Service, 'stop'>[] = [];
   try {
     const ferret = await startFerretDB(join(tmp.path, 'ferretdb'));
     services.push(ferret);
@@ -90,6 +92,10 @@ async function main(): Promise<void> {
     const gateway = await startMlgate(join(tmp.path, 'gateway'), env);
     services.push(gateway);
     const pid = gateway.process.pid as number;
+    // The floor of any Node.js proxy on this machine: Node's http server and http-proxy, nothing else.
+    const hop = await startBareHop(join(tmp.path, 'hop'), mlflow.url);
+    const hopPid = hop.pids()[0] as number;
+    services.push(hop);
 
     await cliOutput(['user', 'create', 'bench'], env);
     const token = await cliOutput(['token', 'create', 'bench'], env);
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
     for (const [url, auth] of [
       [mlflow.url, undefined],
       [gateway.url, authorization],
+      [hop.url, undefined],
     ] as const) {
       await transfer(url, 'PUT', `${artifacts}/warm.bin`, auth, 4 * MIB);
       await transfer(url, 'GET', `${artifacts}/warm.bin`, auth, 0);
@@ -117,8 +124,10 @@ async function main(): Promise<void> {
       const path = `${artifacts}/big.bin`;
       const directRounds: Measured[] = [];
       const viaRounds: Measured[] = [];
+      const hopRounds: Measured[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         directRounds.push(await measured([mlflowPid], () => transfer(mlflow.url, method, path, undefined, size)));
+        hopRounds.push(await measured([mlflowPid, hopPid], () => transfer(hop.url, method, path, undefined, size)));
         const via = await sampled(pid, () =>
           measured([mlflowPid, pid], () => transfer(gateway.url, method, path, authorization, size)),
         );
@@ -127,14 +136,18 @@ async function main(): Promise<void> {
       }
       const direct = median(directRounds);
       const via = median(viaRounds);
+      const bare = median(hopRounds);
       const directMiBs = size / MIB / direct.seconds;
       const viaMiBs = size / MIB / via.seconds;
+      const hopMiBs = size / MIB / bare.seconds;
       rows.push([
         method === 'PUT' ? 'upload' : 'download',
         `${fixed(size / MIB, 0)} MiB x ${ROUNDS}`,
         fixed(directMiBs, 0),
         fixed(viaMiBs, 0),
         fixed(viaMiBs / directMiBs),
+        fixed(hopMiBs, 0),
+        fixed(hopMiBs / directMiBs),
         `${fixed((peakRss - baseline.rss) / MIB, 1)} MiB`,
       ]);
       const perGiB = (seconds: number): string => fixed((seconds * 1024 * MIB) / size, 2);
@@ -145,6 +158,7 @@ async function main(): Promise<void> {
         perGiB(via.client),
         perGiB(via.server - via.gateway),
         perGiB(via.gateway),
+        perGiB(bare.gateway),
       ]);
     }
     const after = memory(pid);
@@ -152,11 +166,33 @@ async function main(): Promise<void> {
       `artifact transfer, mlgate vs direct MLflow (same MLflow ${mlflow.url}, proxied artifacts on local disk, ` +
         `one ${SIZE_MIB} MiB file; target ratio >= 0.9, RSS growth < 64 MiB)\n`,
     );
-    console.log(table(['transfer', 'size', 'direct MiB/s', 'mlgate MiB/s', 'ratio', 'mlgate RSS growth (peak)'], rows));
+    console.log(
+      table(
+        [
+          'transfer',
+          'size',
+          'direct MiB/s',
+          'mlgate MiB/s',
+          'ratio',
+          'bare hop MiB/s',
+          'hop ratio',
+          'mlgate RSS growth (peak)',
+        ],
+        rows,
+      ),
+    );
     console.log('\nCPU seconds per GiB (median round; client = this process, MLflow = its process tree):\n');
     console.log(
       table(
-        ['transfer', 'direct: client', 'direct: MLflow', 'mlgate: client', 'mlgate: MLflow', 'mlgate itself'],
+        [
+          'transfer',
+          'direct: client',
+          'direct: MLflow',
+          'mlgate: client',
+          'mlgate: MLflow',
+          'mlgate itself',
+          'bare hop itself',
+        ],
         cpuRows,
       ),
     );
