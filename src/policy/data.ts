@@ -76,7 +76,7 @@ function isPriority(value: unknown): value is number {
 }
 
 /** True when a stored rule names whom it applies to (a resource type, user or group, and a name). */
-function placeable(rule: RegexRuleRecord): boolean {
+export function placeable(rule: RegexRuleRecord): boolean {
   const stored = rule as unknown as Record<string, unknown>;
   return (
     typeof stored['resourceType'] === 'string' &&

@@ -79,7 +79,8 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   /** The runtime data of the latest setData, and how many calls there were (a load in progress picks it up). */
   let latestData: object | undefined;
   let dataCalls = 0;
-  const dataLoad = options.dataLoad ?? DEFAULT_DATA_LOAD;
+  // The JSON of the frozen parts of the data (the rule lists a reload did not rebuild), reused from load to load.
+  const dataLoad: DataLoadOptions = { ...(options.dataLoad ?? DEFAULT_DATA_LOAD), knownJson: new WeakMap() };
 
   const evaluate = <T>(
     current: Installed | undefined,

@@ -25,7 +25,7 @@ import type {
 } from '../store/types.js';
 import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
 import type { DataLoadReport } from './data-loader.js';
-import { buildPermissionData } from './permission-data.js';
+import { type ReusableBuild, buildPermissionData } from './permission-data.js';
 import type { RuleLimits } from './rule-limits.js';
 
 export interface LiveDataStatus {
@@ -104,6 +104,8 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   let unwatch: (() => void) | undefined;
   /** Whether each pattern of the installed rules compiles (the checker's answer for a pattern never changes). */
   let checked = new Map<string, boolean>();
+  /** The build of the installed data: the principals whose rules did not change are not built again. */
+  let reusable: ReusableBuild | undefined;
 
   const load = async (): Promise<void> => {
     const started = now();
@@ -128,13 +130,15 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     const { answers, slices: checking } = await checkPatterns(storedRules, checked, deps.isValidPattern);
     const building = createSliceTimer();
     building.start();
-    const { data, rules, invalid, overLimit } = await buildPermissionData(storedRules, groups, {
+    const built = await buildPermissionData(storedRules, groups, {
       ...deps,
+      previous: reusable,
       // Every pattern has its answer; one the store gave twice is answered again rather than assumed.
       isValidPattern: (pattern) => answers.get(pattern) ?? deps.isValidPattern(pattern),
       slicing: { timer: building, sliceMs: SLICE_MS },
     });
     building.end();
+    const { data, rules, invalid, overLimit } = built;
     for (const over of overLimit) {
       deps.logger.error('regex rules over the limits: their user or group is denied every resource of the type', over);
     }
@@ -154,6 +158,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     const byPart = { check: checking, build: building.times(), load: report ?? NO_SLICES };
     reloadSlices = { ...longestOf(byPart.check, byPart.build, byPart.load), byPart };
     checked = answers;
+    reusable = built.reusable;
     const previous = version;
     version = seen;
     ruleCount = rules.length;
