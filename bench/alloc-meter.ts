@@ -5,7 +5,7 @@
  * collections (Mark-Compact) and what scavenges promoted to the old generation. Only meaningful when nothing else
  * runs in the process meanwhile.
  */
-import { GCProfiler, getHeapStatistics } from 'node:v8';
+import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 export interface Allocation {
   /** Bytes allocated on the V8 heap. */
@@ -14,7 +14,11 @@ export interface Allocation {
   readonly markCompacts: number;
   /** All collections during the run. */
   readonly collections: number;
-  /** Bytes scavenges moved into the old generation. */
+  /**
+   * Bytes that went into the old generation: promoted by scavenges, or allocated there directly (V8 pretenures
+   * the objects of allocation sites whose objects tend to survive). This is what fills the old generation until a
+   * full collection runs.
+   */
   readonly promoted: number;
 }
 
@@ -29,28 +33,44 @@ interface GcStat {
   readonly afterGC: HeapAt;
 }
 
-const oldSpaceOf = (at: HeapAt): number =>
-  at.heapSpaceStatistics.find((s) => s.spaceName === 'old_space')?.spaceUsedSize ?? 0;
+/** The used bytes of every space but the young generation's. */
+const oldGenerationOf = (at: HeapAt): number =>
+  at.heapSpaceStatistics
+    .filter((s) => s.spaceName !== 'new_space' && s.spaceName !== 'new_large_object_space')
+    .reduce((sum, s) => sum + s.spaceUsedSize, 0);
+
+function oldGenerationNow(): number {
+  return getHeapSpaceStatistics()
+    .filter((s) => s.space_name !== 'new_space' && s.space_name !== 'new_large_object_space')
+    .reduce((sum, s) => sum + s.space_used_size, 0);
+}
 
 /** Runs `fn` and measures what it allocated (see above). */
 export async function measureAllocation<T>(fn: () => Promise<T>): Promise<{ result: T; allocation: Allocation }> {
   const profiler = new GCProfiler();
   profiler.start();
   const startUsed = getHeapStatistics().used_heap_size;
+  const startOld = oldGenerationNow();
   const result = await fn();
   const endUsed = getHeapStatistics().used_heap_size;
+  const endOld = oldGenerationNow();
   const stats = (profiler.stop()?.statistics ?? []) as unknown as GcStat[];
   let bytes = 0;
   let last = startUsed;
+  let lastOld = startOld;
   let markCompacts = 0;
   let promoted = 0;
   for (const gc of stats) {
     bytes += gc.beforeGC.heapStatistics.usedHeapSize - last;
     last = gc.afterGC.heapStatistics.usedHeapSize;
+    // Allocated in the old generation since the last collection, then what a scavenge promoted.
+    promoted += oldGenerationOf(gc.beforeGC) - lastOld;
+    lastOld = oldGenerationOf(gc.afterGC);
     if (gc.gcType === 'MarkSweepCompact') markCompacts += 1;
-    if (gc.gcType === 'Scavenge') promoted += Math.max(0, oldSpaceOf(gc.afterGC) - oldSpaceOf(gc.beforeGC));
+    if (gc.gcType === 'Scavenge') promoted += Math.max(0, lastOld - oldGenerationOf(gc.beforeGC));
   }
   bytes += endUsed - last;
+  promoted += endOld - lastOld;
   return { result, allocation: { bytes, markCompacts, collections: stats.length, promoted } };
 }
 

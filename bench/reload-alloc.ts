@@ -8,6 +8,7 @@
  * BENCH_ALLOC_SITES=1 also prints where they allocate, by function, from a sampling heap profile).
  */
 import { rmSync } from 'node:fs';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
@@ -20,7 +21,8 @@ import { readBundle } from '../src/policy/bundle.js';
 import { runtimeData } from '../src/policy/data.js';
 import { DEFAULT_DATA_LOAD } from '../src/policy/data-loader.js';
 import { dataPieces } from '../src/policy/data-pieces.js';
-import { createDecisionEngine } from '../src/policy/engine.js';
+import { type DecisionEngine, createDecisionEngine } from '../src/policy/engine.js';
+import { buildPolicyInput } from '../src/policy/input.js';
 import { createLiveData } from '../src/policy/live-data.js';
 import { createPatternChecker } from '../src/policy/patterns.js';
 import { buildPermissionData } from '../src/policy/permission-data.js';
@@ -29,7 +31,7 @@ import { openMongoStore } from '../src/store/mongo/store.js';
 import type { Store } from '../src/store/types.js';
 import { ROOT, startFerretDB } from '../scripts/services.js';
 import { type Allocation, allocationSites, measureAllocation } from './alloc-meter.js';
-import { envNumber, generateScaleData, loadScaleData, scaleFromEnv } from './scale-data.js';
+import { type ScaleData, envNumber, generateScaleData, loadScaleData, scaleFromEnv } from './scale-data.js';
 import { fixed, table } from './stats.js';
 
 const RELOADS = envNumber('BENCH_RELOADS', 20);
@@ -42,6 +44,53 @@ const perRun = (a: Allocation, runs: number): string[] => [
   String(a.markCompacts),
   String(a.collections),
 ];
+
+/**
+ * Runs `fn` while decisions run back to back, one per event-loop turn, as requests would: their garbage makes
+ * scavenges run in the middle of a reload, which promote what the reload holds at that moment.
+ */
+async function underDecisions(data: ScaleData, engine: DecisionEngine, fn: () => Promise<void>): Promise<Allocation> {
+  let running = true;
+  let decisions = 0;
+  const loop = (async () => {
+    while (running) {
+      const user = data.users[decisions % data.users.length];
+      const experiment = data.experiments[decisions % data.experiments.length];
+      engine.decide(
+        buildPolicyInput({
+          principal: {
+            authenticated: true,
+            username: user?.username ?? '',
+            isAdmin: false,
+            groups: user?.groups ?? [],
+            method: 'basic',
+          },
+          operation: 'GetExperiment',
+          targets: [
+            {
+              type: 'experiment',
+              id: experiment?.id ?? '1',
+              via: 'experiment',
+              ref: '1',
+              exists: true,
+              name: experiment?.name,
+            },
+          ],
+          grants: new Map(),
+          method: 'GET',
+          path: '/api/2.0/mlflow/experiments/get',
+          now: new Date(),
+        }),
+      );
+      decisions += 1;
+      await nextTurn();
+    }
+  })();
+  const { allocation } = await measureAllocation(fn);
+  running = false;
+  await loop;
+  return allocation;
+}
 
 async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
@@ -121,6 +170,20 @@ async function main(): Promise<void> {
     }
     const rows: string[][] = [[`whole reload (live.refresh), ${RELOADS} runs`, ...perRun(total, RELOADS)]];
 
+    // The same reloads while decisions run (bytes then include the decisions'), and the decisions alone as long.
+    let reloadsMs = 0;
+    const busy = await underDecisions(data, engine, async () => {
+      const started = performance.now();
+      for (let i = 0; i < RELOADS; i++) {
+        await write(i);
+        await live.refresh();
+      }
+      reloadsMs = performance.now() - started;
+    });
+    const quiet = await underDecisions(data, engine, () => sleep(reloadsMs));
+    rows.push([`${RELOADS} reloads while decisions run (${fixed(reloadsMs, 0)} ms)`, ...perRun(busy, RELOADS)]);
+    rows.push([`  decisions alone for as long (per reload)`, ...perRun(quiet, RELOADS)]);
+
     // The parts of a reload on their own, PART_RUNS times each.
     const part = async (name: string, fn: () => Promise<unknown>): Promise<void> => {
       const { allocation } = await measureAllocation(async () => {
@@ -166,7 +229,7 @@ async function main(): Promise<void> {
       `\nAllocation per reload of ${rules.length} regex rules, ${groups.length} groups (V8 heap; KiB per run; ` +
         `collections counted over all runs)\n`,
     );
-    console.log(table(['what', 'allocated KiB', 'promoted KiB', 'Mark-Compacts', 'collections'], rows));
+    console.log(table(['what', 'allocated KiB', 'into old gen KiB', 'Mark-Compacts', 'collections'], rows));
     const sorted = [...perReload].sort((a, b) => a - b);
     console.log(
       `\nper reload: min ${fixed((sorted[0] ?? 0) / KiB, 0)} KiB, median ${fixed(

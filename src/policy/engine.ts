@@ -7,7 +7,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 
 import { MlgateError } from '../errors.js';
 import type { PolicyBundle } from './bundle.js';
-import { DEFAULT_DATA_LOAD, type DataLoadOptions, type DataLoadReport, loadData } from './data-loader.js';
+import { DEFAULT_DATA_LOAD, type DataLoadOptions, type DataLoadReport, internalsOf, loadData } from './data-loader.js';
 import { type Decision, parseDecision, parseVisible } from './decision.js';
 import type { PolicyInput } from './input.js';
 
@@ -154,7 +154,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
         let seen = seenAtStart;
         while (seen !== dataCalls && latestData !== undefined) {
           seen = dataCalls;
-          policy = await loadPolicy(module);
+          policy = await loadPolicy(module, memoryLike(policy));
           report = await loadData(policy, { ...bundle.data, ...latestData }, dataLoad);
         }
       } catch (error) {
@@ -180,7 +180,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       let report: DataLoadReport;
       let policy: Installed['policy'];
       try {
-        policy = await loadPolicy(current.module);
+        policy = await loadPolicy(current.module, memoryLike(current.policy));
         report = await loadData(policy, { ...current.bundle.data, ...runtimeData }, dataLoad);
       } catch (error) {
         throw new MlgateError(
@@ -203,4 +203,19 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     visible: (input) => evaluate(installed, input, VISIBLE_ENTRYPOINT, parseVisible),
     status: () => installed?.status ?? { loaded: false, revision: '', source: '', loadedAt: null },
   };
+}
+
+/** WebAssembly memory pages are 64 KiB. */
+const WASM_PAGE = 64 * 1024;
+
+/**
+ * The memory for a new instance that replaces `previous`: as large from the start as the previous one has grown
+ * (its data and the evaluations since), so loading data much like its own does not grow it page after page. Each
+ * growth of a WebAssembly memory counts as external memory to V8, and a reload that grew a fresh memory from 5 pages
+ * to its size started a full garbage collection about every other time (issue 8). The SDK's default (5 pages)
+ * when the previous instance's memory cannot be read.
+ */
+function memoryLike(previous: Installed['policy']): { initial?: number } {
+  const bytes = internalsOf(previous)?.memory.buffer.byteLength;
+  return bytes === undefined ? {} : { initial: Math.max(5, Math.ceil(bytes / WASM_PAGE)) };
 }
