@@ -191,13 +191,14 @@ async function main(): Promise<void> {
       });
       rows.push([`  ${name}`, ...perRun(allocation, PART_RUNS)]);
     };
-    const rules = await reader.regexRules.list();
+    const rules = await reader.regexRules.listForPolicy();
     const groups = await reader.groups.list();
     const answers = new Map(rules.map((r) => [r.pattern, isValidPattern(r.pattern)]));
     const built = await buildPermissionData(rules, groups, { isValidPattern: (p) => answers.get(p) === true });
     const document = { ...bundle.data, ...base, ...built.data };
     const module = await WebAssembly.compile(bundle.wasm);
-    await part('read the rules (regexRules.list)', () => reader.regexRules.list());
+    await part('read the rules (regexRules.listForPolicy)', () => reader.regexRules.listForPolicy());
+    await part('  all their fields (regexRules.list)', () => reader.regexRules.list());
     await part('read the groups (groups.list)', () => reader.groups.list());
     await part('build the data (buildPermissionData)', () =>
       buildPermissionData(rules, groups, { isValidPattern: (p) => answers.get(p) === true }),

@@ -20,7 +20,7 @@ import type {
   GroupRepository,
   PermissionVersion,
   PermissionVersionRepository,
-  RegexRuleRecord,
+  RegexRuleFields,
   RegexRuleRepository,
 } from '../store/types.js';
 import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
@@ -73,7 +73,8 @@ export interface LiveData {
 
 export interface LiveDataDeps {
   readonly version: Pick<PermissionVersionRepository, 'read' | 'watch'>;
-  readonly rules: Pick<RegexRuleRepository, 'list'>;
+  /** The rules, as the policy data is built from them (listForPolicy). */
+  readonly rules: Pick<RegexRuleRepository, 'listForPolicy'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
   readonly baseData: object;
@@ -124,7 +125,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
-    const [storedRules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
+    const [storedRules, groups] = await Promise.all([deps.rules.listForPolicy(), deps.groups.list()]);
     // Each pattern is checked once while it stays loaded (one policy evaluation each, synchronous: 1,000 of them held
     // the event loop for about 50 ms), the new ones a slice at a time; the answers of patterns gone are dropped.
     const { answers, slices: checking } = await checkPatterns(storedRules, checked, deps.isValidPattern);
@@ -249,7 +250,7 @@ const SLICE_MS = 1;
  * waiting requests whenever a slice of checks has run for SLICE_MS.
  */
 async function checkPatterns(
-  rules: readonly RegexRuleRecord[],
+  rules: readonly RegexRuleFields[],
   known: ReadonlyMap<string, boolean>,
   isValidPattern: (pattern: string) => boolean,
 ): Promise<{ answers: Map<string, boolean>; slices: SliceTimes }> {

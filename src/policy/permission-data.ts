@@ -11,7 +11,13 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-import type { GroupRecord, GroupRepository, RegexRuleRecord, RegexRuleRepository } from '../store/types.js';
+import type {
+  GroupRecord,
+  GroupRepository,
+  RegexRuleFields,
+  RegexRuleRecord,
+  RegexRuleRepository,
+} from '../store/types.js';
 import type { SliceTimer } from '../util/slice-timer.js';
 import { type PolicyRule, type PolicyRules, groupsData, placeable, ruleProblem, rulesData } from './data.js';
 import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
@@ -20,11 +26,11 @@ import { DEFAULT_RULE_LIMITS, type RuleLimits } from './rule-limits.js';
 export type OverLimit = { readonly type: string; readonly principal: string; readonly problem: string };
 
 /** What readPermissionData and buildPermissionData answer. */
-export interface PermissionData {
+export interface PermissionData<R extends RegexRuleFields = RegexRuleRecord> {
   readonly data: object;
-  readonly rules: RegexRuleRecord[];
+  readonly rules: R[];
   /** The rules with a problem (ruleProblem), and what it is. */
-  readonly invalid: { readonly rule: RegexRuleRecord; readonly problem: string }[];
+  readonly invalid: { readonly rule: R; readonly problem: string }[];
   /** Principals whose rules of a type are over the limits (each then denied every resource of the type). */
   readonly overLimit: OverLimit[];
   /** What the next build may reuse (PermissionDataDeps.previous). */
@@ -90,11 +96,11 @@ export async function readPermissionData(
 }
 
 /** The policy data of rules and groups read from the store. */
-export async function buildPermissionData(
-  rules: RegexRuleRecord[],
+export async function buildPermissionData<R extends RegexRuleFields>(
+  rules: R[],
   groups: readonly GroupRecord[],
   deps: PermissionDataDeps,
-): Promise<PermissionData> {
+): Promise<PermissionData<R>> {
   // Each pattern compiled once; ruleProblem only asks about strings.
   const validity = new Map<string, boolean>();
   const isValid = (pattern: string): boolean => {
@@ -109,10 +115,10 @@ export async function buildPermissionData(
   const previous = deps.previous !== undefined && sameLimits(deps.previous.limits, limits) ? deps.previous : null;
   const principals = new Map<string, PrincipalBuild>();
   const overLimit: OverLimit[] = [];
-  const invalid: { rule: RegexRuleRecord; problem: string }[] = [];
+  const invalid: { rule: R; problem: string }[] = [];
   const merged: PolicyRules = Object.create(null) as PolicyRules;
   for (const chunk of principalGroupChunks(rules, RULES_PER_CHUNK)) {
-    const changed: { key: string; stored: RegexRuleRecord[] }[] = [];
+    const changed: { key: string; stored: R[] }[] = [];
     for (const group of chunk) {
       const before = previous?.principals.get(group.key);
       if (before !== undefined && sameStored(before.stored, group.stored)) add(group.key, group.stored, before);
@@ -136,18 +142,16 @@ export async function buildPermissionData(
     reusable: { limits, principals },
   };
 
-  function add(key: string, stored: readonly RegexRuleRecord[], build: PrincipalBuild): void {
+  function add(key: string, stored: readonly R[], build: PrincipalBuild): void {
     principals.set(key, build);
     if (build.placed !== null) place(merged, build.placed);
     overLimit.push(...build.overLimit);
     // The rules read now, not the equal ones of a build reused: the store's order is found by identity.
-    for (const { index, problem } of build.invalid) invalid.push({ rule: stored[index] as RegexRuleRecord, problem });
+    for (const { index, problem } of build.invalid) invalid.push({ rule: stored[index] as R, problem });
   }
 
   /** Builds the principals' rules in one pass of rulesData, and cuts the result by principal. */
-  function buildPrincipals(
-    changed: readonly { key: string; stored: RegexRuleRecord[] }[],
-  ): Map<string, PrincipalBuild> {
+  function buildPrincipals(changed: readonly { key: string; stored: R[] }[]): Map<string, PrincipalBuild> {
     const over = new Map<string, OverLimit>();
     const built = rulesData(
       changed.flatMap((group) => group.stored),
@@ -188,7 +192,7 @@ async function yieldIfDue(slicing: PermissionDataDeps['slicing']): Promise<void>
 const BUILT_FROM = ['id', 'resourceType', 'principalType', 'principal', 'pattern', 'priority', 'permission'] as const;
 
 /** The fields of a stored rule its policy rule is built from. */
-function builtFrom(rule: RegexRuleRecord): Readonly<Record<string, unknown>> {
+function builtFrom(rule: RegexRuleFields): Readonly<Record<string, unknown>> {
   const stored = rule as unknown as Record<string, unknown>;
   const fields: Record<string, unknown> = {};
   for (const field of BUILT_FROM) fields[field] = stored[field];
@@ -214,7 +218,7 @@ const sameLimits = (a: RuleLimits, b: RuleLimits): boolean => a.maxRules === b.m
  * Where one principal's stored rules went in `rules` (rulesData of them and others), frozen with its rules; null
  * when they name no principal (rulesData left them out).
  */
-function placedList(rules: PolicyRules, stored: readonly RegexRuleRecord[]): PlacedList | null {
+function placedList(rules: PolicyRules, stored: readonly RegexRuleFields[]): PlacedList | null {
   for (const rule of stored) {
     if (!placeable(rule)) continue;
     const list = rules[rule.resourceType]?.[rule.principalType][rule.principal];
@@ -232,8 +236,8 @@ function placedList(rules: PolicyRules, stored: readonly RegexRuleRecord[]): Pla
 }
 
 /** Stored rules grouped by resource type, principal type and principal (the key), in the store's order. */
-function principalGroups(rules: readonly RegexRuleRecord[]): Map<string, RegexRuleRecord[]> {
-  const byPrincipal = new Map<string, RegexRuleRecord[]>();
+function principalGroups<R extends RegexRuleFields>(rules: readonly R[]): Map<string, R[]> {
+  const byPrincipal = new Map<string, R[]>();
   for (const rule of rules) {
     const stored = rule as unknown as Record<string, unknown>;
     const key = `${String(stored['resourceType'])}\u0000${String(stored['principalType'])}\u0000${String(stored['principal'])}`;
@@ -245,12 +249,12 @@ function principalGroups(rules: readonly RegexRuleRecord[]): Map<string, RegexRu
 }
 
 /** The principals' rules in chunks of about `size` rules (larger only where one principal has more). */
-function principalGroupChunks(
-  rules: readonly RegexRuleRecord[],
+function principalGroupChunks<R extends RegexRuleFields>(
+  rules: readonly R[],
   size: number,
-): { key: string; stored: RegexRuleRecord[] }[][] {
-  const chunks: { key: string; stored: RegexRuleRecord[] }[][] = [];
-  let current: { key: string; stored: RegexRuleRecord[] }[] = [];
+): { key: string; stored: R[] }[][] {
+  const chunks: { key: string; stored: R[] }[][] = [];
+  let current: { key: string; stored: R[] }[] = [];
   let count = 0;
   for (const [key, stored] of principalGroups(rules)) {
     if (count > 0 && count + stored.length > size) {
@@ -269,7 +273,7 @@ function principalGroupChunks(
  * The rules in chunks of about `size` (larger only where one principal has more), each principal's rules of one
  * resource type in one chunk, in the order the store gave them.
  */
-export function principalChunks(rules: readonly RegexRuleRecord[], size: number): RegexRuleRecord[][] {
+export function principalChunks<R extends RegexRuleFields>(rules: readonly R[], size: number): R[][] {
   return principalGroupChunks(rules, size).map((chunk) => chunk.flatMap((group) => group.stored));
 }
 
