@@ -3,20 +3,6 @@ import type { PermissionVersionRepository, RegexRuleFields, RegexRuleRecord, Reg
 import type { Collections, RegexRuleDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
 
-function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
-  return {
-    id: doc._id,
-    resourceType: doc.resourceType,
-    principalType: doc.principalType,
-    principal: doc.principal,
-    pattern: doc.pattern,
-    priority: doc.priority,
-    permission: doc.permission,
-    createdAt: doc.createdAt,
-    createdBy: doc.createdBy,
-  };
-}
-
 function toFields(doc: Omit<RegexRuleDocument, 'createdAt' | 'createdBy'>): RegexRuleFields {
   return {
     id: doc._id,
@@ -27,6 +13,10 @@ function toFields(doc: Omit<RegexRuleDocument, 'createdAt' | 'createdBy'>): Rege
     priority: doc.priority,
     permission: doc.permission,
   };
+}
+
+function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
+  return { ...toFields(doc), createdAt: doc.createdAt, createdBy: doc.createdBy };
 }
 
 /** The order of list and listForPolicy. */

@@ -16,6 +16,7 @@ import {
 import { createMemoryStore } from '../../../src/store/memory/store.js';
 import type { RuleLimits } from '../../../src/policy/rule-limits.js';
 import type { RegexRuleRecord } from '../../../src/store/types.js';
+import { canonical } from '../../helpers/canonical-json.js';
 import { storedRule } from '../../helpers/regex-rule.js';
 
 const isValidPattern = (pattern: string): boolean => pattern !== 'broken(';
@@ -38,14 +39,6 @@ function baseRules(): RegexRuleRecord[] {
   }
   return rules;
 }
-
-/** JSON with the keys of every object sorted: the policy reads objects, whose key order means nothing. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 
 const replaced = (rules: RegexRuleRecord[], id: string, fields: Record<string, unknown>): RegexRuleRecord[] =>
   rules.map((r) => (r.id === id ? { ...r, ...fields } : r));
