@@ -208,14 +208,20 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
 /** WebAssembly memory pages are 64 KiB. */
 const WASM_PAGE = 64 * 1024;
 
+/** Pages beyond the previous instance's data: room for a little more data, and for the first evaluations. */
+const SPARE_PAGES = 2;
+
 /**
- * The memory for a new instance that replaces `previous`: as large from the start as the previous one has grown
- * (its data and the evaluations since), so loading data much like its own does not grow it page after page. Each
- * growth of a WebAssembly memory counts as external memory to V8, and a reload that grew a fresh memory from 5 pages
- * to its size started a full garbage collection about every other time (issue 8). The SDK's default (5 pages)
- * when the previous instance's memory cannot be read.
+ * The memory for a new instance that replaces `previous`: large enough from the start for the data the previous one
+ * holds (where its heap pointer stood after its data, `dataHeapPtr`) and a little more, so loading data much like
+ * its own does not grow it page after page. Each growth of a WebAssembly memory counts as external memory to V8, and
+ * a reload that grew a fresh memory from 5 pages to its size started a full garbage collection every few reloads
+ * (issue 8). Not the size the previous memory has grown to: evaluations (a filtered page of many targets) grow it
+ * further, and a much larger fresh memory makes loading slower. The SDK's default (5 pages) when the previous
+ * instance's internals cannot be read.
  */
 function memoryLike(previous: Installed['policy']): { initial?: number } {
-  const bytes = internalsOf(previous)?.memory.buffer.byteLength;
-  return bytes === undefined ? {} : { initial: Math.max(5, Math.ceil(bytes / WASM_PAGE)) };
+  const dataEnd =
+    internalsOf(previous) === null ? undefined : (previous as unknown as { dataHeapPtr: number }).dataHeapPtr;
+  return dataEnd === undefined ? {} : { initial: Math.max(5, Math.ceil(dataEnd / WASM_PAGE) + SPARE_PAGES) };
 }
