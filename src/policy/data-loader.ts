@@ -38,6 +38,8 @@ export interface DataLoadOptions {
   readonly clock?: SliceClock;
   /** The SDK's version (tests, and the benchmark's comparison with setData); read from its package.json by default. */
   readonly sdkVersion?: string;
+  /** The JSON of frozen values loaded before, reused (data-pieces.ts); kept by the engine from load to load. */
+  readonly knownJson?: WeakMap<object, string>;
 }
 
 export const DEFAULT_DATA_LOAD: DataLoadOptions = { sliceMs: 1, pieceBytes: 8 * 1024 };
@@ -108,7 +110,7 @@ export async function loadData(
   // As setData does: the document goes where the instance's heap starts.
   exports.opa_heap_ptr_set(internals.baseHeapPtr);
   const root = parse('{}');
-  for (const piece of dataPieces(document, options.pieceBytes)) {
+  for (const piece of dataPieces(document, options.pieceBytes, options.knownJson)) {
     const code = exports.opa_value_add_path(root, parse(JSON.stringify(piece.path)), parse(piece.json));
     if (code !== 0) {
       throw new Error(`the policy could not set its data at ${piece.path.join('.')} (error ${code})`);

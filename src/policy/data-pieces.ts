@@ -7,6 +7,10 @@
  * An object (plain, or without a prototype) whose JSON would be larger than the piece size is cut into its keys,
  * recursively; anything else (an array, a string, a number, an object with its own toJSON) is one piece whatever
  * its size. Pieces are made lazily, as they are asked for, so making them is spread over the turns as well.
+ *
+ * The JSON of a frozen value can be kept in a WeakMap given by the caller and reused the next time the same value is
+ * met (the rule lists a reload did not rebuild, src/policy/permission-data.ts): a frozen value whose contents are
+ * frozen too never changes, so neither does its JSON. Values not frozen are written anew each time.
  */
 
 /** One value of the document and where it goes. */
@@ -21,17 +25,26 @@ export interface DataPiece {
  * The pieces of `document`, none larger than about `maxBytes` unless it cannot be cut (see above). A key whose
  * value JSON leaves out (undefined, a function, a symbol) gives no piece, as JSON.stringify leaves it out.
  */
-export function* dataPieces(document: object, maxBytes: number): Generator<DataPiece> {
-  yield* piecesOf(document, [], maxBytes);
+export function* dataPieces(
+  document: object,
+  maxBytes: number,
+  knownJson?: WeakMap<object, string>,
+): Generator<DataPiece> {
+  yield* piecesOf(document, [], maxBytes, knownJson);
 }
 
-function* piecesOf(value: object, path: readonly string[], maxBytes: number): Generator<DataPiece> {
+function* piecesOf(
+  value: object,
+  path: readonly string[],
+  maxBytes: number,
+  knownJson: WeakMap<object, string> | undefined,
+): Generator<DataPiece> {
   for (const key of Object.keys(value)) {
     const child: unknown = (value as Record<string, unknown>)[key];
     const at = [...path, key];
     if (isCuttable(child) && exceedsBytes(child, maxBytes)) {
       let given = 0;
-      for (const piece of piecesOf(child, at, maxBytes)) {
+      for (const piece of piecesOf(child, at, maxBytes, knownJson)) {
         given += 1;
         yield piece;
       }
@@ -41,11 +54,24 @@ function* piecesOf(value: object, path: readonly string[], maxBytes: number): Ge
       }
       continue;
     }
-    const json = JSON.stringify(child) as string | undefined;
+    const json = jsonOf(child, knownJson);
     if (json !== undefined) {
       yield { path: at, json };
     }
   }
+}
+
+/** The JSON of `value`, from `knownJson` when it is a frozen object written before (see above). */
+function jsonOf(value: unknown, knownJson: WeakMap<object, string> | undefined): string | undefined {
+  if (knownJson === undefined || value === null || typeof value !== 'object' || !Object.isFrozen(value)) {
+    return JSON.stringify(value);
+  }
+  let json = knownJson.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    if (json !== undefined) knownJson.set(value, json);
+  }
+  return json;
 }
 
 /** An object JSON writes key by key: a plain object or one without a prototype, with no toJSON of its own. */

@@ -1,6 +1,6 @@
 /** The policy's runtime data document, built from the configuration (pure). */
 import type { Config } from '../config/schema.js';
-import type { GroupRecord, RegexRuleRecord } from '../store/types.js';
+import type { GroupRecord, RegexRuleFields } from '../store/types.js';
 import { type RuleLimits, ruleLimitProblem } from './rule-limits.js';
 
 export interface RuntimeData {
@@ -61,7 +61,7 @@ const MAX_RULE_PRIORITY = 1_000_000;
  * type (a priority "1" or NaN would sort after every numeric priority in Rego, so a deny rule would silently stop
  * denying).
  */
-export function ruleProblem(rule: RegexRuleRecord, isValid: (pattern: string) => boolean): string | null {
+export function ruleProblem(rule: RegexRuleFields, isValid: (pattern: string) => boolean): string | null {
   const stored = rule as unknown as Record<string, unknown>;
   if (!placeable(rule)) return 'it names no resource type, user or group (it is left out)';
   if (typeof stored['pattern'] !== 'string') return 'its pattern is not a string';
@@ -76,7 +76,7 @@ function isPriority(value: unknown): value is number {
 }
 
 /** True when a stored rule names whom it applies to (a resource type, user or group, and a name). */
-function placeable(rule: RegexRuleRecord): boolean {
+export function placeable(rule: RegexRuleFields): boolean {
   const stored = rule as unknown as Record<string, unknown>;
   return (
     typeof stored['resourceType'] === 'string' &&
@@ -93,7 +93,7 @@ function placeable(rule: RegexRuleRecord): boolean {
  * (it applies to nobody).
  */
 export function rulesData(
-  rules: readonly RegexRuleRecord[],
+  rules: readonly RegexRuleFields[],
   isValid: (pattern: string) => boolean,
   limits?: RuleLimits,
   onOverLimit?: (over: { readonly type: string; readonly principal: string; readonly problem: string }) => void,

@@ -7,7 +7,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 
 import { MlgateError } from '../errors.js';
 import type { PolicyBundle } from './bundle.js';
-import { DEFAULT_DATA_LOAD, type DataLoadOptions, type DataLoadReport, loadData } from './data-loader.js';
+import { DEFAULT_DATA_LOAD, type DataLoadOptions, type DataLoadReport, internalsOf, loadData } from './data-loader.js';
 import { type Decision, parseDecision, parseVisible } from './decision.js';
 import type { PolicyInput } from './input.js';
 
@@ -79,7 +79,8 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   /** The runtime data of the latest setData, and how many calls there were (a load in progress picks it up). */
   let latestData: object | undefined;
   let dataCalls = 0;
-  const dataLoad = options.dataLoad ?? DEFAULT_DATA_LOAD;
+  // The JSON of the frozen parts of the data (the rule lists a reload did not rebuild), reused from load to load.
+  const dataLoad: DataLoadOptions = { ...(options.dataLoad ?? DEFAULT_DATA_LOAD), knownJson: new WeakMap() };
 
   const evaluate = <T>(
     current: Installed | undefined,
@@ -153,7 +154,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
         let seen = seenAtStart;
         while (seen !== dataCalls && latestData !== undefined) {
           seen = dataCalls;
-          policy = await loadPolicy(module);
+          policy = await loadPolicy(module, memoryLike(policy));
           report = await loadData(policy, { ...bundle.data, ...latestData }, dataLoad);
         }
       } catch (error) {
@@ -179,7 +180,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       let report: DataLoadReport;
       let policy: Installed['policy'];
       try {
-        policy = await loadPolicy(current.module);
+        policy = await loadPolicy(current.module, memoryLike(current.policy));
         report = await loadData(policy, { ...current.bundle.data, ...runtimeData }, dataLoad);
       } catch (error) {
         throw new MlgateError(
@@ -202,4 +203,25 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     visible: (input) => evaluate(installed, input, VISIBLE_ENTRYPOINT, parseVisible),
     status: () => installed?.status ?? { loaded: false, revision: '', source: '', loadedAt: null },
   };
+}
+
+/** WebAssembly memory pages are 64 KiB. */
+const WASM_PAGE = 64 * 1024;
+
+/** Pages beyond the previous instance's data: room for a little more data, and for the first evaluations. */
+const SPARE_PAGES = 2;
+
+/**
+ * The memory for a new instance that replaces `previous`: large enough from the start for the data the previous one
+ * holds (where its heap pointer stood after its data, `dataHeapPtr`) and a little more, so loading data much like
+ * its own does not grow it page after page. Each growth of a WebAssembly memory counts as external memory to V8, and
+ * a reload that grew a fresh memory from 5 pages to its size started a full garbage collection every few reloads
+ * (issue 8). Not the size the previous memory has grown to: evaluations (a filtered page of many targets) grow it
+ * further, and a much larger fresh memory makes loading slower. The SDK's default (5 pages) when the previous
+ * instance's internals cannot be read.
+ */
+function memoryLike(previous: Installed['policy']): { initial?: number } {
+  const dataEnd =
+    internalsOf(previous) === null ? undefined : (previous as unknown as { dataHeapPtr: number }).dataHeapPtr;
+  return dataEnd === undefined ? {} : { initial: Math.max(5, Math.ceil(dataEnd / WASM_PAGE) + SPARE_PAGES) };
 }

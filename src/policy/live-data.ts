@@ -20,12 +20,12 @@ import type {
   GroupRepository,
   PermissionVersion,
   PermissionVersionRepository,
-  RegexRuleRecord,
+  RegexRuleFields,
   RegexRuleRepository,
 } from '../store/types.js';
 import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
 import type { DataLoadReport } from './data-loader.js';
-import { buildPermissionData } from './permission-data.js';
+import { type ReusableBuild, buildPermissionData } from './permission-data.js';
 import type { RuleLimits } from './rule-limits.js';
 
 export interface LiveDataStatus {
@@ -73,7 +73,8 @@ export interface LiveData {
 
 export interface LiveDataDeps {
   readonly version: Pick<PermissionVersionRepository, 'read' | 'watch'>;
-  readonly rules: Pick<RegexRuleRepository, 'list'>;
+  /** The rules, as the policy data is built from them (listForPolicy). */
+  readonly rules: Pick<RegexRuleRepository, 'listForPolicy'>;
   readonly groups: Pick<GroupRepository, 'list'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
   readonly baseData: object;
@@ -104,6 +105,8 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   let unwatch: (() => void) | undefined;
   /** Whether each pattern of the installed rules compiles (the checker's answer for a pattern never changes). */
   let checked = new Map<string, boolean>();
+  /** The build of the installed data: the principals whose rules did not change are not built again. */
+  let reusable: ReusableBuild | undefined;
 
   const load = async (): Promise<void> => {
     const started = now();
@@ -122,19 +125,21 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
-    const [storedRules, groups] = await Promise.all([deps.rules.list(), deps.groups.list()]);
+    const [storedRules, groups] = await Promise.all([deps.rules.listForPolicy(), deps.groups.list()]);
     // Each pattern is checked once while it stays loaded (one policy evaluation each, synchronous: 1,000 of them held
     // the event loop for about 50 ms), the new ones a slice at a time; the answers of patterns gone are dropped.
     const { answers, slices: checking } = await checkPatterns(storedRules, checked, deps.isValidPattern);
     const building = createSliceTimer();
     building.start();
-    const { data, rules, invalid, overLimit } = await buildPermissionData(storedRules, groups, {
+    const built = await buildPermissionData(storedRules, groups, {
       ...deps,
+      previous: reusable,
       // Every pattern has its answer; one the store gave twice is answered again rather than assumed.
       isValidPattern: (pattern) => answers.get(pattern) ?? deps.isValidPattern(pattern),
       slicing: { timer: building, sliceMs: SLICE_MS },
     });
     building.end();
+    const { data, rules, invalid, overLimit } = built;
     for (const over of overLimit) {
       deps.logger.error('regex rules over the limits: their user or group is denied every resource of the type', over);
     }
@@ -154,6 +159,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     const byPart = { check: checking, build: building.times(), load: report ?? NO_SLICES };
     reloadSlices = { ...longestOf(byPart.check, byPart.build, byPart.load), byPart };
     checked = answers;
+    reusable = built.reusable;
     const previous = version;
     version = seen;
     ruleCount = rules.length;
@@ -244,7 +250,7 @@ const SLICE_MS = 1;
  * waiting requests whenever a slice of checks has run for SLICE_MS.
  */
 async function checkPatterns(
-  rules: readonly RegexRuleRecord[],
+  rules: readonly RegexRuleFields[],
   known: ReadonlyMap<string, boolean>,
   isValidPattern: (pattern: string) => boolean,
 ): Promise<{ answers: Map<string, boolean>; slices: SliceTimes }> {

@@ -183,11 +183,19 @@ export interface RegexRuleRecord {
   readonly createdBy: string;
 }
 
+/** What the policy data is built from: a stored rule without who added it and when. */
+export type RegexRuleFields = Omit<RegexRuleRecord, 'createdAt' | 'createdBy'>;
+
 export interface RegexRuleRepository {
   /** Adds a rule; MLGATE_CONFLICT when the principal already has a rule with this pattern on this resource type. */
   add(rule: Omit<RegexRuleRecord, 'id' | 'createdAt'>): Promise<RegexRuleRecord>;
   /** Every rule, ordered by resource type, principal type, principal, priority, id. */
   list(): Promise<RegexRuleRecord[]>;
+  /**
+   * Every rule in the same order, with only the fields the policy data is built from: live data reads them all on
+   * every reload of every replica, and less read is less garbage (issue 8).
+   */
+  listForPolicy(): Promise<RegexRuleFields[]>;
   /** Changes a rule's priority, permission or author; null when there is none. */
   update(
     id: string,

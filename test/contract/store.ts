@@ -422,6 +422,12 @@ export function storeContract(store: () => Store): void {
         ['group', 'rx-team', 'team-a/.*', 10, 'READ'],
         ['user', 'rx-alice', '.*', 5, 'NO_PERMISSIONS'],
       ]);
+      // For the policy: the same rules in the same order, with the fields the policy data is built from.
+      const fields = ['id', 'resourceType', 'principalType', 'principal', 'pattern', 'priority', 'permission'];
+      const pick = (r: object): unknown[] => fields.map((f) => (r as Record<string, unknown>)[f]);
+      const forPolicy = await store().regexRules.listForPolicy();
+      expect(forPolicy.map(pick)).to.deep.equal((await store().regexRules.list()).map(pick));
+      for (const r of forPolicy) expect(Object.keys(r)).to.include.members(fields);
     });
 
     it('refuses a second rule of a principal with the same pattern (MLGATE_CONFLICT)', async () => {

@@ -253,6 +253,7 @@ function memoryRegexRules(now: () => Date, version: PermissionVersionRepository)
       return record;
     },
     list: () => Promise.resolve([...rules.values()].sort(order)),
+    listForPolicy: () => Promise.resolve([...rules.values()].sort(order)),
     async update(id, changes) {
       const rule = rules.get(id);
       if (rule === undefined) {

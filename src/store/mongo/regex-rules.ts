@@ -1,9 +1,9 @@
 import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
-import type { PermissionVersionRepository, RegexRuleRecord, RegexRuleRepository } from '../types.js';
+import type { PermissionVersionRepository, RegexRuleFields, RegexRuleRecord, RegexRuleRepository } from '../types.js';
 import type { Collections, RegexRuleDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
 
-function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
+function toFields(doc: Omit<RegexRuleDocument, 'createdAt' | 'createdBy'>): RegexRuleFields {
   return {
     id: doc._id,
     resourceType: doc.resourceType,
@@ -12,10 +12,25 @@ function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
     pattern: doc.pattern,
     priority: doc.priority,
     permission: doc.permission,
-    createdAt: doc.createdAt,
-    createdBy: doc.createdBy,
   };
 }
+
+function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
+  return { ...toFields(doc), createdAt: doc.createdAt, createdBy: doc.createdBy };
+}
+
+/** The order of list and listForPolicy. */
+const RULE_ORDER = { resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 } as const;
+
+/** The fields listForPolicy reads (and _id). */
+const POLICY_FIELDS = {
+  resourceType: 1,
+  principalType: 1,
+  principal: 1,
+  pattern: 1,
+  priority: 1,
+  permission: 1,
+} as const;
 
 /** Rules read per round trip when all are listed (a reload of the permission data on every replica). */
 const RULE_BATCH_SIZE = 200;
@@ -42,12 +57,22 @@ export function createRegexRuleRepository(
       const docs = await guarded('regexRules.list', () =>
         collections.regexRules
           .find({})
-          .sort({ resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 })
+          .sort(RULE_ORDER)
           // Small batches: each is decoded in one go on the event loop, between requests.
           .batchSize(RULE_BATCH_SIZE)
           .toArray(),
       );
       return docs.map(toRecord);
+    },
+    async listForPolicy() {
+      const docs = await guarded('regexRules.listForPolicy', () =>
+        collections.regexRules
+          .find({}, { projection: POLICY_FIELDS })
+          .sort(RULE_ORDER)
+          .batchSize(RULE_BATCH_SIZE)
+          .toArray(),
+      );
+      return docs.map(toFields);
     },
     async update(id, changes) {
       const set: Partial<RegexRuleDocument> = {};

@@ -95,6 +95,50 @@ describe('policy data pieces', () => {
   });
 });
 
+describe('policy data pieces: the JSON of frozen values kept', () => {
+  /** sample(), with its rule lists frozen (rules and all), as permission-data.ts builds them. */
+  function frozenSample(principals: number): object {
+    const document = sample(principals) as { rules: { experiment: { user: Record<string, object[]> } } };
+    for (const list of Object.values(document.rules.experiment.user)) {
+      list.forEach((rule) => Object.freeze(rule));
+      Object.freeze(list);
+    }
+    return document;
+  }
+
+  it('gives the same pieces with the JSON kept as without, load after load', () => {
+    const document = frozenSample(50);
+    const known = new WeakMap<object, string>();
+    const plain = [...dataPieces(document, 256)];
+    for (let i = 0; i < 3; i++) expect([...dataPieces(document, 256, known)]).to.deep.equal(plain);
+  });
+
+  it('writes a frozen value once, and reuses its JSON in another document holding it', () => {
+    const document = frozenSample(3) as { rules: { experiment: { user: Record<string, object[]> } } };
+    const list = document.rules.experiment.user['user-1'] as object[];
+    const known = new WeakMap<object, string>();
+    [...dataPieces(document, 64, known)];
+    expect(known.get(list)).to.equal(JSON.stringify(list));
+    // A stand-in for the JSON: reused as it is, never written again.
+    known.set(list, '["kept"]');
+    const next = { rules: { experiment: { user: { 'user-1': list } } } };
+    const pieces = [...dataPieces(next, 1, known)];
+    expect(pieces.find((p) => p.path.join('.') === 'rules.experiment.user.user-1')?.json).to.equal('["kept"]');
+  });
+
+  it('writes a value that is not frozen anew each time, so a change to it is never missed', () => {
+    const list = [{ id: 'rx-1', pattern: 'a/.*' }];
+    const document = { rules: { experiment: { user: { alice: list } } } };
+    const known = new WeakMap<object, string>();
+    const first = [...dataPieces(document, 1, known)];
+    list.push({ id: 'rx-2', pattern: 'b/.*' });
+    const second = [...dataPieces(document, 1, known)];
+    expect(second).to.not.deep.equal(first);
+    expect(JSON.stringify(rebuild(second))).to.equal(JSON.stringify(document));
+    expect(known.has(list)).to.equal(false);
+  });
+});
+
 describe('exceedsBytes (estimated JSON size)', () => {
   it('is over the JSON size of ASCII strings, keys and punctuation, never under', () => {
     const values = [sample(5), ['a', 'b'], 'text', { a: { b: ['c'] } }, [], {}];

@@ -259,3 +259,86 @@ describe('decision engine (opa-wasm)', () => {
     expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_ERROR', 503);
   });
 });
+
+describe('decision engine: the memory of a new instance', () => {
+  /** Every WebAssembly.Memory made while `run` runs (the SDK makes one per instance), with what it was asked for. */
+  async function memoriesMade(run: () => Promise<unknown>): Promise<{ initial: number; memory: WebAssembly.Memory }[]> {
+    const made: { initial: number; memory: WebAssembly.Memory }[] = [];
+    const Original = WebAssembly.Memory;
+    // A proxy of the constructor: what it makes are still instances of WebAssembly.Memory.
+    const Recorded = new Proxy(Original, {
+      construct(target, args: [{ initial: number }]) {
+        const memory = Reflect.construct(target, args) as WebAssembly.Memory;
+        made.push({ initial: args[0].initial, memory });
+        return memory;
+      },
+    });
+    (WebAssembly as { Memory: unknown }).Memory = Recorded;
+    try {
+      await run();
+    } finally {
+      (WebAssembly as { Memory: unknown }).Memory = Original;
+    }
+    return made;
+  }
+
+  /** Data large enough to grow a memory of the SDK's default 5 pages (320 KiB) several times. */
+  const bigData = {
+    ...DATA,
+    filler: Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`key-${i}`, { text: 'x'.repeat(100), i }])),
+  };
+  const PAGE = 64 * 1024;
+
+  it('starts large enough for the data of the instance it replaces, so loading the same data does not grow it', async () => {
+    const bundle = await readBundle(defaultBundlePath());
+    const engine = createDecisionEngine();
+    const [first] = await memoriesMade(() => engine.load(bundle, bigData));
+    expect(first?.initial).to.equal(5);
+    const grown = (first?.memory.buffer.byteLength ?? 0) / PAGE;
+    expect(grown, 'the data grew the first memory').to.be.greaterThan(5);
+    const [second] = await memoriesMade(() => engine.setData(bigData));
+    expect(second?.initial).to.be.within(grown, grown + 2);
+    expect((second?.memory.buffer.byteLength ?? 0) / PAGE, 'no growth while loading').to.equal(second?.initial);
+    // Still decides, from the new data.
+    expect(engine.decide(input('GetRun', 'MANAGE')).allow).to.equal(true);
+  });
+
+  it('is sized by the data, not by what evaluations grew the previous memory to', async () => {
+    const bundle = await readBundle(defaultBundlePath());
+    const engine = createDecisionEngine();
+    const [first] = await memoriesMade(() => engine.load(bundle, DATA));
+    // An evaluation that needs much memory (a large input) grows the installed instance's memory.
+    const targets = Array.from({ length: 20_000 }, (_, i) => ({
+      type: 'experiment' as const,
+      id: String(i),
+      via: 'experiment' as const,
+      ref: String(i),
+      exists: true,
+    }));
+    engine.visible(
+      buildPolicyInput({
+        principal: alice,
+        operation: 'SearchExperiments',
+        targets,
+        grants: new Map(),
+        method: 'POST',
+        path: '/api/2.0/mlflow/experiments/search',
+        now: new Date(0),
+      }),
+    );
+    const grown = (first?.memory.buffer.byteLength ?? 0) / PAGE;
+    expect(grown, 'the evaluation grew it').to.be.greaterThan(40);
+    const [second] = await memoriesMade(() => engine.setData(DATA));
+    expect(second?.initial).to.be.below(grown / 4);
+    expect(engine.decide(input('GetRun', 'MANAGE')).allow).to.equal(true);
+  });
+
+  it('still grows a memory when the new data needs more', async () => {
+    const bundle = await readBundle(defaultBundlePath());
+    const engine = createDecisionEngine();
+    await engine.load(bundle, DATA);
+    const [made] = await memoriesMade(() => engine.setData(bigData));
+    expect((made?.memory.buffer.byteLength ?? 0) / PAGE).to.be.greaterThan(made?.initial ?? Infinity);
+    expect(engine.decide(input('GetRun', 'MANAGE')).allow).to.equal(true);
+  });
+});

@@ -6,6 +6,7 @@ import { buildPermissionData, principalChunks } from '../../../src/policy/permis
 import { DEFAULT_RULE_LIMITS } from '../../../src/policy/rule-limits.js';
 import type { RegexRuleRecord } from '../../../src/store/types.js';
 import { createSliceTimer } from '../../../src/util/slice-timer.js';
+import { canonical } from '../../helpers/canonical-json.js';
 import { storedRule } from '../../helpers/regex-rule.js';
 
 /** 1,200 rules of 300 principals, some over the limits, some invalid, some broken, in a scrambled order. */
@@ -28,14 +29,6 @@ function manyRules(): RegexRuleRecord[] {
   for (let i = 0; i < 60; i++) rules.push(storedRule(`rx-many-${i}`, { principal: 'crowded', pattern: `c-${i}` }));
   return rules;
 }
-
-/** JSON with the keys of every object sorted: the policy reads objects, whose key order means nothing. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 
 describe('permission data built in chunks', () => {
   const isValidPattern = (pattern: string): boolean => pattern !== 'broken(';

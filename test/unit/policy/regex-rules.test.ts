@@ -322,8 +322,6 @@ describe('regex rules in the policy data', () => {
           pattern: '(',
           priority: 1,
           permission: 'MANAGE',
-          createdAt: new Date(),
-          createdBy: 't',
         },
       ],
       (p) => checker.problem(p) === null,
