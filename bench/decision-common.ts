@@ -82,8 +82,10 @@ export async function wholeDecision(
     now: new Date(),
   });
   const t2 = process.hrtime.bigint();
+  // As a request does: a snapshot for the request, released when it ends (its instance may then be reused).
   const policy = engine.snapshot();
   const decision = kind === 'visible' ? policy.visible(input) : policy.decide(input);
+  policy.release();
   const t3 = process.hrtime.bigint();
   return { decision, lookup: micros(t0, t1), input: micros(t1, t2), policy: micros(t2, t3), whole: micros(t0, t3) };
 }

@@ -209,7 +209,9 @@ async function main(): Promise<void> {
       return Promise.resolve(n);
     });
     await part('a new instance (loadPolicy of the compiled module)', () => loadPolicy(module));
-    await part('engine.setData (new instance + sliced load)', () => engine.setData({ ...base, ...built.data }));
+    await part('engine.setData (the instance replaced last + sliced load)', () =>
+      engine.setData({ ...base, ...built.data }),
+    );
 
     if (process.env['BENCH_ALLOC_SITES'] === '1') {
       const sites = await allocationSites(async () => {

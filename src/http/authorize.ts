@@ -1,9 +1,9 @@
 /** Is it allowed: one policy decision per request; a denial ends the request here. */
-import type { Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 
 import { ANONYMOUS } from '../auth/principal.js';
 import { MlgateError } from '../errors.js';
-import type { DecisionEngine } from '../policy/engine.js';
+import type { DecisionEngine, PolicySnapshot } from '../policy/engine.js';
 import type { LiveData } from '../policy/live-data.js';
 import { type RequestParams, readString } from '../mlflow/params.js';
 import { DROPPING_HANDLINGS, type RouteSpec } from '../mlflow/route-spec.js';
@@ -20,60 +20,70 @@ export function authorizeStage(deps: {
   readonly liveData?: Pick<LiveData, 'assertFresh'>;
 }): Middleware<GatewayState> {
   return async (ctx, next) => {
-    const state = ctx.state;
     // Permission data too old to decide from (MongoDB unreachable past permissions.max_stale_ms): fail closed.
     deps.liveData?.assertFresh();
-    const targets = state.targets ?? [];
-    // One policy for the whole request: every later decision (GraphQL parts, a filtered search) reads this one.
+    // One policy for the whole request: every later decision (GraphQL parts, a filtered search) reads this one. It
+    // is released when the request ends: its policy instance may then be loaded again with newer data (instances.ts).
     const policy = deps.engine.snapshot();
-    state.policy = policy;
-    const decision = policy.decide(
-      buildPolicyInput({
-        principal: state.principal ?? ANONYMOUS,
-        operation: state.route?.operation ?? null,
-        targets,
-        grants: state.grants ?? new Map(),
-        method: ctx.method,
-        path: state.path,
-        attributes: requestAttributes(state.route, state.params),
-        now: state.now,
-      }),
-    );
-    state.decision = decision;
-    if (!decision.allow) {
-      throw denialError(decision, {
-        operation: state.route?.operation ?? null,
-        method: ctx.method,
-        path: state.path,
-        targets,
-        ...unnamedHint(state.route),
-      });
+    ctx.state.policy = policy;
+    try {
+      if (decideRequest(policy, ctx)) await next();
+    } finally {
+      policy.release();
     }
-    const unfit = unfitObligation(decision, state.route);
-    if (unfit !== undefined) {
-      throw unfit;
-    }
-    if (state.graphql !== undefined) {
-      const verdict = authorizeGraphqlParts(policy, state, ctx);
-      if (verdict.refusal !== undefined) {
-        // Answered in GraphQL, as MLflow answers a failed field (the web UI reads it there), with the code in a header.
-        const refusal = verdict.refusal;
-        state.logger.debug('request refused', { code: refusal.code, message: refusal.message });
-        ctx.status = 200;
-        ctx.set('cache-control', 'no-store');
-        ctx.set('x-mlgate-error-code', refusal.code);
-        ctx.body = graphqlRefusal(state.graphql, refusal, state.requestId);
-        return;
-      }
-      state.redactions = verdict.redactions;
-      if (verdict.rewrite !== undefined && state.params?.source === 'body') {
-        // A search narrowed to the readable experiments: MLflow runs the rewritten document.
-        state.graphql = verdict.rewrite.analysis;
-        state.body = Buffer.from(JSON.stringify({ ...state.params.body, query: verdict.rewrite.query }));
-      }
-    }
-    await next();
   };
+}
+
+/** Decides the request with `policy`: throws its denial, answers a GraphQL refusal (false), or lets it on (true). */
+function decideRequest(policy: PolicySnapshot, ctx: ParameterizedContext<GatewayState>): boolean {
+  const state = ctx.state;
+  const targets = state.targets ?? [];
+  const decision = policy.decide(
+    buildPolicyInput({
+      principal: state.principal ?? ANONYMOUS,
+      operation: state.route?.operation ?? null,
+      targets,
+      grants: state.grants ?? new Map(),
+      method: ctx.method,
+      path: state.path,
+      attributes: requestAttributes(state.route, state.params),
+      now: state.now,
+    }),
+  );
+  state.decision = decision;
+  if (!decision.allow) {
+    throw denialError(decision, {
+      operation: state.route?.operation ?? null,
+      method: ctx.method,
+      path: state.path,
+      targets,
+      ...unnamedHint(state.route),
+    });
+  }
+  const unfit = unfitObligation(decision, state.route);
+  if (unfit !== undefined) {
+    throw unfit;
+  }
+  if (state.graphql !== undefined) {
+    const verdict = authorizeGraphqlParts(policy, state, ctx);
+    if (verdict.refusal !== undefined) {
+      // Answered in GraphQL, as MLflow answers a failed field (the web UI reads it there), with the code in a header.
+      const refusal = verdict.refusal;
+      state.logger.debug('request refused', { code: refusal.code, message: refusal.message });
+      ctx.status = 200;
+      ctx.set('cache-control', 'no-store');
+      ctx.set('x-mlgate-error-code', refusal.code);
+      ctx.body = graphqlRefusal(state.graphql, refusal, state.requestId);
+      return false;
+    }
+    state.redactions = verdict.redactions;
+    if (verdict.rewrite !== undefined && state.params?.source === 'body') {
+      // A search narrowed to the readable experiments: MLflow runs the rewritten document.
+      state.graphql = verdict.rewrite.analysis;
+      state.body = Buffer.from(JSON.stringify({ ...state.params.body, query: verdict.rewrite.query }));
+    }
+  }
+  return true;
 }
 
 /**

@@ -3,13 +3,14 @@
  * empty; until a bundle is loaded, and whenever evaluation fails, every call
  * throws, so the request is refused (503) and never allowed.
  */
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 
 import { MlgateError } from '../errors.js';
 import type { PolicyBundle } from './bundle.js';
 import { DEFAULT_DATA_LOAD, type DataLoadOptions, type DataLoadReport, internalsOf, loadData } from './data-loader.js';
 import { type Decision, parseDecision, parseVisible } from './decision.js';
 import type { PolicyInput } from './input.js';
+import { type Lease, type PolicyInstance, createInstanceRecycler, newInstance } from './instances.js';
 
 export const DECISION_ENTRYPOINT = 'mlgate/authz/decision';
 export const VISIBLE_ENTRYPOINT = 'mlgate/authz/visible';
@@ -38,6 +39,12 @@ export interface PolicySnapshot {
   visibleResources(input: PolicyInput): Set<string>;
   /** The revision of the bundle this snapshot decides with ("" without a loaded bundle). */
   readonly revision: string;
+  /**
+   * Ends the snapshot's use (the end of its request): its policy instance may then be loaded again with new data
+   * (instances.ts). Deciding with it afterwards fails closed (MLGATE_INTERNAL). A snapshot never released only keeps
+   * its instance from being reused.
+   */
+  release(): void;
 }
 
 export interface DecisionEngine {
@@ -52,7 +59,7 @@ export interface DecisionEngine {
    * decision never sees half of it and requests keep moving meanwhile; on failure nothing changes.
    */
   setData(runtimeData: object): Promise<DataLoadReport>;
-  /** The policy installed now, for the whole of one request. */
+  /** The policy installed now, for the whole of one request, which releases it when it ends. */
   snapshot(): PolicySnapshot;
   /** Decides with the policy installed now (snapshot().decide). */
   decide(input: PolicyInput): Decision;
@@ -62,9 +69,8 @@ export interface DecisionEngine {
 }
 
 interface Installed {
-  readonly policy: Awaited<ReturnType<typeof loadPolicy>>;
-  /** The bundle's policy.wasm compiled once: each data change instantiates it again, never recompiles it. */
-  readonly module: WebAssembly.Module;
+  /** The instance deciding, of the bundle's policy.wasm compiled once (a data change never recompiles it). */
+  readonly instance: PolicyInstance;
   readonly status: PolicyStatus;
   readonly bundle: PolicyBundle;
 }
@@ -81,19 +87,29 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   let dataCalls = 0;
   // The JSON of the frozen parts of the data (the rule lists a reload did not rebuild), reused from load to load.
   const dataLoad: DataLoadOptions = { ...(options.dataLoad ?? DEFAULT_DATA_LOAD), knownJson: new WeakMap() };
+  const recycler = createInstanceRecycler();
 
   const evaluate = <T>(
     current: Installed | undefined,
     input: PolicyInput,
     entrypoint: string,
     parse: (result: unknown) => T,
+    lease?: Lease,
   ): T => {
     if (current === undefined) {
       throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
     }
+    if (lease !== undefined && !lease.valid()) {
+      throw new MlgateError(
+        'MLGATE_INTERNAL',
+        'A policy snapshot was used after its request released it; the gateway refuses rather than decide with ' +
+          'data loaded since. Report this as a bug.',
+        { details: { entrypoint } },
+      );
+    }
     let result: unknown;
     try {
-      result = current.policy.evaluate(input, entrypoint);
+      result = current.instance.policy.evaluate(input, entrypoint);
     } catch (error) {
       throw new MlgateError('MLGATE_POLICY_ERROR', undefined, { cause: error, details: { entrypoint } });
     }
@@ -104,31 +120,51 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     }
   };
 
-  const snapshotOf = (current: Installed | undefined): PolicySnapshot => ({
-    decide: (input) => evaluate(current, input, DECISION_ENTRYPOINT, parseDecision),
-    visible: (input) => evaluate(current, input, VISIBLE_ENTRYPOINT, parseVisible),
-    visibleResources: (input) => {
-      if (current !== undefined && !(VISIBLE_RESOURCES_ENTRYPOINT in current.policy.entrypoints)) {
-        throw new MlgateError(
-          'MLGATE_POLICY_ERROR',
-          `The policy bundle ${current.bundle.source} has no entrypoint ${VISIBLE_RESOURCES_ENTRYPOINT}, which ` +
-            `filtered dataset searches need; an operator must rebuild it with -e ${VISIBLE_RESOURCES_ENTRYPOINT}.`,
-          { details: { entrypoint: VISIBLE_RESOURCES_ENTRYPOINT } },
-        );
-      }
-      return evaluate(current, input, VISIBLE_RESOURCES_ENTRYPOINT, parseVisible);
-    },
-    revision: current?.status.revision ?? '',
-  });
+  const snapshotOf = (current: Installed | undefined): PolicySnapshot => {
+    const lease = current === undefined ? undefined : recycler.lease(current.instance);
+    return {
+      decide: (input) => evaluate(current, input, DECISION_ENTRYPOINT, parseDecision, lease),
+      visible: (input) => evaluate(current, input, VISIBLE_ENTRYPOINT, parseVisible, lease),
+      visibleResources: (input) => visibleResources(current, input, lease),
+      revision: current?.status.revision ?? '',
+      release: () => lease?.release(),
+    };
+  };
+
+  const visibleResources = (current: Installed | undefined, input: PolicyInput, lease?: Lease): Set<string> => {
+    if (current !== undefined && !(VISIBLE_RESOURCES_ENTRYPOINT in current.instance.policy.entrypoints)) {
+      throw new MlgateError(
+        'MLGATE_POLICY_ERROR',
+        `The policy bundle ${current.bundle.source} has no entrypoint ${VISIBLE_RESOURCES_ENTRYPOINT}, which ` +
+          `filtered dataset searches need; an operator must rebuild it with -e ${VISIBLE_RESOURCES_ENTRYPOINT}.`,
+        { details: { entrypoint: VISIBLE_RESOURCES_ENTRYPOINT } },
+      );
+    }
+    return evaluate(current, input, VISIBLE_RESOURCES_ENTRYPOINT, parseVisible, lease);
+  };
+
+  /** Installs `next`; the instance it replaces is reused once no snapshot holds it. */
+  const install = (next: Installed): void => {
+    const previous = installed;
+    installed = next;
+    if (previous !== undefined && previous.instance !== next.instance) recycler.retire(previous.instance);
+  };
+
+  /**
+   * An instance of `module` for data replacing `previous`'s: the one replaced last when nobody holds it any more
+   * (loaded again over its own memory), else a new one.
+   */
+  const instanceFor = async (module: WebAssembly.Module, previous: PolicyInstance): Promise<PolicyInstance> =>
+    recycler.take(module) ?? newInstance(await loadPolicy(module, memoryLike(previous.policy)), module);
 
   return {
     async load(bundle, runtimeData) {
       const seenAtStart = dataCalls;
-      let policy: Installed['policy'];
+      let instance: PolicyInstance;
       let module: WebAssembly.Module;
       try {
         module = await WebAssembly.compile(bundle.wasm);
-        policy = await loadPolicy(module);
+        instance = newInstance(await loadPolicy(module), module);
       } catch (error) {
         throw new MlgateError(
           'MLGATE_POLICY_UNAVAILABLE',
@@ -137,37 +173,37 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
           { cause: error },
         );
       }
+      const entrypoints = instance.policy.entrypoints as Record<string, number>;
       for (const entrypoint of [DECISION_ENTRYPOINT, VISIBLE_ENTRYPOINT]) {
-        if (!(entrypoint in policy.entrypoints)) {
+        if (!(entrypoint in entrypoints)) {
           throw new MlgateError(
             'MLGATE_POLICY_UNAVAILABLE',
             `The policy bundle ${bundle.source} has no entrypoint ${entrypoint} ` +
-              `(it has: ${Object.keys(policy.entrypoints as Record<string, number>).join(', ') || 'none'}). Build it with -e ${entrypoint}.`,
+              `(it has: ${Object.keys(entrypoints).join(', ') || 'none'}). Build it with -e ${entrypoint}.`,
           );
         }
       }
       let report: DataLoadReport;
       try {
-        report = await loadData(policy, { ...bundle.data, ...runtimeData }, dataLoad);
+        report = await loadData(instance.policy, { ...bundle.data, ...runtimeData }, dataLoad);
         // Data changed while this bundle loaded (live data): load the latest into a fresh instance, or it would be
         // installed with data older than the policy it replaces.
         let seen = seenAtStart;
         while (seen !== dataCalls && latestData !== undefined) {
           seen = dataCalls;
-          policy = await loadPolicy(module, memoryLike(policy));
-          report = await loadData(policy, { ...bundle.data, ...latestData }, dataLoad);
+          instance = newInstance(await loadPolicy(module, memoryLike(instance.policy)), module);
+          report = await loadData(instance.policy, { ...bundle.data, ...latestData }, dataLoad);
         }
       } catch (error) {
         throw new MlgateError('MLGATE_POLICY_UNAVAILABLE', `Cannot load data into the policy ${bundle.source}.`, {
           cause: error,
         });
       }
-      installed = {
-        policy,
-        module,
+      install({
+        instance,
         bundle,
         status: { loaded: true, revision: bundle.revision, source: bundle.source, loadedAt: new Date() },
-      };
+      });
       return report;
     },
     async setData(runtimeData) {
@@ -178,10 +214,10 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
         throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
       }
       let report: DataLoadReport;
-      let policy: Installed['policy'];
+      let instance: PolicyInstance;
       try {
-        policy = await loadPolicy(current.module, memoryLike(current.policy));
-        report = await loadData(policy, { ...current.bundle.data, ...runtimeData }, dataLoad);
+        instance = await instanceFor(current.instance.module, current.instance);
+        report = await loadData(instance.policy, { ...current.bundle.data, ...runtimeData }, dataLoad);
       } catch (error) {
         throw new MlgateError(
           'MLGATE_POLICY_UNAVAILABLE',
@@ -192,10 +228,9 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
         );
       }
       // A bundle activated meanwhile keeps its own instance (it was loaded with the latest data: see load above),
-      // and so does a later setData that finished first.
-      if (installed === current) {
-        installed = { ...current, policy };
-      }
+      // and so does a later setData that finished first; this one is then only kept for reuse.
+      if (installed === current) install({ ...current, instance });
+      else recycler.retire(instance);
       return report;
     },
     snapshot: () => snapshotOf(installed),
@@ -220,7 +255,7 @@ const SPARE_PAGES = 2;
  * further, and a much larger fresh memory makes loading slower. The SDK's default (5 pages) when the previous
  * instance's internals cannot be read.
  */
-function memoryLike(previous: Installed['policy']): { initial?: number } {
+function memoryLike(previous: LoadedPolicy): { initial?: number } {
   const dataEnd =
     internalsOf(previous) === null ? undefined : (previous as unknown as { dataHeapPtr: number }).dataHeapPtr;
   return dataEnd === undefined ? {} : { initial: Math.max(5, Math.ceil(dataEnd / WASM_PAGE) + SPARE_PAGES) };

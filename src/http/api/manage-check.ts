@@ -43,7 +43,7 @@ export interface GrantChange {
 }
 
 export interface ManageCheckDeps extends TargetDeps {
-  readonly engine: Pick<DecisionEngine, 'snapshot'>;
+  readonly engine: Pick<DecisionEngine, 'decide'>;
   /** Permission data too old to decide from refuses the change (MLGATE_PERMISSIONS_STALE). */
   readonly liveData?: Pick<LiveData, 'assertFresh'>;
 }
@@ -160,7 +160,7 @@ function decideWith(
   targets: readonly ResolvedTarget[],
   grants: ReadonlyMap<string, ResourceGrants>,
 ): Decision {
-  return deps.engine.snapshot().decide(
+  return deps.engine.decide(
     buildPolicyInput({
       principal,
       operation: MANAGE_OPERATION,
