@@ -81,6 +81,36 @@ describe('decision engine: reusing the instance a data change replaced', () => {
     expect(engine.decide(getRun).allow).to.equal(true);
   });
 
+  it('keeps each request on one policy while the data flips under it and instances are reused', async () => {
+    const engine = createDecisionEngine({ dataLoad: { sliceMs: 0, pieceBytes: 64 } });
+    await engine.load(bundle, withDefault('READ'));
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    let made = 0;
+    const flipping = memoriesMade(async () => {
+      for (let i = 0; i < 30; i++) await engine.setData(withDefault(i % 2 === 0 ? 'NO_PERMISSIONS' : 'READ'));
+    }).then((n) => {
+      made = n;
+    });
+    let decided = 0;
+    // Requests that decide several times across turns, as a filtered search does page after page.
+    const requests = Array.from({ length: 40 }, async (_, r) => {
+      for (let k = 0; k < 6; k++) {
+        const request = engine.snapshot();
+        const first = request.decide(getRun).allow;
+        for (let j = 0; j < (r % 5) + 1; j++) {
+          await turn();
+          expect(request.decide(getRun).allow, `request ${r}.${k}, decision ${j}`).to.equal(first);
+          decided += 1;
+        }
+        request.release();
+      }
+    });
+    await Promise.all([flipping, ...requests]);
+    expect(decided).to.be.greaterThan(500);
+    expect(made, 'instances were reused between the requests').to.be.below(30);
+    expect(engine.decide(getRun).allow).to.equal(true);
+  });
+
   it('refuses to decide with a snapshot after its release (500 MLGATE_INTERNAL), before and after its instance is reused', async () => {
     const engine = createDecisionEngine();
     await engine.load(bundle, withDefault('READ'));
