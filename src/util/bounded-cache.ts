@@ -1,77 +1,56 @@
 /**
- * A bounded in-process cache: least recently used entries are evicted past
- * `maxEntries`, and entries older than `ttlMs` are never returned. `ttlMs` of
- * 0 disables caching; Infinity keeps entries until evicted.
+ * A bounded in-process cache on lru-cache: least recently used entries are evicted past `maxEntries`, and entries
+ * older than `ttlMs` are never returned (an entry set at t is served before t + ttlMs, not at it). `ttlMs` of 0
+ * disables caching; Infinity keeps entries until evicted. No timers: expired entries are dropped when read, and the
+ * least recently used ones when an entry is set.
  */
+import { LRUCache } from 'lru-cache';
+
 export interface BoundedCacheOptions {
   readonly maxEntries: number;
   readonly ttlMs: number;
   readonly now?: () => number;
 }
 
+/** Values are boxed: lru-cache stores no null or undefined, and callers cache null ("known missing"). */
 interface Entry<V> {
   readonly value: V;
-  readonly expires: number;
 }
 
-export class BoundedCache<K, V> {
-  readonly #entries = new Map<K, Entry<V>>();
+export class BoundedCache<K extends NonNullable<unknown>, V> {
+  /** Undefined when caching is disabled (ttlMs ≤ 0). */
+  readonly #entries: LRUCache<K, Entry<V>> | undefined;
+  readonly #now: () => number;
   /** Loads under way in getOrLoad, shared by every caller asking for the same key meanwhile. */
   readonly #loading = new Map<K, Promise<V>>();
   /** Bumped by every delete: a load that began before one is not cached after it. */
   #generation = 0;
-  readonly #maxEntries: number;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
 
   constructor(options: BoundedCacheOptions) {
-    this.#maxEntries = options.maxEntries;
-    this.#ttlMs = options.ttlMs;
     this.#now = options.now ?? Date.now;
+    this.#entries =
+      options.ttlMs > 0 ? createStorage<K, Entry<V>>(options.maxEntries, options.ttlMs, this.#now) : undefined;
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#entries?.size ?? 0;
   }
 
   get(key: K): V | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) {
-      return undefined;
-    }
-    this.#entries.delete(key);
-    if (entry.expires <= this.#now()) {
-      return undefined;
-    }
-    this.#entries.set(key, entry);
-    return entry.value;
+    return this.#entries?.get(key, { allowStale: false })?.value;
   }
 
   set(key: K, value: V): void {
-    if (this.#ttlMs <= 0) {
+    if (this.#entries === undefined) {
       return;
     }
-    const now = this.#now();
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expires: now + this.#ttlMs });
-    // Expired entries go too, oldest first, so a flood of entries nobody reads again (ids found missing) is held
-    // for ttlMs at most rather than until maxEntries newer ones push it out.
-    for (const [oldKey, entry] of this.#entries) {
-      if (entry.expires > now) {
-        break;
-      }
-      this.#entries.delete(oldKey);
-    }
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done === true) {
-        break;
-      }
-      this.#entries.delete(oldest.value);
-    }
+    dropExpired(this.#entries);
+    // lru-cache serves an entry while its age is at most ttl; this cache stops at an age of ttlMs (a test moving the
+    // clock by ttlMs sees the entry gone). Dating the entry 1 ms earlier keeps that with millisecond clocks. A start
+    // of 0 would mean "no TTL" to lru-cache, hence the smallest positive number instead.
+    this.#entries.set(key, { value }, { start: this.#now() - 1 || Number.MIN_VALUE });
   }
 
-  /** The cached value, or the loaded one (cached when `shouldCache` accepts it). */
   /**
    * The cached value, or the loaded one (cached when `shouldCache` accepts it). Callers asking for a key while it is
    * being loaded share that load: an entry expiring under many concurrent requests costs one load, not one each.
@@ -106,12 +85,15 @@ export class BoundedCache<K, V> {
   /** Drops one entry (and forgets a load of it under way: its result is not cached). */
   delete(key: K): void {
     this.#invalidate();
-    this.#entries.delete(key);
+    this.#entries?.delete(key);
   }
 
   /** Drops every entry whose key matches. */
   deleteWhere(predicate: (key: K) => boolean): void {
     this.#invalidate();
+    if (this.#entries === undefined) {
+      return;
+    }
     for (const key of [...this.#entries.keys()]) {
       if (predicate(key)) {
         this.#entries.delete(key);
@@ -122,12 +104,50 @@ export class BoundedCache<K, V> {
   /** Drops every entry. */
   clear(): void {
     this.#invalidate();
-    this.#entries.clear();
+    this.#entries?.clear();
   }
 
   /** Loads under way were read before the change that deletes entries: they are neither shared nor cached. */
   #invalidate(): void {
     this.#generation += 1;
     this.#loading.clear();
+  }
+}
+
+function createStorage<K extends NonNullable<unknown>, V extends object>(
+  maxEntries: number,
+  ttlMs: number,
+  now: () => number,
+): LRUCache<K, V> {
+  return new LRUCache<K, V>({
+    // maxSize counts entries (each of size 1) without allocating room for all of them up front, as `max` would: the
+    // configured bounds go up to millions, and memory should follow what is cached, not the bound.
+    maxSize: maxEntries,
+    sizeCalculation: () => 1,
+    // No ttl (Infinity): entries stay until evicted.
+    ...(Number.isFinite(ttlMs) ? { ttl: ttlMs } : {}),
+    // Read the clock on every check: a resolution above 0 would reuse a reading for that many ms (and arm a timer
+    // to forget it), so an injected clock moved by a test would not be seen.
+    ttlResolution: 0,
+    // Expired entries stay visible to rkeys() for dropExpired; get() asks for live ones only.
+    allowStale: true,
+    perf: { now },
+  });
+}
+
+/**
+ * Drops expired entries, least recently used first, until the first live one, so that a flood of entries nobody
+ * reads again (ids found missing) is held for ttlMs at most rather than until maxEntries newer ones push it out.
+ */
+function dropExpired<K extends NonNullable<unknown>, V extends object>(entries: LRUCache<K, V>): void {
+  const expired: K[] = [];
+  for (const key of entries.rkeys()) {
+    if (entries.getRemainingTTL(key) >= 0) {
+      break;
+    }
+    expired.push(key);
+  }
+  for (const key of expired) {
+    entries.delete(key);
   }
 }

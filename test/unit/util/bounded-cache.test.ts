@@ -40,6 +40,88 @@ describe('bounded cache', () => {
   });
 });
 
+describe('bounded cache on lru-cache: the TTL with an injected clock', () => {
+  // The reads below come within one real millisecond: the injected clock must be read on each (no cached reading).
+  it('serves an entry until it is ttlMs old, whatever the clock read when it was set (0 and 1 included)', () => {
+    for (const setAt of [-5, 0, 1, 2, 1_700_000_000_000]) {
+      let now = setAt;
+      const cache = new BoundedCache<string, number>({ ttlMs: 10, maxEntries: 10, now: () => now });
+      cache.set('a', 1);
+      now = setAt + 9;
+      expect(cache.get('a'), `set at ${setAt}, read 9 ms later`).to.equal(1);
+      now = setAt + 10;
+      expect(cache.get('a'), `set at ${setAt}, read 10 ms later`).to.equal(undefined);
+    }
+  });
+
+  it('does not extend an entry on a read, and restarts it on a set', () => {
+    let now = 0;
+    const cache = new BoundedCache<string, number>({ ttlMs: 100, maxEntries: 10, now: () => now });
+    cache.set('read', 1);
+    cache.set('reset', 1);
+    now = 60;
+    expect(cache.get('read')).to.equal(1);
+    cache.set('reset', 2);
+    now = 100;
+    expect(cache.get('read')).to.equal(undefined);
+    expect(cache.get('reset')).to.equal(2);
+    now = 160;
+    expect(cache.get('reset')).to.equal(undefined);
+  });
+
+  it('drops an expired entry when it is read', () => {
+    let now = 0;
+    const cache = new BoundedCache<string, number>({ ttlMs: 100, maxEntries: 10, now: () => now });
+    cache.set('a', 1);
+    cache.set('b', 2);
+    now = 100;
+    cache.get('a');
+    expect(cache.size).to.equal(1);
+  });
+
+  it('keeps entries with an infinite TTL until they are evicted', () => {
+    let now = 0;
+    const cache = new BoundedCache<string, number>({ ttlMs: Infinity, maxEntries: 2, now: () => now });
+    cache.set('a', 1);
+    now = Number.MAX_SAFE_INTEGER;
+    expect(cache.get('a')).to.equal(1);
+    cache.set('b', 2);
+    cache.set('c', 3);
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).to.deep.equal([undefined, 2, 3]);
+  });
+
+  it('caches null (a value found missing) as a value', () => {
+    const cache = new BoundedCache<string, string | null>({ ttlMs: 1_000, maxEntries: 10 });
+    cache.set('gone', null);
+    expect(cache.get('gone')).to.equal(null);
+  });
+
+  it('evicts by recency of use (a read moves an entry last), after dropping expired entries at the front', () => {
+    let now = 0;
+    const cache = new BoundedCache<string, number>({ ttlMs: 100, maxEntries: 3, now: () => now });
+    cache.set('old', 1);
+    now = 50;
+    cache.set('a', 2);
+    cache.set('b', 3);
+    now = 100;
+    cache.set('c', 4); // 'old' expired: dropped, so nothing live is evicted
+    expect([cache.get('old'), cache.get('a'), cache.get('b'), cache.get('c')]).to.deep.equal([undefined, 2, 3, 4]);
+    cache.get('a');
+    cache.set('d', 5);
+    expect([cache.get('b'), cache.get('a'), cache.get('c'), cache.get('d')]).to.deep.equal([undefined, 2, 4, 5]);
+  });
+
+  it('allocates nothing up front for its bound', () => {
+    const before = process.memoryUsage().heapUsed;
+    const caches = Array.from(
+      { length: 4 },
+      () => new BoundedCache<string, number>({ ttlMs: 1_000, maxEntries: 10_000_000 }),
+    );
+    expect(process.memoryUsage().heapUsed - before).to.be.below(4 * 1024 * 1024);
+    expect(caches.map((cache) => cache.size)).to.deep.equal([0, 0, 0, 0]);
+  });
+});
+
 describe('bounded cache under a flood of entries nobody reads again', () => {
   it('drops expired entries as new ones arrive, long before the bound', () => {
     let now = 0;
