@@ -27,7 +27,13 @@ export function authorizeStage(deps: {
     const policy = deps.engine.snapshot();
     ctx.state.policy = policy;
     try {
-      if (decideRequest(policy, ctx)) await next();
+      if (!decideRequest(policy, ctx)) return;
+      if ((ctx.state.route?.handling ?? 'stream') === 'stream') {
+        // Streamed through as it is (an artifact download may last minutes): the policy is not read again.
+        ctx.state.policy = undefined;
+        policy.release();
+      }
+      await next();
     } finally {
       policy.release();
     }

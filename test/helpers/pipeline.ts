@@ -90,6 +90,8 @@ export interface PipelineOptions {
   readonly adminGroups?: readonly string[];
   /** Counts the permissions API's changes (PermissionApiDeps.changed). */
   readonly onChange?: () => void;
+  /** Runs while a request is being proxied, before its answer is sent. */
+  readonly whileForwarding?: (engine: DecisionEngine) => Promise<void>;
 }
 
 export async function startPipeline(mlflow: FakeMlflow, options: PipelineOptions = {}): Promise<Pipeline> {
@@ -101,13 +103,14 @@ export async function startPipeline(mlflow: FakeMlflow, options: PipelineOptions
   const forwarded: string[] = [];
   const forwardedBodies: (string | undefined)[] = [];
   const upstream: Upstream = {
-    forward(req, res, options): Promise<ForwardOutcome> {
+    async forward(req, res, forwardOptions): Promise<ForwardOutcome> {
       forwarded.push(`${req.method ?? ''} ${req.url ?? ''}`);
-      forwardedBodies.push(options.body?.toString('utf8'));
+      forwardedBodies.push(forwardOptions.body?.toString('utf8'));
+      await options.whileForwarding?.(engine);
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
-      return Promise.resolve('sent');
+      return 'sent';
     },
     close: () => undefined,
   };

@@ -8,6 +8,7 @@ import { createDecisionEngine } from '../../../src/policy/engine.js';
 import { type PolicyInput, buildPolicyInput, grantsKey } from '../../../src/policy/input.js';
 import { buildWasmBundle } from '../../helpers/opa.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { memoriesMade } from '../../helpers/wasm-memories.js';
 
 const DATA = { config: { default_permission: 'NO_PERMISSIONS', admin_groups: ['mlflow-admin'] } };
 
@@ -261,27 +262,6 @@ describe('decision engine (opa-wasm)', () => {
 });
 
 describe('decision engine: the memory of a new instance', () => {
-  /** Every WebAssembly.Memory made while `run` runs (the SDK makes one per instance), with what it was asked for. */
-  async function memoriesMade(run: () => Promise<unknown>): Promise<{ initial: number; memory: WebAssembly.Memory }[]> {
-    const made: { initial: number; memory: WebAssembly.Memory }[] = [];
-    const Original = WebAssembly.Memory;
-    // A proxy of the constructor: what it makes are still instances of WebAssembly.Memory.
-    const Recorded = new Proxy(Original, {
-      construct(target, args: [{ initial: number }]) {
-        const memory = Reflect.construct(target, args) as WebAssembly.Memory;
-        made.push({ initial: args[0].initial, memory });
-        return memory;
-      },
-    });
-    (WebAssembly as { Memory: unknown }).Memory = Recorded;
-    try {
-      await run();
-    } finally {
-      (WebAssembly as { Memory: unknown }).Memory = Original;
-    }
-    return made;
-  }
-
   /** Data large enough to grow a memory of the SDK's default 5 pages (320 KiB) several times. */
   const bigData = {
     ...DATA,

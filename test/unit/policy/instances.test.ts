@@ -7,6 +7,7 @@ import { type PolicyBundle, readBundle } from '../../../src/policy/bundle.js';
 import { createDecisionEngine } from '../../../src/policy/engine.js';
 import { type PolicyInput, buildPolicyInput } from '../../../src/policy/input.js';
 import { type PolicyInstance, createInstanceRecycler, newInstance } from '../../../src/policy/instances.js';
+import { memoriesMade } from '../../helpers/wasm-memories.js';
 
 const alice: Principal = { authenticated: true, username: 'alice', isAdmin: false, groups: [], method: 'basic' };
 
@@ -26,22 +27,7 @@ const withDefault = (permission: 'READ' | 'NO_PERMISSIONS'): object => ({
 });
 
 /** How many WebAssembly memories are made while `run` runs (the SDK makes one per new instance). */
-async function memoriesMade(run: () => Promise<unknown>): Promise<number> {
-  let made = 0;
-  const Original = WebAssembly.Memory;
-  (WebAssembly as { Memory: unknown }).Memory = new Proxy(Original, {
-    construct(target, args: [{ initial: number }]) {
-      made += 1;
-      return Reflect.construct(target, args) as WebAssembly.Memory;
-    },
-  });
-  try {
-    await run();
-  } finally {
-    (WebAssembly as { Memory: unknown }).Memory = Original;
-  }
-  return made;
-}
+const newMemories = async (run: () => Promise<unknown>): Promise<number> => (await memoriesMade(run)).length;
 
 describe('decision engine: reusing the instance a data change replaced', () => {
   let bundle: PolicyBundle;
@@ -52,14 +38,14 @@ describe('decision engine: reusing the instance a data change replaced', () => {
   it('loads a change into the instance replaced last once nothing holds it: no new memory after the first change', async () => {
     const engine = createDecisionEngine({ dataLoad: { sliceMs: 0, pieceBytes: 64 } });
     await engine.load(bundle, withDefault('NO_PERMISSIONS'));
-    expect(await memoriesMade(() => engine.setData(withDefault('READ')))).to.equal(1);
+    expect(await newMemories(() => engine.setData(withDefault('READ')))).to.equal(1);
     for (let i = 0; i < 6; i++) {
       const permission = i % 2 === 0 ? 'NO_PERMISSIONS' : 'READ';
       // A request's snapshot, taken and released as the authorize stage does.
       const request = engine.snapshot();
       expect(request.decide(getRun).allow).to.equal(permission === 'NO_PERMISSIONS');
       request.release();
-      expect(await memoriesMade(() => engine.setData(withDefault(permission))), `change ${i}`).to.equal(0);
+      expect(await newMemories(() => engine.setData(withDefault(permission))), `change ${i}`).to.equal(0);
       // Decided from the data just loaded over the old instance's memory, not from what it held before.
       expect(engine.decide(getRun).allow, `change ${i}`).to.equal(permission === 'READ');
       const after = engine.snapshot();
@@ -77,7 +63,7 @@ describe('decision engine: reusing the instance a data change replaced', () => {
     expect(engine.decide(getRun).allow).to.equal(false);
     held.release();
     // Released: its instance is the next one loaded, with nothing new made.
-    expect(await memoriesMade(() => engine.setData(withDefault('READ')))).to.equal(0);
+    expect(await newMemories(() => engine.setData(withDefault('READ')))).to.equal(0);
     expect(engine.decide(getRun).allow).to.equal(true);
   });
 
@@ -86,7 +72,7 @@ describe('decision engine: reusing the instance a data change replaced', () => {
     await engine.load(bundle, withDefault('READ'));
     const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     let made = 0;
-    const flipping = memoriesMade(async () => {
+    const flipping = newMemories(async () => {
       for (let i = 0; i < 30; i++) await engine.setData(withDefault(i % 2 === 0 ? 'NO_PERMISSIONS' : 'READ'));
     }).then((n) => {
       made = n;
