@@ -63,11 +63,12 @@ demo: build ## run FerretDB, MLflow and mlgate with a demo admin and user; print
 routes: build ## every route MLflow serves and its classification; fails on an unclassified or unserved one
 	@node dist/scripts/route-coverage.js
 
-bench: build ## benchmarks: decision latency (and at scale), what a reload of the permission data allocates, the gateway process at scale, gateway vs direct MLflow, credentials, proxy, MLflow's keep-alive stall, artifacts, capacity
+bench: build ## benchmarks: decision latency (and at scale), what a reload of the permission data allocates, pages of the permission listings, the gateway process at scale, gateway vs direct MLflow, credentials, proxy, MLflow's keep-alive stall, artifacts, capacity
 	@scripts/bench-tools.sh
 	@node dist/bench/decision.js
 	@node dist/bench/decision-scale.js
 	@node dist/bench/reload-alloc.js
+	@node dist/bench/list-pages.js
 	@node dist/bench/gateway-scale.js
 	@node dist/bench/overhead.js
 	@node dist/bench/credentials.js

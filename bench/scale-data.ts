@@ -11,8 +11,8 @@ import {
   type GrantDocument,
   type RegexRuleDocument,
   type UserDocument,
-  grantKey,
 } from '../src/store/mongo/collections.js';
+import { grantKey } from '../src/store/pages.js';
 
 export interface ScaleOptions {
   readonly users: number;

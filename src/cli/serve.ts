@@ -11,6 +11,7 @@ import Router from 'koa-router';
 
 import { createApp } from '../app.js';
 import { registerGrantRoutes } from '../http/api/grant-routes.js';
+import { createListTokens, deriveListTokenKey } from '../http/api/list-pages.js';
 import { registerGroupRoutes } from '../http/api/group-routes.js';
 import type { PermissionApiDeps } from '../http/api/permission-deps.js';
 import { registerRuleRoutes } from '../http/api/rule-routes.js';
@@ -220,6 +221,7 @@ export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway
     adminGroups: config.auth.admin_groups,
     patterns,
     limits: ruleLimits(config),
+    listTokens: createListTokens({ key: deriveListTokenKey(config.session.secret_key) }),
     changed: () => liveData.refresh(),
   };
   registerGrantRoutes(apiRoutes, {

@@ -6,15 +6,16 @@
  *
  * That position counts hidden rows, so the caller must not read it, and a
  * caller who could choose it could probe MLflow's pages. Tokens are therefore
- * sealed with AES-256-GCM (secret and tamper-proof), bound to the search they
+ * sealed with AES-256-GCM (secret and tamper-proof; src/util/sealed-token.ts), bound to the search they
  * continue and to the caller (the binding is the authenticated additional
  * data), padded to a fixed size (their length says nothing about the
  * position), and expire. Anything else offered as a page token is refused:
  * MLflow never sees a token from a client.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 
 import { MlgateError } from '../errors.js';
+import { createTokenSealer } from '../util/sealed-token.js';
 
 export interface PagePosition {
   /** MLflow's page token of the page to read, or null for the first page. */
@@ -59,47 +60,36 @@ export const PAGE_TOKEN_KEY_INFO = 'mlgate page token v1';
 export const PAGE_TOKEN_TTL_MS = 60 * 60 * 1000;
 
 const PREFIX = 'mlg2.';
-/** A random 96-bit IV per token: safe for far more tokens than a gateway issues under one key (NIST: 2^32). */
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-/** Sealed content is padded to a multiple of this, so a token's length does not depend on the position. */
-const BLOCK_BYTES = 128;
 
 /**
  * The page token key: derived from session.secret_key (SECRET_KEY), so every replica sharing it accepts the
  * others' tokens; a random key for this process when it is empty (the configuration loader warns about that).
  */
-export function derivePageTokenKey(secretKey: string, random: (size: number) => Buffer = randomBytes): Buffer {
+export function derivePageTokenKey(
+  secretKey: string,
+  random: (size: number) => Buffer = randomBytes,
+  info: string = PAGE_TOKEN_KEY_INFO,
+): Buffer {
   if (secretKey === '') {
     return random(32);
   }
-  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), PAGE_TOKEN_KEY_INFO, 32));
+  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), info, 32));
 }
 
 export function createPageTokens(options: { readonly key: Buffer; readonly ttlMs?: number }): PageTokens {
-  if (options.key.length !== 32) {
-    throw new Error('a page token key has 32 bytes');
-  }
-  const key = options.key;
+  const sealer = createTokenSealer(options.key, PREFIX);
   const ttlMs = options.ttlMs ?? PAGE_TOKEN_TTL_MS;
 
   return {
     issue(position, binding, now) {
-      const content = JSON.stringify({ u: position.upstream, s: position.skip, e: now.getTime() + ttlMs });
-      const padded = Buffer.alloc(Math.ceil(Buffer.byteLength(content) / BLOCK_BYTES) * BLOCK_BYTES, ' ');
-      padded.write(content, 'utf8');
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-      cipher.setAAD(associatedData(binding));
-      const sealed = Buffer.concat([iv, cipher.update(padded), cipher.final(), cipher.getAuthTag()]);
-      return PREFIX + sealed.toString('base64url');
+      return sealer.seal({ u: position.upstream, s: position.skip, e: now.getTime() + ttlMs }, associatedData(binding));
     },
 
     resume(token, binding, now) {
       if (token === undefined || token === '') {
         return FIRST_PAGE;
       }
-      const content = open(key, token, binding);
+      const content = positionOf(sealer.open(token, associatedData(binding)));
       if (content === undefined) {
         throw new MlgateError(
           'MLGATE_REQUEST_INVALID',
@@ -119,38 +109,8 @@ export function createPageTokens(options: { readonly key: Buffer; readonly ttlMs
   };
 }
 
-/** The sealed content, or undefined when the token is not one of ours for this binding. */
-function open(
-  key: Buffer,
-  token: string,
-  binding: SearchBinding,
-): { position: PagePosition; expires: number } | undefined {
-  if (!token.startsWith(PREFIX)) {
-    return undefined;
-  }
-  const text = token.slice(PREFIX.length);
-  const sealed = Buffer.from(text, 'base64url');
-  const cipherBytes = sealed.length - IV_BYTES - TAG_BYTES;
-  // Buffer.from skips characters outside the alphabet: accept only the canonical spelling.
-  if (sealed.toString('base64url') !== text || cipherBytes < BLOCK_BYTES || cipherBytes % BLOCK_BYTES !== 0) {
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES), {
-      authTagLength: TAG_BYTES,
-    });
-    decipher.setAAD(associatedData(binding));
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    const plain = Buffer.concat([
-      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
-    value = JSON.parse(plain.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  // Authentic content was written by issue(); the shape check only guards against a bug.
+/** The position in a token's content, or undefined when it is not one (authentic content was written by issue()). */
+function positionOf(value: unknown): { position: PagePosition; expires: number } | undefined {
   if (value === null || typeof value !== 'object') {
     return undefined;
   }

@@ -54,6 +54,28 @@ export interface GrantRecord {
   readonly createdBy: string;
 }
 
+/** What names one grant (a grant record is one), and orders grants in a listing (src/store/pages.ts grantKey). */
+export type GrantId = Pick<GrantRecord, 'resourceType' | 'resourceId' | 'principalType' | 'principal'>;
+
+/** Which grants a listing holds: those on one resource, of one principal, both, or every grant. */
+export interface GrantFilter {
+  readonly resource?: { readonly type: ResourceType; readonly id: string };
+  readonly principal?: { readonly type: PrincipalType; readonly name: string };
+}
+
+/** Where a page of a listing starts: after the item of key `after` (null for the first page); at most `limit` items. */
+export interface PageRequest<K> {
+  readonly after: K | null;
+  /** At least 1. */
+  readonly limit: number;
+}
+
+/** One page of a listing, in its order: `next` is the key of its last item when more follow, null at the end. */
+export interface Page<T, K> {
+  readonly items: T[];
+  readonly next: K | null;
+}
+
 /** The grants that matter for one principal on one resource. */
 export interface ResourceGrants {
   /** The user's own grant, or null. */
@@ -151,6 +173,11 @@ export interface GrantRepository {
   listForPrincipal(principalType: PrincipalType, principal: string): Promise<GrantRecord[]>;
   /** Every grant (mlgate apply and export), in a stable order. */
   list(): Promise<GrantRecord[]>;
+  /**
+   * One page of the grants the filter selects, in the order of their keys (grantKey), read in the database: the
+   * items after `request.after`, at most `request.limit` of them (the gateway's API, /_mlgate/api/grants).
+   */
+  page(filter: GrantFilter, request: PageRequest<GrantId>): Promise<Page<GrantRecord, GrantId>>;
   /** Removes every grant on a resource (a new resource starts with none); returns how many. */
   removeAllForResource(resourceType: ResourceType, resourceId: string): Promise<number>;
   /** Removes every grant of a principal; returns how many. */
@@ -183,6 +210,15 @@ export interface RegexRuleRecord {
   readonly createdBy: string;
 }
 
+/** A rule's place in listings: they are ordered by these fields, in this order (src/store/pages.ts). */
+export type RuleOrderKey = Pick<RegexRuleRecord, 'resourceType' | 'principalType' | 'principal' | 'priority' | 'id'>;
+
+/** Which rules a listing holds: of one resource type, of one user or group, both, or every rule. */
+export interface RuleFilter {
+  readonly resourceType?: ResourceType;
+  readonly principal?: { readonly type: PrincipalType; readonly name: string };
+}
+
 /** What the policy data is built from: a stored rule without who added it and when. */
 export type RegexRuleFields = Omit<RegexRuleRecord, 'createdAt' | 'createdBy'>;
 
@@ -196,6 +232,8 @@ export interface RegexRuleRepository {
    * every reload of every replica, and less read is less garbage (issue 8).
    */
   listForPolicy(): Promise<RegexRuleFields[]>;
+  /** One page of the rules the filter selects, in the order of list(), read in the database (/_mlgate/api/rules). */
+  page(filter: RuleFilter, request: PageRequest<RuleOrderKey>): Promise<Page<RegexRuleRecord, RuleOrderKey>>;
   /** Changes a rule's priority, permission or author; null when there is none. */
   update(
     id: string,
@@ -231,6 +269,8 @@ export interface GroupRepository {
   get(name: string): Promise<GroupRecord | null>;
   /** Every defined group, by name. */
   list(): Promise<GroupRecord[]>;
+  /** One page of the defined groups by name, after the group named `request.after` (/_mlgate/api/groups). */
+  page(request: PageRequest<string>): Promise<Page<GroupRecord, string>>;
   /** Changes the description and/or the creator permission; null when the group is not defined. */
   update(
     name: string,

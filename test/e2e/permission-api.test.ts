@@ -117,6 +117,57 @@ describe('permissions API (e2e, real gateway, FerretDB and MLflow client)', func
     ]);
   });
 
+  it("a MANAGE holder pages their experiment's grants, and their token stays on that experiment", async () => {
+    const owner = await userWithToken('pa-pager');
+    const mine = await createExperiment(owner, 'pa-paged');
+    const alsoMine = await createExperiment(owner, 'pa-paged-too');
+    const theirs = await createExperiment(world.users.admin, 'pa-paged-not-mine');
+    for (const reader of ['pa-r1', 'pa-r2', 'pa-r3', 'pa-r4', 'pa-r5']) {
+      expect((await grantUser(owner, mine, reader, 'READ')).status).to.equal(200);
+    }
+    // Six grants (the creator's MANAGE and five READ), two a page: three pages, the last without a token.
+    const listing = `/grants?resource_type=experiment&resource_id=${mine}&max_results=2`;
+    const pages: string[][] = [];
+    const tokens: string[] = [];
+    let path = listing;
+    for (;;) {
+      const page = await api(owner, 'GET', path);
+      expect(page.status, JSON.stringify(page.body)).to.equal(200);
+      pages.push((page.body['grants'] as { principal: string }[]).map((g) => g.principal));
+      const token = page.body['next_page_token'];
+      if (token === undefined) break;
+      tokens.push(token as string);
+      path = `${listing}&page_token=${token as string}`;
+    }
+    expect(pages).to.deep.equal([
+      ['pa-pager', 'pa-r1'],
+      ['pa-r2', 'pa-r3'],
+      ['pa-r4', 'pa-r5'],
+    ]);
+    const token = tokens[0] as string;
+    const on = (id: string): string => `/grants?resource_type=experiment&resource_id=${id}&page_token=${token}`;
+    expect(outcome(await api(owner, 'GET', on(alsoMine)))).to.deep.equal([400, 'MLGATE_REQUEST_INVALID']);
+    expect(outcome(await api(owner, 'GET', on(theirs)))).to.deep.equal([403, 'MLGATE_PERMISSION_DENIED']);
+    const altered = `${listing}&page_token=${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect(outcome(await api(owner, 'GET', altered))).to.deep.equal([400, 'MLGATE_REQUEST_INVALID']);
+    // An administrator pages every grant of the store, each exactly once, with the default page and a small one.
+    const everything = await api(world.users.admin, 'GET', '/grants');
+    expect(everything.body).to.not.have.property('next_page_token');
+    const all = (everything.body['grants'] as Record<string, string>[]).map((g) => JSON.stringify(g));
+    const paged: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await api(
+        world.users.admin,
+        'GET',
+        `/grants?max_results=3${next === undefined ? '' : `&page_token=${next}`}`,
+      );
+      paged.push(...(page.body['grants'] as Record<string, string>[]).map((g) => JSON.stringify(g)));
+      next = page.body['next_page_token'] as string | undefined;
+    } while (next !== undefined);
+    expect(paged).to.deep.equal(all);
+  });
+
   it('a grant made through one gateway is enforced by another within the bound, whatever its cache TTL', async () => {
     const other = await startExtraGateway('pa-replica', { MLGATE_CACHE_TTL_MS: '600000' });
     const reader = await userWithToken('pa-replica-reader');

@@ -28,6 +28,7 @@ import { type DecisionEngine, createDecisionEngine } from '../../src/policy/engi
 import type { ForwardOutcome, Upstream } from '../../src/proxy/upstream.js';
 import { createCachedGrantSource } from '../../src/store/grant-cache.js';
 import { registerGrantRoutes } from '../../src/http/api/grant-routes.js';
+import { createListTokens, deriveListTokenKey } from '../../src/http/api/list-pages.js';
 import { registerGroupRoutes } from '../../src/http/api/group-routes.js';
 import type { PermissionApiDeps } from '../../src/http/api/permission-deps.js';
 import { registerRuleRoutes } from '../../src/http/api/rule-routes.js';
@@ -123,6 +124,7 @@ export async function startPipeline(mlflow: FakeMlflow, options: PipelineOptions
     adminGroups: options.adminGroups ?? ['mlflow-admin'],
     patterns: await createPatternChecker(await readBundle(defaultBundlePath())),
     limits: ruleLimits(config),
+    listTokens: createListTokens({ key: deriveListTokenKey('') }),
     changed: () => {
       options.onChange?.();
       return Promise.resolve();

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
+import { MongoClient } from 'mongodb';
 
 import type { MlgateError } from '../../src/errors.js';
 import { openMongoStore } from '../../src/store/mongo/store.js';
 import type { Store } from '../../src/store/types.js';
 import { type FerretDB, startFerretDB } from '../../scripts/services.js';
 import { storeContract } from '../contract/store.js';
+import { storePagesContract } from '../contract/store-pages.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('MongoDB store (on FerretDB)', () => {
@@ -24,6 +26,7 @@ describe('MongoDB store (on FerretDB)', () => {
   });
 
   storeContract(() => store);
+  storePagesContract(() => store);
 
   it('says when the server has no change streams (FerretDB), so permission data is polled', async () => {
     const unavailable = await new Promise<string>((resolve, reject) => {
@@ -38,6 +41,34 @@ describe('MongoDB store (on FerretDB)', () => {
       );
     });
     expect(unavailable).to.be.a('string').and.not.equal('');
+  });
+
+  it('has the indexes pages are read by, and drops the grant indexes they replace (made by earlier versions)', async () => {
+    const client = await MongoClient.connect(ferret.uri);
+    try {
+      const db = client.db('store_indexes');
+      await db.collection('grants').createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
+      await db.collection('grants').createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
+      const opened = await openMongoStore({ uri: ferret.uri, database: 'store_indexes', timeoutMs: 5000 });
+      await opened.close();
+      const keys = async (collection: string): Promise<Record<string, unknown>> => {
+        const indexes: { name?: string; key: unknown }[] = await db.collection(collection).indexes();
+        return Object.fromEntries(indexes.map((i) => [i.name ?? '', i.key]));
+      };
+      const grants = await keys('grants');
+      expect(grants).to.not.have.any.keys('resource', 'principal');
+      expect(grants).to.deep.include({
+        resource_key: { resourceType: 1, resourceId: 1, _id: 1 },
+        principal_key: { principalType: 1, principal: 1, _id: 1 },
+      });
+      expect(await keys('regex_rules')).to.deep.include({
+        listing_order: { resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 },
+      });
+      // Opening again (another replica, a restart) finds nothing to drop.
+      await (await openMongoStore({ uri: ferret.uri, database: 'store_indexes', timeoutMs: 5000 })).close();
+    } finally {
+      await client.close();
+    }
   });
 
   it('answers ping', async () => {

@@ -1,7 +1,8 @@
 /**
  * Grants through the gateway's own API (issue 8: permission changes "on any replica (CLI or API)"):
  *
- *   GET    /_mlgate/api/grants?resource_type=&resource_id=&user=|group=   list (every filter optional)
+ *   GET    /_mlgate/api/grants?resource_type=&resource_id=&user=|group=&max_results=&page_token=   list a page
+ *                                                                  (every filter optional; list-pages.ts)
  *   PUT    /_mlgate/api/grants {resource_type, resource_id, user|group, permission}   create or replace
  *   DELETE /_mlgate/api/grants?resource_type=&resource_id=&user=|group=   remove
  *
@@ -23,10 +24,11 @@ import {
 } from '../../permissions/input.js';
 import { grantJson } from '../../permissions/records.js';
 import type { PermissionLevel } from '../../config/schema.js';
-import type { GrantRecord, PrincipalType } from '../../store/types.js';
+import type { GrantFilter, GrantRecord, PrincipalType } from '../../store/types.js';
 import type { GatewayState } from '../state.js';
 import { type Caller, caller, isAdministrator } from './caller.js';
 import { readJsonBody, readQuery } from './json-body.js';
+import { GRANT_KEY, type ListBinding, PAGE_QUERY, nextPageField, readPage } from './list-pages.js';
 import { affectedUsers } from './affected-users.js';
 import { type ManageCheckDeps, type GrantChange, authorizeManage, changesManage } from './manage-check.js';
 import { type PermissionApiDeps, afterChange } from './permission-deps.js';
@@ -36,6 +38,7 @@ const MAX_FIELD = 1100;
 const field = z.string().max(MAX_FIELD).optional();
 
 const Filter = z.strictObject({ resource_type: field, resource_id: field, user: field, group: field });
+const Listing = z.strictObject({ ...Filter.shape, ...PAGE_QUERY });
 const Change = z.strictObject({
   resource_type: field,
   resource_id: field,
@@ -53,7 +56,7 @@ function resourceOf(value: { resource_type?: string | undefined; resource_id?: s
 }
 
 /** A listing's resource filter: both fields, or neither. */
-function resourceFilter(value: z.infer<typeof Filter>): GrantResource | null {
+function resourceFilter(value: z.infer<typeof Listing>): GrantResource | null {
   if (value.resource_type === undefined && value.resource_id === undefined) {
     return null;
   }
@@ -61,7 +64,7 @@ function resourceFilter(value: z.infer<typeof Filter>): GrantResource | null {
 }
 
 /** A listing's principal filter: user or group, or neither. */
-function principalFilter(value: z.infer<typeof Filter>): Principal | null {
+function principalFilter(value: z.infer<typeof Listing>): Principal | null {
   return value.user === undefined && value.group === undefined ? null : parsePrincipal(value, API_INPUT);
 }
 
@@ -136,26 +139,32 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
 
   router.get('/grants', async (ctx) => {
     const me = caller(ctx.state);
-    const filter = readQuery(ctx, Filter);
-    const resource = resourceFilter(filter);
-    const holder = principalFilter(filter);
-    let grants: GrantRecord[];
+    const query = readQuery(ctx, Listing);
+    const resource = resourceFilter(query);
+    const holder = principalFilter(query);
     if (resource !== null) {
       await authorize(ctx, me, resource, {});
-      grants = await store.grants.listForResource(resource.type, resource.id);
     } else if (!isAdmin(me)) {
       throw new MlgateError(
         'MLGATE_ADMIN_REQUIRED',
         'Only administrators may list grants across resources. Give resource_type and resource_id of a resource ' +
           'you hold MANAGE on to list its grants.',
       );
-    } else {
-      grants =
-        holder === null
-          ? await store.grants.list()
-          : await store.grants.listForPrincipal(holder.principalType, holder.principal);
     }
-    ctx.body = { grants: grants.filter((g) => holder === null || sameHolder(g, holder)).map(grantJson) };
+    // The filters are applied to every page from the request itself; the token only says where to resume.
+    const filter: GrantFilter = {
+      ...(resource === null ? {} : { resource: { type: resource.type, id: resource.id } }),
+      ...(holder === null ? {} : { principal: { type: holder.principalType, name: holder.principal } }),
+    };
+    const binding: ListBinding = {
+      username: me.username,
+      listing: 'grants',
+      filters: [resource?.type ?? null, resource?.id ?? null, holder?.principalType ?? null, holder?.principal ?? null],
+    };
+    const page = await readPage(deps.listTokens, query, binding, ctx.state.now, GRANT_KEY, (request) =>
+      store.grants.page(filter, request),
+    );
+    ctx.body = { grants: page.items.map(grantJson), ...nextPageField(page.nextPageToken) };
   });
 
   router.put('/grants', async (ctx) => {

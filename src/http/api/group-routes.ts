@@ -1,7 +1,7 @@
 /**
  * Groups defined in the store, through the gateway's own API, administrators only (as `mlgate group`):
  *
- *   GET    /_mlgate/api/groups                                         list
+ *   GET    /_mlgate/api/groups?max_results=&page_token=                list a page
  *   POST   /_mlgate/api/groups {name, description?, creator_permission?}   define (201)
  *   PATCH  /_mlgate/api/groups/:name {description?, creator_permission?}   change
  *   DELETE /_mlgate/api/groups/:name                                   delete, with its grants, rules and memberships
@@ -18,21 +18,28 @@ import { API_INPUT, parseCreatorPermission, parseGroupName } from '../../permiss
 import { groupJson } from '../../permissions/records.js';
 import type { GatewayState } from '../state.js';
 import { param, requireAdministrator } from './caller.js';
-import { readJsonBody } from './json-body.js';
+import { readJsonBody, readQuery } from './json-body.js';
+import { GROUP_KEY, type ListBinding, PAGE_QUERY, nextPageField, readPage } from './list-pages.js';
 import { type PermissionApiDeps, afterChange } from './permission-deps.js';
 
 const description = z.string().max(1000).optional();
 const creatorPermission = z.string().max(32).nullable().optional();
 const NewGroup = z.strictObject({ name: z.string().max(300), description, creator_permission: creatorPermission });
 const GroupChange = z.strictObject({ description, creator_permission: creatorPermission });
+const Listing = z.strictObject(PAGE_QUERY);
 
 export function registerGroupRoutes(router: Router<GatewayState>, deps: PermissionApiDeps): void {
   const admin = (state: GatewayState): string =>
     requireAdministrator(state, deps.adminGroups, 'list or change groups').username;
 
   router.get('/groups', async (ctx) => {
-    admin(ctx.state);
-    ctx.body = { groups: (await deps.store.groups.list()).map(groupJson) };
+    const me = admin(ctx.state);
+    const query = readQuery(ctx, Listing);
+    const binding: ListBinding = { username: me, listing: 'groups', filters: [] };
+    const page = await readPage(deps.listTokens, query, binding, ctx.state.now, GROUP_KEY, (request) =>
+      deps.store.groups.page(request),
+    );
+    ctx.body = { groups: page.items.map(groupJson), ...nextPageField(page.nextPageToken) };
   });
 
   router.post('/groups', async (ctx) => {

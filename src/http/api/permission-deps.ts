@@ -3,6 +3,7 @@ import type { PatternChecker } from '../../policy/patterns.js';
 import type { RuleLimits } from '../../policy/rule-limits.js';
 import type { Store } from '../../store/types.js';
 import type { GatewayState } from '../state.js';
+import type { ListTokens } from './list-pages.js';
 
 export interface PermissionApiDeps {
   /** Every write bumps the permission version (src/store/), so the other replicas see it within the bound. */
@@ -13,6 +14,8 @@ export interface PermissionApiDeps {
   readonly patterns: PatternChecker;
   /** permissions.max_rules_per_principal and max_rule_chars_per_principal. */
   readonly limits: RuleLimits;
+  /** Page tokens of the listings (list-pages.ts). */
+  readonly listTokens: ListTokens;
   /** Called after each change: this replica loads it at once (LiveData.refresh) instead of at its next poll. */
   readonly changed: () => Promise<void>;
 }

@@ -1,7 +1,7 @@
 /**
  * Regex rules through the gateway's own API, administrators only (as `mlgate rule`):
  *
- *   GET    /_mlgate/api/rules?resource_type=&user=|group=          list (filters optional)
+ *   GET    /_mlgate/api/rules?resource_type=&user=|group=&max_results=&page_token=   list a page (filters optional)
  *   POST   /_mlgate/api/rules {resource_type?, user|group, pattern, priority, permission}   add (201)
  *   PATCH  /_mlgate/api/rules/:id {priority?, permission?}         change (the pattern and principal stay)
  *   DELETE /_mlgate/api/rules/:id                                   remove (204)
@@ -24,13 +24,15 @@ import {
   requirePattern,
 } from '../../permissions/input.js';
 import { ruleJson } from '../../permissions/records.js';
+import type { RuleFilter } from '../../store/types.js';
 import type { GatewayState } from '../state.js';
 import { param, requireAdministrator } from './caller.js';
 import { readJsonBody, readQuery } from './json-body.js';
+import { type ListBinding, PAGE_QUERY, RULE_KEY, nextPageField, readPage } from './list-pages.js';
 import { type PermissionApiDeps, afterChange } from './permission-deps.js';
 
 const name = z.string().max(300).optional();
-const Filter = z.strictObject({ resource_type: name, user: name, group: name });
+const Listing = z.strictObject({ resource_type: name, user: name, group: name, ...PAGE_QUERY });
 const NewRule = z.strictObject({
   resource_type: name,
   user: name,
@@ -50,17 +52,24 @@ export function registerRuleRoutes(router: Router<GatewayState>, deps: Permissio
     requireAdministrator(state, deps.adminGroups, 'list or change regex rules').username;
 
   router.get('/rules', async (ctx) => {
-    admin(ctx.state);
-    const filter = readQuery(ctx, Filter);
+    const me = admin(ctx.state);
+    const query = readQuery(ctx, Listing);
     const type =
-      filter.resource_type === undefined ? undefined : parseResourceType(filter.resource_type, API_INPUT, RULE_TYPE);
-    const holder = filter.user === undefined && filter.group === undefined ? null : parsePrincipal(filter, API_INPUT);
-    const rules = (await deps.store.regexRules.list()).filter(
-      (r) =>
-        (type === undefined || r.resourceType === type) &&
-        (holder === null || (r.principalType === holder.principalType && r.principal === holder.principal)),
+      query.resource_type === undefined ? undefined : parseResourceType(query.resource_type, API_INPUT, RULE_TYPE);
+    const holder = query.user === undefined && query.group === undefined ? null : parsePrincipal(query, API_INPUT);
+    const filter: RuleFilter = {
+      ...(type === undefined ? {} : { resourceType: type }),
+      ...(holder === null ? {} : { principal: { type: holder.principalType, name: holder.principal } }),
+    };
+    const binding: ListBinding = {
+      username: me,
+      listing: 'rules',
+      filters: [type ?? null, holder?.principalType ?? null, holder?.principal ?? null],
+    };
+    const page = await readPage(deps.listTokens, query, binding, ctx.state.now, RULE_KEY, (request) =>
+      deps.store.regexRules.page(filter, request),
     );
-    ctx.body = { rules: rules.map(ruleJson) };
+    ctx.body = { rules: page.items.map(ruleJson), ...nextPageField(page.nextPageToken) };
   });
 
   router.post('/rules', async (ctx) => {

@@ -1,5 +1,8 @@
 import { MlgateError } from '../../errors.js';
+import { compareStrings, pageOf } from '../pages.js';
 import type { GroupRecord, GroupRepository, PermissionVersionRepository } from '../types.js';
+
+const byName = (a: GroupRecord, b: GroupRecord): number => compareStrings(a.name, b.name);
 
 export function memoryGroups(now: () => Date, version: PermissionVersionRepository): GroupRepository {
   const groups = new Map<string, GroupRecord>();
@@ -14,7 +17,18 @@ export function memoryGroups(now: () => Date, version: PermissionVersionReposito
       return record;
     },
     get: (name) => Promise.resolve(groups.get(name) ?? null),
-    list: () => Promise.resolve([...groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))),
+    list: () => Promise.resolve([...groups.values()].sort(byName)),
+    page: (request) =>
+      Promise.resolve(
+        pageOf(
+          [...groups.values()]
+            .filter((g) => request.after === null || g.name > request.after)
+            .sort(byName)
+            .slice(0, request.limit + 1),
+          request.limit,
+          (group) => group.name,
+        ),
+      ),
     async update(name, changes) {
       const group = groups.get(name);
       if (group === undefined) {

@@ -4,20 +4,18 @@
  * or kept across restarts.
  */
 import { MlgateError } from '../../errors.js';
-import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
+import { memoryGrants } from './grants.js';
 import { memoryGroups } from './groups.js';
+import { compareRules, compareStrings, pageOf, ruleKeyOf, sortRules } from '../pages.js';
 import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
 import type {
   FailureCount,
   FailureRepository,
-  GrantRecord,
-  GrantRepository,
   LoginStateRecord,
   LoginStateRepository,
   PermissionVersionRepository,
   RegexRuleRecord,
   RegexRuleRepository,
-  ResourceGrants,
   SessionRepository,
   Store,
   StoredSession,
@@ -91,7 +89,7 @@ function memoryUsers(now: () => Date, version: PermissionVersionRepository): Use
       return Promise.resolve(record);
     },
     get: (username) => Promise.resolve(users.get(username) ?? null),
-    list: () => Promise.resolve([...users.values()].sort((a, b) => compare(a.username, b.username))),
+    list: () => Promise.resolve([...users.values()].sort((a, b) => compareStrings(a.username, b.username))),
     async update(username, changes) {
       const user = users.get(username);
       if (user === undefined) {
@@ -155,7 +153,7 @@ function memoryLoginStates(): LoginStateRepository {
 function memoryTokens(): TokenRepository {
   const tokens = new Map<string, TokenRecord>();
   const sorted = (list: TokenRecord[]): TokenRecord[] =>
-    list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id));
+    list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compareStrings(a.id, b.id));
   return {
     create(token) {
       if (
@@ -229,12 +227,6 @@ function memoryPermissionVersion(): PermissionVersionRepository {
 
 function memoryRegexRules(now: () => Date, version: PermissionVersionRepository): RegexRuleRepository {
   const rules = new Map<string, RegexRuleRecord>();
-  const order = (a: RegexRuleRecord, b: RegexRuleRecord): number =>
-    compare(a.resourceType, b.resourceType) ||
-    compare(a.principalType, b.principalType) ||
-    compare(a.principal, b.principal) ||
-    a.priority - b.priority ||
-    compare(a.id, b.id);
   return {
     async add(rule) {
       for (const existing of rules.values()) {
@@ -252,8 +244,19 @@ function memoryRegexRules(now: () => Date, version: PermissionVersionRepository)
       await version.bump();
       return record;
     },
-    list: () => Promise.resolve([...rules.values()].sort(order)),
-    listForPolicy: () => Promise.resolve([...rules.values()].sort(order)),
+    list: () => Promise.resolve(sortRules([...rules.values()])),
+    listForPolicy: () => Promise.resolve(sortRules([...rules.values()])),
+    page(filter, request) {
+      const after = request.after;
+      const selected = [...rules.values()].filter(
+        (r) =>
+          (filter.resourceType === undefined || r.resourceType === filter.resourceType) &&
+          (filter.principal === undefined ||
+            (r.principalType === filter.principal.type && r.principal === filter.principal.name)) &&
+          (after === null || compareRules(r, after) > 0),
+      );
+      return Promise.resolve(pageOf(sortRules(selected).slice(0, request.limit + 1), request.limit, ruleKeyOf));
+    },
     async update(id, changes) {
       const rule = rules.get(id);
       if (rule === undefined) {
@@ -286,92 +289,4 @@ function memoryRegexRules(now: () => Date, version: PermissionVersionRepository)
       return removed;
     },
   };
-}
-
-function memoryGrants(now: () => Date, version: PermissionVersionRepository): GrantRepository {
-  const grants = new Map<string, GrantRecord>();
-  const keyOf = (type: string, id: string, principalType: string, principal: string): string =>
-    JSON.stringify([type, id, principalType, principal]);
-  const removeWhere = (keep: (grant: GrantRecord) => boolean): number => {
-    let removed = 0;
-    for (const [key, grant] of grants) {
-      if (!keep(grant)) {
-        grants.delete(key);
-        removed += 1;
-      }
-    }
-    return removed;
-  };
-  const bumpIf = async <T extends number | boolean>(changed: T): Promise<T> => {
-    if (changed !== 0 && changed !== false) await version.bump('cache');
-    return changed;
-  };
-  return {
-    async put(grant) {
-      grants.set(keyOf(grant.resourceType, grant.resourceId, grant.principalType, grant.principal), {
-        ...grant,
-        createdAt: now(),
-      });
-      await version.bump('cache');
-    },
-    remove: (type, id, principalType, principal) => bumpIf(grants.delete(keyOf(type, id, principalType, principal))),
-    forPrincipal(type, ids, username, groups) {
-      const found = new Map<string, ResourceGrants>();
-      for (const id of ids) {
-        const level = (principalType: string, principal: string): PermissionLevel | undefined => {
-          const permission = grants.get(keyOf(type, id, principalType, principal))?.permission;
-          if (permission === undefined) return undefined;
-          // As in MongoDB: a level this version does not know denies.
-          return PERMISSION_LEVELS.includes(permission) ? permission : 'NO_PERMISSIONS';
-        };
-        const groupGrants: Record<string, PermissionLevel> = {};
-        for (const group of groups) {
-          const permission = level('group', group);
-          if (permission !== undefined) groupGrants[group] = permission;
-        }
-        found.set(id, { user: level('user', username) ?? null, groups: groupGrants });
-      }
-      return Promise.resolve(found);
-    },
-    listForResource: (type, id) =>
-      Promise.resolve(
-        [...grants.values()]
-          .filter((g) => g.resourceType === type && g.resourceId === id)
-          .sort((a, b) => compare(a.principalType, b.principalType) || compare(a.principal, b.principal)),
-      ),
-    listForPrincipal: (principalType, principal) =>
-      Promise.resolve(
-        [...grants.values()]
-          .filter((g) => g.principalType === principalType && g.principal === principal)
-          .sort((a, b) => compare(a.resourceType, b.resourceType) || compare(a.resourceId, b.resourceId)),
-      ),
-    list: () =>
-      Promise.resolve(
-        [...grants.values()].sort(
-          (a, b) =>
-            compare(a.resourceType, b.resourceType) ||
-            compare(a.resourceId, b.resourceId) ||
-            compare(a.principalType, b.principalType) ||
-            compare(a.principal, b.principal),
-        ),
-      ),
-    removeAllForResource: (type, id) => bumpIf(removeWhere((g) => !(g.resourceType === type && g.resourceId === id))),
-    removeAllForPrincipal: (principalType, principal) =>
-      bumpIf(removeWhere((g) => !(g.principalType === principalType && g.principal === principal))),
-    // The model registry and prompts (h/registry).
-    async moveResource(type, from, to) {
-      const moving = [...grants.values()].filter((g) => g.resourceType === type && g.resourceId === from);
-      if (from === to || moving.length === 0) return moving.length;
-      removeWhere((g) => !(g.resourceType === type && (g.resourceId === to || g.resourceId === from)));
-      for (const grant of moving) {
-        grants.set(keyOf(type, to, grant.principalType, grant.principal), { ...grant, resourceId: to });
-      }
-      await version.bump();
-      return moving.length;
-    },
-  };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

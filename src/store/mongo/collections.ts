@@ -1,5 +1,5 @@
 /** Collection names, document shapes and indexes of the MongoDB store. */
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 
 import type { PermissionLevel } from '../../config/schema.js';
 import type { PrincipalType, ResourceType } from '../types.js';
@@ -47,7 +47,7 @@ export interface FailureDocument {
 }
 
 export interface GrantDocument {
-  /** grantKey(resourceType, resourceId, principalType, principal): one grant per principal and resource. */
+  /** grantKey(resourceType, resourceId, principalType, principal) (src/store/pages.ts): one grant per principal and resource. */
   _id: string;
   resourceType: ResourceType;
   resourceId: string;
@@ -137,12 +137,21 @@ export function collectionsOf(db: Db): Collections {
  */
 export async function ensureIndexes(collections: Collections): Promise<{ readonly ttl: boolean }> {
   await collections.tokens.createIndex({ username: 1, name: 1 }, { unique: true, name: 'username_name_unique' });
-  await collections.grants.createIndex({ resourceType: 1, resourceId: 1 }, { name: 'resource' });
-  await collections.grants.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
+  // A resource's or a principal's grants, and their pages in key order (grants.page: equality, then a range on _id).
+  await collections.grants.createIndex({ resourceType: 1, resourceId: 1, _id: 1 }, { name: 'resource_key' });
+  await collections.grants.createIndex({ principalType: 1, principal: 1, _id: 1 }, { name: 'principal_key' });
+  // Their prefixes, made by earlier versions: the indexes above serve every query they served.
+  await dropIndexIfPresent(collections.grants, 'resource');
+  await dropIndexIfPresent(collections.grants, 'principal');
   await collections.sessions.createIndex({ username: 1 }, { name: 'username' });
   await collections.regexRules.createIndex(
     { resourceType: 1, principalType: 1, principal: 1, pattern: 1 },
     { unique: true, name: 'principal_pattern_unique' },
+  );
+  // Rules in listing order (regexRules.page, src/store/pages.ts RULE_ORDER_FIELDS).
+  await collections.regexRules.createIndex(
+    { resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 },
+    { name: 'listing_order' },
   );
   await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
   // Expired sessions, failures and login states are ignored on read; removing them only keeps the collections from growing.
@@ -169,11 +178,21 @@ export async function sweepExpired(collections: Collections, now: Date): Promise
   await collections.failures.deleteMany({ expiresAt: { $lt: now } });
 }
 
-function isNotImplemented(error: unknown): boolean {
-  return /not implemented/i.test((error as Error | null)?.message ?? '');
+/** Drops an index by name; nothing when there is none (a new store, or another replica dropped it first). */
+async function dropIndexIfPresent<T extends Document>(collection: Collection<T>, name: string): Promise<void> {
+  const present = await collection.indexExists(name);
+  if (!present) {
+    return;
+  }
+  try {
+    await collection.dropIndex(name);
+  } catch (error) {
+    if (await collection.indexExists(name)) {
+      throw error;
+    }
+  }
 }
 
-/** The key of a grant: one per (resource, principal); parts are escaped so no separator can be forged. */
-export function grantKey(resourceType: string, resourceId: string, principalType: string, principal: string): string {
-  return [resourceType, resourceId, principalType, principal].map(encodeURIComponent).join('/');
+function isNotImplemented(error: unknown): boolean {
+  return /not implemented/i.test((error as Error | null)?.message ?? '');
 }

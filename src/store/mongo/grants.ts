@@ -1,6 +1,9 @@
+import type { Filter } from 'mongodb';
+
 import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js';
 import type { GrantRecord, GrantRepository, PermissionVersionRepository } from '../types.js';
-import { type Collections, type GrantDocument, grantKey } from './collections.js';
+import { checkLimit, grantIdOf, grantKey, grantKeyOf, pageOf } from '../pages.js';
+import { type Collections, type GrantDocument } from './collections.js';
 import { guarded } from './errors.js';
 
 function toRecord(doc: GrantDocument): GrantRecord {
@@ -144,6 +147,37 @@ export function createGrantRepository(
         collections.grants.find({ resourceType, resourceId }).sort({ principalType: 1, principal: 1 }).toArray(),
       );
       return docs.map(toRecord);
+    },
+    async page(filter, request) {
+      checkLimit(request.limit);
+      const resource = filter.resource;
+      const principal = filter.principal;
+      const after = request.after === null ? null : grantKeyOf(request.after);
+      let query: Filter<GrantDocument>;
+      if (resource !== undefined && principal !== undefined) {
+        // One grant at most: looked up by its key (an _id equality, which FerretDB passes down to its backend too).
+        const _id = grantKey(resource.type, resource.id, principal.type, principal.name);
+        if (after !== null && after >= _id) {
+          return { items: [], next: null };
+        }
+        query = { _id };
+      } else {
+        query = {
+          ...(resource === undefined ? {} : { resourceType: resource.type, resourceId: resource.id }),
+          ...(principal === undefined ? {} : { principalType: principal.type, principal: principal.name }),
+          ...(after === null ? {} : { _id: { $gt: after } }),
+        };
+      }
+      // Indexes resource_key and principal_key (collections.ts), or the _id index: a range scan that stops after
+      // the page.
+      const docs = await guarded('grants.page', () =>
+        collections.grants
+          .find(query)
+          .sort({ _id: 1 })
+          .limit(request.limit + 1)
+          .toArray(),
+      );
+      return pageOf(docs.map(toRecord), request.limit, grantIdOf);
     },
     async listForPrincipal(principalType, principal) {
       const docs = await guarded('grants.list', () =>

@@ -1,4 +1,5 @@
 import { MlgateError } from '../../errors.js';
+import { checkLimit, pageOf } from '../pages.js';
 import type { GroupRecord, GroupRepository, PermissionVersionRepository } from '../types.js';
 import type { Collections, GroupDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
@@ -48,6 +49,17 @@ export function createGroupRepository(
     async list() {
       const docs = await guarded('groups.list', () => collections.groups.find({}).sort({ _id: 1 }).toArray());
       return docs.map(toRecord);
+    },
+    async page(request) {
+      checkLimit(request.limit);
+      const docs = await guarded('groups.page', () =>
+        collections.groups
+          .find(request.after === null ? {} : { _id: { $gt: request.after } })
+          .sort({ _id: 1 })
+          .limit(request.limit + 1)
+          .toArray(),
+      );
+      return pageOf(docs.map(toRecord), request.limit, (group) => group.name);
     },
     async update(name, changes) {
       const set: Partial<GroupDocument> = {};

@@ -1,7 +1,11 @@
+import type { Filter } from 'mongodb';
+
+import { RULE_ORDER_FIELDS, checkLimit, pageOf, ruleKeyOf } from '../pages.js';
 import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
 import type { PermissionVersionRepository, RegexRuleFields, RegexRuleRecord, RegexRuleRepository } from '../types.js';
 import type { Collections, RegexRuleDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
+import { keysetAfter } from './keyset.js';
 
 function toFields(doc: Omit<RegexRuleDocument, 'createdAt' | 'createdBy'>): RegexRuleFields {
   return {
@@ -19,7 +23,7 @@ function toRecord(doc: RegexRuleDocument): RegexRuleRecord {
   return { ...toFields(doc), createdAt: doc.createdAt, createdBy: doc.createdBy };
 }
 
-/** The order of list and listForPolicy. */
+/** The order of list, listForPolicy and page (RULE_ORDER_FIELDS). */
 const RULE_ORDER = { resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 } as const;
 
 /** The fields listForPolicy reads (and _id). */
@@ -73,6 +77,30 @@ export function createRegexRuleRepository(
           .toArray(),
       );
       return docs.map(toFields);
+    },
+    async page(filter, request) {
+      checkLimit(request.limit);
+      const after = request.after;
+      const query: Filter<RegexRuleDocument> = {
+        ...(filter.resourceType === undefined ? {} : { resourceType: filter.resourceType }),
+        ...(filter.principal === undefined
+          ? {}
+          : { principalType: filter.principal.type, principal: filter.principal.name }),
+        ...(after === null
+          ? {}
+          : keysetAfter<RegexRuleDocument>(
+              RULE_ORDER_FIELDS.map((field) => [field === 'id' ? '_id' : field, after[field]] as const),
+            )),
+      };
+      // Index listing_order (collections.ts).
+      const docs = await guarded('regexRules.page', () =>
+        collections.regexRules
+          .find(query)
+          .sort(RULE_ORDER)
+          .limit(request.limit + 1)
+          .toArray(),
+      );
+      return pageOf(docs.map(toRecord), request.limit, ruleKeyOf);
     },
     async update(id, changes) {
       const set: Partial<RegexRuleDocument> = {};

@@ -1,7 +1,9 @@
 import { createMemoryStore } from '../../../src/store/memory/store.js';
 import { storeContract } from '../../contract/store.js';
+import { storePagesContract } from '../../contract/store-pages.js';
 
 describe('in-memory store', () => {
   const store = createMemoryStore();
   storeContract(() => store);
+  storePagesContract(() => store);
 });
