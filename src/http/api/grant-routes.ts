@@ -93,8 +93,17 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
       });
     }
   };
-  const current = async (resource: GrantResource, holder: Principal): Promise<GrantRecord | undefined> =>
-    (await store.grants.listForResource(resource.type, resource.id)).find((g) => sameHolder(g, holder));
+  /** The holder's grant on the resource: one look-up by its key, not a listing of the resource's grants. */
+  const current = async (resource: GrantResource, holder: Principal): Promise<GrantRecord | undefined> => {
+    const { items } = await store.grants.page(
+      {
+        resource: { type: resource.type, id: resource.id },
+        principal: { type: holder.principalType, name: holder.principal },
+      },
+      { after: null, limit: 1 },
+    );
+    return items.find((g) => sameHolder(g, holder));
+  };
   /**
    * What a change to the holder's grant replaces, for a caller who is not an administrator: MANAGE when it would
    * give or take MANAGE from anyone (the holder, or a stored member of the holder group) by any source, as the
