@@ -15,18 +15,16 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { MongoClient } from 'mongodb';
 
 import { loadConfig } from '../src/config/load.js';
 import { defaultBundlePath } from '../src/paths.js';
 import { readBundle } from '../src/policy/bundle.js';
-import { runtimeData, rulesData } from '../src/policy/data.js';
+import { runtimeData } from '../src/policy/data.js';
 import type { Decision } from '../src/policy/decision.js';
 import { type DecisionEngine, createDecisionEngine } from '../src/policy/engine.js';
 import type { LiveData } from '../src/policy/live-data.js';
@@ -40,7 +38,6 @@ import { ROOT, startFerretDB } from '../scripts/services.js';
 import {
   DATA_LOAD,
   type Request,
-  SDK_SET_DATA,
   STALL_TARGET_MS,
   type StallSummary,
   type Timed,
@@ -60,13 +57,10 @@ import {
   scaleFromEnv,
   seededRandom,
 } from './scale-data.js';
+import { reloadCost } from './reload-cost.js';
 import { fixed, summarize, table } from './stats.js';
 
 const env = envNumber;
-/** The SDK's synchronous loader, which only its CommonJS entry exports: the upper bound of instantiating's sync work. */
-const { loadPolicySync } = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as {
-  loadPolicySync: (module: WebAssembly.Module) => unknown;
-};
 const SCALE = scaleFromEnv();
 /** Warm decisions measured per case (BENCH_ITERATIONS), cold ones (BENCH_COLD_ITERATIONS). */
 const WARM = env('BENCH_ITERATIONS', 20_000);
@@ -261,52 +255,6 @@ async function propagation(
     await until(() => live.status().version === version);
   }
   return times;
-}
-
-/** What one reload of the rules costs, part by part (ms; median and max of 5). */
-async function reloadCost(store: Store, isValidPattern: (p: string) => boolean, base: object): Promise<string[][]> {
-  const bundle = await readBundle(defaultBundlePath());
-  const engine = createDecisionEngine({ dataLoad: DATA_LOAD });
-  await engine.load(bundle, base);
-  const module = await WebAssembly.compile(bundle.wasm);
-  const parts = new Map<string, number[]>();
-  const record = (name: string, ms: number): void => {
-    (parts.get(name) ?? parts.set(name, []).get(name))?.push(ms);
-  };
-  const time = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const result = await fn();
-    record(name, performance.now() - t0);
-    return result;
-  };
-  let bytes = 0;
-  let pieces = 0;
-  for (let i = 0; i < 5; i++) {
-    const rules = await time('read the rules from FerretDB (async)', () => store.regexRules.listForPolicy());
-    const validity = await time(
-      'check all patterns (wasm; live data: new patterns only, a slice at a time)',
-      () => new Map(rules.map((r) => [r.pattern, isValidPattern(r.pattern)])),
-    );
-    const data = await time('rulesData (sync)', () => rulesData(rules, (p) => validity.get(p) === true));
-    const full = { ...bundle.data, ...base, ...data };
-    bytes = JSON.stringify(full).length;
-    const report = await time(`engine.setData: all of it (${SDK_SET_DATA ? "the SDK's setData" : 'sliced'})`, () =>
-      engine.setData({ ...base, ...data }),
-    );
-    record('  of which its longest synchronous slice, by the clock', report.longestMs);
-    record('  of which its longest synchronous slice, its own work (min of clock and CPU time)', report.longestWorkMs);
-    record('  and how many slices', report.slices);
-    pieces = report.pieces;
-    await time('  new instance: loadPolicySync (the sync upper bound of instantiating)', () => loadPolicySync(module));
-    const policy = await loadPolicy(module);
-    await time("before: the SDK's policy.setData, all in one synchronous call", () => policy.setData(full));
-  }
-  const rows = [...parts.entries()].map(([name, values]) => {
-    const s = summarize(values, 1);
-    return [name, fixed(s.p50, 2), fixed(Math.max(...values), 2)];
-  });
-  rows.push([`(data document: ${(bytes / 1024).toFixed(0)} KiB of JSON, loaded in ${pieces} pieces)`, '', '']);
-  return rows;
 }
 
 async function main(): Promise<void> {
