@@ -4,23 +4,13 @@
  * (and the policy snapshot the authorize stage releases when it ends) outlives the hook's use of it.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 
 import { expect } from 'chai';
 
 import type { CapturedResponse, ForwardOutcome } from '../../../src/proxy/upstream.js';
 import { createUpstream } from '../../../src/proxy/upstream.js';
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
+import { close, listen } from '../../helpers/local-server.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
