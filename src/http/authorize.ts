@@ -12,6 +12,7 @@ import { resourceKind } from '../mlflow/resources/index.js';
 import { buildPolicyInput } from '../policy/input.js';
 import { graphqlRefusal } from '../mlflow/graphql/refusal.js';
 import { authorizeGraphqlParts } from './authorize-graphql.js';
+import { READS_POLICY_AGAIN } from './handlers/policy-reads.js';
 import { denialError } from './denial.js';
 import type { GatewayState } from './state.js';
 
@@ -28,8 +29,8 @@ export function authorizeStage(deps: {
     ctx.state.policy = policy;
     try {
       if (!decideRequest(policy, ctx)) return;
-      if ((ctx.state.route?.handling ?? 'stream') === 'stream') {
-        // Streamed through as it is (an artifact download may last minutes): the policy is not read again.
+      if (!READS_POLICY_AGAIN[ctx.state.route?.handling ?? 'stream']) {
+        // Proxied without deciding again (an artifact download, a large answer read slowly): let the instance go now.
         ctx.state.policy = undefined;
         policy.release();
       }

@@ -49,8 +49,8 @@ export type ForwardOutcome = 'sent' | 'client-gone' | 'client-closed' | 'upstrea
 
 export interface Upstream {
   /**
-   * Settles once the exchange is over, whichever way it ended; rejects (before anything was sent to the client)
-   * when MLflow cannot be reached.
+   * Settles once the exchange is over, whichever way it ended (with onResponse, not before the hook has run, even
+   * when the client left earlier); rejects (before anything was sent to the client) when MLflow cannot be reached.
    */
   forward(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<ForwardOutcome>;
   close(): void;
@@ -157,22 +157,34 @@ export function createUpstream(options: {
             else resolve(cut ? 'upstream-cut' : 'client-closed');
           }
         };
+        const hook = forwardOptions.onResponse;
+        // A hook still to run or running is part of the exchange (it may decide rows with the request's policy
+        // snapshot, which is released when the request ends): a client that left meanwhile is settled after it.
+        let hookPending = hook !== undefined;
+        let closedMeanwhile = false;
         // Registered in the same tick as the check above, so a close cannot slip in between.
-        res.once('close', () => settle());
+        res.once('close', () => {
+          if (hookPending) closedMeanwhile = true;
+          else settle();
+        });
         cutOnUpstreamFailure.set(req, () => (cut = true));
         const limited =
           forwardOptions.body === undefined && forwardOptions.streamLimit !== undefined
             ? limitBody(req, forwardOptions.streamLimit, (register) => onProxyReq.set(req, register))
             : undefined;
-        const hook = forwardOptions.onResponse;
         if (hook !== undefined) {
           hooks.set(req, (proxyRes) => {
             collect(proxyRes)
               .then((body) => hook({ status: proxyRes.statusCode ?? 502, headers: proxyRes.headers, body }))
-              .then(
-                (answer) => send(res, answer),
-                (error: unknown) => settle(error instanceof Error ? error : new Error(String(error))),
-              );
+              .then((answer) => {
+                // Nobody to answer any more.
+                if (!closedMeanwhile) send(res, answer);
+              })
+              .catch((error: unknown) => settle(error instanceof Error ? error : new Error(String(error))))
+              .finally(() => {
+                hookPending = false;
+                if (closedMeanwhile) settle();
+              });
           });
         }
         proxy.web(

@@ -1,7 +1,8 @@
 /**
- * How long a request holds its policy instance (src/policy/instances.ts): a request streamed through as it is lets
- * it go once decided, so a long artifact download does not keep the instance from being reused by data changes
- * meanwhile; a request whose handler decides again later (GraphQL answers, filtered searches) holds it to its end.
+ * How long a request holds its policy instance (src/policy/instances.ts): a request proxied without deciding again
+ * lets it go once decided, so a long artifact download, or a large runs search or GraphQL answer that its client reads
+ * slowly, does not keep the instance from being reused by data changes meanwhile; a request whose handler decides
+ * again later (a filtered search or list: src/http/handlers/policy-reads.ts) holds it to its end.
  * Measured by the WebAssembly memory the second of two data changes made while the request is being proxied needs:
  * none when the instance the request was decided with is free (it is reused), a new one when it is held.
  */
@@ -56,8 +57,14 @@ describe('the policy instance a request holds', function () {
     expect(await send(`/api/2.0/mlflow-artifacts/artifacts/1/${RUN}/artifacts/model.pkl`)).to.equal(0);
   });
 
-  it('is held to the end by a GraphQL request, whose answer is read with it', async () => {
+  it('is let go once decided by a runs search and a GraphQL request, which are not decided again', async () => {
+    const search = { method: 'POST', body: JSON.stringify({ experiment_ids: ['1'] }) };
+    expect(await send('/api/2.0/mlflow/runs/search', search)).to.equal(0);
     const query = `query { mlflowGetRun(input: {runId: "${RUN}"}) { run { info { runId } } } }`;
-    expect(await send('/graphql', { method: 'POST', body: JSON.stringify({ query }) })).to.equal(1);
+    expect(await send('/graphql', { method: 'POST', body: JSON.stringify({ query }) })).to.equal(0);
+  });
+
+  it('is held to the end by a request whose answer is filtered with it (ListGatewayEndpoints)', async () => {
+    expect(await send('/api/3.0/mlflow/gateway/endpoints/list')).to.equal(1);
   });
 });

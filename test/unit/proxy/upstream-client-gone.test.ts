@@ -1,20 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 
 import { expect } from 'chai';
 
 import { createUpstream } from '../../../src/proxy/upstream.js';
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
+import { close, listen } from '../../helpers/local-server.js';
 
 describe('a client that leaves in the middle of a streamed answer (upstream.ts)', () => {
   let mlflow: http.Server;

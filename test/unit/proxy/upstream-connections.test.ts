@@ -1,11 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 
 import { expect } from 'chai';
 
 import { createMlflowClient } from '../../../src/mlflow/client.js';
 import { createUpstream } from '../../../src/proxy/upstream.js';
+import { close, listen } from '../../helpers/local-server.js';
 
 interface Recorder {
   readonly url: string;
@@ -13,16 +13,6 @@ interface Recorder {
   readonly connectionHeaders: (string | undefined)[];
   connections(): number;
   close(): Promise<void>;
-}
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
 }
 
 /** Stands for MLflow: answers every request and counts the connections it accepted. */

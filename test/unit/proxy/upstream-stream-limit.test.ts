@@ -1,22 +1,12 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { expect } from 'chai';
 
 import { MlgateError } from '../../../src/errors.js';
 import { createUpstream } from '../../../src/proxy/upstream.js';
+import { close, listen } from '../../helpers/local-server.js';
 
 const LIMIT = 1_000;
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
 
 /** A chunked upload of `size` bytes through `url`, with the given extra headers: its status and how long it took. */
 function upload(url: string, size: number, headers: http.OutgoingHttpHeaders): Promise<{ status: number; ms: number }> {
