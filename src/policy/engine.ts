@@ -85,6 +85,8 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   /** The runtime data of the latest setData, and how many calls there were (a load in progress picks it up). */
   let latestData: object | undefined;
   let dataCalls = 0;
+  /** Which setData call's data the installed instance holds (0: the data its bundle was loaded with). */
+  let installedCall = 0;
   // The JSON of the frozen parts of the data (the rule lists a reload did not rebuild), reused from load to load.
   const dataLoad: DataLoadOptions = { ...(options.dataLoad ?? DEFAULT_DATA_LOAD), knownJson: new WeakMap() };
   const recycler = createInstanceRecycler();
@@ -184,11 +186,12 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
         }
       }
       let report: DataLoadReport;
+      let seen: number;
       try {
         report = await loadData(instance.policy, { ...bundle.data, ...runtimeData }, dataLoad);
         // Data changed while this bundle loaded (live data): load the latest into a fresh instance, or it would be
         // installed with data older than the policy it replaces.
-        let seen = seenAtStart;
+        seen = seenAtStart;
         while (seen !== dataCalls && latestData !== undefined) {
           seen = dataCalls;
           instance = newInstance(await loadPolicy(module, memoryLike(instance.policy)), module);
@@ -199,6 +202,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
           cause: error,
         });
       }
+      installedCall = seen;
       install({
         instance,
         bundle,
@@ -209,6 +213,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     async setData(runtimeData) {
       latestData = runtimeData;
       dataCalls += 1;
+      const call = dataCalls;
       const current = installed;
       if (current === undefined) {
         throw new MlgateError('MLGATE_POLICY_UNAVAILABLE');
@@ -228,9 +233,15 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
         );
       }
       // A bundle activated meanwhile keeps its own instance (it was loaded with the latest data: see load above),
-      // and so does a later setData that finished first; this one is then only kept for reuse.
-      if (installed === current) install({ ...current, instance });
-      else recycler.retire(instance);
+      // and so does a later setData that finished first; this one is then only kept for reuse. An earlier one that
+      // finished first was installed, and is replaced by this one.
+      const now = installed;
+      if (now !== undefined && now.instance.module === current.instance.module && call > installedCall) {
+        installedCall = call;
+        install({ ...now, instance });
+      } else {
+        recycler.retire(instance);
+      }
       return report;
     },
     snapshot: () => snapshotOf(installed),

@@ -1,8 +1,8 @@
 /**
  * May a caller who is not an administrator list or change the grants of one resource? The policy decides, as it
  * decides MLflow requests, with the same steps: the resource resolved through MLflow (a registered model name to a
- * registered model or a prompt), its name for regex rules, the caller's grants, the policy input and one policy
- * snapshot. The operation is ManagePermissions (policies/mlgate/operations/data.yaml): MANAGE on the resource, and
+ * registered model or a prompt), its name for regex rules, the caller's grants, the policy input, and a decision of
+ * the policy installed at that moment (each check is one synchronous decision). The operation is ManagePermissions (policies/mlgate/operations/data.yaml): MANAGE on the resource, and
  * a MANAGE grant (given, changed or removed) reserved to administrators.
  */
 import type { Principal } from '../../auth/principal.js';

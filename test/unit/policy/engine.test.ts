@@ -172,6 +172,24 @@ describe('decision engine (opa-wasm)', () => {
     expect(engine.decide(input('GetRun', null)).reasons).to.deep.equal(['grant:default']);
   });
 
+  it('keeps the newest data when the older of two overlapping changes finishes first', async () => {
+    const engine = createDecisionEngine({ dataLoad: { sliceMs: 0, pieceBytes: 64 } });
+    await engine.load(shipped, DATA);
+    // The second change is slower (more data to load), so the first one is installed before it finishes.
+    const first = engine.setData(DATA);
+    const bulky = {
+      config: { default_permission: 'READ', admin_groups: [] },
+      padding: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])),
+    };
+    const second = engine.setData(bulky);
+    await first;
+    expect(engine.decide(input('GetRun', null)).reasons, 'the first change, installed').to.deep.equal([
+      'no-permission',
+    ]);
+    await second;
+    expect(engine.decide(input('GetRun', null)).reasons).to.deep.equal(['grant:default']);
+  });
+
   it('denies with 503 MLGATE_POLICY_UNAVAILABLE while no policy is loaded', () => {
     const engine = createDecisionEngine();
     expectCode(() => engine.decide(input('GetRun', 'MANAGE')), 'MLGATE_POLICY_UNAVAILABLE', 503);
