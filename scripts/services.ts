@@ -219,18 +219,30 @@ export async function startProcess(
 
 /**
  * A bare uvicorn server from the project venv (the one `mlflow server` runs) serving `app` ("module:attribute",
- * importable from `dir`) with `workers` processes, as `mlflow server --workers N` starts it.
+ * importable from `dir`) with `workers` processes, as `mlflow server --workers N` starts it. With `proxyHeaders`
+ * false, the app sees the peer of each connection as its client (address and port), not X-Forwarded-For.
  */
 export async function startUvicorn(
   dir: string,
-  options: { readonly app: string; readonly workers: number },
+  options: { readonly app: string; readonly workers: number; readonly proxyHeaders?: boolean },
 ): Promise<Service> {
   const port = await freePort();
   return startProcess(
     'uvicorn',
     dir,
     join(VENV, 'python'),
-    ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), '--workers', String(options.workers), options.app],
+    [
+      '-m',
+      'uvicorn',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      String(options.workers),
+      ...(options.proxyHeaders === false ? ['--no-proxy-headers'] : []),
+      options.app,
+    ],
     { readyUrl: `http://127.0.0.1:${port}`, env: { PYTHONUNBUFFERED: '1', PYTHONPATH: dir }, timeoutMs: 60_000 },
   );
 }
