@@ -12,6 +12,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 
 import { packageRoot } from '../src/paths.js';
+import { compiledPath } from './code-snapshot.js';
 
 export interface Service {
   readonly url: string;
@@ -219,51 +220,60 @@ export async function startProcess(
 
 /**
  * A bare uvicorn server from the project venv (the one `mlflow server` runs) serving `app` ("module:attribute",
- * importable from `dir`) with `workers` processes, as `mlflow server --workers N` starts it.
+ * importable from `dir`) with `workers` processes, as `mlflow server --workers N` starts it. With `proxyHeaders`
+ * false, the app sees the peer of each connection as its client (address and port), not X-Forwarded-For.
  */
 export async function startUvicorn(
   dir: string,
-  options: { readonly app: string; readonly workers: number },
+  options: { readonly app: string; readonly workers: number; readonly proxyHeaders?: boolean },
 ): Promise<Service> {
   const port = await freePort();
   return startProcess(
     'uvicorn',
     dir,
     join(VENV, 'python'),
-    ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), '--workers', String(options.workers), options.app],
+    [
+      '-m',
+      'uvicorn',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      String(options.workers),
+      ...(options.proxyHeaders === false ? ['--no-proxy-headers'] : []),
+      options.app,
+    ],
     { readyUrl: `http://127.0.0.1:${port}`, env: { PYTHONUNBUFFERED: '1', PYTHONPATH: dir }, timeoutMs: 60_000 },
   );
 }
 
-/** mlgate (`mlgate serve` from dist/) with the given environment on top of the defaults. */
+/** mlgate (`mlgate serve`, this run's copy of dist/: code-snapshot.ts) with the given environment on top of the defaults. */
 export async function startMlgate(dir: string, env: Readonly<Record<string, string>>): Promise<Service> {
   const port = env['MLGATE_SERVER_PORT'] ?? String(await freePort());
-  const { child, logFile } = launch(
-    'mlgate',
-    dir,
-    process.execPath,
-    [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve'],
-    {
-      MLGATE_SERVER_HOST: '127.0.0.1',
-      MLGATE_SERVER_PORT: port,
-      ...env,
-    },
-  );
+  const { child, logFile } = launch('mlgate', dir, process.execPath, [compiledPath(ROOT, 'src/cli/main.js'), 'serve'], {
+    MLGATE_SERVER_HOST: '127.0.0.1',
+    MLGATE_SERVER_PORT: port,
+    ...env,
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('mlgate', () => httpOk(`${url}/_mlgate/health/ready`), 30_000, child);
   return { url, logFile, process: child, stop: stopper(child) };
 }
 
 export interface CliResult {
+  /** The exit status; 1 when the process was killed by a signal. */
   readonly code: number;
+  /** The signal that killed the process, or null when it exited. */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs the mlgate CLI (from dist/) and collects its output. */
+/** Runs the mlgate CLI (this run's copy of dist/: code-snapshot.ts) and collects its output. */
 export function runCli(args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...args], {
+    const child = spawn(process.execPath, [compiledPath(ROOT, 'src/cli/main.js'), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -272,7 +282,7 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.once('close', (code, signal) => resolve({ code: code ?? 1, signal, stdout, stderr }));
   });
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
+import { compiledPath } from '../../scripts/code-snapshot.js';
 import { ROOT, freePort } from '../../scripts/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -23,7 +24,7 @@ describe('make demo', () => {
     this.timeout(240_000);
     const tmp = tempDir('demo');
     const port = await freePort();
-    const demo = spawn(process.execPath, [join(ROOT, 'dist', 'scripts', 'demo.js')], {
+    const demo = spawn(process.execPath, [compiledPath(ROOT, 'scripts/demo.js')], {
       env: { ...process.env, DEMO_DIR: tmp.path, DEMO_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

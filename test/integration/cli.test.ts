@@ -3,8 +3,17 @@ import { writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 
 import { openMongoStore } from '../../src/store/mongo/store.js';
-import { type FerretDB, newSecretKey, runCli, startFerretDB } from '../../scripts/services.js';
+import { type CliResult, type FerretDB, newSecretKey, runCli, startFerretDB } from '../../scripts/services.js';
 import { tempDir } from '../helpers/tmp.js';
+
+/** Asserts the CLI's exit status; when it is another, the message carries what the CLI printed on stderr. */
+function expectExit(result: CliResult, code: number, what?: string): void {
+  const killed = result.signal === null ? '' : ` (killed by ${result.signal})`;
+  expect(
+    result.code,
+    `${what === undefined ? '' : `${what}: `}exit status${killed}; stderr: ${result.stderr}`,
+  ).to.equal(code);
+}
 
 describe('mlgate CLI', () => {
   const tmp = tempDir('cli');
@@ -22,7 +31,7 @@ describe('mlgate CLI', () => {
   });
 
   it('creates users, lower-casing names, and lists them', async () => {
-    expect((await runCli(['user', 'create', 'Alice', '--group', 'team-a', '--group', 'team-b'], env)).code).to.equal(0);
+    expectExit(await runCli(['user', 'create', 'Alice', '--group', 'team-a', '--group', 'team-b'], env), 0);
     const admin = await runCli(['user', 'create', 'root', '--admin'], env);
     expect(admin.stdout).to.include('Created administrator root.');
     const list = await runCli(['user', 'list', '--json'], env);
@@ -60,22 +69,22 @@ describe('mlgate CLI', () => {
       grants_removed: 1,
       rules_removed: 0,
     });
-    expect((await runCli(['user', 'delete', 'temp'], env)).code).to.equal(1);
-    expect((await runCli(['user', 'set-admin', 'temp', 'maybe'], env)).code).to.equal(2);
+    expectExit(await runCli(['user', 'delete', 'temp'], env), 1);
+    expectExit(await runCli(['user', 'set-admin', 'temp', 'maybe'], env), 2);
   });
 
   it('refuses a duplicate user (exit 1) and a bad name (exit 2)', async () => {
     const duplicate = await runCli(['user', 'create', 'alice'], env);
-    expect(duplicate.code).to.equal(1);
+    expectExit(duplicate, 1);
     expect(duplicate.stderr).to.include('User "alice" already exists.').and.to.include('[MLGATE_CONFLICT]');
     const bad = await runCli(['user', 'create', 'no spaces'], env);
-    expect(bad.code).to.equal(2);
+    expectExit(bad, 2);
     expect(bad.stderr).to.include('[MLGATE_USAGE]');
   });
 
   it('prints a new token once, on stdout alone, and lists it by id only', async () => {
     const created = await runCli(['token', 'create', 'alice', '--name', 'ci', '--expires-in', '30d'], env);
-    expect(created.code).to.equal(0);
+    expectExit(created, 0);
     const token = created.stdout.trim();
     expect(token).to.match(/^mlg_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
     const listed = await runCli(['token', 'list', 'alice', '--json'], env);
@@ -85,21 +94,21 @@ describe('mlgate CLI', () => {
     expect(Date.parse(tokens[0]?.expires_at as string) - Date.now()).to.be.within(29.9 * 86_400_000, 30 * 86_400_000);
     expect(listed.stdout).to.not.include(token.slice(-43));
     const duplicate = await runCli(['token', 'create', 'alice', '--name', 'ci'], env);
-    expect(duplicate.code).to.equal(1);
+    expectExit(duplicate, 1);
     expect(duplicate.stderr).to.include('already has a token named "ci"').and.include('[MLGATE_CONFLICT]');
     const revoked = await runCli(['token', 'revoke', 'alice', tokens[0]?.id as string], env);
-    expect(revoked.code).to.equal(0);
+    expectExit(revoked, 0);
     expect(JSON.parse((await runCli(['token', 'list', 'alice', '--json'], env)).stdout)).to.deep.equal([]);
   });
 
   it('refuses a token for an unknown user and a malformed expiry', async () => {
     expect((await runCli(['token', 'create', 'ghost'], env)).stderr).to.include('[MLGATE_NO_SUCH_OBJECT]');
     const bad = await runCli(['token', 'create', 'alice', '--expires-in', 'tomorrow'], env);
-    expect(bad.code).to.equal(2);
+    expectExit(bad, 2);
     expect(bad.stderr).to.include('is not a lifetime').and.include('[MLGATE_TOKEN_EXPIRY_INVALID]');
     for (const expiresIn of ['never', '367d']) {
       const refused = await runCli(['token', 'create', 'alice', '--expires-in', expiresIn], env);
-      expect(refused.code, expiresIn).to.equal(2);
+      expectExit(refused, 2, expiresIn);
       expect(refused.stderr, expiresIn).to.include('[MLGATE_TOKEN_EXPIRY_INVALID]');
     }
     const forever = await runCli(['token', 'create', 'alice', '--name', 'forever', '--expires-in', 'never', '--json'], {
@@ -128,20 +137,16 @@ describe('mlgate CLI', () => {
   });
 
   it('grants, lists and revokes permissions for users and groups', async () => {
-    expect(
-      (await runCli(['grant', '--experiment', '3', '--user', 'alice', '--permission', 'read'], env)).code,
-    ).to.equal(0);
-    expect(
-      (await runCli(['grant', '--experiment', '3', '--group', 'team-b', '--permission', 'EDIT'], env)).code,
-    ).to.equal(0);
+    expectExit(await runCli(['grant', '--experiment', '3', '--user', 'alice', '--permission', 'read'], env), 0);
+    expectExit(await runCli(['grant', '--experiment', '3', '--group', 'team-b', '--permission', 'EDIT'], env), 0);
     const listed = await runCli(['grants', '--experiment', '3', '--json'], env);
     expect(JSON.parse(listed.stdout)).to.deep.equal([
       { principal_type: 'group', principal: 'team-b', permission: 'EDIT' },
       { principal_type: 'user', principal: 'alice', permission: 'READ' },
     ]);
-    expect((await runCli(['revoke', '--experiment', '3', '--user', 'alice'], env)).code).to.equal(0);
+    expectExit(await runCli(['revoke', '--experiment', '3', '--user', 'alice'], env), 0);
     const again = await runCli(['revoke', '--experiment', '3', '--user', 'alice'], env);
-    expect(again.code).to.equal(1);
+    expectExit(again, 1);
     expect(again.stderr).to.include('has no grant on experiment 3');
   });
 
@@ -154,7 +159,7 @@ describe('mlgate CLI', () => {
       ['frobnicate'],
     ]) {
       const result = await runCli(args, env);
-      expect(result.code, args.join(' ')).to.equal(2);
+      expectExit(result, 2, args.join(' '));
       expect(result.stderr, args.join(' ')).to.include('mlgate help');
     }
   });
@@ -165,7 +170,7 @@ describe('mlgate CLI', () => {
       MLGATE_SERVER_PORT: 'x',
       DEFAULT_MLFLOW_PERMISSION: 'ALL',
     });
-    expect(result.code).to.equal(2);
+    expectExit(result, 2);
     expect(result.stderr).to.include('2 problem(s)');
     expect(result.stderr).to.include('MLGATE_SERVER_PORT (server.port): must be an integer');
     expect(result.stderr).to.include('DEFAULT_MLFLOW_PERMISSION (permissions.default): must be one of');
@@ -179,7 +184,7 @@ describe('mlgate CLI', () => {
       OIDC_DISCOVERY_URL: 'https://idp.example/.well-known/openid-configuration',
       AUTH_PROVIDERS_FILE: file,
     });
-    expect(broken.code).to.equal(2);
+    expectExit(broken, 2);
     expect(broken.stderr).to.include('3 problem(s)');
     expect(broken.stderr).to.include('oidc.client_id: must not be empty');
     expect(broken.stderr).to.include(`oidc.providers_file (${file}): 0.id: must be`);
@@ -190,7 +195,7 @@ describe('mlgate CLI', () => {
       OIDC_CLIENT_ID: 'mlgate',
       OIDC_CLIENT_SECRET: 'the-client-secret',
     });
-    expect(fine.code).to.equal(0);
+    expectExit(fine, 0);
     expect(fine.stdout).to.include('oidc.client_id = "mlgate"  (env:OIDC_CLIENT_ID)');
     expect(fine.stdout).to.include('oidc.client_secret = <set>  (env:OIDC_CLIENT_SECRET)');
     expect(fine.stdout).to.not.include('the-client-secret');
@@ -198,7 +203,7 @@ describe('mlgate CLI', () => {
 
   it('prints the effective configuration with secrets hidden', async () => {
     const result = await runCli(['config', 'check'], { ...env, SECRET_KEY: 's'.repeat(40) });
-    expect(result.code).to.equal(0);
+    expectExit(result, 0);
     expect(result.stdout).to.include('session.secret_key = <set>  (env:SECRET_KEY)');
     expect(result.stdout).to.include('mongodb.uri = <set>  (env:MONGODB_URI)');
     expect(result.stdout).to.not.include('s'.repeat(40));
@@ -214,9 +219,9 @@ describe('mlgate CLI', () => {
       const listed = JSON.parse((await runCli(['session', 'list', 'sid', '--json'], env)).stdout) as { id: string }[];
       expect(listed.map((s) => s.id).sort()).to.deep.equal(['aaaaaaaa', 'bbbbbbbb', 'cccccccc']);
       const one = await runCli(['session', 'revoke', 'sid', 'aaaaaaaa'], env);
-      expect(one.code, one.stderr).to.equal(0);
+      expectExit(one, 0);
       expect(await store.sessions.get('aaaaaaaa-first-session-id')).to.be.null;
-      expect((await runCli(['session', 'revoke', 'sid', 'aaaa'], env)).code).to.equal(1); // too short to name one
+      expectExit(await runCli(['session', 'revoke', 'sid', 'aaaa'], env), 1); // too short to name one
       const all = await runCli(['session', 'revoke', 'sid'], env);
       expect(all.stdout).to.include('Signed sid out of 2 session(s).');
       expect(await store.sessions.listForUser('sid')).to.deep.equal([]);
@@ -231,7 +236,7 @@ describe('mlgate CLI', () => {
       MONGODB_URI: 'mongodb://127.0.0.1:1/',
       MLGATE_MONGODB_TIMEOUT_MS: '300',
     });
-    expect(result.code).to.equal(1);
+    expectExit(result, 1);
     expect(result.stderr).to.include('Cannot connect to MongoDB at mongodb://127.0.0.1:1/');
     expect(result.stderr).to.include('[MLGATE_STORE_UNAVAILABLE]');
   });

@@ -33,6 +33,8 @@ describe('browser sessions (koa-session, stored in MongoDB, shared by replicas)'
   let ferret: FerretDB;
   let clock = Date.now();
   let slowGate: Promise<void> = Promise.resolve();
+  /** Called by /slow once its session is loaded (the handler runs after the session stage). */
+  let slowReached: () => void = () => undefined;
   const replicas: Replica[] = [];
 
   async function startReplica(
@@ -73,6 +75,7 @@ describe('browser sessions (koa-session, stored in MongoDB, shared by replicas)'
         });
         ctx.body = { id: record.id };
       } else if (ctx.path === '/slow') {
+        slowReached();
         await slowGate; // a request still running while its session is ended elsewhere
         ctx.body = { user: ctx.state.session?.username ?? null };
       } else if (ctx.path === '/logout') {
@@ -184,8 +187,13 @@ describe('browser sessions (koa-session, stored in MongoDB, shared by replicas)'
       clock += 2 * MINUTE; // the next request records activity
       let release: () => void = () => undefined;
       slowGate = new Promise((resolve) => (release = resolve));
+      const reached = new Promise<void>((resolve) => (slowReached = resolve));
       const slow = call(a, '/slow', cookie);
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the slow request has loaded the session
+      // The end comes once the slow request has loaded its session, however long that takes on a loaded machine.
+      await Promise.race([
+        reached,
+        slow.then(() => Promise.reject(new Error('/slow answered without reaching its handler'))),
+      ]);
       if (end === 'logout') {
         expect((await call(b, '/logout', cookie)).body['ended']).to.equal('kim');
       } else {
@@ -197,6 +205,7 @@ describe('browser sessions (koa-session, stored in MongoDB, shared by replicas)'
       expect(await b.store.sessions.listForUser('kim'), `after ${end}`).to.deep.equal([]);
     }
     slowGate = Promise.resolve();
+    slowReached = () => undefined;
   });
 
   it('renews the id at sign-in: the earlier session of the browser ends', async () => {
