@@ -30,8 +30,9 @@ export const STALL_TARGET_MS = 5;
 
 /** What bench/decision-stall.js sends its parent for the verdict. */
 export interface StallSummary {
-  /** The longest wait + decision of a decision overlapping a reload (ms). */
+  /** The longest wait + decision of a decision overlapping a reload (ms), by the clock and as own work. */
   readonly worstGapMs: number;
+  readonly worstGapWorkMs: number;
   /** The reloads' longest synchronous slice, by the clock and by their own work (ms). */
   readonly longestSliceMs: number;
   readonly longestWorkMs: number;

@@ -369,7 +369,9 @@ async function main(): Promise<void> {
     console.log(
       `\nTargets: warm whole decision p99 ${fixed(p99, 1)} µs (≤ 200: ${p99 <= 200 ? 'met' : 'MISSED'}); ` +
         `longest stall (wait + decision) during a reload ${fixed(stall.worstGapMs, 2)} ms (≤ ${STALL_TARGET_MS}: ` +
-        `${stall.worstGapMs <= STALL_TARGET_MS ? 'met' : 'MISSED'}; the reload's own longest synchronous slice ` +
+        `${stall.worstGapMs <= STALL_TARGET_MS ? 'met' : 'MISSED'} by the clock; as the process's own work ` +
+        `${fixed(stall.worstGapWorkMs, 2)} ms, ${stall.worstGapWorkMs <= STALL_TARGET_MS ? 'met' : 'MISSED'}; ` +
+        `the reload's own longest synchronous slice ` +
         `${fixed(stall.longestSliceMs, 2)} ms by the clock, ${fixed(stall.longestWorkMs, 2)} ms of its own work); ` +
         `slowest change ${fixed(worstPropagation, 0)} ms ` +
         `(≤ 2000: ${worstPropagation <= 2_000 ? 'met' : 'MISSED'}).`,

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import Router from 'koa-router';
 
 import { createApp } from '../app.js';
+import { preferShortGcPauses } from '../util/gc-pauses.js';
 import { registerGrantRoutes } from '../http/api/grant-routes.js';
 import { createListTokens, deriveListTokenKey } from '../http/api/list-pages.js';
 import { registerGroupRoutes } from '../http/api/group-routes.js';
@@ -63,6 +64,7 @@ export interface RunningGateway {
 
 export async function startGateway(loaded: LoadedConfig): Promise<RunningGateway> {
   const { config } = loaded;
+  preferShortGcPauses();
   const logger = createLogger({ level: config.logging.level, format: config.logging.format }).child({
     component: 'mlgate',
   });
