@@ -36,8 +36,12 @@ const POLICY_FIELDS = {
   permission: 1,
 } as const;
 
-/** Rules read per round trip when all are listed (a reload of the permission data on every replica). */
-const RULE_BATCH_SIZE = 200;
+/**
+ * Rules read per round trip when all are listed (a reload of the permission data on every replica). The driver
+ * decodes a batch in one event-loop task: reading 1,000 rules alone, the longest task was 2.7-17 ms with batches of
+ * 200 and 1.5-6 ms with batches of 50, for the same total time (80-90 ms on FerretDB).
+ */
+const RULE_BATCH_SIZE = 50;
 
 export function createRegexRuleRepository(
   collections: Collections,
