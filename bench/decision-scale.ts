@@ -30,7 +30,6 @@ import { type DecisionEngine, createDecisionEngine } from '../src/policy/engine.
 import type { LiveData } from '../src/policy/live-data.js';
 import { createPatternChecker } from '../src/policy/patterns.js';
 import { type GrantSource, createCachedGrantSource } from '../src/store/grant-cache.js';
-import { createMemoryStore } from '../src/store/memory/store.js';
 import { collectionsOf } from '../src/store/mongo/collections.js';
 import { openMongoStore } from '../src/store/mongo/store.js';
 import type { GrantRepository, Store } from '../src/store/types.js';
@@ -53,6 +52,7 @@ import {
   type ScaleUser,
   envNumber,
   generateScaleData,
+  grantsInMemory,
   loadScaleData,
   scaleFromEnv,
   seededRandom,
@@ -296,18 +296,7 @@ async function main(): Promise<void> {
     );
 
     // The same grants in memory, to fill the grant cache without one FerretDB scan per caller.
-    const memory = createMemoryStore();
-    for (const grant of data.grants) {
-      await memory.grants.put({
-        resourceType: grant.resourceType,
-        resourceId: grant.resourceId,
-        principalType: grant.principalType,
-        principal: grant.principal,
-        permission: grant.permission,
-        createdBy: grant.createdBy,
-      });
-    }
-    const copy = memory.grants;
+    const copy = await grantsInMemory(data.grants);
 
     const bundle = await readBundle(defaultBundlePath());
     const patterns = await createPatternChecker(bundle);

@@ -21,7 +21,6 @@ import { type DecisionEngine, createDecisionEngine } from '../src/policy/engine.
 import type { LiveData, ReloadSlices } from '../src/policy/live-data.js';
 import { createPatternChecker } from '../src/policy/patterns.js';
 import { type GrantSource, createCachedGrantSource } from '../src/store/grant-cache.js';
-import { createMemoryStore } from '../src/store/memory/store.js';
 import { openMongoStore } from '../src/store/mongo/store.js';
 import type { GrantRepository, Store } from '../src/store/types.js';
 import { preferShortGcPauses } from '../src/util/gc-pauses.js';
@@ -38,7 +37,7 @@ import {
   until,
   wholeDecision,
 } from './decision-common.js';
-import { envNumber, generateScaleData, scaleFromEnv, seededRandom } from './scale-data.js';
+import { envNumber, generateScaleData, grantsInMemory, scaleFromEnv, seededRandom } from './scale-data.js';
 import { fixed, summarize, table } from './stats.js';
 
 const SCALE = scaleFromEnv();
@@ -53,19 +52,8 @@ async function prepare(): Promise<{ pool: Request[]; grants: GrantRepository; gr
   const data = generateScaleData(SCALE);
   const pool = sampleRequests(data, WARM_POOL, seededRandom(SCALE.seed + 2));
   const ids = new Set(pool.flatMap((request) => request.targets.map((target) => target.id)));
-  const memory = createMemoryStore();
-  for (const grant of data.grants) {
-    if (!ids.has(grant.resourceId)) continue;
-    await memory.grants.put({
-      resourceType: grant.resourceType,
-      resourceId: grant.resourceId,
-      principalType: grant.principalType,
-      principal: grant.principal,
-      permission: grant.permission,
-      createdBy: grant.createdBy,
-    });
-  }
-  return { pool, grants: memory.grants, groups: [...data.groups], rules: data.rules.length };
+  const grants = await grantsInMemory(data.grants, (grant) => ids.has(grant.resourceId));
+  return { pool, grants, groups: [...data.groups], rules: data.rules.length };
 }
 
 interface Sample {
