@@ -68,19 +68,25 @@ describe('a client that leaves before the hook of a captured answer ran (upstrea
     await close(mlflow);
   });
 
-  function leave(afterMs: number): Promise<void> {
+  /**
+   * Sends the request and, once it is written (destroying a socket still connecting would drop it unsent), leaves when
+   * `then()` settles.
+   */
+  async function leave(then: () => Promise<void>): Promise<void> {
     const socket = net.connect(port, '127.0.0.1');
-    socket.write('GET /api/3.0/mlflow/gateway/endpoints/list HTTP/1.1\r\nHost: x\r\n\r\n');
-    return pause(afterMs).then(() => {
-      socket.destroy();
-    });
+    await new Promise<void>((resolve, reject) =>
+      socket.write('GET /api/3.0/mlflow/gateway/endpoints/list HTTP/1.1\r\nHost: x\r\n\r\n', (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+    await then();
+    socket.destroy();
   }
 
   it('settles after the hook, when the client left while it ran', async () => {
     answerAfterMs = 0;
-    const left = leave(0);
-    await hookStarted;
-    await left;
+    // Leaves only once the hook has started: leaving earlier races MLflow's answer (see the next test).
+    await leave(() => hookStarted);
     await pause(200);
     expect(events, 'settled while the hook still ran').to.deep.equal(['hook started']);
     openGate();
@@ -90,7 +96,7 @@ describe('a client that leaves before the hook of a captured answer ran (upstrea
 
   it('settles after the hook, when the client left before MLflow answered', async () => {
     answerAfterMs = 300;
-    await leave(50);
+    await leave(() => pause(50));
     await hookStarted;
     openGate();
     expect(await settled).to.equal('client-closed');
