@@ -377,7 +377,8 @@ async function stallTest(uri: string): Promise<StallSummary> {
   const child = fork(fileURLToPath(new URL('./decision-stall.js', import.meta.url)), {
     env: { ...process.env, BENCH_STALL_MONGODB_URI: uri },
     // To start measuring with the generated data it built and dropped collected.
-    execArgv: ['--expose-gc'],
+    // BENCH_STALL_NODE_ARGS adds options of node's own (--cpu-prof, which NODE_OPTIONS refuses), split on spaces.
+    execArgv: ['--expose-gc', ...(process.env['BENCH_STALL_NODE_ARGS'] ?? '').split(' ').filter(Boolean)],
     stdio: 'inherit',
   });
   let summary: StallSummary | undefined;

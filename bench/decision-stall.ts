@@ -45,6 +45,8 @@ const SCALE = scaleFromEnv();
 const WARM_POOL = envNumber('BENCH_WARM_POOL', 2_000);
 /** Rules added and removed (two reloads each) during the test. */
 const UPDATES = envNumber('BENCH_UPDATES', 10);
+/** BENCH_STALL_EACH=1 prints each reload's longest slices (to stderr) as it happens. */
+const EACH_RELOAD = process.env['BENCH_STALL_EACH'] === '1';
 const NO_RELOAD: ReloadSlices = { ...NO_SLICES, byPart: { check: NO_SLICES, build: NO_SLICES, load: NO_SLICES } };
 
 /** The requests decided, and an in-memory copy of only the grants they read (the generated data then dropped). */
@@ -164,7 +166,14 @@ async function stalls(
   const applied = async (): Promise<void> => {
     const version = (await writer.permissionVersion.read()).any;
     await until(() => live.status().version === version);
-    slices.push(live.status().reloadSlices ?? NO_RELOAD);
+    const reload = live.status().reloadSlices ?? NO_RELOAD;
+    slices.push(reload);
+    if (EACH_RELOAD) {
+      const { check, build, load } = reload.byPart;
+      console.error(
+        `reload ${slices.length}: longest slice (ms) check ${fixed(check.longestMs, 2)}, build ${fixed(build.longestMs, 2)}, load ${fixed(load.longestMs, 2)}`,
+      );
+    }
     await sleep(100);
   };
   for (let i = 0; i < UPDATES; i++) {

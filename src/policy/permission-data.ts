@@ -123,6 +123,8 @@ export async function buildPermissionData<R extends RegexRuleFields>(
       const before = previous?.principals.get(group.key);
       if (before !== undefined && sameStored(before.stored, group.stored)) add(group.key, group.stored, before);
       else changed.push(group);
+      // Comparing with the previous build is most of a reload's work (few principals change): it yields as it goes.
+      if (isDue(deps.slicing)) await yieldNow(deps.slicing);
     }
     // The principals whose rules changed (all of them the first time), built together.
     const builds = changed.length > 0 ? buildPrincipals(changed) : null;
@@ -180,12 +182,20 @@ export async function buildPermissionData<R extends RegexRuleFields>(
   }
 }
 
+/** Whether the current slice has run its time (never without slicing). */
+function isDue(slicing: PermissionDataDeps['slicing']): slicing is NonNullable<PermissionDataDeps['slicing']> {
+  return slicing !== undefined && slicing.timer.elapsed() >= slicing.sliceMs;
+}
+
+/** Ends the slice, lets waiting requests run, and starts the next. */
+async function yieldNow(slicing: NonNullable<PermissionDataDeps['slicing']>): Promise<void> {
+  slicing.timer.end();
+  await nextTurn();
+  slicing.timer.start();
+}
+
 async function yieldIfDue(slicing: PermissionDataDeps['slicing']): Promise<void> {
-  if (slicing !== undefined && slicing.timer.elapsed() >= slicing.sliceMs) {
-    slicing.timer.end();
-    await nextTurn();
-    slicing.timer.start();
-  }
+  if (isDue(slicing)) await yieldNow(slicing);
 }
 
 /** The fields a rule is built from: two stored rules equal in all of them build the same policy rule. */

@@ -70,7 +70,7 @@ export function createCachedGrantSource(
     },
     clear() {
       invalidate();
-      cache.deleteWhere(() => true);
+      cache.clear();
     },
     forgetResource(resourceType, resourceId) {
       invalidate();

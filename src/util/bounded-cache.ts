@@ -18,8 +18,9 @@ interface Entry<V> {
 }
 
 export class BoundedCache<K extends NonNullable<unknown>, V> {
-  /** Undefined when caching is disabled (ttlMs ≤ 0). */
-  readonly #entries: LRUCache<K, Entry<V>> | undefined;
+  /** Undefined when caching is disabled (ttlMs ≤ 0). Replaced whole by clear(). */
+  #entries: LRUCache<K, Entry<V>> | undefined;
+  readonly #options: BoundedCacheOptions;
   readonly #now: () => number;
   /** Loads under way in getOrLoad, shared by every caller asking for the same key meanwhile. */
   readonly #loading = new Map<K, Promise<V>>();
@@ -28,8 +29,13 @@ export class BoundedCache<K extends NonNullable<unknown>, V> {
 
   constructor(options: BoundedCacheOptions) {
     this.#now = options.now ?? Date.now;
-    this.#entries =
-      options.ttlMs > 0 ? createStorage<K, Entry<V>>(options.maxEntries, options.ttlMs, this.#now) : undefined;
+    this.#options = options;
+    this.#entries = this.#storage();
+  }
+
+  #storage(): LRUCache<K, Entry<V>> | undefined {
+    const { maxEntries, ttlMs } = this.#options;
+    return ttlMs > 0 ? createStorage<K, Entry<V>>(maxEntries, ttlMs, this.#now) : undefined;
   }
 
   get size(): number {
@@ -101,10 +107,14 @@ export class BoundedCache<K extends NonNullable<unknown>, V> {
     }
   }
 
-  /** Drops every entry. */
+  /**
+   * Drops every entry, in constant time: the storage is replaced, not emptied entry by entry. Every replica clears
+   * its grant and user caches on each permission change while it serves requests; emptying a warm cache of a few
+   * thousand entries one by one held the event loop for milliseconds (bench/decision-stall.ts, --cpu-prof).
+   */
   clear(): void {
     this.#invalidate();
-    this.#entries?.clear();
+    this.#entries = this.#storage();
   }
 
   /** Loads under way were read before the change that deletes entries: they are neither shared nor cached. */

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 
 import type { MlgateError } from '../../src/errors.js';
+import { readSliced } from '../../src/store/mongo/read-sliced.js';
 import { openMongoStore } from '../../src/store/mongo/store.js';
 import type { Store } from '../../src/store/types.js';
 import { type FerretDB, startFerretDB } from '../../scripts/services.js';
@@ -69,6 +70,64 @@ describe('MongoDB store (on FerretDB)', () => {
     } finally {
       await client.close();
     }
+  });
+
+  describe('reading a whole collection a slice at a time (read-sliced.ts)', () => {
+    let client: MongoClient;
+    const docs = Array.from({ length: 300 }, (_, i) => ({ _id: `doc-${String(i).padStart(3, '0')}`, n: i }));
+
+    before(async () => {
+      client = await MongoClient.connect(ferret.uri);
+      await client.db('read_sliced').collection<{ _id: string; n: number }>('docs').insertMany(docs);
+    });
+
+    after(async () => {
+      await client?.close();
+    });
+
+    const cursor = (batchSize: number) =>
+      client
+        .db('read_sliced')
+        .collection<{ _id: string; n: number }>('docs')
+        .find({})
+        .sort({ _id: 1 })
+        .batchSize(batchSize);
+
+    it('reads every document, in order, across batches', async () => {
+      expect(await readSliced(cursor(70), (doc) => doc.n)).to.deep.equal(docs.map((doc) => doc.n));
+    });
+
+    it('lets waiting callbacks run while it decodes one batch', async () => {
+      // One batch of 300: toArray would decode it in one event-loop task, between two turns of the ticker.
+      let turns = 0;
+      let ticking = true;
+      const tick = (): void => {
+        turns += 1;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const read = await readSliced(cursor(300), (doc) => doc.n, 0);
+      ticking = false;
+      expect(read).to.have.length(300);
+      // A slice of 0 ms yields after every document.
+      expect(turns, 'turns of the event loop during the read').to.be.at.least(300);
+    });
+
+    it('closes the cursor when mapping a document throws', async () => {
+      const reading = cursor(50);
+      let error: unknown;
+      try {
+        await readSliced(reading, (doc) => {
+          if (doc.n === 120) throw new Error('bad document');
+          return doc.n;
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as Error).message).to.equal('bad document');
+      // The server still held 150 documents for it: closing it kills it there.
+      expect(reading.killed, 'killCursors sent').to.equal(true);
+    });
   });
 
   it('answers ping', async () => {

@@ -3,6 +3,10 @@ import { checkLimit, pageOf } from '../pages.js';
 import type { GroupRecord, GroupRepository, PermissionVersionRepository } from '../types.js';
 import type { Collections, GroupDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
+import { readSliced } from './read-sliced.js';
+
+/** Groups read per round trip when all are listed (decoded a slice at a time, read-sliced.ts). */
+const GROUP_BATCH_SIZE = 500;
 
 function toRecord(doc: GroupDocument): GroupRecord {
   return {
@@ -47,8 +51,10 @@ export function createGroupRepository(
       return doc === null ? null : toRecord(doc);
     },
     async list() {
-      const docs = await guarded('groups.list', () => collections.groups.find({}).sort({ _id: 1 }).toArray());
-      return docs.map(toRecord);
+      // Every group, on every replica's reload of the permission data: decoded a slice at a time.
+      return guarded('groups.list', () =>
+        readSliced(collections.groups.find({}).sort({ _id: 1 }).batchSize(GROUP_BATCH_SIZE), toRecord),
+      );
     },
     async page(request) {
       checkLimit(request.limit);

@@ -38,6 +38,28 @@ describe('bounded cache', () => {
     cache.deleteWhere((key) => key.startsWith('x:'));
     expect([cache.get('x:1'), cache.get('x:2'), cache.get('y:1')]).to.deep.equal([undefined, undefined, 3]);
   });
+
+  it('clears every entry, and keeps its bound and TTL afterwards', () => {
+    let now = 1_000;
+    const cache = new BoundedCache<string, number>({ ttlMs: 100, maxEntries: 2, now: () => now });
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.clear();
+    expect([cache.get('a'), cache.get('b'), cache.size]).to.deep.equal([undefined, undefined, 0]);
+    cache.set('c', 3);
+    cache.set('d', 4);
+    cache.set('e', 5);
+    expect([cache.get('c'), cache.get('d'), cache.get('e')], 'the bound of 2').to.deep.equal([undefined, 4, 5]);
+    now += 100;
+    expect(cache.get('e'), 'the TTL').to.equal(undefined);
+  });
+
+  it('stays empty when cleared with caching disabled', () => {
+    const cache = new BoundedCache<string, number>({ ttlMs: 0, maxEntries: 2 });
+    cache.clear();
+    cache.set('a', 1);
+    expect(cache.get('a')).to.equal(undefined);
+  });
 });
 
 describe('bounded cache on lru-cache: the TTL with an injected clock', () => {
@@ -171,6 +193,16 @@ describe('bounded cache under a flood of entries nobody reads again', () => {
       expect([await first, await second]).to.deep.equal([1, 2]);
       expect(after.calls()).to.equal(1);
       expect(cache.get('k')).to.equal(2);
+    });
+
+    it('does not cache a load that began before the cache was cleared', async () => {
+      const cache = new BoundedCache<string, number>({ ttlMs: 1_000, maxEntries: 10 });
+      const before = controlledLoad();
+      const first = cache.getOrLoad('k', before.load);
+      cache.clear(); // the permission data changed while it was being read
+      before.settle(1);
+      expect(await first).to.equal(1);
+      expect(cache.get('k')).to.equal(undefined);
     });
 
     it('shares a failure without caching it', async () => {
