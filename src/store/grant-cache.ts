@@ -14,9 +14,30 @@ export interface GrantSource extends Pick<GrantRepository, 'forPrincipal'> {
 
 export function createCachedGrantSource(
   repository: GrantRepository,
-  options: { readonly ttlMs: number; readonly maxEntries: number },
+  options: { readonly ttlMs: number; readonly maxEntries: number; readonly now?: () => number },
 ): GrantSource {
-  const cache = new BoundedCache<string, ResourceGrants>(options);
+  // The cached keys of each resource, so a local change forgets a resource without reading every key (a full cache of
+  // cache.max_entries keys, scanned on each create, held the event loop for milliseconds). Kept in step with the
+  // cache: a key leaving it (evicted, expired, deleted) leaves its resource's set.
+  let byResource = new Map<string, Set<string>>();
+  const indexing = options.ttlMs > 0;
+  const resourceKeyOf = (type: string, id: string): string => JSON.stringify([type, id]);
+  const unindex = (key: string): void => {
+    const [type, id] = JSON.parse(key) as [string, string];
+    const resource = resourceKeyOf(type, id);
+    const keys = byResource.get(resource);
+    keys?.delete(key);
+    if (keys?.size === 0) byResource.delete(resource);
+  };
+  const cache = new BoundedCache<string, ResourceGrants>({ ...options, onDrop: unindex });
+  const cacheSet = (type: string, id: string, key: string, grants: ResourceGrants): void => {
+    cache.set(key, grants);
+    if (!indexing) return;
+    const resource = resourceKeyOf(type, id);
+    const keys = byResource.get(resource);
+    if (keys === undefined) byResource.set(resource, new Set([key]));
+    else keys.add(key);
+  };
   // Look-ups under way, per key: concurrent requests missing the same entry (it expired under load) share one read.
   const loading = new Map<string, Promise<ResourceGrants | undefined>>();
   // Bumped by clear() and forgetResource(): grants read before it are not cached after it.
@@ -58,7 +79,7 @@ export function createCachedGrantSource(
           loading.set(key, one);
         }
         for (const [id, grants] of await batch) {
-          if (readIn === generation) cache.set(keyOf(resourceType, id, username, groups), grants);
+          if (readIn === generation) cacheSet(resourceType, id, keyOf(resourceType, id, username, groups), grants);
           result.set(id, grants);
         }
       }
@@ -71,11 +92,14 @@ export function createCachedGrantSource(
     clear() {
       invalidate();
       cache.clear();
+      byResource = new Map();
     },
     forgetResource(resourceType, resourceId) {
       invalidate();
-      const prefix = JSON.stringify([resourceType, resourceId]).slice(0, -1) + ',';
-      cache.deleteWhere((key) => key.startsWith(prefix));
+      const resource = resourceKeyOf(resourceType, resourceId);
+      const keys = byResource.get(resource);
+      byResource.delete(resource);
+      for (const key of keys ?? []) cache.delete(key);
     },
   };
 }

@@ -6,10 +6,15 @@
  */
 import { LRUCache } from 'lru-cache';
 
-export interface BoundedCacheOptions {
+export interface BoundedCacheOptions<K = unknown> {
   readonly maxEntries: number;
   readonly ttlMs: number;
   readonly now?: () => number;
+  /**
+   * Told of each key that leaves the cache (evicted, expired, deleted), for callers that index the keys; not by
+   * clear(), which drops the whole storage at once.
+   */
+  readonly onDrop?: (key: K) => void;
 }
 
 /** Values are boxed: lru-cache stores no null or undefined, and callers cache null ("known missing"). */
@@ -20,22 +25,22 @@ interface Entry<V> {
 export class BoundedCache<K extends NonNullable<unknown>, V> {
   /** Undefined when caching is disabled (ttlMs ≤ 0). Replaced whole by clear(). */
   #entries: LRUCache<K, Entry<V>> | undefined;
-  readonly #options: BoundedCacheOptions;
+  readonly #options: BoundedCacheOptions<K>;
   readonly #now: () => number;
   /** Loads under way in getOrLoad, shared by every caller asking for the same key meanwhile. */
   readonly #loading = new Map<K, Promise<V>>();
   /** Bumped by every delete: a load that began before one is not cached after it. */
   #generation = 0;
 
-  constructor(options: BoundedCacheOptions) {
+  constructor(options: BoundedCacheOptions<K>) {
     this.#now = options.now ?? Date.now;
     this.#options = options;
     this.#entries = this.#storage();
   }
 
   #storage(): LRUCache<K, Entry<V>> | undefined {
-    const { maxEntries, ttlMs } = this.#options;
-    return ttlMs > 0 ? createStorage<K, Entry<V>>(maxEntries, ttlMs, this.#now) : undefined;
+    const { maxEntries, ttlMs, onDrop } = this.#options;
+    return ttlMs > 0 ? createStorage<K, Entry<V>>(maxEntries, ttlMs, this.#now, onDrop) : undefined;
   }
 
   get size(): number {
@@ -94,19 +99,6 @@ export class BoundedCache<K extends NonNullable<unknown>, V> {
     this.#entries?.delete(key);
   }
 
-  /** Drops every entry whose key matches. */
-  deleteWhere(predicate: (key: K) => boolean): void {
-    this.#invalidate();
-    if (this.#entries === undefined) {
-      return;
-    }
-    for (const key of [...this.#entries.keys()]) {
-      if (predicate(key)) {
-        this.#entries.delete(key);
-      }
-    }
-  }
-
   /**
    * Drops every entry, in constant time: the storage is replaced, not emptied entry by entry. Every replica clears
    * its grant and user caches on each permission change while it serves requests; emptying a warm cache of a few
@@ -128,8 +120,11 @@ function createStorage<K extends NonNullable<unknown>, V extends object>(
   maxEntries: number,
   ttlMs: number,
   now: () => number,
+  onDrop: ((key: K) => void) | undefined,
 ): LRUCache<K, V> {
   return new LRUCache<K, V>({
+    // An entry set again keeps its key ('set'); every other reason takes it out.
+    ...(onDrop === undefined ? {} : { dispose: (_value: V, key: K, reason) => reason !== 'set' && onDrop(key) }),
     // maxSize counts entries (each of size 1) without allocating room for all of them up front, as `max` would: the
     // configured bounds go up to millions, and memory should follow what is cached, not the bound.
     maxSize: maxEntries,

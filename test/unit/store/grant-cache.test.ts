@@ -68,4 +68,51 @@ describe('cached grant source', () => {
     expect((await source.forPrincipal('experiment', ['1'], 'alice', [])).get('1')?.user).to.equal(null);
     expect(reads()).to.equal(2);
   });
+
+  describe('forgetting one resource', () => {
+    it("drops every caller's entry of that resource, and only those", async () => {
+      const { grants, reads } = await countedGrants();
+      const source = createCachedGrantSource(grants, { ttlMs: 5_000, maxEntries: 100 });
+      await source.forPrincipal('experiment', ['1', '2'], 'alice', []);
+      await source.forPrincipal('experiment', ['1'], 'bob', ['team']);
+      // Resource ids that a prefix match would confuse with '1'.
+      await source.forPrincipal('experiment', ['10', '1"'], 'alice', []);
+      await source.forPrincipal('registered_model', ['1'], 'alice', []);
+      expect(reads()).to.equal(4);
+      source.forgetResource('experiment', '1');
+      await source.forPrincipal('experiment', ['2', '10', '1"'], 'alice', []);
+      await source.forPrincipal('registered_model', ['1'], 'alice', []);
+      expect(reads(), 'other resources still cached').to.equal(4);
+      await source.forPrincipal('experiment', ['1'], 'alice', []);
+      await source.forPrincipal('experiment', ['1'], 'bob', ['team']);
+      expect(reads(), "both callers' entries of experiment 1 read again").to.equal(6);
+    });
+
+    it('keeps working on entries evicted, expired and cached again', async () => {
+      const { grants, reads } = await countedGrants();
+      let now = 0;
+      const source = createCachedGrantSource(grants, { ttlMs: 1_000, maxEntries: 2, now: () => now });
+      await source.forPrincipal('experiment', ['1'], 'alice', []);
+      await source.forPrincipal('experiment', ['2'], 'alice', []);
+      await source.forPrincipal('experiment', ['3'], 'alice', []); // evicts 1
+      source.forgetResource('experiment', '1'); // no longer cached: nothing to drop
+      await source.forPrincipal('experiment', ['1'], 'alice', []); // read again, evicts 2
+      expect(reads()).to.equal(4);
+      now += 1_000; // 3 and 1 expire
+      await source.forPrincipal('experiment', ['3'], 'alice', []);
+      expect(reads()).to.equal(5);
+      source.forgetResource('experiment', '3');
+      await source.forPrincipal('experiment', ['3'], 'alice', []);
+      expect(reads(), 'forgotten after it was cached again').to.equal(6);
+    });
+
+    it('caches nothing, and indexes nothing, with a TTL of 0', async () => {
+      const { grants, reads } = await countedGrants();
+      const source = createCachedGrantSource(grants, { ttlMs: 0, maxEntries: 2 });
+      await source.forPrincipal('experiment', ['1'], 'alice', []);
+      source.forgetResource('experiment', '1');
+      await source.forPrincipal('experiment', ['1'], 'alice', []);
+      expect(reads()).to.equal(2);
+    });
+  });
 });

@@ -30,15 +30,6 @@ describe('bounded cache', () => {
     expect(cache.get('a')).to.equal(undefined);
   });
 
-  it('forgets entries by predicate', () => {
-    const cache = new BoundedCache<string, number>({ ttlMs: Infinity, maxEntries: 5 });
-    cache.set('x:1', 1);
-    cache.set('x:2', 2);
-    cache.set('y:1', 3);
-    cache.deleteWhere((key) => key.startsWith('x:'));
-    expect([cache.get('x:1'), cache.get('x:2'), cache.get('y:1')]).to.deep.equal([undefined, undefined, 3]);
-  });
-
   it('clears every entry, and keeps its bound and TTL afterwards', () => {
     let now = 1_000;
     const cache = new BoundedCache<string, number>({ ttlMs: 100, maxEntries: 2, now: () => now });
@@ -52,6 +43,27 @@ describe('bounded cache', () => {
     expect([cache.get('c'), cache.get('d'), cache.get('e')], 'the bound of 2').to.deep.equal([undefined, 4, 5]);
     now += 100;
     expect(cache.get('e'), 'the TTL').to.equal(undefined);
+  });
+
+  it('tells onDrop of each key evicted, expired or deleted, not of one set again nor of a clear', () => {
+    let now = 1_000;
+    const dropped: string[] = [];
+    const cache = new BoundedCache<string, number>({
+      ttlMs: 100,
+      maxEntries: 2,
+      now: () => now,
+      onDrop: (key) => dropped.push(key),
+    });
+    cache.set('a', 1);
+    cache.set('a', 2);
+    cache.set('b', 3);
+    cache.set('c', 4); // evicts a
+    cache.delete('b');
+    now += 100;
+    cache.get('c'); // expired
+    cache.set('d', 5);
+    cache.clear();
+    expect(dropped).to.deep.equal(['a', 'b', 'c']);
   });
 
   it('stays empty when cleared with caching disabled', () => {
