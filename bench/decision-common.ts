@@ -144,15 +144,16 @@ export function liveDataOf(
 ): LiveData {
   let started = 0;
   return createLiveData({
-    version: store.permissionVersion,
-    groups: store.groups,
-    // From reading the rules to the new data in place: the window in which a reload can hold the event loop.
-    rules: {
-      listForPolicy: () => {
+    // From reading what changed to the new data in place: the window in which a reload can hold the event loop.
+    version: {
+      read: () => store.permissionVersion.read(),
+      readParts: () => {
         started = performance.now();
-        return store.regexRules.listForPolicy();
+        return store.permissionVersion.readParts();
       },
     },
+    groups: store.groups,
+    rules: store.regexRules,
     baseData: base,
     install: async (d) => {
       const report = await engine.setData(d);

@@ -69,7 +69,11 @@ export async function explainCommand(store: Store, config: Config, args: Explain
   const live = createLiveData({
     version: store.permissionVersion,
     // The rules the data is built from, kept to explain a rule by its id.
-    rules: { listForPolicy: async () => (rules = await store.regexRules.list()) },
+    rules: {
+      listForPolicy: async () => (rules = await store.regexRules.list()),
+      // Read once: every rule is read, by listForPolicy.
+      listForPrincipals: (principals) => store.regexRules.listForPrincipals(principals),
+    },
     groups: store.groups,
     baseData: runtimeData(config),
     install: (next) => {

@@ -25,6 +25,7 @@ import type {
 } from '../store/types.js';
 import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
 import type { DataLoadReport } from './data-loader.js';
+import { type ReadState, readData } from './data-reader.js';
 import { type ReusableBuild, buildPermissionData } from './permission-data.js';
 import type { RuleLimits } from './rule-limits.js';
 
@@ -72,10 +73,10 @@ export interface LiveData {
 }
 
 export interface LiveDataDeps {
-  readonly version: Pick<PermissionVersionRepository, 'read' | 'watch'>;
-  /** The rules, as the policy data is built from them (listForPolicy). */
-  readonly rules: Pick<RegexRuleRepository, 'listForPolicy'>;
-  readonly groups: Pick<GroupRepository, 'list'>;
+  readonly version: Pick<PermissionVersionRepository, 'read' | 'watch' | 'readParts'>;
+  /** The rules, as the policy data is built from them (all of them, or those of the principals that changed). */
+  readonly rules: Pick<RegexRuleRepository, 'listForPolicy' | 'listForPrincipals'>;
+  readonly groups: Pick<GroupRepository, 'list' | 'getMany'>;
   /** The policy data that does not come from MongoDB (runtimeData(config)). */
   readonly baseData: object;
   /** Installs new data in the engine (DecisionEngine.setData), reporting how it was loaded when it can. */
@@ -107,6 +108,8 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
   let checked = new Map<string, boolean>();
   /** The build of the installed data: the principals whose rules did not change are not built again. */
   let reusable: ReusableBuild | undefined;
+  /** What the installed data was read from: the next reload reads only the parts that changed (data-reader.ts). */
+  let readState: ReadState | undefined;
 
   const load = async (): Promise<void> => {
     const started = now();
@@ -125,7 +128,8 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       return;
     }
     // Read the version first: a write landing after it bumps it again, and the next check loads once more.
-    const [storedRules, groups] = await Promise.all([deps.rules.listForPolicy(), deps.groups.list()]);
+    const read = await readData({ ...deps, now }, readState);
+    const { rules: storedRules, groups } = read;
     // Each pattern is checked once while it stays loaded (one policy evaluation each, synchronous: 1,000 of them held
     // the event loop for about 50 ms), the new ones a slice at a time; the answers of patterns gone are dropped.
     const { answers, slices: checking } = await checkPatterns(storedRules, checked, deps.isValidPattern);
@@ -160,8 +164,11 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     reloadSlices = { ...longestOf(byPart.check, byPart.build, byPart.load), byPart };
     checked = answers;
     reusable = built.reusable;
+    readState = read.state;
     const previous = version;
-    version = seen;
+    // The rules read are at least as new as the data version read with their parts (a write may have landed since
+    // `seen`); a later write of cached records only (grants, users) then finds this data current.
+    version = { any: seen.any, data: read.data };
     ruleCount = rules.length;
     loadedAt = now();
     checkedAt = started;
@@ -171,6 +178,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
       deps.logger.info('permission data reloaded', {
         version: seen.data,
         rules: rules.length,
+        read: read.how.full ? 'all' : `${read.how.parts} changed part(s)`,
         slices: reloadSlices.slices,
         longest_slice_ms: round(reloadSlices.longestMs),
         build_ms: round(byPart.build.longestMs),

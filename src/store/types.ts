@@ -4,6 +4,7 @@
  */
 import type { PermissionLevel } from '../config/schema.js';
 import type { CarrierType } from '../mlflow/resources/kind.js';
+import type { DataPart, DataPartVersions } from './data-parts.js';
 
 export interface UserRecord {
   /** Lower-case login name; the key of the user. */
@@ -232,6 +233,10 @@ export interface RegexRuleRepository {
    * every reload of every replica, and less read is less garbage (issue 8).
    */
   listForPolicy(): Promise<RegexRuleFields[]>;
+  /** The rules of these principals (every resource type), as listForPolicy gives them and in its order. */
+  listForPrincipals(
+    principals: readonly { readonly principalType: PrincipalType; readonly principal: string }[],
+  ): Promise<RegexRuleFields[]>;
   /** One page of the rules the filter selects, in the order of list(), read in the database (/_mlgate/api/rules). */
   page(filter: RuleFilter, request: PageRequest<RuleOrderKey>): Promise<Page<RegexRuleRecord, RuleOrderKey>>;
   /** Changes a rule's priority, permission or author; null when there is none. */
@@ -269,6 +274,8 @@ export interface GroupRepository {
   get(name: string): Promise<GroupRecord | null>;
   /** Every defined group, by name. */
   list(): Promise<GroupRecord[]>;
+  /** The defined groups among these names, by name. */
+  getMany(names: readonly string[]): Promise<GroupRecord[]>;
   /** One page of the defined groups by name, after the group named `request.after` (/_mlgate/api/groups). */
   page(request: PageRequest<string>): Promise<Page<GroupRecord, string>>;
   /** Changes the description and/or the creator permission; null when the group is not defined. */
@@ -298,8 +305,13 @@ export type VersionScope = 'data' | 'cache';
 
 export interface PermissionVersionRepository {
   read(): Promise<PermissionVersion>;
-  /** Gives the version (and, for scope "data", the data version) a new value never used before. */
-  bump(scope?: VersionScope): Promise<void>;
+  /**
+   * Gives the version (and, for scope "data", the data version) a new value never used before; with `parts`, each of
+   * those parts too (data-parts.ts), else, for scope "data", the `full` version: replicas then read all the data.
+   */
+  bump(scope?: VersionScope, parts?: readonly DataPart[]): Promise<void>;
+  /** The data version with the versions of its parts, read together. */
+  readParts(): Promise<DataPartVersions>;
   /**
    * Calls `onChange` soon after any replica bumps the version, where the server can push changes (a MongoDB change
    * stream); `onUnavailable` once when it cannot (FerretDB has no change streams) or the stream fails. Returns a

@@ -6,9 +6,21 @@ import { expect } from 'chai';
 
 import { type NewToken, createTokenHasher, deriveTokenKey, generateToken } from '../../src/auth/tokens.js';
 import type { MlgateError } from '../../src/errors.js';
+import { changedParts, partKey } from '../../src/store/data-parts.js';
 import { createCachedGrantSource } from '../../src/store/grant-cache.js';
 import type { PermissionLevel } from '../../src/config/schema.js';
 import type { PrincipalType, Store, TokenRecord } from '../../src/store/types.js';
+
+/** A regex rule on experiments to add. */
+const rule = (principalType: PrincipalType, principal: string, pattern: string, priority: number) => ({
+  resourceType: 'experiment' as const,
+  principalType,
+  principal,
+  pattern,
+  priority,
+  permission: 'READ' as PermissionLevel,
+  createdBy: 'test',
+});
 
 /** Defines the contract's suites inside the caller's describe(); `store()` gives the store under test. */
 export function storeContract(store: () => Store): void {
@@ -399,16 +411,6 @@ export function storeContract(store: () => Store): void {
   });
 
   describe('regex rules', () => {
-    const rule = (principalType: PrincipalType, principal: string, pattern: string, priority: number) => ({
-      resourceType: 'experiment' as const,
-      principalType,
-      principal,
-      pattern,
-      priority,
-      permission: 'READ' as PermissionLevel,
-      createdBy: 'test',
-    });
-
     it('adds rules with generated ids and lists them by principal, then priority', async () => {
       const b = await store().regexRules.add(rule('group', 'rx-team', 'team-a/.*', 10));
       const a = await store().regexRules.add(rule('group', 'rx-team', 'team-a/secret', 1));
@@ -630,6 +632,82 @@ export function storeContract(store: () => Store): void {
       await changed('bumped', true);
       await store().permissionVersion.bump('cache');
       await changed('bumped (cache)', false);
+    });
+
+    it('records the part each rule and group write changed, with the data version, and `full` for a bare bump', async () => {
+      const v = store().permissionVersion;
+      const rulesKey = (principalType: PrincipalType, principal: string) =>
+        partKey({ kind: 'rules', principalType, principal });
+      const groupKey = (name: string) => partKey({ kind: 'group', name });
+      let before = await v.readParts();
+      /** The keys whose version changed since the last call; checks the data version and `full` went with them. */
+      const changedSince = async (fullChanged = false): Promise<string[]> => {
+        const after = await v.readParts();
+        expect(after.data, 'the data version read with the parts').to.equal((await v.read()).data);
+        expect(after.full !== before.full, 'full changed').to.equal(fullChanged);
+        const keys = changedParts(before.parts, after.parts).sort();
+        for (const key of keys) expect(after.parts.get(key), key).to.equal(after.data);
+        before = after;
+        return keys;
+      };
+      const added = await store().regexRules.add({
+        resourceType: 'registered_model',
+        principalType: 'group',
+        principal: 'parts.team',
+        pattern: 'm/.*',
+        priority: 1,
+        permission: 'READ',
+        createdBy: 't',
+      });
+      expect(await changedSince()).to.deep.equal([rulesKey('group', 'parts.team')]);
+      await store().regexRules.update(added.id, { priority: 2 });
+      expect(await changedSince()).to.deep.equal([rulesKey('group', 'parts.team')]);
+      await store().regexRules.remove(added.id);
+      expect(await changedSince()).to.deep.equal([rulesKey('group', 'parts.team')]);
+      await store().regexRules.remove(added.id); // nothing removed: nothing changed
+      expect(await changedSince()).to.deep.equal([]);
+      await store().regexRules.add({ ...rule('user', '$odd.name', 'x/.*', 1) });
+      await store().regexRules.removeAllForPrincipal('user', '$odd.name');
+      expect(await changedSince()).to.deep.equal([rulesKey('user', '$odd.name')]);
+      await store().groups.create({ name: 'parts.group', description: '', creatorPermission: null, createdBy: 't' });
+      expect(await changedSince()).to.deep.equal([groupKey('parts.group')]);
+      await store().groups.update('parts.group', { creatorPermission: 'EDIT' });
+      await store().groups.delete('parts.group');
+      expect(await changedSince()).to.deep.equal([groupKey('parts.group')]);
+      await store().grants.put({
+        resourceType: 'experiment',
+        resourceId: 'parts',
+        principalType: 'user',
+        principal: 'p',
+        permission: 'READ',
+        createdBy: 't',
+      });
+      expect(await changedSince(), 'a grant is no part of the data').to.deep.equal([]);
+      await v.bump();
+      expect(await changedSince(true), 'a data bump naming no parts').to.deep.equal([]);
+    });
+
+    it("reads the rules of some principals, in listForPolicy's order, and the defined groups among some names", async () => {
+      await store().regexRules.add({ ...rule('group', 'lp-b', 'b2/.*', 2) });
+      await store().regexRules.add({ ...rule('group', 'lp-b', 'b1/.*', 1) });
+      await store().regexRules.add({ ...rule('user', 'lp-b', 'u/.*', 1) });
+      await store().regexRules.add({ ...rule('group', 'lp-a', 'a/.*', 1) });
+      await store().regexRules.add({ ...rule('group', 'lp-c', 'c/.*', 1) });
+      const read = await store().regexRules.listForPrincipals([
+        { principalType: 'group', principal: 'lp-b' },
+        { principalType: 'group', principal: 'lp-a' },
+        { principalType: 'group', principal: 'lp-nobody' },
+      ]);
+      const all = (await store().regexRules.listForPolicy()).filter((r) => ['lp-a', 'lp-b'].includes(r.principal));
+      expect(read).to.deep.equal(all.filter((r) => r.principalType === 'group'));
+      expect(read.map((r) => r.pattern)).to.deep.equal(['a/.*', 'b1/.*', 'b2/.*']);
+      expect(await store().regexRules.listForPrincipals([])).to.deep.equal([]);
+      for (const name of ['gm-b', 'gm-a']) {
+        await store().groups.create({ name, description: '', creatorPermission: null, createdBy: 't' });
+      }
+      const groups = await store().groups.getMany(['gm-b', 'gm-missing', 'gm-a', 'gm-b']);
+      expect(groups.map((g) => g.name)).to.deep.equal(['gm-a', 'gm-b']);
+      expect(await store().groups.getMany([])).to.deep.equal([]);
     });
 
     it('gives a new value to each of many concurrent writes', async () => {

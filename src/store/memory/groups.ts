@@ -13,11 +13,18 @@ export function memoryGroups(now: () => Date, version: PermissionVersionReposito
       }
       const record: GroupRecord = { ...group, createdAt: now() };
       groups.set(group.name, record);
-      await version.bump();
+      await version.bump('data', [{ kind: 'group', name: group.name }]);
       return record;
     },
     get: (name) => Promise.resolve(groups.get(name) ?? null),
     list: () => Promise.resolve([...groups.values()].sort(byName)),
+    getMany: (names) =>
+      Promise.resolve(
+        [...new Set(names)]
+          .map((name) => groups.get(name))
+          .filter((group) => group !== undefined)
+          .sort(byName),
+      ),
     page: (request) =>
       Promise.resolve(
         pageOf(
@@ -41,12 +48,12 @@ export function memoryGroups(now: () => Date, version: PermissionVersionReposito
         ...(changes.createdBy === undefined ? {} : { createdBy: changes.createdBy }),
       };
       groups.set(name, updated);
-      await version.bump();
+      await version.bump('data', [{ kind: 'group', name }]);
       return updated;
     },
     async delete(name) {
       const removed = groups.delete(name);
-      if (removed) await version.bump();
+      if (removed) await version.bump('data', [{ kind: 'group', name }]);
       return removed;
     },
   };

@@ -6,6 +6,7 @@
 import { MlgateError } from '../../errors.js';
 import { memoryGrants } from './grants.js';
 import { memoryGroups } from './groups.js';
+import { partKey, rulesPart } from '../data-parts.js';
 import { compareRules, compareStrings, pageOf, ruleKeyOf, sortRules } from '../pages.js';
 import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
 import type {
@@ -215,11 +216,18 @@ function memoryFailures(): FailureRepository {
 
 function memoryPermissionVersion(): PermissionVersionRepository {
   let version = { any: '', data: '' };
+  let full = '';
+  const parts = new Map<string, string>();
   return {
     read: () => Promise.resolve(version),
-    bump: (scope = 'data') => {
+    readParts: () => Promise.resolve({ data: version.data, full, parts: new Map(parts) }),
+    bump: (scope = 'data', changed) => {
       const next = newVersion();
       version = { any: next, data: scope === 'data' ? next : version.data };
+      if (scope === 'data') {
+        if (changed === undefined || changed.length === 0) full = next;
+        for (const part of changed ?? []) parts.set(partKey(part), next);
+      }
       return Promise.resolve();
     },
   };
@@ -241,11 +249,19 @@ function memoryRegexRules(now: () => Date, version: PermissionVersionRepository)
       }
       const record: RegexRuleRecord = { id: newRuleId(), ...rule, createdAt: now() };
       rules.set(record.id, record);
-      await version.bump();
+      await version.bump('data', [rulesPart(record)]);
       return record;
     },
     list: () => Promise.resolve(sortRules([...rules.values()])),
     listForPolicy: () => Promise.resolve(sortRules([...rules.values()])),
+    listForPrincipals: (principals) =>
+      Promise.resolve(
+        sortRules(
+          [...rules.values()].filter((rule) =>
+            principals.some((p) => p.principalType === rule.principalType && p.principal === rule.principal),
+          ),
+        ),
+      ),
     page(filter, request) {
       const after = request.after;
       const selected = [...rules.values()].filter(
@@ -269,13 +285,15 @@ function memoryRegexRules(now: () => Date, version: PermissionVersionRepository)
         ...(changes.createdBy === undefined ? {} : { createdBy: changes.createdBy }),
       };
       rules.set(id, updated);
-      await version.bump();
+      await version.bump('data', [rulesPart(updated)]);
       return updated;
     },
     async remove(id) {
-      const removed = rules.delete(id);
-      if (removed) await version.bump();
-      return removed;
+      const rule = rules.get(id);
+      if (rule === undefined) return false;
+      rules.delete(id);
+      await version.bump('data', [rulesPart(rule)]);
+      return true;
     },
     async removeAllForPrincipal(principalType, principal) {
       let removed = 0;
@@ -285,7 +303,7 @@ function memoryRegexRules(now: () => Date, version: PermissionVersionRepository)
           removed += 1;
         }
       }
-      if (removed > 0) await version.bump();
+      if (removed > 0) await version.bump('data', [rulesPart({ principalType, principal })]);
       return removed;
     },
   };

@@ -83,13 +83,17 @@ export interface GroupDocument {
 
 /**
  * Small documents of the store's own (collection meta): {_id: "permissions", version, dataVersion} is bumped by every
- * write (dataVersion by writes of regex rules and groups only).
+ * write (dataVersion by writes of regex rules and groups only, with the versions of the parts they changed).
  */
 export interface MetaDocument {
   _id: string;
   version: string;
   /** Absent before the first data write. */
   dataVersion?: string;
+  /** Set by data writes that name no parts (src/store/data-parts.ts); absent before the first. */
+  fullVersion?: string;
+  /** Each part's version, by partField(partKey(part)); absent before the first write naming parts. */
+  parts?: Record<string, string>;
   changedAt: Date;
 }
 

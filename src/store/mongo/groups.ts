@@ -43,7 +43,7 @@ export function createGroupRepository(
           throw error;
         }
       });
-      await version.bump();
+      await version.bump('data', [{ kind: 'group', name: group.name }]);
       return toRecord(doc);
     },
     async get(name) {
@@ -54,6 +54,12 @@ export function createGroupRepository(
       // Every group, on every replica's reload of the permission data: decoded a slice at a time.
       return guarded('groups.list', () =>
         readSliced(collections.groups.find({}).sort({ _id: 1 }).batchSize(GROUP_BATCH_SIZE), toRecord),
+      );
+    },
+    async getMany(names) {
+      if (names.length === 0) return [];
+      return guarded('groups.getMany', () =>
+        readSliced(collections.groups.find({ _id: { $in: [...names] } }).sort({ _id: 1 }), toRecord),
       );
     },
     async page(request) {
@@ -76,14 +82,14 @@ export function createGroupRepository(
         collections.groups.findOneAndUpdate({ _id: name }, { $set: set }, { returnDocument: 'after' }),
       );
       if (doc !== null) {
-        await version.bump();
+        await version.bump('data', [{ kind: 'group', name }]);
       }
       return doc === null ? null : toRecord(doc);
     },
     async delete(name) {
       const result = await guarded('groups.delete', () => collections.groups.deleteOne({ _id: name }));
       if (result.deletedCount === 1) {
-        await version.bump();
+        await version.bump('data', [{ kind: 'group', name }]);
       }
       return result.deletedCount === 1;
     },

@@ -1,5 +1,6 @@
 import type { Filter } from 'mongodb';
 
+import { partField, partKey, partOfField, rulesPart } from '../data-parts.js';
 import { RULE_ORDER_FIELDS, checkLimit, pageOf, ruleKeyOf } from '../pages.js';
 import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
 import type { PermissionVersionRepository, RegexRuleFields, RegexRuleRecord, RegexRuleRepository } from '../types.js';
@@ -58,7 +59,7 @@ export function createRegexRuleRepository(
           throw isDuplicateKey(error) ? duplicateRule(rule) : error;
         }
       });
-      await version.bump();
+      await version.bump('data', [rulesPart(rule)]);
       return toRecord(doc);
     },
     async list() {
@@ -70,6 +71,21 @@ export function createRegexRuleRepository(
       return guarded('regexRules.listForPolicy', () =>
         readSliced(
           collections.regexRules.find({}, { projection: POLICY_FIELDS }).sort(RULE_ORDER).batchSize(RULE_BATCH_SIZE),
+          toFields,
+        ),
+      );
+    },
+    async listForPrincipals(principals) {
+      if (principals.length === 0) return [];
+      return guarded('regexRules.listForPrincipals', () =>
+        readSliced(
+          collections.regexRules
+            .find(
+              { $or: principals.map(({ principalType, principal }) => ({ principalType, principal })) },
+              { projection: POLICY_FIELDS },
+            )
+            .sort(RULE_ORDER)
+            .batchSize(RULE_BATCH_SIZE),
           toFields,
         ),
       );
@@ -107,23 +123,24 @@ export function createRegexRuleRepository(
         collections.regexRules.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }),
       );
       if (doc !== null) {
-        await version.bump();
+        await version.bump('data', [rulesPart(doc)]);
       }
       return doc === null ? null : toRecord(doc);
     },
     async remove(id) {
-      const result = await guarded('regexRules.remove', () => collections.regexRules.deleteOne({ _id: id }));
-      if (result.deletedCount === 1) {
-        await version.bump();
+      // The rule removed names the principal whose rules changed.
+      const doc = await guarded('regexRules.remove', () => collections.regexRules.findOneAndDelete({ _id: id }));
+      if (doc !== null) {
+        await version.bump('data', [rulesPart(doc)]);
       }
-      return result.deletedCount === 1;
+      return doc !== null;
     },
     async removeAllForPrincipal(principalType, principal) {
       const result = await guarded('regexRules.removeAllForPrincipal', () =>
         collections.regexRules.deleteMany({ principalType, principal }),
       );
       if (result.deletedCount > 0) {
-        await version.bump();
+        await version.bump('data', [rulesPart({ principalType, principal })]);
       }
       return result.deletedCount;
     },
@@ -133,8 +150,19 @@ export function createRegexRuleRepository(
 export function createPermissionVersionRepository(collections: Collections): PermissionVersionRepository {
   return {
     async read() {
-      const doc = await guarded('permissionVersion.read', () => collections.meta.findOne({ _id: 'permissions' }));
+      // Every replica reads it every refresh interval: without the parts, which only a data change needs.
+      const doc = await guarded('permissionVersion.read', () =>
+        collections.meta.findOne({ _id: 'permissions' }, { projection: { version: 1, dataVersion: 1 } }),
+      );
       return { any: doc?.version ?? '', data: doc?.dataVersion ?? '' };
+    },
+    async readParts() {
+      const doc = await guarded('permissionVersion.readParts', () =>
+        collections.meta.findOne({ _id: 'permissions' }, { projection: { dataVersion: 1, fullVersion: 1, parts: 1 } }),
+      );
+      const parts = new Map<string, string>();
+      for (const [field, version] of Object.entries(doc?.parts ?? {})) parts.set(partOfField(field), version);
+      return { data: doc?.dataVersion ?? '', full: doc?.fullVersion ?? '', parts };
     },
     watch(onChange, onUnavailable) {
       let stopped = false;
@@ -150,14 +178,21 @@ export function createPermissionVersionRepository(collections: Collections): Per
         void stream.close().catch(() => undefined);
       };
     },
-    async bump(scope = 'data') {
+    async bump(scope = 'data', parts) {
       const version = newVersion();
       // A $set of a value never used before (not an $inc, which FerretDB may lose under concurrent writers): any
-      // write makes every replica see a version other than the one it last read.
+      // write makes every replica see a version other than the one it last read. The parts' versions are set in the
+      // same update, so a replica reading the document sees the data version with the parts that go with it.
+      const data: Record<string, string> = {};
+      if (scope === 'data') {
+        data['dataVersion'] = version;
+        if (parts === undefined || parts.length === 0) data['fullVersion'] = version;
+        for (const part of parts ?? []) data[`parts.${partField(partKey(part))}`] = version;
+      }
       await guarded('permissionVersion.bump', () =>
         collections.meta.updateOne(
           { _id: 'permissions' },
-          { $set: { version, ...(scope === 'data' ? { dataVersion: version } : {}), changedAt: new Date() } },
+          { $set: { version, ...data, changedAt: new Date() } },
           { upsert: true },
         ),
       );

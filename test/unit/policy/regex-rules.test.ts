@@ -120,6 +120,7 @@ describe('regex rules in the policy data', () => {
     const data = createLiveData({
       version: {
         read: () => (down ? Promise.reject(new Error('MongoDB is down')) : store.permissionVersion.read()),
+        readParts: () => store.permissionVersion.readParts(),
       },
       rules: store.regexRules,
       groups: store.groups,
@@ -237,6 +238,7 @@ describe('regex rules in the policy data', () => {
     const data = createLiveData({
       version: {
         read: () => store.permissionVersion.read(),
+        readParts: () => store.permissionVersion.readParts(),
         watch: (onChange, onUnavailable) => {
           push = onChange;
           onUnavailable('no change streams here');
