@@ -151,6 +151,7 @@ export function liveDataOf(
         started = performance.now();
         return store.permissionVersion.readParts();
       },
+      forgetParts: (keys, data) => store.permissionVersion.forgetParts(keys, data),
     },
     groups: store.groups,
     rules: store.regexRules,

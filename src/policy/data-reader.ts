@@ -6,11 +6,18 @@
  * names the principal or group it touched, so one change reads a handful of documents.
  *
  * Everything is read again when the versions cannot say what changed: the first read, a write that named no parts
- * (`full` changed: an older mlgate, a grant move), a data version that changed with no part changing, a part this
- * version does not know, more than MAX_PARTS changed parts (a bulk apply: one scan is cheaper than many look-ups),
+ * (`full` changed: a grant move), a last write that recorded no part (an older mlgate, during a rolling upgrade), a
+ * data version that changed with no part changing, a part this version does not know, more than MAX_PARTS changed parts (a bulk apply: one scan is cheaper than many look-ups),
  * and at least every FULL_READ_EVERY_MS, so that a write that ever failed to record its part is healed.
  */
-import { type DataPart, changedParts, decodePart, partKey, rulesPart } from '../store/data-parts.js';
+import {
+  type DataPart,
+  type DataPartVersions,
+  changedParts,
+  decodePart,
+  partKey,
+  rulesPart,
+} from '../store/data-parts.js';
 import type {
   GroupRecord,
   GroupRepository,
@@ -24,6 +31,15 @@ export const MAX_PARTS = 64;
 
 /** The longest time between two reads of everything (ms). */
 export const FULL_READ_EVERY_MS = 10 * 60_000;
+
+/**
+ * Parts recorded before the version document is kept small: past this many, the parts this replica has known at
+ * their version for FORGET_AFTER_MS are forgotten (partsToForget). Every replica reads the document every refresh
+ * interval and everything every FULL_READ_EVERY_MS, so by then each has read them; one that still holds a forgotten
+ * part reads it again (it looks changed), and finds its rules as they are.
+ */
+export const FORGET_ABOVE = 2_000;
+export const FORGET_AFTER_MS = 30 * 60_000;
 
 export interface DataReaderDeps {
   readonly version: Pick<PermissionVersionRepository, 'readParts'>;
@@ -52,12 +68,14 @@ export interface ReadState {
   readonly rules: ReadonlyMap<string, readonly RegexRuleFields[]>;
   readonly groups: ReadonlyMap<string, GroupRecord>;
   readonly fullReadAt: number;
+  /** When this replica first read each part at its current version (its own clock: writers' clocks may differ). */
+  readonly seenAt: ReadonlyMap<string, number>;
 }
 
 export async function readData(deps: DataReaderDeps, previous: ReadState | undefined): Promise<DataRead> {
   // The part versions first: a write landing after this records a newer version, and the next read reads it again.
   const versions = await deps.version.readParts();
-  const changed = partsToRead(previous, versions.full, versions.parts, deps.now());
+  const changed = partsToRead(previous, versions, deps.now());
   if (previous === undefined || changed === null) {
     const [rules, groups] = await Promise.all([deps.rules.listForPolicy(), deps.groups.list()]);
     const state: ReadState = {
@@ -66,6 +84,7 @@ export async function readData(deps: DataReaderDeps, previous: ReadState | undef
       rules: byPrincipal(rules),
       groups: new Map(groups.map((group) => [group.name, group])),
       fullReadAt: deps.now(),
+      seenAt: seenNow(versions.parts, previous, deps.now()),
     };
     return { data: versions.data, rules, groups, how: { full: true }, state };
   }
@@ -84,6 +103,7 @@ export async function readData(deps: DataReaderDeps, previous: ReadState | undef
     rules: nextRules,
     groups: nextGroups,
     fullReadAt: previous.fullReadAt,
+    seenAt: seenNow(versions.parts, previous, deps.now()),
   };
   return {
     data: versions.data,
@@ -97,11 +117,13 @@ export async function readData(deps: DataReaderDeps, previous: ReadState | undef
 /** The parts to read, or null when everything must be read (see above). */
 function partsToRead(
   previous: ReadState | undefined,
-  full: string,
-  parts: ReadonlyMap<string, string>,
+  { data, full, parts }: DataPartVersions,
   now: number,
 ): DataPart[] | null {
   if (previous === undefined || previous.full !== full || now - previous.fullReadAt >= FULL_READ_EVERY_MS) return null;
+  // Every write of this version gives its data version to a part or to `full`: a data version found in neither was
+  // written by an mlgate that records no parts (a rolling upgrade), and says nothing of what it changed.
+  if (full !== data && !hasValue(parts, data)) return null;
   const keys = changedParts(previous.parts, parts);
   if (keys.length === 0 || keys.length > MAX_PARTS) return null;
   const decoded: DataPart[] = [];
@@ -111,6 +133,36 @@ function partsToRead(
     decoded.push(part);
   }
   return decoded;
+}
+
+/**
+ * The parts that may be forgotten (FORGET_ABOVE): none while there are at most that many, else those this replica
+ * has known at their version for FORGET_AFTER_MS.
+ */
+export function partsToForget(state: ReadState, now: number): string[] {
+  if (state.parts.size <= FORGET_ABOVE) return [];
+  const forget: string[] = [];
+  for (const [key, at] of state.seenAt) if (now - at >= FORGET_AFTER_MS) forget.push(key);
+  return forget;
+}
+
+/** When each part was first seen at its version: kept from `previous` where the version is the same, else now. */
+function seenNow(
+  parts: ReadonlyMap<string, string>,
+  previous: ReadState | undefined,
+  now: number,
+): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const [key, version] of parts) {
+    const before = previous?.parts.get(key) === version ? previous.seenAt.get(key) : undefined;
+    seen.set(key, before ?? now);
+  }
+  return seen;
+}
+
+function hasValue(map: ReadonlyMap<string, string>, value: string): boolean {
+  for (const v of map.values()) if (v === value) return true;
+  return false;
 }
 
 /** Rules by their principal's part key, each list in the order read. */

@@ -25,7 +25,7 @@ import type {
 } from '../store/types.js';
 import { NO_SLICES, type SliceTimes, createSliceTimer, longestOf } from '../util/slice-timer.js';
 import type { DataLoadReport } from './data-loader.js';
-import { type ReadState, readData } from './data-reader.js';
+import { type ReadState, partsToForget, readData } from './data-reader.js';
 import { type ReusableBuild, buildPermissionData } from './permission-data.js';
 import type { RuleLimits } from './rule-limits.js';
 
@@ -73,7 +73,7 @@ export interface LiveData {
 }
 
 export interface LiveDataDeps {
-  readonly version: Pick<PermissionVersionRepository, 'read' | 'watch' | 'readParts'>;
+  readonly version: Pick<PermissionVersionRepository, 'read' | 'watch' | 'readParts' | 'forgetParts'>;
   /** The rules, as the policy data is built from them (all of them, or those of the principals that changed). */
   readonly rules: Pick<RegexRuleRepository, 'listForPolicy' | 'listForPrincipals'>;
   readonly groups: Pick<GroupRepository, 'list' | 'getMany'>;
@@ -165,6 +165,7 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
     checked = answers;
     reusable = built.reusable;
     readState = read.state;
+    forgetOldParts(read.state, read.data);
     const previous = version;
     // The rules read are at least as new as the data version read with their parts (a write may have landed since
     // `seen`); a later write of cached records only (grants, users) then finds this data current.
@@ -185,6 +186,17 @@ export function createLiveData(deps: LiveDataDeps): LiveData {
         ...(report === undefined ? {} : { sliced_load: report.sliced }),
       });
     }
+  };
+
+  /** Keeps the version document small (data-reader.ts partsToForget); a failure is retried after the next change. */
+  const forgetOldParts = (state: ReadState, data: string): void => {
+    const keys = partsToForget(state, now());
+    if (keys.length === 0) return;
+    deps.version.forgetParts(keys, data).then(
+      (done) => deps.logger.info('permission data: forgot the versions of old parts', { parts: keys.length, done }),
+      (error: unknown) =>
+        deps.logger.warn('permission data: could not forget the versions of old parts', { err: error as Error }),
+    );
   };
 
   const refresh = (): Promise<void> => {

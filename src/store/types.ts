@@ -313,6 +313,11 @@ export interface PermissionVersionRepository {
   /** The data version with the versions of its parts, read together. */
   readParts(): Promise<DataPartVersions>;
   /**
+   * Forgets these parts' versions (data-parts.ts: so the document stays small), provided the data version is still
+   * `data`; a replica that still holds one reads that part again, finding it gone. Answers whether it did.
+   */
+  forgetParts(keys: readonly string[], data: string): Promise<boolean>;
+  /**
    * Calls `onChange` soon after any replica bumps the version, where the server can push changes (a MongoDB change
    * stream); `onUnavailable` once when it cannot (FerretDB has no change streams) or the stream fails. Returns a
    * function that stops watching. Polling read() stays the guarantee; this only makes changes arrive sooner.

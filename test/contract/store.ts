@@ -687,6 +687,22 @@ export function storeContract(store: () => Store): void {
       expect(await changedSince(true), 'a data bump naming no parts').to.deep.equal([]);
     });
 
+    it("forgets parts' versions only while the data version is the one given", async () => {
+      const v = store().permissionVersion;
+      await store().groups.create({ name: 'fp-a', description: '', creatorPermission: null, createdBy: 't' });
+      await store().groups.create({ name: 'fp-b', description: '', creatorPermission: null, createdBy: 't' });
+      const read = await v.readParts();
+      const a = partKey({ kind: 'group', name: 'fp-a' });
+      const b = partKey({ kind: 'group', name: 'fp-b' });
+      expect(await v.forgetParts([a], 'not-the-data-version')).to.equal(false);
+      expect(await v.forgetParts([], read.data)).to.equal(false);
+      expect(await v.forgetParts([a], read.data)).to.equal(true);
+      const after = await v.readParts();
+      expect(after.parts.has(a)).to.equal(false);
+      expect(after.parts.get(b)).to.equal(read.parts.get(b));
+      expect(after.data, 'forgetting is no change of the data').to.equal(read.data);
+    });
+
     it("reads the rules of some principals, in listForPolicy's order, and the defined groups among some names", async () => {
       await store().regexRules.add({ ...rule('group', 'lp-b', 'b2/.*', 2) });
       await store().regexRules.add({ ...rule('group', 'lp-b', 'b1/.*', 1) });
@@ -708,6 +724,14 @@ export function storeContract(store: () => Store): void {
       const groups = await store().groups.getMany(['gm-b', 'gm-missing', 'gm-a', 'gm-b']);
       expect(groups.map((g) => g.name)).to.deep.equal(['gm-a', 'gm-b']);
       expect(await store().groups.getMany([])).to.deep.equal([]);
+      // Many at once (one query rather than a look-up each).
+      const many = Array.from({ length: 20 }, (_, i) => `gm-many-${String(i).padStart(2, '0')}`);
+      for (const name of many.slice(0, 18)) {
+        await store().groups.create({ name, description: '', creatorPermission: 'READ', createdBy: 't' });
+      }
+      const found = await store().groups.getMany([...many].reverse());
+      expect(found.map((g) => g.name)).to.deep.equal(many.slice(0, 18));
+      expect(found[0]).to.deep.include({ name: 'gm-many-00', creatorPermission: 'READ' });
     });
 
     it('gives a new value to each of many concurrent writes', async () => {

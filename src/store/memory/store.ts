@@ -221,6 +221,11 @@ function memoryPermissionVersion(): PermissionVersionRepository {
   return {
     read: () => Promise.resolve(version),
     readParts: () => Promise.resolve({ data: version.data, full, parts: new Map(parts) }),
+    forgetParts: (keys, data) => {
+      if (keys.length === 0 || data !== version.data) return Promise.resolve(false);
+      for (const key of keys) parts.delete(key);
+      return Promise.resolve(true);
+    },
     bump: (scope = 'data', changed) => {
       const next = newVersion();
       version = { any: next, data: scope === 'data' ? next : version.data };

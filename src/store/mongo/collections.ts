@@ -157,6 +157,8 @@ export async function ensureIndexes(collections: Collections): Promise<{ readonl
     { resourceType: 1, principalType: 1, principal: 1, priority: 1, _id: 1 },
     { name: 'listing_order' },
   );
+  // One principal's rules of every type (regexRules.listForPrincipals: live data reading a changed part).
+  await collections.regexRules.createIndex({ principalType: 1, principal: 1 }, { name: 'principal' });
   await collections.failures.createIndex({ key: 1, expiresAt: 1 }, { name: 'key_expires' });
   // Expired sessions, failures and login states are ignored on read; removing them only keeps the collections from growing.
   try {

@@ -5,6 +5,9 @@ import type { Collections, GroupDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
 import { readSliced } from './read-sliced.js';
 
+/** Groups read by one look-up each at most, in getMany (more: one $in). */
+const ONE_BY_ONE = 16;
+
 /** Groups read per round trip when all are listed (decoded a slice at a time, read-sliced.ts). */
 const GROUP_BATCH_SIZE = 500;
 
@@ -57,10 +60,19 @@ export function createGroupRepository(
       );
     },
     async getMany(names) {
-      if (names.length === 0) return [];
-      return guarded('groups.getMany', () =>
-        readSliced(collections.groups.find({ _id: { $in: [...names] } }).sort({ _id: 1 }), toRecord),
+      const unique = [...new Set(names)].sort();
+      if (unique.length === 0) return [];
+      if (unique.length > ONE_BY_ONE) {
+        return guarded('groups.getMany', () =>
+          readSliced(collections.groups.find({ _id: { $in: unique } }).sort({ _id: 1 }), toRecord),
+        );
+      }
+      // A few (live data reading the groups a change touched): one look-up by _id each, which FerretDB passes to its
+      // backend, where it evaluates an $in itself over every document.
+      const docs = await Promise.all(
+        unique.map((name) => guarded('groups.getMany', () => collections.groups.findOne({ _id: name }))),
       );
+      return docs.flatMap((doc) => (doc === null ? [] : [toRecord(doc)]));
     },
     async page(request) {
       checkLimit(request.limit);

@@ -178,6 +178,16 @@ export function createPermissionVersionRepository(collections: Collections): Per
         void stream.close().catch(() => undefined);
       };
     },
+    async forgetParts(keys, data) {
+      if (keys.length === 0) return false;
+      const result = await guarded('permissionVersion.forgetParts', () =>
+        collections.meta.updateOne(
+          { _id: 'permissions', dataVersion: data },
+          { $unset: Object.fromEntries(keys.map((key) => [`parts.${partField(key)}`, ''])) },
+        ),
+      );
+      return result.modifiedCount === 1;
+    },
     async bump(scope = 'data', parts) {
       const version = newVersion();
       // A $set of a value never used before (not an $inc, which FerretDB may lose under concurrent writers): any

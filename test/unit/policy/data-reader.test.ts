@@ -3,11 +3,15 @@ import { expect } from 'chai';
 import {
   type DataRead,
   type DataReaderDeps,
-  type ReadState,
+  FORGET_ABOVE,
+  FORGET_AFTER_MS,
   FULL_READ_EVERY_MS,
   MAX_PARTS,
+  type ReadState,
+  partsToForget,
   readData,
 } from '../../../src/policy/data-reader.js';
+import { partKey, rulesPart } from '../../../src/store/data-parts.js';
 import { createMemoryStore } from '../../../src/store/memory/store.js';
 import type { PrincipalType, Store } from '../../../src/store/types.js';
 
@@ -112,6 +116,19 @@ describe('reading the permission data by changed parts (data-reader.ts)', () => 
     expect(result.how).to.deep.equal({ full: true });
   });
 
+  it('reads everything when the last data write recorded no part, even if another part changed before it', async () => {
+    await read();
+    await addRule('user', 'alice', 'x/.*');
+    const parts = await store.permissionVersion.readParts();
+    // A new mlgate wrote alice's rules, then an older one wrote something else: the data version is the older one's.
+    const older = { readParts: () => Promise.resolve({ ...parts, data: 'written-by-an-older-mlgate' }) };
+    expect((await readData(deps(older), state)).how).to.deep.equal({ full: true });
+    expect((await readData(deps(), state)).how, 'the same, written by this version').to.deep.equal({
+      full: false,
+      parts: 1,
+    });
+  });
+
   it(`reads everything past ${MAX_PARTS} changed parts, and every ${FULL_READ_EVERY_MS / 60_000} minutes`, async () => {
     await read();
     for (let i = 0; i <= MAX_PARTS; i++) await addRule('user', `u${i}`, 'x/.*');
@@ -122,6 +139,43 @@ describe('reading the permission data by changed parts (data-reader.ts)', () => 
     await addRule('user', 'and-another', 'x/.*');
     now += 1;
     expect((await read()).how).to.deep.equal({ full: true });
+  });
+
+  describe('forgetting old parts, to keep the version document small', () => {
+    it(`forgets none at ${FORGET_ABOVE} parts or fewer, then those known at their version for 30 minutes`, async () => {
+      for (let i = 0; i < FORGET_ABOVE; i++) await addRule('user', `u${i}`, 'x/.*');
+      await read();
+      now += FORGET_AFTER_MS;
+      expect(partsToForget(state as ReadState, now)).to.deep.equal([]);
+      await addRule('user', 'fresh', 'x/.*');
+      await read();
+      const forget = partsToForget(state as ReadState, now);
+      expect(forget).to.have.length(FORGET_ABOVE);
+      expect(forget).to.not.include(partKey(rulesPart({ principalType: 'user', principal: 'fresh' })));
+      // A part written again is known at its new version from then on.
+      await addRule('user', 'u0', 'y/.*');
+      await read();
+      expect(partsToForget(state as ReadState, now)).to.not.include(
+        partKey(rulesPart({ principalType: 'user', principal: 'u0' })),
+      );
+    });
+
+    it('forgets them only while the data version is the one read, and a replica holding one reads it again', async () => {
+      await addRule('user', 'alice', 'x/.*');
+      await addRule('user', 'bob', 'x/.*');
+      await read();
+      const { data } = await store.permissionVersion.readParts();
+      const alice = partKey(rulesPart({ principalType: 'user', principal: 'alice' }));
+      await addRule('user', 'carol', 'x/.*');
+      expect(await store.permissionVersion.forgetParts([alice], data), 'the data changed since').to.equal(false);
+      const after = await read();
+      expect(await store.permissionVersion.forgetParts([alice], after.data)).to.equal(true);
+      expect((await store.permissionVersion.readParts()).parts.has(alice)).to.equal(false);
+      await store.regexRules.removeAllForPrincipal('user', 'bob');
+      const next = await read();
+      expect(next.how, "bob's change, and alice's part gone").to.deep.equal({ full: false, parts: 2 });
+      expect(comparable(next)).to.deep.equal(await everything());
+    });
   });
 
   it('reads everything for a part key it does not know', async () => {
@@ -140,6 +194,14 @@ describe('reading the permission data by changed parts (data-reader.ts)', () => 
     let partial = 0;
     await read();
     for (let step = 0; step < 400; step++) {
+      if (random() < 0.1) {
+        // Another replica forgets some parts this one has read (partsToForget's condition).
+        const { data, parts } = await store.permissionVersion.readParts();
+        await store.permissionVersion.forgetParts(
+          [...parts.keys()].filter(() => random() < 0.5),
+          data,
+        );
+      }
       const writes = 1 + Math.floor(random() * 3);
       for (let w = 0; w < writes; w++) {
         const rules = await store.regexRules.list();

@@ -121,6 +121,7 @@ describe('regex rules in the policy data', () => {
       version: {
         read: () => (down ? Promise.reject(new Error('MongoDB is down')) : store.permissionVersion.read()),
         readParts: () => store.permissionVersion.readParts(),
+        forgetParts: (keys, data) => store.permissionVersion.forgetParts(keys, data),
       },
       rules: store.regexRules,
       groups: store.groups,
@@ -239,6 +240,7 @@ describe('regex rules in the policy data', () => {
       version: {
         read: () => store.permissionVersion.read(),
         readParts: () => store.permissionVersion.readParts(),
+        forgetParts: (keys, data) => store.permissionVersion.forgetParts(keys, data),
         watch: (onChange, onUnavailable) => {
           push = onChange;
           onUnavailable('no change streams here');
