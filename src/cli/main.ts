@@ -183,7 +183,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     if (command === 'token' && loaded.config.session.secret_key === '') {
       process.stderr.write(`mlgate: warning: ${DEVELOPMENT_TOKEN_KEY_WARNING}\n`);
     }
-    const output = await withStore(loaded, (store) =>
+    const output = await argumentsFirst(loaded, (store) =>
       runAdminCommand(store, loaded.config, command, sub, rest, values),
     );
     process.stdout.write(values.json ? JSON.stringify(output.data) + '\n' : output.lines.map((l) => l + '\n').join(''));
@@ -342,6 +342,35 @@ async function runAdminCommand(
     'MLGATE_USAGE',
     `Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run "mlgate help" for usage.`,
   );
+}
+
+/**
+ * Runs a command first against a store that cannot be used: a command checks its arguments before it reads or
+ * writes, so one given wrong arguments fails at once (exit 2) instead of after connecting to MongoDB (up to
+ * mongodb.timeout_ms when it is down), and one that needs no store answers without connecting. Whatever the command
+ * did once it reached for the store is thrown away, and it runs again with the real store.
+ */
+async function argumentsFirst<T>(loaded: LoadedConfig, run: (store: Store) => Promise<T>): Promise<T> {
+  let reached = false;
+  // Naming a repository is not using it (the token service is made up front); calling anything on one is.
+  const repository = new Proxy(
+    {},
+    {
+      get() {
+        reached = true;
+        throw new Error('the store is not open yet');
+      },
+    },
+  );
+  const unopened = new Proxy({} as Store, { get: () => repository });
+  let result: T;
+  try {
+    result = await run(unopened);
+  } catch (error) {
+    if (reached) return withStore(loaded, run);
+    throw error;
+  }
+  return reached ? withStore(loaded, run) : result;
 }
 
 async function withStore<T>(loaded: LoadedConfig, run: (store: Store) => Promise<T>): Promise<T> {

@@ -240,4 +240,22 @@ describe('mlgate CLI', () => {
     expect(result.stderr).to.include('Cannot connect to MongoDB at mongodb://127.0.0.1:1/');
     expect(result.stderr).to.include('[MLGATE_STORE_UNAVAILABLE]');
   });
+
+  it('refuses wrong arguments (exit 2) without connecting to MongoDB first', async () => {
+    // A MongoDB that never answers, with a long timeout: a usage error must not wait for it.
+    const down = { ...env, MONGODB_URI: 'mongodb://127.0.0.1:1/', MLGATE_MONGODB_TIMEOUT_MS: '20000' };
+    for (const args of [
+      ['grant', '--user', 'alice', '--permission', 'READ'],
+      ['rule', 'add', 'experiment'],
+      ['user', 'create'],
+      ['grants', '--experiment', '007'],
+      ['explain', 'GET'],
+    ]) {
+      const started = Date.now();
+      const result = await runCli(args, down);
+      expectExit(result, 2, args.join(' '));
+      expect(result.stderr, args.join(' ')).to.include('[MLGATE_USAGE]').and.not.include('MongoDB');
+      expect(Date.now() - started, `${args.join(' ')}: ms`).to.be.below(10_000);
+    }
+  });
 });
