@@ -153,14 +153,18 @@ export interface FailureRepository {
 }
 
 export interface GrantRepository {
-  /** Creates or replaces the grant of a principal on a resource. */
-  put(grant: Omit<GrantRecord, 'createdAt'>): Promise<void>;
-  /** Removes it; false when there was none. */
+  /**
+   * Creates or replaces the grant of a principal on a resource. With `expected`, only if the stored grant still has
+   * that level (null: only if there is none), in one step: false when it had changed (nothing written).
+   */
+  put(grant: Omit<GrantRecord, 'createdAt'>, expected?: PermissionLevel | null): Promise<boolean>;
+  /** Removes it (with `expected`, only if it still has that level); false when nothing was removed. */
   remove(
     resourceType: ResourceType,
     resourceId: string,
     principalType: PrincipalType,
     principal: string,
+    expected?: PermissionLevel,
   ): Promise<boolean>;
   /** The user's and the groups' grants on each of `resourceIds`, keyed by resource id. */
   forPrincipal(

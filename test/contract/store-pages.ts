@@ -50,7 +50,7 @@ export function storePagesContract(store: () => Store): void {
       principal: string,
       resourceType: ResourceType = 'experiment',
       permission: PermissionLevel = 'READ',
-    ): Promise<void> =>
+    ): Promise<boolean> =>
       store().grants.put({ resourceType, resourceId, principalType, principal, permission, createdBy: 'pages' });
     const grantPages = (filter: GrantFilter, limit: number): Promise<GrantRecord[][]> =>
       allPages<GrantRecord, GrantId>((after) => store().grants.page(filter, { after, limit }));

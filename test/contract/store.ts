@@ -273,6 +273,36 @@ export function storeContract(store: () => Store): void {
         createdBy: 't',
       });
 
+    it('writes and removes a grant only if it still has the level expected', async () => {
+      const key = ['experiment', 'cas', 'user', 'cas-user'] as const;
+      const level = async (): Promise<string | undefined> =>
+        (await store().grants.listForResource('experiment', 'cas')).find((g) => g.principal === 'cas-user')?.permission;
+      const put = (permission: PermissionLevel, expected: PermissionLevel | null) =>
+        store().grants.put(
+          {
+            resourceType: 'experiment',
+            resourceId: 'cas',
+            principalType: 'user',
+            principal: 'cas-user',
+            permission,
+            createdBy: 't',
+          },
+          expected,
+        );
+      expect(await put('READ', 'EDIT'), 'none stored, EDIT expected').to.equal(false);
+      expect(await level()).to.equal(undefined);
+      expect(await put('READ', null), 'none stored, none expected').to.equal(true);
+      expect(await put('EDIT', null), 'one stored, none expected').to.equal(false);
+      expect(await level()).to.equal('READ');
+      expect(await put('EDIT', 'MANAGE')).to.equal(false);
+      expect(await put('EDIT', 'READ')).to.equal(true);
+      expect(await level()).to.equal('EDIT');
+      expect(await store().grants.remove(...key, 'READ')).to.equal(false);
+      expect(await level()).to.equal('EDIT');
+      expect(await store().grants.remove(...key, 'EDIT')).to.equal(true);
+      expect(await level()).to.equal(undefined);
+    });
+
     it("gathers the user's and the groups' grants per resource", async () => {
       await grant('1', 'user', 'alice', 'READ');
       await grant('1', 'group', 'team-a', 'EDIT');

@@ -73,7 +73,7 @@ export interface Pipeline {
   readonly url: string;
   /** Basic credentials of a user created on demand. */
   user(name: string): Promise<string>;
-  grant(experimentId: string, username: string, permission: PermissionLevel): Promise<void>;
+  grant(experimentId: string, username: string, permission: PermissionLevel): Promise<boolean>;
   /** Requests that reached the upstream, as "METHOD path". */
   readonly forwarded: string[];
   /** The bodies the gateway replayed to the upstream, in the same order (undefined when streamed). */

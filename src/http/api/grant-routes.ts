@@ -68,6 +68,15 @@ function principalFilter(value: z.infer<typeof Listing>): Principal | null {
   return value.user === undefined && value.group === undefined ? null : parsePrincipal(value, API_INPUT);
 }
 
+/** A grant changed by someone else between reading it and writing it: nothing was written. */
+function changedMeanwhile(resource: GrantResource): MlgateError {
+  return new MlgateError(
+    'MLGATE_CONFLICT',
+    `The grant on ${resource.label} was changed by someone else while this change was being checked; nothing was ` +
+      'written. Read it again (GET /_mlgate/api/grants) and retry.',
+  );
+}
+
 function sameHolder(grant: GrantRecord, holder: Principal): boolean {
   return grant.principalType === holder.principalType && grant.principal === holder.principal;
 }
@@ -187,13 +196,13 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
       permission,
       ...(await changeOf(ctx, me, resource, holder, previous, permission)),
     });
-    await store.grants.put({
-      resourceType: resource.type,
-      resourceId: resource.id,
-      ...holder,
-      permission,
-      createdBy: `api:${me.username}`,
-    });
+    // Written only if the grant is still the one the change was authorized against (a grant made MANAGE meanwhile
+    // is not replaced on the strength of a check that saw READ).
+    const written = await store.grants.put(
+      { resourceType: resource.type, resourceId: resource.id, ...holder, permission, createdBy: `api:${me.username}` },
+      previous?.permission ?? null,
+    );
+    if (!written) throw changedMeanwhile(resource);
     await afterChange(deps, ctx.state, 'grant set', {
       resource_type: resource.type,
       resource_id: resource.id,
@@ -217,11 +226,23 @@ export function registerGrantRoutes(router: Router<GatewayState>, deps: Permissi
     const previous = await current(resource, holder);
     // Authorized before the answer says whether the grant exists: only who may manage the resource learns it.
     await authorize(ctx, me, resource, await changeOf(ctx, me, resource, holder, previous, null));
-    if (!(await store.grants.remove(resource.type, resource.id, holder.principalType, holder.principal))) {
-      throw new MlgateError(
+    const noGrant = (): MlgateError =>
+      new MlgateError(
         'MLGATE_NO_SUCH_OBJECT',
         `${holder.principalType} ${holder.principal} has no grant on ${resource.label}.`,
       );
+    if (previous === undefined) throw noGrant();
+    // Removed only if it still has the level the change was authorized against.
+    if (
+      !(await store.grants.remove(
+        resource.type,
+        resource.id,
+        holder.principalType,
+        holder.principal,
+        previous.permission,
+      ))
+    ) {
+      throw (await current(resource, holder)) === undefined ? noGrant() : changedMeanwhile(resource);
     }
     await afterChange(deps, ctx.state, 'grant removed', {
       resource_type: resource.type,

@@ -22,14 +22,18 @@ export function memoryGrants(now: () => Date, version: PermissionVersionReposito
     return changed;
   };
   return {
-    async put(grant) {
-      grants.set(keyOf(grant.resourceType, grant.resourceId, grant.principalType, grant.principal), {
-        ...grant,
-        createdAt: now(),
-      });
+    async put(grant, expected) {
+      const key = keyOf(grant.resourceType, grant.resourceId, grant.principalType, grant.principal);
+      if (expected !== undefined && (grants.get(key)?.permission ?? null) !== expected) return false;
+      grants.set(key, { ...grant, createdAt: now() });
       await version.bump('cache');
+      return true;
     },
-    remove: (type, id, principalType, principal) => bumpIf(grants.delete(keyOf(type, id, principalType, principal))),
+    remove: (type, id, principalType, principal, expected) => {
+      const key = keyOf(type, id, principalType, principal);
+      if (expected !== undefined && grants.get(key)?.permission !== expected) return Promise.resolve(false);
+      return bumpIf(grants.delete(key));
+    },
     forPrincipal(type, ids, username, groups) {
       const found = new Map<string, ResourceGrants>();
       for (const id of ids) {

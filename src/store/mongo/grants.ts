@@ -4,7 +4,7 @@ import { PERMISSION_LEVELS, type PermissionLevel } from '../../config/schema.js'
 import type { GrantRecord, GrantRepository, PermissionVersionRepository } from '../types.js';
 import { checkLimit, grantIdOf, grantKey, grantKeyOf, pageOf } from '../pages.js';
 import { type Collections, type GrantDocument } from './collections.js';
-import { guarded } from './errors.js';
+import { guarded, isDuplicateKey } from './errors.js';
 
 function toRecord(doc: GrantDocument): GrantRecord {
   return {
@@ -48,15 +48,33 @@ export function createGrantRepository(
       return collections.grants.find({ _id: { $in: keys } }, { projection: FOR_PRINCIPAL_PROJECTION }).toArray();
     });
   return {
-    async put(grant) {
+    async put(grant, expected) {
       const _id = grantKey(grant.resourceType, grant.resourceId, grant.principalType, grant.principal);
       const doc: GrantDocument = { _id, ...grant, createdAt: now() };
-      await guarded('grants.put', () => collections.grants.replaceOne({ _id }, doc, { upsert: true }));
-      await version.bump('cache');
+      const written = await guarded('grants.put', async () => {
+        if (expected === undefined) {
+          await collections.grants.replaceOne({ _id }, doc, { upsert: true });
+          return true;
+        }
+        if (expected === null) {
+          try {
+            await collections.grants.insertOne(doc);
+            return true;
+          } catch (error) {
+            if (isDuplicateKey(error)) return false;
+            throw error;
+          }
+        }
+        return (await collections.grants.replaceOne({ _id, permission: expected }, doc)).matchedCount === 1;
+      });
+      if (written) await version.bump('cache');
+      return written;
     },
-    async remove(resourceType, resourceId, principalType, principal) {
+    async remove(resourceType, resourceId, principalType, principal, expected) {
       const _id = grantKey(resourceType, resourceId, principalType, principal);
-      const result = await guarded('grants.remove', () => collections.grants.deleteOne({ _id }));
+      const result = await guarded('grants.remove', () =>
+        collections.grants.deleteOne(expected === undefined ? { _id } : { _id, permission: expected }),
+      );
       if (result.deletedCount === 1) {
         await version.bump('cache');
       }

@@ -164,4 +164,66 @@ describe('permissions API: MANAGE holders', () => {
     const missing = await call('alice', 'PUT', '/grants', { ...model, resource_id: 'nothing' });
     expect(outcome(missing)).to.deep.equal([404, 'MLGATE_RESOURCE_NOT_FOUND']);
   });
+
+  describe('a grant changed by someone else while a change to it is checked', () => {
+    /**
+     * Makes `meanwhile` (another administrator's change) land just before the next write of a grant (`put` or
+     * `remove`): after the change under test was checked, before it is written.
+     */
+    const raceBefore = (write: 'put' | 'remove', meanwhile: () => Promise<unknown>): (() => void) => {
+      const grants = pipeline.store.grants as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const original = grants[write] as (...args: unknown[]) => Promise<unknown>;
+      let done = false;
+      grants[write] = async (...args: unknown[]) => {
+        if (!done) {
+          done = true;
+          await meanwhile();
+        }
+        return original(...args);
+      };
+      return () => (grants[write] = original);
+    };
+
+    it('refuses to replace it (409) and writes nothing: a MANAGE given meanwhile stays', async () => {
+      await grant('experiment', '1', 'user', 'hank', 'READ');
+      const restore = raceBefore('put', () => grant('experiment', '1', 'user', 'hank', 'MANAGE'));
+      try {
+        const answer = await put('alice', '1', { user: 'hank' }, 'EDIT');
+        expect(outcome(answer)).to.deep.equal([409, 'MLGATE_CONFLICT']);
+        expect(answer.body['message']).to.contain('changed by someone else');
+      } finally {
+        restore();
+      }
+      expect(await levelOf('1', 'hank')).to.equal('MANAGE');
+    });
+
+    it('refuses to make one that someone made meanwhile', async () => {
+      const restore = raceBefore('put', () => grant('experiment', '1', 'user', 'ivan', 'MANAGE'));
+      try {
+        expect(outcome(await put('alice', '1', { user: 'ivan' }, 'READ'))).to.deep.equal([409, 'MLGATE_CONFLICT']);
+      } finally {
+        restore();
+      }
+      expect(await levelOf('1', 'ivan')).to.equal('MANAGE');
+    });
+
+    it('refuses to remove it (409), and answers 404 when it was removed meanwhile', async () => {
+      await grant('experiment', '1', 'user', 'june', 'READ');
+      let restore = raceBefore('remove', () => grant('experiment', '1', 'user', 'june', 'MANAGE'));
+      const path = '/grants?resource_type=experiment&resource_id=1&user=june';
+      try {
+        expect(outcome(await call('alice', 'DELETE', path))).to.deep.equal([409, 'MLGATE_CONFLICT']);
+      } finally {
+        restore();
+      }
+      expect(await levelOf('1', 'june')).to.equal('MANAGE');
+      await grant('experiment', '1', 'user', 'june', 'READ');
+      restore = raceBefore('remove', () => pipeline.store.grants.remove('experiment', '1', 'user', 'june'));
+      try {
+        expect(outcome(await call('alice', 'DELETE', path))).to.deep.equal([404, 'MLGATE_NO_SUCH_OBJECT']);
+      } finally {
+        restore();
+      }
+    });
+  });
 });

@@ -30,7 +30,7 @@ describe('SearchModelVersions look-ups', function () {
     return response.json();
   }
 
-  function grant(type: 'registered_model' | 'prompt', id: string, username: string): Promise<void> {
+  function grant(type: 'registered_model' | 'prompt', id: string, username: string): Promise<boolean> {
     return pipeline.store.grants.put({
       resourceType: type,
       resourceId: id,
