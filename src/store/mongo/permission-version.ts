@@ -15,7 +15,9 @@
  *   dataVersion is not the data document's (an older mlgate wrote, or a concurrent write put an old value back), the
  *   data version this repository reports is one no part has, and replicas read everything (data-reader.ts).
  * A write records its parts first, then the data version: a replica that sees the new data version reads the parts
- * after it, and finds them.
+ * after it, and finds them. A write that finds the two data versions different (an older mlgate wrote last) also gives
+ * `full` a new value, so that a replica that had not yet seen the older write reads everything rather than only the
+ * new write's parts.
  */
 import { partField, partKey, partOfField } from '../data-parts.js';
 import { newVersion } from '../rules-shared.js';
@@ -40,7 +42,7 @@ export function reportedDataVersion(shared: string, own: string): string {
 
 export function createPermissionVersionRepository(collections: Collections): PermissionVersionRepository {
   /** The shared and the data documents, in one query. */
-  const readMeta = async (operation: string): Promise<{ any: string; data: string }> => {
+  const metaDocs = async (operation: string): Promise<{ shared?: MetaDocument; own?: MetaDocument }> => {
     const docs = await guarded(operation, () =>
       collections.meta
         .find({ _id: { $in: [PERMISSIONS_ID, DATA_ID] } }, { projection: { version: 1, dataVersion: 1 } })
@@ -48,9 +50,20 @@ export function createPermissionVersionRepository(collections: Collections): Per
     );
     const shared = docs.find((doc) => doc._id === PERMISSIONS_ID);
     const own = docs.find((doc) => doc._id === DATA_ID);
+    return { ...(shared === undefined ? {} : { shared }), ...(own === undefined ? {} : { own }) };
+  };
+
+  const readMeta = async (operation: string): Promise<{ any: string; data: string }> => {
+    const { shared, own } = await metaDocs(operation);
     const data = reportedDataVersion(shared?.dataVersion ?? '', own?.dataVersion ?? '');
     // A write of the data changes both documents; `any` changes when either does.
     return { any: `${shared?.version ?? ''}/${own?.dataVersion ?? ''}`, data };
+  };
+
+  /** Whether the shared document's data version is not the data document's (an older mlgate wrote last). */
+  const olderDataWritten = async (): Promise<boolean> => {
+    const { shared, own } = await metaDocs('permissionVersion.bump');
+    return shared?.dataVersion !== undefined && shared.dataVersion !== own?.dataVersion;
   };
 
   /** An update that creates its document: retried once when a concurrent one created it first (E11000). */
@@ -111,6 +124,9 @@ export function createPermissionVersionRepository(collections: Collections): Per
       const version = newVersion();
       if (scope === 'data') {
         const ids = parts === undefined || parts.length === 0 ? [FULL_ID] : parts.map((p) => partField(partKey(p)));
+        // An older mlgate wrote data since the last write of this version (it records no part): this write says what
+        // it changed, and would hide that write from replicas that had not read it yet; so it asks for a full read.
+        if (await olderDataWritten()) ids.push(FULL_ID);
         for (const _id of new Set(ids)) {
           await upsert('permissionVersion.bump', () =>
             collections.permissionParts.updateOne({ _id }, { $set: { version } }, { upsert: true }),
