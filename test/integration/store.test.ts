@@ -7,6 +7,7 @@ import { openMongoStore } from '../../src/store/mongo/store.js';
 import type { Store } from '../../src/store/types.js';
 import { type FerretDB, startFerretDB } from '../../scripts/services.js';
 import { storeContract } from '../contract/store.js';
+import { storeVersionRacesContract } from '../contract/store-version-races.js';
 import { storePagesContract } from '../contract/store-pages.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -27,6 +28,7 @@ describe('MongoDB store (on FerretDB)', () => {
   });
 
   storeContract(() => store);
+  storeVersionRacesContract(() => store);
   storePagesContract(() => store);
 
   it('says when the server has no change streams (FerretDB), so permission data is polled', async () => {

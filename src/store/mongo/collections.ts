@@ -83,18 +83,22 @@ export interface GroupDocument {
 
 /**
  * Small documents of the store's own (collection meta): {_id: "permissions", version, dataVersion} is bumped by every
- * write (dataVersion by writes of regex rules and groups only, with the versions of the parts they changed).
+ * write (dataVersion by writes of regex rules and groups only); {_id: "permission-data", dataVersion} by writes of
+ * regex rules and groups only (src/store/mongo/permission-version.ts).
  */
 export interface MetaDocument {
   _id: string;
-  version: string;
+  /** "permissions": changes with every write. */
+  version?: string;
   /** Absent before the first data write. */
   dataVersion?: string;
-  /** Set by data writes that name no parts (src/store/data-parts.ts); absent before the first. */
-  fullVersion?: string;
-  /** Each part's version, by partField(partKey(part)); absent before the first write naming parts. */
-  parts?: Record<string, string>;
-  changedAt: Date;
+  changedAt?: Date;
+}
+
+/** The version of one part of the policy's data (src/store/data-parts.ts): _id is partField(partKey(part)). */
+export interface PartDocument {
+  _id: string;
+  version: string;
 }
 
 export interface SessionDocument {
@@ -115,6 +119,7 @@ export interface Collections {
   readonly regexRules: Collection<RegexRuleDocument>;
   readonly groups: Collection<GroupDocument>;
   readonly meta: Collection<MetaDocument>;
+  readonly permissionParts: Collection<PartDocument>;
   readonly loginStates: Collection<LoginStateDocument>;
   readonly failures: Collection<FailureDocument>;
   readonly sessions: Collection<SessionDocument>;
@@ -129,6 +134,7 @@ export function collectionsOf(db: Db): Collections {
     regexRules: db.collection<RegexRuleDocument>('regex_rules'),
     groups: db.collection<GroupDocument>('groups'),
     meta: db.collection<MetaDocument>('meta'),
+    permissionParts: db.collection<PartDocument>('permission_parts'),
     loginStates: db.collection<LoginStateDocument>('login_states'),
     failures: db.collection<FailureDocument>('auth_failures'),
     sessions: db.collection<SessionDocument>('sessions'),

@@ -1,8 +1,8 @@
 import type { Filter } from 'mongodb';
 
-import { partField, partKey, partOfField, rulesPart } from '../data-parts.js';
+import { rulesPart } from '../data-parts.js';
 import { RULE_ORDER_FIELDS, checkLimit, pageOf, ruleKeyOf } from '../pages.js';
-import { duplicateRule, newRuleId, newVersion } from '../rules-shared.js';
+import { duplicateRule, newRuleId } from '../rules-shared.js';
 import type { PermissionVersionRepository, RegexRuleFields, RegexRuleRecord, RegexRuleRepository } from '../types.js';
 import type { Collections, RegexRuleDocument } from './collections.js';
 import { guarded, isDuplicateKey } from './errors.js';
@@ -143,69 +143,6 @@ export function createRegexRuleRepository(
         await version.bump('data', [rulesPart({ principalType, principal })]);
       }
       return result.deletedCount;
-    },
-  };
-}
-
-export function createPermissionVersionRepository(collections: Collections): PermissionVersionRepository {
-  return {
-    async read() {
-      // Every replica reads it every refresh interval: without the parts, which only a data change needs.
-      const doc = await guarded('permissionVersion.read', () =>
-        collections.meta.findOne({ _id: 'permissions' }, { projection: { version: 1, dataVersion: 1 } }),
-      );
-      return { any: doc?.version ?? '', data: doc?.dataVersion ?? '' };
-    },
-    async readParts() {
-      const doc = await guarded('permissionVersion.readParts', () =>
-        collections.meta.findOne({ _id: 'permissions' }, { projection: { dataVersion: 1, fullVersion: 1, parts: 1 } }),
-      );
-      const parts = new Map<string, string>();
-      for (const [field, version] of Object.entries(doc?.parts ?? {})) parts.set(partOfField(field), version);
-      return { data: doc?.dataVersion ?? '', full: doc?.fullVersion ?? '', parts };
-    },
-    watch(onChange, onUnavailable) {
-      let stopped = false;
-      const stream = collections.meta.watch([{ $match: { 'documentKey._id': 'permissions' } }]);
-      stream.on('change', () => onChange());
-      stream.once('error', (error: Error) => {
-        if (!stopped) onUnavailable(error.message);
-        stopped = true;
-        void stream.close().catch(() => undefined);
-      });
-      return () => {
-        stopped = true;
-        void stream.close().catch(() => undefined);
-      };
-    },
-    async forgetParts(keys, data) {
-      if (keys.length === 0) return false;
-      const result = await guarded('permissionVersion.forgetParts', () =>
-        collections.meta.updateOne(
-          { _id: 'permissions', dataVersion: data },
-          { $unset: Object.fromEntries(keys.map((key) => [`parts.${partField(key)}`, ''])) },
-        ),
-      );
-      return result.modifiedCount === 1;
-    },
-    async bump(scope = 'data', parts) {
-      const version = newVersion();
-      // A $set of a value never used before (not an $inc, which FerretDB may lose under concurrent writers): any
-      // write makes every replica see a version other than the one it last read. The parts' versions are set in the
-      // same update, so a replica reading the document sees the data version with the parts that go with it.
-      const data: Record<string, string> = {};
-      if (scope === 'data') {
-        data['dataVersion'] = version;
-        if (parts === undefined || parts.length === 0) data['fullVersion'] = version;
-        for (const part of parts ?? []) data[`parts.${partField(partKey(part))}`] = version;
-      }
-      await guarded('permissionVersion.bump', () =>
-        collections.meta.updateOne(
-          { _id: 'permissions' },
-          { $set: { version, ...data, changedAt: new Date() } },
-          { upsert: true },
-        ),
-      );
     },
   };
 }
