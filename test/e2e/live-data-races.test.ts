@@ -30,14 +30,37 @@ describe('live permission data with writes through two gateways at once (e2e)', 
   let other: Service;
   let racer: Credentials;
   let experimentId: string;
+  /** The rules this file adds, removed after it: later files expect the rules they find (and none on a fake MLflow). */
+  const rulesAdded: string[] = [];
+  /** How many rules the main gateway has loaded (its readiness). */
+  const loadedRules = async (): Promise<number> => {
+    const ready = (await (await fetch(`${world.gateway.url}/_mlgate/health/ready`)).json()) as {
+      checks: { permission_data: { rules: number } };
+    };
+    return ready.checks.permission_data.rules;
+  };
+  let rulesBefore: number;
 
   before(async () => {
+    rulesBefore = await loadedRules();
     other = await startExtraGateway('race-replica');
     await cli(['user', 'create', 'race-user']);
     racer = { username: 'race-user', token: await cli(['token', 'create', 'race-user']) };
     const created = await call(world.gateway.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'race/x' });
     expect(created.status).to.equal(200);
     experimentId = (created.json as { experiment_id: string }).experiment_id;
+  });
+
+  after(async () => {
+    for (const id of rulesAdded) {
+      const removed = await call(world.gateway.url, 'DELETE', `/_mlgate/api/rules/${id}`);
+      expect([204, 404], `removing rule ${id}`).to.include(removed.status);
+    }
+    const deadline = Date.now() + STALENESS_BOUND_MS * 5;
+    while ((await loadedRules()) !== rulesBefore) {
+      if (Date.now() > deadline) throw new Error(`the gateway still has rules this file added: ${await loadedRules()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 
   it('a rule removed while 24 other rule and grant writes run through both gateways stops applying on both', async () => {
@@ -68,6 +91,10 @@ describe('live permission data with writes through two gateways at once (e2e)', 
       );
       const removed = call(urls[round % 2]!, 'DELETE', `/_mlgate/api/rules/${(added.json as { id: string }).id}`);
       const results = await Promise.all([removed, ...others]);
+      for (const result of results) {
+        const id = (result.json as { id?: unknown } | null)?.id;
+        if (typeof id === 'string' && id.startsWith('rx-')) rulesAdded.push(id);
+      }
       expect(results.map((r) => r.status).filter((s) => s >= 300)).to.deep.equal([]);
 
       for (const url of urls) {
