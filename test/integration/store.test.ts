@@ -7,6 +7,7 @@ import { openMongoStore } from '../../src/store/mongo/store.js';
 import type { Store } from '../../src/store/types.js';
 import { type FerretDB, startFerretDB } from '../../scripts/services.js';
 import { storeContract } from '../contract/store.js';
+import { storeVersionContract } from '../contract/store-version.js';
 import { storeVersionRacesContract } from '../contract/store-version-races.js';
 import { storePagesContract } from '../contract/store-pages.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -28,6 +29,7 @@ describe('MongoDB store (on FerretDB)', () => {
   });
 
   storeContract(() => store);
+  storeVersionContract(() => store);
   storeVersionRacesContract(() => store);
   storePagesContract(() => store);
 
